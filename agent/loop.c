@@ -1,0 +1,401 @@
+/*
+ * loop: poll(2) based event loop that also drives Net-SNMP.
+ *
+ * Net-SNMP is not thread-safe, so its sessions (the AgentX link and the
+ * async router polls) are serviced here, between our own fds and timers:
+ * snmp_select_info2() tells us its fds and next deadline, we poll them with
+ * ours, then hand readable ones to snmp_read2() and let run_alarms() and
+ * snmp_timeout() do their bookkeeping.
+ */
+#include "loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+
+struct loop_timer {
+	uint64_t due;
+	uint64_t seq; /* FIFO among timers due at the same ms */
+	size_t heap_pos;
+	loop_timer_cb cb;
+	void *arg;
+};
+
+struct watch {
+	loop_fd_cb cb;
+	void *arg;
+};
+
+static struct {
+	struct pollfd *pfd; /* our watches first, Net-SNMP's appended per pass */
+	struct watch *watch;
+	size_t n, cap;
+	int *slot_of_fd; /* fd -> index in pfd, or -1 */
+	size_t slot_cap;
+	bool dirty; /* some pfd[i].fd == -1 awaiting compaction */
+
+	struct loop_timer **heap;
+	size_t heap_n, heap_cap;
+	uint64_t timer_seq;
+
+	uint64_t now;
+	volatile bool stop;
+} L;
+
+static uint64_t clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t loop_now_ms(void)
+{
+	return L.now ? L.now : loop_now_ms_fresh();
+}
+
+uint64_t loop_now_ms_fresh(void)
+{
+	L.now = clock_ms();
+	return L.now;
+}
+
+int loop_init(void)
+{
+	memset(&L, 0, sizeof(L));
+	L.now = clock_ms();
+	return 0;
+}
+
+void loop_shutdown(void)
+{
+	for (size_t i = 0; i < L.heap_n; i++)
+		free(L.heap[i]);
+	free(L.heap);
+	free(L.pfd);
+	free(L.watch);
+	free(L.slot_of_fd);
+	memset(&L, 0, sizeof(L));
+}
+
+/* ---- fd watches ---- */
+
+static int slot_map_grow(int fd)
+{
+	size_t want = L.slot_cap ? L.slot_cap : 64;
+	while (want <= (size_t)fd)
+		want *= 2;
+	if (want == L.slot_cap)
+		return 0;
+	int *m = realloc(L.slot_of_fd, want * sizeof(*m));
+	if (!m)
+		return -1;
+	for (size_t i = L.slot_cap; i < want; i++)
+		m[i] = -1;
+	L.slot_of_fd = m;
+	L.slot_cap = want;
+	return 0;
+}
+
+static int watch_array_grow(size_t need)
+{
+	if (need <= L.cap)
+		return 0;
+	size_t cap = L.cap ? L.cap * 2 : 64;
+	while (cap < need)
+		cap *= 2;
+	struct pollfd *p = realloc(L.pfd, cap * sizeof(*p));
+	if (!p)
+		return -1;
+	L.pfd = p;
+	struct watch *w = realloc(L.watch, cap * sizeof(*w));
+	if (!w)
+		return -1;
+	L.watch = w;
+	L.cap = cap;
+	return 0;
+}
+
+int loop_fd_add(int fd, short events, loop_fd_cb cb, void *arg)
+{
+	if (fd < 0 || slot_map_grow(fd) < 0 || watch_array_grow(L.n + 1) < 0)
+		return -1;
+	if (L.slot_of_fd[fd] >= 0)
+		return -1;
+	L.pfd[L.n] = (struct pollfd){.fd = fd, .events = events};
+	L.watch[L.n] = (struct watch){.cb = cb, .arg = arg};
+	L.slot_of_fd[fd] = (int)L.n;
+	L.n++;
+	return 0;
+}
+
+int loop_fd_events(int fd, short events)
+{
+	if (fd < 0 || (size_t)fd >= L.slot_cap || L.slot_of_fd[fd] < 0)
+		return -1;
+	L.pfd[L.slot_of_fd[fd]].events = events;
+	return 0;
+}
+
+void loop_fd_del(int fd)
+{
+	if (fd < 0 || (size_t)fd >= L.slot_cap || L.slot_of_fd[fd] < 0)
+		return;
+	/* Only mark: we may be inside the dispatch loop over pfd[]. */
+	L.pfd[L.slot_of_fd[fd]].fd = -1;
+	L.slot_of_fd[fd] = -1;
+	L.dirty = true;
+}
+
+unsigned loop_fd_count(void)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < L.n; i++)
+		n += L.pfd[i].fd >= 0;
+	return n;
+}
+
+static void watches_compact(void)
+{
+	size_t j = 0;
+
+	if (!L.dirty)
+		return;
+	for (size_t i = 0; i < L.n; i++) {
+		if (L.pfd[i].fd < 0)
+			continue;
+		L.pfd[j] = L.pfd[i];
+		L.watch[j] = L.watch[i];
+		L.slot_of_fd[L.pfd[j].fd] = (int)j;
+		j++;
+	}
+	L.n = j;
+	L.dirty = false;
+}
+
+/* ---- timers: binary min-heap on (due, seq) ---- */
+
+static bool timer_before(const struct loop_timer *a, const struct loop_timer *b)
+{
+	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+}
+
+static void heap_place(size_t pos, struct loop_timer *t)
+{
+	L.heap[pos] = t;
+	t->heap_pos = pos;
+}
+
+static void heap_up(size_t pos)
+{
+	struct loop_timer *t = L.heap[pos];
+	while (pos > 0) {
+		size_t parent = (pos - 1) / 2;
+		if (!timer_before(t, L.heap[parent]))
+			break;
+		heap_place(pos, L.heap[parent]);
+		pos = parent;
+	}
+	heap_place(pos, t);
+}
+
+static void heap_down(size_t pos)
+{
+	struct loop_timer *t = L.heap[pos];
+	for (;;) {
+		size_t c = 2 * pos + 1;
+		if (c >= L.heap_n)
+			break;
+		if (c + 1 < L.heap_n && timer_before(L.heap[c + 1], L.heap[c]))
+			c++;
+		if (!timer_before(L.heap[c], t))
+			break;
+		heap_place(pos, L.heap[c]);
+		pos = c;
+	}
+	heap_place(pos, t);
+}
+
+static void heap_remove(size_t pos)
+{
+	L.heap_n--;
+	if (pos == L.heap_n)
+		return;
+	heap_place(pos, L.heap[L.heap_n]);
+	heap_down(pos);
+	heap_up(L.heap[pos]->heap_pos);
+}
+
+struct loop_timer *loop_timer_add(uint64_t delay_ms, loop_timer_cb cb, void *arg)
+{
+	if (L.heap_n == L.heap_cap) {
+		size_t cap = L.heap_cap ? L.heap_cap * 2 : 256;
+		struct loop_timer **h = realloc(L.heap, cap * sizeof(*h));
+		if (!h)
+			return NULL;
+		L.heap = h;
+		L.heap_cap = cap;
+	}
+	struct loop_timer *t = malloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	*t = (struct loop_timer){
+	    .due = loop_now_ms() + delay_ms, .seq = L.timer_seq++, .cb = cb, .arg = arg};
+	heap_place(L.heap_n++, t);
+	heap_up(t->heap_pos);
+	return t;
+}
+
+void loop_timer_cancel(struct loop_timer *t)
+{
+	if (!t)
+		return;
+	heap_remove(t->heap_pos);
+	free(t);
+}
+
+static void timers_run_due(void)
+{
+	/* Timers added by callbacks with delay 0 run on the next pass, so a
+	 * callback that re-arms itself cannot starve the fds. */
+	uint64_t now = loop_now_ms_fresh();
+	uint64_t last_seq = L.timer_seq;
+
+	while (L.heap_n && L.heap[0]->due <= now && L.heap[0]->seq < last_seq && !L.stop) {
+		struct loop_timer *t = L.heap[0];
+		heap_remove(0);
+		loop_timer_cb cb = t->cb;
+		void *arg = t->arg;
+		free(t);
+		cb(arg);
+	}
+}
+
+static int timers_timeout_ms(void)
+{
+	if (!L.heap_n)
+		return -1;
+	uint64_t now = loop_now_ms_fresh();
+	if (L.heap[0]->due <= now)
+		return 0;
+	uint64_t d = L.heap[0]->due - now;
+	return d > 60000 ? 60000 : (int)d;
+}
+
+/* ---- Net-SNMP integration ---- */
+
+struct snmp_pass {
+	netsnmp_large_fd_set fds;
+	int numfds;
+	int timeout_ms;    /* -1: Net-SNMP has no deadline */
+	uint64_t deadline; /* monotonic ms when its timeout is due */
+	size_t first;      /* index in pfd[] of Net-SNMP's first fd */
+};
+
+static int snmp_pass_prepare(struct snmp_pass *sp)
+{
+	struct timeval tv = {0, 0};
+	int block = 1;
+
+	sp->numfds = 0;
+	snmp_select_info2(&sp->numfds, &sp->fds, &tv, &block);
+	sp->timeout_ms = block ? -1 : (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+	sp->deadline = loop_now_ms_fresh() + (uint64_t)(sp->timeout_ms < 0 ? 0 : sp->timeout_ms);
+	sp->first = L.n;
+	for (int fd = 0; fd < sp->numfds; fd++) {
+		if (!NETSNMP_LARGE_FD_ISSET(fd, &sp->fds))
+			continue;
+		if (watch_array_grow(L.n + 1) < 0)
+			return -1;
+		L.pfd[L.n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+	}
+	return 0;
+}
+
+static void snmp_pass_finish(struct snmp_pass *sp)
+{
+	bool readable = false;
+
+	NETSNMP_LARGE_FD_ZERO(&sp->fds);
+	for (size_t i = sp->first; i < L.n; i++) {
+		if (L.pfd[i].revents) {
+			NETSNMP_LARGE_FD_SET(L.pfd[i].fd, &sp->fds);
+			readable = true;
+		}
+	}
+	L.n = sp->first; /* drop Net-SNMP's fds again; they are re-read each pass */
+	if (readable)
+		snmp_read2(&sp->fds);
+	if (sp->timeout_ms >= 0 && loop_now_ms() >= sp->deadline)
+		snmp_timeout();
+	run_alarms();
+	netsnmp_check_outstanding_agent_requests();
+}
+
+static int min_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static void watches_dispatch(size_t count)
+{
+	for (size_t i = 0; i < count && !L.stop; i++) {
+		short rev = L.pfd[i].revents;
+		if (!rev || L.pfd[i].fd < 0)
+			continue;
+		L.pfd[i].revents = 0;
+		L.watch[i].cb(L.pfd[i].fd, rev, L.watch[i].arg);
+	}
+}
+
+int loop_run(void)
+{
+	struct snmp_pass sp;
+
+	netsnmp_large_fd_set_init(&sp.fds, FD_SETSIZE);
+	while (!L.stop) {
+		timers_run_due();
+		if (L.stop)
+			break;
+		watches_compact();
+		size_t ours = L.n;
+		if (snmp_pass_prepare(&sp) < 0)
+			break;
+		int timeout = min_timeout(timers_timeout_ms(), sp.timeout_ms);
+		int nready = poll(L.pfd, L.n, timeout);
+		if (nready < 0 && errno != EINTR) {
+			L.n = sp.first;
+			break;
+		}
+		loop_now_ms_fresh();
+		/* Net-SNMP first: its fds live past `ours` and are dropped after. */
+		snmp_pass_finish(&sp);
+		if (nready > 0)
+			watches_dispatch(ours);
+	}
+	netsnmp_large_fd_set_cleanup(&sp.fds);
+	return L.stop ? 0 : -1;
+}
+
+void loop_stop(void)
+{
+	L.stop = true;
+}
+
+bool loop_stopping(void)
+{
+	return L.stop;
+}

@@ -1,0 +1,364 @@
+/*
+ * tslcd-agent: AgentX subagent monitoring TSLCD offices and lines.
+ *
+ * main only wires modules together: options, config, model, MIB, prober,
+ * signals, and the one event loop that runs them all.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
+
+#include "config.h"
+#include "control.h"
+#include "log.h"
+#include "loop.h"
+#include "mib.h"
+#include "model.h"
+#include "probe_icmp.h"
+#include "prober.h"
+#include "reach.h"
+
+#ifndef TSLCD_VERSION
+#define TSLCD_VERSION "0.1.0"
+#endif
+
+#define DEFAULT_CONFIG "/etc/tslcd/tslcd.conf"
+#define TICK_MS        5000u
+
+struct options {
+	const char *config;
+	const char *agentx_socket;
+	bool foreground, to_stderr, debug, check_only, dump_oids;
+	unsigned ping_interval;
+};
+
+static struct model *model;
+static struct options opt = {.config = DEFAULT_CONFIG, .ping_interval = 5};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: tslcd-agent [-c FILE] [-x SOCKET] [-f] [-L] [-d] [-P SECONDS]\n"
+	             "       tslcd-agent --check-config [-c FILE]\n"
+	             "       tslcd-agent --dump-oids | --version\n"
+	             "  -c FILE          configuration (default " DEFAULT_CONFIG ")\n"
+	             "  -x SOCKET        AgentX master socket (overrides agent.agentx-socket)\n"
+	             "  -f               stay in the foreground\n"
+	             "  -L               log to stderr instead of syslog\n"
+	             "  -d               debug logging\n"
+	             "  -P SECONDS       AgentX ping interval, for quick reconnects (default 5)\n"
+	             "  --check-config   validate the configuration and exit (0 = valid)\n"
+	             "  --dump-oids      print every served object as NAME OID and exit\n");
+}
+
+static int parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"check-config", no_argument, NULL, 'C'},
+	    {"dump-oids", no_argument, NULL, 'D'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:x:fLdP:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.config = optarg;
+			break;
+		case 'x':
+			opt.agentx_socket = optarg;
+			break;
+		case 'f':
+			opt.foreground = true;
+			break;
+		case 'L':
+			opt.to_stderr = true;
+			break;
+		case 'd':
+			opt.debug = true;
+			break;
+		case 'P':
+			opt.ping_interval = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'C':
+			opt.check_only = true;
+			break;
+		case 'D':
+			opt.dump_oids = true;
+			break;
+		case 'V':
+			printf("tslcd-agent %s\n", TSLCD_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tslcd-agent: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- configuration ---- */
+
+static void config_error_to_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_msg(LOG_ERR, "%s", msg);
+	snprintf(agent_status.config_message, sizeof(agent_status.config_message), "%s", msg);
+}
+
+static struct tslcd_config *config_read(void)
+{
+	agent_status.config_message[0] = '\0';
+	struct tslcd_config *cfg = config_load(opt.config, config_error_to_log, NULL);
+	agent_status.config_load_time = time(NULL);
+	agent_status.config_load_ok = cfg != NULL;
+	return cfg;
+}
+
+static int check_config(void)
+{
+	struct tslcd_config *cfg = config_load(opt.config, config_error_to_log, NULL);
+	if (!cfg)
+		return 1;
+	printf("%s: OK (%zu offices, %zu lines)\n", opt.config, cfg->n_offices, cfg->n_lines);
+	config_free(cfg);
+	return 0;
+}
+
+static void apply_timezone(const struct tslcd_config *cfg)
+{
+	setenv("TZ", cfg->agent.timezone, 1);
+	tzset();
+}
+
+/* SIGHUP: a bad file keeps the old config in force; a good one keeps the
+ * state of every office and line that still exists. */
+static void reload(void)
+{
+	log_msg(LOG_INFO, "reloading %s", opt.config);
+	struct tslcd_config *cfg = config_read();
+	if (!cfg) {
+		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
+		return;
+	}
+	apply_timezone(cfg);
+	struct model *next = model_create(cfg, model, time(NULL), loop_now_ms_fresh());
+	if (!next) {
+		log_msg(LOG_ERR, "reload: out of memory, keeping the previous configuration");
+		config_free(cfg);
+		return;
+	}
+	reach_stop(model);
+	model_set_listener(next, &model->listener);
+	mib_bind_model(next);
+	model_free(model);
+	model = next;
+	reach_start(model);
+	log_msg(LOG_INFO, "configuration reloaded: %zu offices, %zu lines", cfg->n_offices,
+	        cfg->n_lines);
+}
+
+/* ---- AgentX ---- */
+
+static int on_master_connected(int major, int minor, void *server, void *client)
+{
+	(void)major, (void)minor, (void)server, (void)client;
+	log_msg(LOG_INFO, "connected to the AgentX master; tables registered");
+	return 0;
+}
+
+static int on_master_lost(int major, int minor, void *server, void *client)
+{
+	(void)major, (void)minor, (void)server, (void)client;
+	log_msg(LOG_WARNING, "lost the AgentX master; retrying every %u s, probing continues",
+	        opt.ping_interval);
+	return 0;
+}
+
+static void agentx_init(const struct tslcd_config *cfg)
+{
+	const char *sock = opt.agentx_socket ? opt.agentx_socket : cfg->agent.agentx_socket;
+
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, sock);
+	/* Alarms must run from our loop, not SIGALRM, or reconnects never happen. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	init_agent("tslcd-agent");
+	/* init_agent() resets the ping interval, so set it afterwards. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+	                   (int)opt.ping_interval);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+	                       on_master_connected, NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_master_lost,
+	                       NULL);
+	if (mib_register_all() < 0)
+		log_msg(LOG_ERR, "MIB registration failed");
+	init_snmp("tslcd-agent");
+	log_msg(LOG_INFO, "AgentX subagent using master socket %s", sock);
+}
+
+/* ---- signals and timers ---- */
+
+static void on_signal(int fd, short revents, void *arg)
+{
+	struct signalfd_siginfo si;
+
+	(void)revents, (void)arg;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload();
+		} else {
+			log_msg(LOG_INFO, "signal %u: shutting down", si.ssi_signo);
+			loop_stop();
+		}
+	}
+}
+
+static int signals_init(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return fd < 0 ? -1 : loop_fd_add(fd, POLLIN, on_signal, NULL) == 0 ? fd : -1;
+}
+
+/* ---- model events ---- */
+
+static void on_outage_opened(void *ctx, const struct line *l, const struct outage *o,
+                             uint32_t evicted)
+{
+	(void)ctx;
+	mib_outage_added(l, o, evicted);
+	log_msg(LOG_WARNING, "office %u (%s) line %u (%s): outage %u opened", l->office->cfg->id,
+	        l->office->cfg->code, l->cfg->id, l->cfg->circuit, o->index);
+}
+
+static void on_line_changed(void *ctx, const struct line *l, enum line_status old)
+{
+	(void)ctx;
+	log_msg(LOG_NOTICE, "office %u (%s) line %u: %s -> %s", l->office->cfg->id,
+	        l->office->cfg->code, l->cfg->id, line_status_name(old),
+	        line_status_name(linestate_reported(&l->ls)));
+}
+
+static void on_office_changed(void *ctx, const struct office *o, enum office_status old)
+{
+	(void)ctx;
+	log_msg(LOG_NOTICE, "office %u (%s): %s -> %s", o->cfg->id, o->cfg->code,
+	        office_status_name(old), office_status_name(o->status));
+}
+
+static const struct model_listener listener = {
+    .line_changed = on_line_changed,
+    .office_changed = on_office_changed,
+    .outage_opened = on_outage_opened,
+};
+
+static void on_tick(void *arg)
+{
+	(void)arg;
+	model_tick(model, time(NULL), loop_now_ms());
+	loop_timer_add(TICK_MS, on_tick, NULL);
+}
+
+/* ---- main ---- */
+
+static int run(struct tslcd_config *cfg)
+{
+	int sigfd;
+
+	model = model_create(cfg, NULL, time(NULL), loop_now_ms_fresh());
+	if (!model) {
+		log_msg(LOG_ERR, "out of memory building the model");
+		return 1;
+	}
+	sigfd = signals_init();
+	if (sigfd < 0) {
+		log_msg(LOG_ERR, "signalfd: %s", strerror(errno));
+		return 1;
+	}
+	model_set_listener(model, &listener);
+	mib_bind_model(model);
+	agentx_init(cfg);
+	prober_init(0, 0);
+	agent_status.icmp_mode = icmp_mode(AF_INET);
+	control_start(cfg->agent.control_socket, &model);
+	reach_start(model);
+	loop_timer_add(TICK_MS, on_tick, NULL);
+	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
+	        cfg->n_offices, cfg->n_lines);
+	loop_run();
+	control_stop();
+	reach_stop(model);
+	prober_shutdown();
+	model_tick(model, time(NULL), loop_now_ms_fresh());
+	/* Our callbacks must not run while Net-SNMP tears its sessions down. */
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+	                         on_master_lost, NULL, 1);
+	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
+	                         on_master_connected, NULL, 1);
+	snmp_shutdown("tslcd-agent");
+	mib_bind_model(NULL);
+	model_free(model);
+	close(sigfd);
+	loop_shutdown();
+	log_msg(LOG_INFO, "stopped");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (parse_options(argc, argv) < 0)
+		return 2;
+	if (opt.dump_oids) {
+		mib_dump_oids(stdout);
+		return 0;
+	}
+	log_init("tslcd-agent", true, opt.debug); /* until the config is read */
+	if (opt.check_only)
+		return check_config();
+	agent_status.version = TSLCD_VERSION;
+	agent_status.start_time = time(NULL);
+	loop_init();
+	struct tslcd_config *cfg = config_read();
+	if (!cfg)
+		return 1;
+	apply_timezone(cfg);
+	log_init("tslcd-agent", opt.to_stderr, opt.debug);
+	if (!opt.foreground && daemon(0, 0) < 0) {
+		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+		return 1;
+	}
+	return run(cfg);
+}

@@ -1,0 +1,67 @@
+/*
+ * mib: registers the TSLCD-MIB groups and binds them to the current model.
+ */
+#include "mib.h"
+
+#include <time.h>
+
+struct agent_status agent_status = {.state_save_result = 3};
+
+static const struct model *bound;
+
+int mib_register_all(void)
+{
+	if (mib_agent_register() || mib_office_register() || mib_line_register() ||
+	    mib_outage_register())
+		return -1;
+	if (bound)
+		mib_bind_model(bound);
+	return 0;
+}
+
+void mib_bind_model(const struct model *m)
+{
+	bound = m;
+	mib_office_bind(m);
+	mib_line_bind(m);
+	mib_outage_bind(m);
+}
+
+const struct model *mib_model(void)
+{
+	return bound;
+}
+
+void mib_dump_oids(FILE *out)
+{
+	mib_agent_dump(out);
+	mib_office_dump(out);
+	mib_line_dump(out);
+	mib_outage_dump(out);
+}
+
+static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)
+{
+	return avail_window(av, w, time(NULL), f);
+}
+
+bool mib_avail_raw(const struct avail *av, enum avail_window w, struct mib_value *v)
+{
+	struct avail_figures f;
+	uint32_t ppm;
+	return avail_figures_now(av, w, &f) && avail_ppm_raw(&f, &ppm) && mib_set_u32(v, ppm);
+}
+
+bool mib_avail_adjusted(const struct avail *av, enum avail_window w, struct mib_value *v)
+{
+	struct avail_figures f;
+	uint32_t ppm;
+	return avail_figures_now(av, w, &f) && avail_ppm_adjusted(&f, &ppm) && mib_set_u32(v, ppm);
+}
+
+bool mib_avail_monitored(const struct avail *av, enum avail_window w, struct mib_value *v)
+{
+	struct avail_figures f;
+	uint32_t ppm;
+	return avail_figures_now(av, w, &f) && avail_ppm_monitored(&f, &ppm) && mib_set_u32(v, ppm);
+}

@@ -1,0 +1,63 @@
+/*
+ * mib: TSLCD-MIB as served by this agent, one mib_*.c file per MIB group.
+ *
+ * Contract: mib_register_all() registers every group once per AgentX
+ * session start; mib_bind_model() (re)points the tables at a model after
+ * start-up or a config reload.  Handlers read the model and the agent
+ * status below; they never change either.
+ */
+#ifndef TSLCD_MIB_H
+#define TSLCD_MIB_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "mib_oids.h"
+#include "mib_table.h"
+#include "model.h"
+
+/* Facts about the daemon itself that the scalars publish. */
+struct agent_status {
+	const char *version;
+	time_t start_time;
+	time_t config_load_time;
+	bool config_load_ok;
+	char config_message[256]; /* "file:line: message" of the last failure */
+	unsigned icmp_mode;       /* TslcdIcmpMode, 0 = not known yet */
+	time_t state_save_time;
+	int state_save_result; /* 1 ok, 2 failed, 3 never */
+};
+
+extern struct agent_status agent_status;
+
+int mib_register_all(void);
+void mib_bind_model(const struct model *m);
+const struct model *mib_model(void);
+
+/* Keep the outage table in step with the rings (model listener events). */
+void mib_outage_added(const struct line *l, const struct outage *o, uint32_t evicted);
+
+/* Every object this agent serves as "NAME .OID" lines (tests compare them
+ * with the MIB through snmptranslate). */
+void mib_dump_oids(FILE *out);
+
+/* Per-group hooks used by mib.c. */
+int mib_agent_register(void);
+void mib_agent_dump(FILE *out);
+int mib_office_register(void);
+void mib_office_bind(const struct model *m);
+void mib_office_dump(FILE *out);
+int mib_line_register(void);
+void mib_line_bind(const struct model *m);
+void mib_line_dump(FILE *out);
+int mib_outage_register(void);
+void mib_outage_bind(const struct model *m);
+void mib_outage_dump(FILE *out);
+
+/* Shared getters' helpers: ppm availability of an entity for a window. */
+bool mib_avail_raw(const struct avail *av, enum avail_window w, struct mib_value *v);
+bool mib_avail_adjusted(const struct avail *av, enum avail_window w, struct mib_value *v);
+bool mib_avail_monitored(const struct avail *av, enum avail_window w, struct mib_value *v);
+
+#endif

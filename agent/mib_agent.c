@@ -1,0 +1,105 @@
+/*
+ * mib_agent: the tslcdAgent scalars (identity, config, counts, counters).
+ */
+#include "mib.h"
+
+static bool counts(struct model_counts *c)
+{
+	const struct model *m = mib_model();
+	if (!m)
+		return false;
+	model_count(m, c);
+	return true;
+}
+
+/* Count getters: which bucket(s) of model_counts a scalar sums. */
+#define COUNT_GETTER(fn, expr)                                                                     \
+	static bool fn(const void *p, struct mib_value *v)                                         \
+	{                                                                                          \
+		struct model_counts c;                                                             \
+		(void)p;                                                                           \
+		return counts(&c) && mib_set_u32(v, (expr));                                       \
+	}
+
+COUNT_GETTER(get_offices_total,
+             c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] + c.offices[5])
+COUNT_GETTER(get_offices_up, c.offices[OFFICE_UP])
+COUNT_GETTER(get_offices_degraded, c.offices[OFFICE_DEGRADED])
+COUNT_GETTER(get_offices_isolated, c.offices[OFFICE_ISOLATED])
+COUNT_GETTER(get_offices_unknown, c.offices[OFFICE_UNKNOWN])
+COUNT_GETTER(get_lines_total,
+             c.lines[1] + c.lines[2] + c.lines[3] + c.lines[4] + c.lines[5] + c.lines[6])
+COUNT_GETTER(get_lines_up, c.lines[LINE_UP])
+COUNT_GETTER(get_lines_degraded, c.lines[LINE_DEGRADED])
+COUNT_GETTER(get_lines_down, c.lines[LINE_DOWN])
+COUNT_GETTER(get_lines_unknown, c.lines[LINE_UNKNOWN] + c.lines[LINE_UNRESOLVED])
+COUNT_GETTER(get_lines_maint, c.lines[LINE_MAINTENANCE])
+
+#define STATUS_GETTER(fn, call)                                                                    \
+	static bool fn(const void *p, struct mib_value *v)                                         \
+	{                                                                                          \
+		(void)p;                                                                           \
+		return call;                                                                       \
+	}
+
+static bool fingerprint(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	return m && mib_set_bytes(v, m->cfg->fingerprint, sizeof(m->cfg->fingerprint));
+}
+
+STATUS_GETTER(get_version, mib_set_str(v, agent_status.version))
+STATUS_GETTER(get_start, mib_set_datetime(v, agent_status.start_time))
+STATUS_GETTER(get_fingerprint, fingerprint(v))
+STATUS_GETTER(get_load_time, mib_set_datetime(v, agent_status.config_load_time))
+STATUS_GETTER(get_load_result,
+              agent_status.config_load_time &&mib_set_int(v, agent_status.config_load_ok ? 1 : 2))
+STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status.config_message))
+STATUS_GETTER(get_icmp_mode, agent_status.icmp_mode &&mib_set_int(v, agent_status.icmp_mode))
+STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status.state_save_time))
+STATUS_GETTER(get_save_result, mib_set_int(v, agent_status.state_save_result))
+
+/* 18..23 (notifications, alarms, reports, heightened period) arrive with
+ * the notifier and the readiness engine. */
+static const struct mib_column agent_cols[] = {
+    {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
+    {2, "tslcdAgentStartTime", ASN_OCTET_STR, get_start},
+    {3, "tslcdConfigFingerprint", ASN_OCTET_STR, get_fingerprint},
+    {4, "tslcdConfigLoadTime", ASN_OCTET_STR, get_load_time},
+    {5, "tslcdConfigLoadResult", ASN_INTEGER, get_load_result},
+    {6, "tslcdConfigLoadMessage", ASN_OCTET_STR, get_load_msg},
+    {7, "tslcdOfficesTotal", ASN_GAUGE, get_offices_total},
+    {8, "tslcdOfficesUp", ASN_GAUGE, get_offices_up},
+    {9, "tslcdOfficesDegraded", ASN_GAUGE, get_offices_degraded},
+    {10, "tslcdOfficesIsolated", ASN_GAUGE, get_offices_isolated},
+    {11, "tslcdOfficesUnknown", ASN_GAUGE, get_offices_unknown},
+    {12, "tslcdLinesTotal", ASN_GAUGE, get_lines_total},
+    {13, "tslcdLinesUp", ASN_GAUGE, get_lines_up},
+    {14, "tslcdLinesDegraded", ASN_GAUGE, get_lines_degraded},
+    {15, "tslcdLinesDown", ASN_GAUGE, get_lines_down},
+    {16, "tslcdLinesUnknown", ASN_GAUGE, get_lines_unknown},
+    {17, "tslcdLinesMaintenance", ASN_GAUGE, get_lines_maint},
+    {18, "tslcdNotificationSeq", ASN_UNSIGNED, NULL},
+    {19, "tslcdNotificationsSuppressed", ASN_COUNTER, NULL},
+    {20, "tslcdAlarmsActive", ASN_GAUGE, NULL},
+    {21, "tslcdReportsAccepted", ASN_COUNTER, NULL},
+    {22, "tslcdReportsRejected", ASN_COUNTER, NULL},
+    {23, "tslcdHeightenedPeriod", ASN_OCTET_STR, NULL},
+    {24, "tslcdIcmpMode", ASN_INTEGER, get_icmp_mode},
+    {25, "tslcdStateSaveTime", ASN_OCTET_STR, get_save_time},
+    {26, "tslcdStateSaveResult", ASN_INTEGER, get_save_result},
+};
+
+static const oid agent_oid[] = {TSLCD_OID_AGENT};
+
+int mib_agent_register(void)
+{
+	return mib_scalars_register("tslcdAgent", agent_oid, OID_LENGTH(agent_oid), agent_cols,
+	                            sizeof(agent_cols) / sizeof(agent_cols[0]));
+}
+
+void mib_agent_dump(FILE *out)
+{
+	mib_dump_scalar_oids(out, agent_oid, OID_LENGTH(agent_oid), agent_cols,
+	                     sizeof(agent_cols) / sizeof(agent_cols[0]));
+}

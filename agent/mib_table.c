@@ -1,0 +1,307 @@
+/*
+ * mib_table: one generic handler serves every TSLCD table from its column
+ * descriptors.  Net-SNMP's table helper runs its sparse-table logic after
+ * us on GETNEXT: a noSuchInstance answer becomes "retry from the next row",
+ * so absent values never end a walk early.
+ */
+#include "mib_table.h"
+
+#include <string.h>
+
+#include "log.h"
+
+static const struct mib_column *column_find(const struct mib_column *cols, size_t n, unsigned num)
+{
+	/* Columns are listed in order and nearly dense: try the direct slot. */
+	if (num >= 1 && num <= n && cols[num - 1].num == num)
+		return &cols[num - 1];
+	for (size_t i = 0; i < n; i++)
+		if (cols[i].num == num)
+			return &cols[i];
+	return NULL;
+}
+
+static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                   const struct mib_column *col, const void *obj)
+{
+	struct mib_value v = {0};
+
+	if (!col || !col->get || !col->get(obj, &v)) {
+		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
+}
+
+static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                         netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct mib_table *t = handler->myvoid;
+
+	(void)reginfo;
+	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
+		return SNMP_ERR_NOERROR; /* registered read-only: SETs never get here */
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		if (req->processed)
+			continue;
+		const struct mib_row *row = netsnmp_container_table_row_extract(req);
+		netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
+		if (!row || !ti) {
+			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+			continue;
+		}
+		answer(reqinfo, req, column_find(t->cols, t->n_cols, ti->colnum), row->obj);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+static unsigned max_column(const struct mib_column *cols, size_t n)
+{
+	unsigned m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cols[i].num > m)
+			m = cols[i].num;
+	return m;
+}
+
+static unsigned min_column(const struct mib_column *cols, size_t n)
+{
+	unsigned m = ~0u;
+	for (size_t i = 0; i < n; i++)
+		if (cols[i].num < m)
+			m = cols[i].num;
+	return m;
+}
+
+int mib_table_register(struct mib_table *t)
+{
+	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+	netsnmp_mib_handler *h = netsnmp_create_handler(t->name, table_handler);
+
+	t->rows = netsnmp_container_find("table_container");
+	if (!ti || !h || !t->rows)
+		return -1;
+	t->rows->container_name = strdup(t->name);
+	h->myvoid = t;
+	t->reg = netsnmp_handler_registration_create(t->name, h, t->table_oid, t->table_oid_len,
+	                                             HANDLER_CAN_RONLY);
+	if (!t->reg)
+		return -1;
+	for (unsigned i = 0; i < t->n_index; i++)
+		netsnmp_table_helper_add_index(ti, ASN_UNSIGNED);
+	ti->min_column = min_column(t->cols, t->n_cols);
+	ti->max_column = max_column(t->cols, t->n_cols);
+	if (netsnmp_container_table_register(
+	        t->reg, ti, t->rows, TABLE_CONTAINER_KEY_NETSNMP_INDEX) != SNMPERR_SUCCESS) {
+		log_msg(LOG_ERR, "cannot register %s", t->name);
+		return -1;
+	}
+	return 0;
+}
+
+static void row_free(void *data, void *ctx)
+{
+	(void)ctx;
+	free(data);
+}
+
+void mib_table_clear(struct mib_table *t)
+{
+	if (!t->rows)
+		return;
+	CONTAINER_CLEAR(t->rows, row_free, NULL);
+}
+
+void mib_table_unregister(struct mib_table *t)
+{
+	mib_table_clear(t);
+	if (t->reg)
+		netsnmp_unregister_handler(t->reg); /* also frees the container */
+	t->reg = NULL;
+	t->rows = NULL;
+}
+
+static void row_key(struct mib_row *key, const struct mib_table *t, const uint32_t *index)
+{
+	for (unsigned i = 0; i < t->n_index; i++)
+		key->idx_buf[i] = index[i];
+	key->idx.oids = key->idx_buf;
+	key->idx.len = t->n_index;
+}
+
+int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj)
+{
+	struct mib_row key;
+	struct mib_row *row;
+
+	if (!t->rows)
+		return -1; /* not registered yet: mib_register_all() binds later */
+	row_key(&key, t, index);
+	row = CONTAINER_FIND(t->rows, &key);
+	if (row && obj) {
+		row->obj = obj;
+		return 0;
+	}
+	if (row) {
+		CONTAINER_REMOVE(t->rows, row);
+		free(row);
+		return 0;
+	}
+	if (!obj)
+		return 0;
+	row = malloc(sizeof(*row));
+	if (!row)
+		return -1;
+	row_key(row, t, index);
+	row->obj = obj;
+	if (CONTAINER_INSERT(t->rows, row) != 0) {
+		free(row);
+		return -1;
+	}
+	return 0;
+}
+
+size_t mib_table_row_count(const struct mib_table *t)
+{
+	return t->rows ? CONTAINER_SIZE(t->rows) : 0;
+}
+
+/* ---- scalars ---- */
+
+struct scalar_group {
+	const struct mib_column *cols;
+	size_t n_cols;
+	size_t branch_len;
+};
+
+static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                          netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct scalar_group *g = handler->myvoid;
+
+	(void)reginfo;
+	if (reqinfo->mode != MODE_GET)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		if (req->processed)
+			continue;
+		const netsnmp_variable_list *vb = req->requestvb;
+		unsigned num =
+		    vb->name_length > g->branch_len ? (unsigned)vb->name[g->branch_len] : 0;
+		answer(reqinfo, req, column_find(g->cols, g->n_cols, num), NULL);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int mib_scalars_register(const char *name, const oid *branch, size_t len,
+                         const struct mib_column *cols, size_t n_cols)
+{
+	struct scalar_group *g = calloc(1, sizeof(*g));
+	netsnmp_mib_handler *h = netsnmp_create_handler(name, scalar_handler);
+
+	if (!g || !h)
+		return -1;
+	*g = (struct scalar_group){.cols = cols, .n_cols = n_cols, .branch_len = len};
+	h->myvoid = g;
+	h->data_free = free;
+	netsnmp_handler_registration *reg =
+	    netsnmp_handler_registration_create(name, h, branch, len, HANDLER_CAN_RONLY);
+	if (!reg)
+		return -1;
+	return netsnmp_register_scalar_group(reg, min_column(cols, n_cols),
+	                                     max_column(cols, n_cols)) == SNMPERR_SUCCESS
+	           ? 0
+	           : -1;
+}
+
+/* ---- --dump-oids ---- */
+
+static void dump_oid(FILE *out, const char *name, const oid *base, size_t len, unsigned entry,
+                     unsigned col)
+{
+	fprintf(out, "%s ", name);
+	for (size_t i = 0; i < len; i++)
+		fprintf(out, ".%lu", (unsigned long)base[i]);
+	if (entry)
+		fprintf(out, ".%u", entry);
+	fprintf(out, ".%u\n", col);
+}
+
+void mib_dump_table_oids(FILE *out, const struct mib_table *t)
+{
+	for (size_t i = 0; i < t->n_cols; i++)
+		dump_oid(out, t->cols[i].name, t->table_oid, t->table_oid_len, 1, t->cols[i].num);
+}
+
+void mib_dump_scalar_oids(FILE *out, const oid *branch, size_t len, const struct mib_column *cols,
+                          size_t n_cols)
+{
+	for (size_t i = 0; i < n_cols; i++)
+		dump_oid(out, cols[i].name, branch, len, 0, cols[i].num);
+}
+
+/* ---- value helpers ---- */
+
+bool mib_set_u32(struct mib_value *v, uint32_t x)
+{
+	/* Net-SNMP reads ASN_UNSIGNED/INTEGER values as a long. */
+	v->buf.l = (long)x;
+	v->ptr = &v->buf.l;
+	v->len = sizeof(v->buf.l);
+	return true;
+}
+
+bool mib_set_int(struct mib_value *v, long x)
+{
+	v->buf.l = x;
+	v->ptr = &v->buf.l;
+	v->len = sizeof(v->buf.l);
+	return true;
+}
+
+bool mib_set_u64(struct mib_value *v, uint64_t x)
+{
+	v->buf.c64.high = (u_long)(x >> 32);
+	v->buf.c64.low = (u_long)(x & 0xffffffffu);
+	v->ptr = &v->buf.c64;
+	v->len = sizeof(v->buf.c64);
+	return true;
+}
+
+bool mib_set_str(struct mib_value *v, const char *s)
+{
+	v->ptr = s ? s : "";
+	v->len = s ? strlen(s) : 0;
+	return true;
+}
+
+bool mib_set_bytes(struct mib_value *v, const void *p, size_t len)
+{
+	v->ptr = p;
+	v->len = len;
+	return true;
+}
+
+bool mib_set_datetime(struct mib_value *v, time_t t)
+{
+	struct tm tm;
+	uint8_t *b = v->buf.bytes;
+
+	if (t <= 0 || !localtime_r(&t, &tm))
+		return false;
+	long off = tm.tm_gmtoff;
+	unsigned year = (unsigned)tm.tm_year + 1900;
+	b[0] = (uint8_t)(year >> 8);
+	b[1] = (uint8_t)year;
+	b[2] = (uint8_t)(tm.tm_mon + 1);
+	b[3] = (uint8_t)tm.tm_mday;
+	b[4] = (uint8_t)tm.tm_hour;
+	b[5] = (uint8_t)tm.tm_min;
+	b[6] = (uint8_t)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	b[7] = 0;
+	b[8] = off < 0 ? '-' : '+';
+	off = off < 0 ? -off : off;
+	b[9] = (uint8_t)(off / 3600);
+	b[10] = (uint8_t)(off % 3600 / 60);
+	return mib_set_bytes(v, b, 11);
+}

@@ -1,0 +1,88 @@
+/*
+ * mib_table: descriptor-driven serving of TSLCD-MIB tables and scalars.
+ *
+ * Contract: a MIB module describes its columns once (number, name, ASN type,
+ * getter); that one description drives registration, GET/GETNEXT answers and
+ * `--dump-oids`.  Rows live in a Net-SNMP table_container (sorted, O(log n)
+ * per request).  A getter returns false when the value is not known, and the
+ * agent answers noSuchInstance (walks skip it) instead of inventing a 0.
+ * Getters only read; they never block, allocate or do I/O.
+ */
+#ifndef TSLCD_MIB_TABLE_H
+#define TSLCD_MIB_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+struct mib_value {
+	const void *ptr; /* points into buf, or at data that outlives the request */
+	size_t len;
+	union {
+		uint32_t u32;
+		int32_t i32;
+		long l;
+		struct counter64 c64;
+		uint8_t bytes[16];
+	} buf;
+};
+
+typedef bool (*mib_getter)(const void *obj, struct mib_value *v);
+
+struct mib_column {
+	unsigned num;
+	const char *name;
+	u_char type; /* ASN_INTEGER, ASN_UNSIGNED, ASN_OCTET_STR, ASN_COUNTER64, ... */
+	mib_getter get;
+};
+
+struct mib_table {
+	const char *name; /* e.g. "tslcdLineTable" */
+	const oid *table_oid;
+	size_t table_oid_len;
+	unsigned n_index; /* all indices are Unsigned32 */
+	const struct mib_column *cols;
+	size_t n_cols;
+	/* runtime */
+	netsnmp_container *rows;
+	netsnmp_handler_registration *reg;
+};
+
+/* A row: the container key plus the model object the getters read. */
+struct mib_row {
+	netsnmp_index idx;
+	oid idx_buf[3];
+	const void *obj;
+};
+
+int mib_table_register(struct mib_table *t);
+void mib_table_unregister(struct mib_table *t);
+/* Replace or add the row for the given index; obj NULL removes it. */
+int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj);
+void mib_table_clear(struct mib_table *t);
+size_t mib_table_row_count(const struct mib_table *t);
+
+/* Scalars under one branch: column number = sub-identifier, instance .0 */
+int mib_scalars_register(const char *name, const oid *branch, size_t len,
+                         const struct mib_column *cols, size_t n_cols);
+
+/* Prints "NAME .1.3.6...." for every column of a table/scalar group. */
+void mib_dump_table_oids(FILE *out, const struct mib_table *t);
+void mib_dump_scalar_oids(FILE *out, const oid *branch, size_t len, const struct mib_column *cols,
+                          size_t n_cols);
+
+/* Value helpers for getters. */
+bool mib_set_u32(struct mib_value *v, uint32_t x);
+bool mib_set_int(struct mib_value *v, long x);
+bool mib_set_u64(struct mib_value *v, uint64_t x);
+bool mib_set_str(struct mib_value *v, const char *s);
+bool mib_set_bytes(struct mib_value *v, const void *p, size_t len);
+/* DateAndTime in local time with UTC offset; t <= 0 means absent. */
+bool mib_set_datetime(struct mib_value *v, time_t t);
+
+#endif

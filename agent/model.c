@@ -1,0 +1,426 @@
+/*
+ * model: state transitions of lines and offices, availability accounting
+ * and outage history.  See model.h for the contract.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- status helpers ---- */
+
+enum avail_state line_avail_state(enum line_status s)
+{
+	switch (s) {
+	case LINE_UP:
+	case LINE_DEGRADED:
+		return AVAIL_UP;
+	case LINE_DOWN:
+		return AVAIL_DOWN;
+	case LINE_MAINTENANCE:
+		return AVAIL_MAINT;
+	default:
+		return AVAIL_UNKNOWN;
+	}
+}
+
+enum avail_state office_avail_state(enum office_status s)
+{
+	switch (s) {
+	case OFFICE_UP:
+	case OFFICE_DEGRADED:
+		return AVAIL_UP;
+	case OFFICE_ISOLATED:
+		return AVAIL_DOWN;
+	case OFFICE_MAINTENANCE:
+		return AVAIL_MAINT;
+	default:
+		return AVAIL_UNKNOWN;
+	}
+}
+
+const char *office_status_name(enum office_status s)
+{
+	static const char *const names[] = {"?",        "unknown",  "up",
+	                                    "degraded", "isolated", "maintenance"};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* ---- lookup ---- */
+
+static int cmp_office_id(const void *key, const void *elem)
+{
+	uint32_t id = *(const uint32_t *)key;
+	const struct office *o = elem;
+	return id < o->cfg->id ? -1 : id > o->cfg->id;
+}
+
+static int cmp_line_id(const void *key, const void *elem)
+{
+	uint32_t id = *(const uint32_t *)key;
+	const struct line *l = elem;
+	return id < l->cfg->id ? -1 : id > l->cfg->id;
+}
+
+struct office *model_find_office(const struct model *m, uint32_t id)
+{
+	return bsearch(&id, m->offices, m->n_offices, sizeof(*m->offices), cmp_office_id);
+}
+
+struct line *model_find_line(const struct model *m, uint32_t office_id, uint32_t line_id)
+{
+	struct office *o = model_find_office(m, office_id);
+	return o ? bsearch(&line_id, o->lines, o->n_lines, sizeof(*o->lines), cmp_line_id) : NULL;
+}
+
+/* ---- accounting ---- */
+
+/* Where "now" falls within the current tick, on the monotonic clock, so a
+ * wall-clock step between ticks cannot misplace a transition. */
+static time_t tick_time(const struct model *m, uint64_t mono_ms)
+{
+	uint64_t elapsed = mono_ms > m->clock.last_mono_ms ? mono_ms - m->clock.last_mono_ms : 0;
+	return m->clock.last_wall + (time_t)(elapsed / 1000u);
+}
+
+static void account_until(struct avail *av, time_t *mark, enum avail_state st, time_t from,
+                          time_t to)
+{
+	time_t start = *mark > from ? *mark : from;
+	if (to > start)
+		avail_account(av, st, start, to);
+	*mark = to > start ? to : start;
+}
+
+static void line_account_now(struct model *m, struct line *l, uint64_t mono_ms)
+{
+	account_until(&l->av, &l->acct_mark, line_avail_state(linestate_reported(&l->ls)),
+	              m->clock.last_wall, tick_time(m, mono_ms));
+}
+
+static void office_account_now(struct model *m, struct office *o, uint64_t mono_ms)
+{
+	account_until(&o->av, &o->acct_mark, office_avail_state(o->status), m->clock.last_wall,
+	              tick_time(m, mono_ms));
+}
+
+void model_tick(struct model *m, time_t now, uint64_t mono_ms)
+{
+	time_t from, to;
+	bool any = avail_clock_advance(&m->clock, mono_ms, now, &from, &to);
+
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
+		for (size_t j = 0; j < o->n_lines; j++) {
+			struct line *l = &o->lines[j];
+			if (any)
+				account_until(&l->av, &l->acct_mark,
+				              line_avail_state(linestate_reported(&l->ls)), from,
+				              to);
+			l->acct_mark = 0;
+		}
+		if (any)
+			account_until(&o->av, &o->acct_mark, office_avail_state(o->status), from,
+			              to);
+		o->acct_mark = 0;
+	}
+}
+
+/* ---- rolling stats ---- */
+
+static void stats_push(struct line_stats *s, const struct probe_result *r)
+{
+	struct round_summary *slot = &s->ring[s->head];
+
+	*slot = (struct round_summary){
+	    .rtt_min_us = r->rtt_min_us,
+	    .rtt_avg_us = r->rtt_avg_us,
+	    .rtt_max_us = r->rtt_max_us,
+	    .jitter_us = r->jitter_us,
+	    .sent = (uint8_t)(r->sent > 255 ? 255 : r->sent),
+	    .received = (uint8_t)(r->received > 255 ? 255 : r->received),
+	};
+	s->head = (uint8_t)((s->head + 1) % MODEL_STATS_ROUNDS);
+	if (s->count < MODEL_STATS_ROUNDS)
+		s->count++;
+	if (r->received)
+		s->last_rtt_us = r->rtt_avg_us;
+}
+
+bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
+                    uint32_t *jitter)
+{
+	uint64_t sum = 0, jsum = 0, n = 0, rounds = 0;
+	uint32_t lo = UINT32_MAX, hi = 0;
+
+	for (unsigned i = 0; i < s->count; i++) {
+		const struct round_summary *r = &s->ring[i];
+		if (!r->received)
+			continue;
+		lo = r->rtt_min_us < lo ? r->rtt_min_us : lo;
+		hi = r->rtt_max_us > hi ? r->rtt_max_us : hi;
+		sum += (uint64_t)r->rtt_avg_us * r->received; /* weight by answers */
+		n += r->received;
+		jsum += r->jitter_us;
+		rounds++;
+	}
+	if (!n)
+		return false;
+	*min = lo;
+	*max = hi;
+	*avg = (uint32_t)(sum / n);
+	*jitter = (uint32_t)(jsum / rounds);
+	return true;
+}
+
+bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm)
+{
+	uint64_t sent = 0, recv = 0;
+
+	for (unsigned i = 0; i < s->count; i++) {
+		sent += s->ring[i].sent;
+		recv += s->ring[i].received;
+	}
+	if (!sent)
+		return false;
+	*ppm = (uint32_t)((sent - recv) * 1000000u / sent);
+	return true;
+}
+
+/* ---- office aggregation ---- */
+
+static enum office_status office_status_of(const struct office *o, unsigned *lines_up)
+{
+	unsigned up = 0, degraded = 0, down = 0, maint = 0, unknown = 0;
+
+	for (size_t i = 0; i < o->n_lines; i++) {
+		switch (linestate_reported(&o->lines[i].ls)) {
+		case LINE_UP:
+			up++;
+			break;
+		case LINE_DEGRADED:
+			degraded++;
+			break;
+		case LINE_DOWN:
+			down++;
+			break;
+		case LINE_MAINTENANCE:
+			maint++;
+			break;
+		default:
+			unknown++;
+			break;
+		}
+	}
+	*lines_up = up + degraded;
+	if (up + degraded)
+		return (degraded || up + degraded < o->cfg->required_lines) ? OFFICE_DEGRADED
+		                                                            : OFFICE_UP;
+	if (unknown || !o->n_lines)
+		return OFFICE_UNKNOWN;
+	/* No line carries traffic: a planned cut if nothing is down. */
+	return down ? OFFICE_ISOLATED : OFFICE_MAINTENANCE;
+}
+
+static void office_reevaluate(struct model *m, struct office *o, time_t now, uint64_t mono_ms)
+{
+	unsigned up;
+	enum office_status st = office_status_of(o, &up);
+	enum office_status old = o->status;
+
+	o->lines_up = up;
+	if (st == old)
+		return;
+	office_account_now(m, o, mono_ms);
+	o->status = st;
+	o->last_change = now;
+	if (st == OFFICE_ISOLATED)
+		avail_outage_started(&o->av, now);
+	if (m->listener.office_changed)
+		m->listener.office_changed(m->listener.ctx, o, old);
+}
+
+/* ---- line transitions ---- */
+
+static void line_outage_track(struct model *m, struct line *l, enum line_status tracked_before,
+                              bool in_maint, time_t now)
+{
+	enum line_status tracked = linestate_tracked(&l->ls);
+	uint32_t loss = 0;
+
+	if (tracked == LINE_DOWN && tracked_before != LINE_DOWN) {
+		/* The ring drops its oldest record when full: tell the MIB which. */
+		const struct outage *oldest = outage_next(&l->outages, 0);
+		uint32_t evicted =
+		    l->outages.count && l->outages.count == l->outages.capacity ? oldest->index : 0;
+		line_stats_loss_ppm(&l->stats, &loss);
+		struct outage *o = outage_open(&l->outages, now, l->stats.last_rtt_us, loss, NULL);
+		if (o && in_maint)
+			outage_annotate(o, OUTAGE_CAUSE_PLANNED_WORK, NULL, 0);
+		if (o && m->listener.outage_opened)
+			m->listener.outage_opened(m->listener.ctx, l, o, evicted);
+	} else if (tracked != LINE_DOWN && tracked_before == LINE_DOWN) {
+		const struct outage *o = outage_close(&l->outages, now);
+		if (o && m->listener.outage_closed)
+			m->listener.outage_closed(m->listener.ctx, l, o);
+	}
+}
+
+static void line_transition(struct model *m, struct line *l, enum line_status old, time_t now,
+                            uint64_t mono_ms)
+{
+	enum line_status st = linestate_reported(&l->ls);
+
+	l->last_change = now;
+	if (st == LINE_DOWN)
+		avail_outage_started(&l->av, now);
+	if (m->listener.line_changed)
+		m->listener.line_changed(m->listener.ctx, l, old);
+	office_reevaluate(m, l->office, now, mono_ms);
+}
+
+void model_line_round(struct model *m, struct line *l, const struct probe_result *r,
+                      bool in_maintenance, time_t now, uint64_t mono_ms)
+{
+	enum line_status old = linestate_reported(&l->ls);
+	enum line_status tracked_before = linestate_tracked(&l->ls);
+
+	if (r->outcome != PROBE_LOCAL_ERROR)
+		stats_push(&l->stats, r);
+	/* Close the books in the old state before the state can change. */
+	line_account_now(m, l, mono_ms);
+	bool changed = linestate_on_round(&l->ls, &m->cfg->state, r, in_maintenance);
+	line_outage_track(m, l, tracked_before, in_maintenance, now);
+	if (changed)
+		line_transition(m, l, old, now, mono_ms);
+}
+
+void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance, time_t now,
+                            uint64_t mono_ms)
+{
+	enum line_status old = linestate_reported(&l->ls);
+
+	line_account_now(m, l, mono_ms);
+	if (linestate_set_maintenance(&l->ls, in_maintenance))
+		line_transition(m, l, old, now, mono_ms);
+}
+
+void model_count(const struct model *m, struct model_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < m->n_offices; i++) {
+		const struct office *o = &m->offices[i];
+		if ((unsigned)o->status < 6)
+			out->offices[o->status]++;
+		for (size_t j = 0; j < o->n_lines; j++) {
+			unsigned s = linestate_reported(&o->lines[j].ls);
+			if (s < 7)
+				out->lines[s]++;
+		}
+	}
+}
+
+/* ---- construction and reload ---- */
+
+static void line_init(struct line *l, const struct line_cfg *lc, struct office *o, unsigned history,
+                      time_t now)
+{
+	memset(l, 0, sizeof(*l));
+	l->cfg = lc;
+	l->office = o;
+	linestate_init(&l->ls);
+	avail_init(&l->av, now);
+	outage_ring_init(&l->outages, history);
+}
+
+/* Reload keeps history: the surviving line's state moves to its new home. */
+static void line_adopt(struct line *l, struct line *prev, unsigned history)
+{
+	l->ls = prev->ls;
+	l->last_change = prev->last_change;
+	l->stats = prev->stats;
+	l->av = prev->av;
+	outage_ring_free(&l->outages);
+	l->outages = prev->outages;
+	outage_ring_set_capacity(&l->outages, history);
+	outage_ring_init(&prev->outages, history); /* prev no longer owns it */
+}
+
+static bool office_build(struct model *m, struct office *o, const struct office_cfg *oc,
+                         struct model *old, time_t now)
+{
+	struct office *prev = old ? model_find_office(old, oc->id) : NULL;
+
+	memset(o, 0, sizeof(*o));
+	o->cfg = oc;
+	o->status = OFFICE_UNKNOWN;
+	avail_init(&o->av, now);
+	o->n_lines = oc->n_lines;
+	o->lines = calloc(oc->n_lines ? oc->n_lines : 1, sizeof(*o->lines));
+	if (!o->lines)
+		return false;
+	for (size_t j = 0; j < oc->n_lines; j++) {
+		struct line *l = &o->lines[j];
+		line_init(l, &oc->lines[j], o, m->cfg->outage_history, now);
+		struct line *pl = prev ? model_find_line(old, oc->id, oc->lines[j].id) : NULL;
+		if (pl)
+			line_adopt(l, pl, m->cfg->outage_history);
+	}
+	if (prev) {
+		o->status = prev->status;
+		o->last_change = prev->last_change;
+		o->av = prev->av;
+	}
+	office_status_of(o, &o->lines_up);
+	return true;
+}
+
+struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,
+                           uint64_t mono_ms)
+{
+	struct model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->cfg = cfg;
+	m->offices = calloc(cfg->n_offices ? cfg->n_offices : 1, sizeof(*m->offices));
+	if (!m->offices) {
+		free(m);
+		return NULL;
+	}
+	if (old)
+		model_tick(old, now, mono_ms); /* settle its books before taking them over */
+	m->n_offices = cfg->n_offices;
+	for (size_t i = 0; i < cfg->n_offices; i++) {
+		if (!office_build(m, &m->offices[i], &cfg->offices[i], old, now)) {
+			m->n_offices = i + 1;
+			model_free(m);
+			return NULL;
+		}
+	}
+	if (old)
+		m->clock = old->clock;
+	else
+		avail_clock_start(&m->clock, mono_ms, now);
+	return m;
+}
+
+void model_set_listener(struct model *m, const struct model_listener *l)
+{
+	m->listener = *l;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
+		for (size_t j = 0; o->lines && j < o->n_lines; j++)
+			outage_ring_free(&o->lines[j].outages);
+		free(o->lines);
+	}
+	free(m->offices);
+	config_free(m->cfg);
+	free(m);
+}

@@ -1,0 +1,128 @@
+/*
+ * model: offices and lines at run time, and the only place their state
+ * changes.
+ *
+ * Contract: observations come in (model_line_round(), model_tick());
+ * the model turns them into state through linestate and availability, keeps
+ * the outage history, and reports every transition to its listener.  It
+ * knows nothing of SNMP: MIB handlers only read it, the notifier only
+ * listens to it.  Wall time is only used for timestamps and calendar
+ * windows; durations come from the monotonic clock (see avail_clock).
+ */
+#ifndef TSLCD_MODEL_H
+#define TSLCD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "availability.h"
+#include "config.h"
+#include "linestate.h"
+#include "outage.h"
+#include "probe_result.h"
+
+/* MIB TslcdOfficeStatus values. */
+enum office_status {
+	OFFICE_UNKNOWN = 1,
+	OFFICE_UP = 2,
+	OFFICE_DEGRADED = 3,
+	OFFICE_ISOLATED = 4,
+	OFFICE_MAINTENANCE = 5,
+};
+
+/* Rolling RTT/loss figures cover the last MODEL_STATS_ROUNDS rounds. */
+#define MODEL_STATS_ROUNDS 12
+
+struct round_summary {
+	uint32_t rtt_min_us, rtt_avg_us, rtt_max_us, jitter_us;
+	uint8_t sent, received;
+};
+
+struct line_stats {
+	struct round_summary ring[MODEL_STATS_ROUNDS];
+	uint8_t head, count;
+	uint32_t last_rtt_us; /* last round's average; 0 = never answered */
+};
+
+struct office;
+
+struct line {
+	const struct line_cfg *cfg;
+	struct office *office;
+	struct linestate ls;
+	time_t last_change;
+	time_t acct_mark; /* accounted up to here within the current tick */
+	struct line_stats stats;
+	struct avail av;
+	struct outage_ring outages;
+	void *probe_job; /* owned by main's wiring */
+};
+
+struct office {
+	const struct office_cfg *cfg;
+	enum office_status status;
+	time_t last_change;
+	time_t acct_mark;
+	unsigned lines_up;
+	struct line *lines;
+	size_t n_lines;
+	struct avail av;
+};
+
+struct model_counts {
+	unsigned offices[6]; /* by enum office_status */
+	unsigned lines[7];   /* by enum line_status */
+};
+
+struct model_listener {
+	void *ctx;
+	void (*line_changed)(void *ctx, const struct line *l, enum line_status old);
+	void (*office_changed)(void *ctx, const struct office *o, enum office_status old);
+	/* An outage opened (evicted: index of the record dropped from the ring, 0 if none). */
+	void (*outage_opened)(void *ctx, const struct line *l, const struct outage *o,
+	                      uint32_t evicted);
+	void (*outage_closed)(void *ctx, const struct line *l, const struct outage *o);
+};
+
+struct model {
+	struct tslcd_config *cfg; /* owned */
+	struct office *offices;   /* sorted by id */
+	size_t n_offices;
+	struct avail_clock clock;
+	struct model_listener listener;
+};
+
+/* Build the model for cfg (takes ownership).  `old`, if given, donates the
+ * state of every office and line that still exists (config reload). */
+struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,
+                           uint64_t mono_ms);
+void model_free(struct model *m);
+void model_set_listener(struct model *m, const struct model_listener *l);
+
+struct office *model_find_office(const struct model *m, uint32_t id);
+struct line *model_find_line(const struct model *m, uint32_t office_id, uint32_t line_id);
+
+/* One probe round of a line finished. */
+void model_line_round(struct model *m, struct line *l, const struct probe_result *r,
+                      bool in_maintenance, time_t now, uint64_t mono_ms);
+/* Maintenance began or ended for a line between rounds. */
+void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance, time_t now,
+                            uint64_t mono_ms);
+/* Account elapsed time for every entity; call every few seconds. */
+void model_tick(struct model *m, time_t now, uint64_t mono_ms);
+
+void model_count(const struct model *m, struct model_counts *out);
+
+/* Rolling RTT/loss figures; false when no round answered in the window. */
+bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
+                    uint32_t *jitter);
+bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm);
+
+/* Map a status to the availability state it accounts as. */
+enum avail_state line_avail_state(enum line_status s);
+enum avail_state office_avail_state(enum office_status s);
+const char *office_status_name(enum office_status s);
+
+#endif

@@ -1,0 +1,538 @@
+/*
+ * probe_icmp: one ICMP socket per family serving every target.
+ *
+ * Outstanding requests are found by sequence number in a 64k table per
+ * family, so a reply costs one lookup whatever the number of lines.  Each
+ * request carries a fresh 64-bit cookie: a late reply to a sequence number
+ * that has since been reused, or a forged one, does not match.
+ */
+#include "probe_icmp.h"
+
+#include "log.h"
+#include "loop.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef ICMP_FILTER
+#define ICMP_FILTER 1 /* <linux/icmp.h>, which clashes with <netinet/ip_icmp.h> */
+#endif
+
+#define SEQ_SPACE    65536
+#define RX_BATCH     64 /* packets per wakeup, so one busy socket cannot starve the loop */
+#define RX_BUF       2048
+#define RCVBUF_BYTES (1 << 20)
+#define ECHO_HDR     8
+
+struct icmp_sock {
+	int fd;
+	int family;
+	enum icmp_mode mode;
+	uint16_t ident; /* echo identifier; only meaningful on raw sockets */
+	uint16_t next_seq;
+	struct icmp_echo **by_seq;
+};
+
+static struct {
+	struct icmp_sock sock[2]; /* IPv4, IPv6 */
+	icmp_echo_cb cb;
+	uint64_t rng;
+} I = {.sock = {{.fd = -1}, {.fd = -1}}};
+
+/* ---- parsing ---- */
+
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+uint16_t icmp_checksum(const uint8_t *buf, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += be16(buf + i);
+	if (len & 1)
+		sum += (uint32_t)buf[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static enum icmp_kind kind_of(int family, uint8_t type)
+{
+	if (family == AF_INET) {
+		switch (type) {
+		case ICMP_ECHOREPLY:
+			return ICMP_KIND_ECHO_REPLY;
+		case ICMP_ECHO:
+			return ICMP_KIND_ECHO_REQUEST;
+		case ICMP_DEST_UNREACH:
+			return ICMP_KIND_UNREACHABLE;
+		case ICMP_TIME_EXCEEDED:
+		case ICMP_PARAMETERPROB:
+			return ICMP_KIND_OTHER_ERROR;
+		}
+		return 0;
+	}
+	switch (type) {
+	case ICMP6_ECHO_REPLY:
+		return ICMP_KIND_ECHO_REPLY;
+	case ICMP6_ECHO_REQUEST:
+		return ICMP_KIND_ECHO_REQUEST;
+	case ICMP6_DST_UNREACH:
+		return ICMP_KIND_UNREACHABLE;
+	case ICMP6_PACKET_TOO_BIG:
+	case ICMP6_TIME_EXCEEDED:
+	case ICMP6_PARAM_PROB:
+		return ICMP_KIND_OTHER_ERROR;
+	}
+	return 0;
+}
+
+/* Length of a valid IPv4 header carrying ICMP at p, or 0. */
+static size_t ipv4_icmp_header_len(const uint8_t *p, size_t len)
+{
+	if (len < 20 || p[0] >> 4 != 4 || p[9] != IPPROTO_ICMP)
+		return 0;
+	size_t hl = (size_t)(p[0] & 0x0f) * 4;
+	return hl >= 20 && hl <= len ? hl : 0;
+}
+
+static void parse_echo(const uint8_t *p, size_t len, struct icmp_reply *out)
+{
+	out->id = be16(p + 4);
+	out->seq = be16(p + 6);
+	out->has_cookie = len >= ECHO_HDR + sizeof(out->cookie);
+	if (out->has_cookie)
+		memcpy(&out->cookie, p + ECHO_HDR, sizeof(out->cookie));
+}
+
+/* An error message quotes the invoking packet: IP header, then at least the
+ * first 8 bytes of our echo request (more on most modern stacks). */
+static int parse_quoted(const uint8_t *q, size_t len, int family, struct icmp_reply *out)
+{
+	size_t hl;
+
+	if (family == AF_INET) {
+		hl = ipv4_icmp_header_len(q, len);
+		if (!hl)
+			return -1;
+		out->dst.family = AF_INET;
+		memcpy(out->dst.bytes, q + 16, 4);
+	} else {
+		if (len < 40 || q[0] >> 4 != 6 || q[6] != IPPROTO_ICMPV6)
+			return -1;
+		hl = 40;
+		out->dst.family = AF_INET6;
+		memcpy(out->dst.bytes, q + 24, 16);
+	}
+	if (len - hl < ECHO_HDR || kind_of(family, q[hl]) != ICMP_KIND_ECHO_REQUEST)
+		return -1;
+	out->has_dst = true;
+	parse_echo(q + hl, len - hl, out);
+	return 0;
+}
+
+static int parse_message(const uint8_t *p, size_t len, int family, struct icmp_reply *out)
+{
+	if (len < ECHO_HDR)
+		return -1;
+	out->type = p[0];
+	out->code = p[1];
+	out->kind = kind_of(family, p[0]);
+	switch (out->kind) {
+	case ICMP_KIND_ECHO_REPLY:
+	case ICMP_KIND_ECHO_REQUEST:
+		parse_echo(p, len, out);
+		return 0;
+	case ICMP_KIND_UNREACHABLE:
+	case ICMP_KIND_OTHER_ERROR:
+		return parse_quoted(p + ECHO_HDR, len - ECHO_HDR, family, out);
+	}
+	return -1;
+}
+
+int icmp_reply_parse(const uint8_t *buf, size_t len, int family, bool raw, struct icmp_reply *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!buf || (family != AF_INET && family != AF_INET6))
+		return -1;
+	if (family == AF_INET && raw) {
+		/* Only raw IPv4 sees the IP header, and only there has the
+		 * kernel not verified the ICMP checksum before handing it over. */
+		size_t hl = ipv4_icmp_header_len(buf, len);
+		if (!hl)
+			return -1;
+		size_t total = be16(buf + 2);
+		if (total < hl || total > len)
+			return -1; /* truncated, or nonsense */
+		len = total; /* drops any link-layer padding */
+		buf += hl;
+		len -= hl;
+		if (len < ECHO_HDR || icmp_checksum(buf, len) != 0)
+			return -1;
+	}
+	return parse_message(buf, len, family, out);
+}
+
+/* ---- matching ---- */
+
+static struct icmp_sock *sock_of(int family)
+{
+	if (family == AF_INET)
+		return &I.sock[0];
+	if (family == AF_INET6)
+		return &I.sock[1];
+	return NULL;
+}
+
+/* Port, protocol and administrative unreachables come from a host (or its
+ * firewall) that is there; net and host unreachables say it is not. */
+static int unreachable_errno(int family, uint8_t code)
+{
+	if (family == AF_INET)
+		return code == ICMP_PROT_UNREACH || code == ICMP_PORT_UNREACH ||
+				       code == ICMP_NET_ANO || code == ICMP_HOST_ANO ||
+				       code == ICMP_PKT_FILTERED
+			       ? ECONNREFUSED
+			       : EHOSTUNREACH;
+	return code == ICMP6_DST_UNREACH_ADMIN || code == ICMP6_DST_UNREACH_NOPORT || code == 5 ||
+			       code == 6 /* source address failed policy, reject route */
+		       ? ECONNREFUSED
+		       : EHOSTUNREACH;
+}
+
+/* `from` is the sender for replies and the quoted destination for errors. */
+static void deliver(struct icmp_sock *s, const struct icmp_reply *r, const struct probe_addr *from,
+		    int err)
+{
+	struct icmp_echo *e = s->by_seq[r->seq];
+
+	if (!e)
+		return; /* late, duplicate, or another program's */
+	if (s->mode == ICMP_MODE_RAW && r->id != s->ident)
+		return;
+	/* A reply must echo the cookie; an error may quote only 8 bytes. */
+	if (r->has_cookie ? r->cookie != e->cookie : err == 0)
+		return;
+	if (!probe_addr_equal(from, &e->to))
+		return;
+	s->by_seq[r->seq] = NULL;
+	e->pending = false;
+	I.cb(e, err);
+}
+
+static void handle_packet(struct icmp_sock *s, const uint8_t *buf, size_t len,
+			  const struct probe_addr *from)
+{
+	struct icmp_reply r;
+
+	if (icmp_reply_parse(buf, len, s->family, s->mode == ICMP_MODE_RAW, &r) < 0)
+		return;
+	if (r.kind == ICMP_KIND_ECHO_REPLY)
+		deliver(s, &r, from, 0);
+	else if (r.kind == ICMP_KIND_UNREACHABLE)
+		deliver(s, &r, &r.dst, unreachable_errno(s->family, r.code));
+	/* Our own requests (raw loopback) and other errors: the timeout decides. */
+}
+
+static void read_replies(struct icmp_sock *s)
+{
+	static uint8_t buf[RX_BUF];
+
+	for (int i = 0; i < RX_BATCH; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct probe_addr from;
+		ssize_t n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&ss,
+				     &sl);
+		if (n < 0)
+			return;
+		if (probe_addr_from_sockaddr((struct sockaddr *)&ss, sl, &from))
+			handle_packet(s, buf, (size_t)n, &from);
+	}
+}
+
+static const struct sock_extended_err *find_ee(struct msghdr *msg)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))
+			return (const struct sock_extended_err *)CMSG_DATA(c);
+	}
+	return NULL;
+}
+
+/* Datagram sockets get ICMP errors on the error queue: a copy of our request
+ * plus the error's type and code, addressed with the request's destination. */
+static void read_errors(struct icmp_sock *s)
+{
+	uint8_t buf[RX_BUF];
+	union {
+		char b[512];
+		struct cmsghdr align;
+	} ctl;
+
+	for (int i = 0; i < RX_BATCH; i++) {
+		struct sockaddr_storage ss;
+		struct iovec iov = {buf, sizeof(buf)};
+		struct msghdr msg = {.msg_name = &ss, .msg_namelen = sizeof(ss), .msg_iov = &iov,
+				     .msg_iovlen = 1, .msg_control = ctl.b,
+				     .msg_controllen = sizeof(ctl.b)};
+		ssize_t n = recvmsg(s->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		const struct sock_extended_err *ee = find_ee(&msg);
+		struct icmp_reply r;
+		struct probe_addr to;
+		if (!ee || (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+			continue;
+		if (icmp_reply_parse(buf, (size_t)n, s->family, false, &r) < 0 ||
+		    r.kind != ICMP_KIND_ECHO_REQUEST ||
+		    kind_of(s->family, ee->ee_type) != ICMP_KIND_UNREACHABLE ||
+		    !probe_addr_from_sockaddr((struct sockaddr *)&ss, msg.msg_namelen, &to))
+			continue;
+		deliver(s, &r, &to, unreachable_errno(s->family, ee->ee_code));
+	}
+}
+
+static void sock_event(int fd, short revents, void *arg)
+{
+	struct icmp_sock *s = arg;
+
+	if (revents & POLLERR) {
+		if (s->mode == ICMP_MODE_DATAGRAM) {
+			read_errors(s);
+		} else {
+			int err;
+			socklen_t el = sizeof(err);
+			getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el); /* clear it */
+		}
+	}
+	if (revents & POLLIN)
+		read_replies(s);
+}
+
+/* ---- sending ---- */
+
+static uint64_t rng_next(void)
+{
+	/* splitmix64: cheap, and good enough for cookies seeded from getrandom */
+	uint64_t z = (I.rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int seq_alloc(struct icmp_sock *s)
+{
+	for (unsigned i = 0; i < SEQ_SPACE; i++) {
+		uint16_t q = s->next_seq++;
+		if (!s->by_seq[q])
+			return q;
+	}
+	return -1;
+}
+
+static size_t build_echo(uint8_t *buf, const struct icmp_sock *s, const struct icmp_echo *e,
+			 unsigned payload)
+{
+	buf[0] = s->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	buf[1] = 0;
+	buf[2] = buf[3] = 0;
+	buf[4] = (uint8_t)(s->ident >> 8);
+	buf[5] = (uint8_t)s->ident;
+	buf[6] = (uint8_t)(e->seq >> 8);
+	buf[7] = (uint8_t)e->seq;
+	memcpy(buf + ECHO_HDR, &e->cookie, sizeof(e->cookie));
+	for (unsigned i = sizeof(e->cookie); i < payload; i++)
+		buf[ECHO_HDR + i] = (uint8_t)i;
+	size_t len = ECHO_HDR + payload;
+	/* The kernel fills the checksum in for datagram sockets and ICMPv6. */
+	if (s->family == AF_INET && s->mode == ICMP_MODE_RAW) {
+		uint16_t ck = icmp_checksum(buf, len);
+		buf[2] = (uint8_t)(ck >> 8);
+		buf[3] = (uint8_t)ck;
+	}
+	return len;
+}
+
+int icmp_send(struct icmp_echo *e, const struct probe_addr *to, unsigned payload)
+{
+	static uint8_t buf[ECHO_HDR + ICMP_PAYLOAD_MAX];
+	struct icmp_sock *s = sock_of(to->family);
+	struct sockaddr_storage ss;
+
+	if (!s)
+		return EAFNOSUPPORT;
+	if (s->fd < 0)
+		return EPERM;
+	int seq = seq_alloc(s);
+	if (seq < 0)
+		return ENOBUFS;
+	payload = payload < ICMP_PAYLOAD_MIN ? ICMP_PAYLOAD_MIN : payload;
+	payload = payload > ICMP_PAYLOAD_MAX ? ICMP_PAYLOAD_MAX : payload;
+	e->cookie = rng_next();
+	e->to = *to;
+	e->seq = (uint16_t)seq;
+	size_t len = build_echo(buf, s, e, payload);
+	socklen_t sl = probe_addr_to_sockaddr(to, 0, &ss);
+	if (sendto(s->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) < 0)
+		return errno;
+	s->by_seq[seq] = e;
+	e->pending = true;
+	return 0;
+}
+
+void icmp_forget(struct icmp_echo *e)
+{
+	struct icmp_sock *s = sock_of(e->to.family);
+
+	if (!e->pending || !s)
+		return;
+	if (s->by_seq && s->by_seq[e->seq] == e)
+		s->by_seq[e->seq] = NULL;
+	e->pending = false;
+}
+
+/* ---- sockets ---- */
+
+static void sock_filter(const struct icmp_sock *s)
+{
+	if (s->family == AF_INET) {
+		uint32_t blocked = ~(uint32_t)(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH |
+					       1u << ICMP_TIME_EXCEEDED | 1u << ICMP_PARAMETERPROB);
+		setsockopt(s->fd, SOL_RAW, ICMP_FILTER, &blocked, sizeof(blocked));
+		return;
+	}
+	struct icmp6_filter f;
+	ICMP6_FILTER_SETBLOCKALL(&f);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+	ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &f);
+	setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
+}
+
+/* Best effort: every option here only improves matters. */
+static void sock_options(const struct icmp_sock *s)
+{
+	int one = 1, rcvbuf = RCVBUF_BYTES;
+
+	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (s->mode == ICMP_MODE_RAW)
+		sock_filter(s);
+	else if (s->family == AF_INET)
+		setsockopt(s->fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	else
+		setsockopt(s->fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "ICMP (IPv4)" : "ICMPv6";
+}
+
+/* On failure *why says what both attempts ran into. */
+static int sock_open(struct icmp_sock *s, int family, char *why, size_t whylen)
+{
+	int proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	int flags = SOCK_NONBLOCK | SOCK_CLOEXEC;
+
+	s->family = family;
+	s->fd = socket(family, SOCK_DGRAM | flags, proto);
+	s->mode = ICMP_MODE_DATAGRAM;
+	int dgram_err = errno;
+	if (s->fd < 0) {
+		s->fd = socket(family, SOCK_RAW | flags, proto);
+		s->mode = ICMP_MODE_RAW;
+	}
+	if (s->fd < 0) {
+		snprintf(why, whylen,
+			 "datagram socket: %s (is our group in net.ipv4.ping_group_range?), "
+			 "raw socket: %s (needs CAP_NET_RAW)",
+			 strerror(dgram_err), strerror(errno));
+		s->mode = ICMP_MODE_UNAVAILABLE;
+		return -1;
+	}
+	s->by_seq = calloc(SEQ_SPACE, sizeof(*s->by_seq));
+	if (!s->by_seq || loop_fd_add(s->fd, POLLIN, sock_event, s) < 0) {
+		snprintf(why, whylen, "out of memory");
+		free(s->by_seq);
+		s->by_seq = NULL;
+		close(s->fd);
+		s->fd = -1;
+		s->mode = ICMP_MODE_UNAVAILABLE;
+		return -1;
+	}
+	sock_options(s);
+	log_msg(LOG_INFO, "%s probes use %s", family_name(family),
+		s->mode == ICMP_MODE_RAW ? "a raw socket" : "an unprivileged datagram socket");
+	return 0;
+}
+
+static void rng_seed(void)
+{
+	if (getrandom(&I.rng, sizeof(I.rng), GRND_NONBLOCK) != sizeof(I.rng)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		I.rng = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
+	}
+}
+
+int icmp_init(icmp_echo_cb cb)
+{
+	char why[2][256];
+	int ok[2];
+
+	I.cb = cb;
+	rng_seed();
+	for (int i = 0; i < 2; i++) {
+		ok[i] = sock_open(&I.sock[i], i ? AF_INET6 : AF_INET, why[i], sizeof(why[i])) == 0;
+		I.sock[i].ident = (uint16_t)rng_next();
+		I.sock[i].next_seq = (uint16_t)rng_next();
+	}
+	if (!ok[0] && !ok[1])
+		log_msg(LOG_ERR,
+			"ICMP probes are unavailable and will report local errors: %s; "
+			"for IPv6, %s",
+			why[0], why[1]);
+	else if (!ok[0] || !ok[1])
+		log_msg(LOG_WARNING, "%s probes are unavailable and will report local errors: %s",
+			family_name(ok[0] ? AF_INET6 : AF_INET), why[ok[0] ? 1 : 0]);
+	return ok[0] + ok[1];
+}
+
+enum icmp_mode icmp_mode(int family)
+{
+	const struct icmp_sock *s = sock_of(family);
+
+	return s && s->fd >= 0 ? s->mode : ICMP_MODE_UNAVAILABLE;
+}
+
+void icmp_shutdown(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct icmp_sock *s = &I.sock[i];
+		if (s->fd >= 0) {
+			loop_fd_del(s->fd);
+			close(s->fd);
+		}
+		free(s->by_seq);
+		*s = (struct icmp_sock){.fd = -1, .mode = ICMP_MODE_UNAVAILABLE};
+	}
+}

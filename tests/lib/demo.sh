@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make demo`: a private snmpd master on 127.0.0.1:16161 (UDP and TCP), the
+# agent with conf/demo.conf, and the tables as an NMS would see them.
+# Everything stays on loopback.  DEMO_SECONDS=N stops it after N seconds.
+set -euo pipefail
+
+BUILD=${1:-build}
+SECONDS_TO_RUN=${2:-}
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TOP"
+DIR=$BUILD/demo
+PORT=16161
+mkdir -p "$DIR/state" "$DIR/snmpd-persist"
+rm -f "$DIR"/*.log
+
+# shellcheck source=tests/mib/base-mibs.sh
+. tests/mib/base-mibs.sh
+tslcd_base_mibs_setup >/dev/null
+export MIBDIRS=$TSLCD_MIB_PATH MIBS=TSLCD-MIB SNMPCONFPATH=$DIR
+
+if ss -Hlnu "sport = :$PORT" | grep -q . || ss -Hlnt "sport = :$PORT" | grep -q .; then
+	echo "demo: port $PORT is in use (another demo running?)" >&2
+	exit 1
+fi
+
+cat >"$DIR/snmpd.conf" <<CONF
+master agentx
+agentXSocket unix:$TOP/$DIR/agentx.sock
+agentXPerms 0660 0750
+rocommunity public 127.0.0.1
+CONF
+
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	echo "demo: stopped (logs in $DIR)"
+}
+trap cleanup EXIT
+trap 'exit 0' INT TERM
+
+SNMP_PERSISTENT_DIR=$DIR/snmpd-persist snmpd -f -Lf "$DIR/snmpd.log" -C -c "$DIR/snmpd.conf" \
+	-I -smux -p "$DIR/snmpd.pid" "udp:127.0.0.1:$PORT,tcp:127.0.0.1:$PORT" &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$DIR/agentx.sock" ] && break; sleep 0.1; done
+
+"$BUILD/tslcd-agent" -f -L -c conf/demo.conf -x "$TOP/$DIR/agentx.sock" -P 2 \
+	>"$DIR/agent.log" 2>&1 &
+pids+=($!)
+
+SNMP="-v2c -c public udp:127.0.0.1:$PORT"
+echo "demo: snmpd master on 127.0.0.1:$PORT, agent log in $DIR/agent.log"
+echo "demo: letting the probes run for 10 seconds (3 failed rounds declare a line down)..."
+sleep 10
+
+echo
+echo "=== Agent (tslcdAgent scalars)"
+# shellcheck disable=SC2086
+snmpbulkwalk $SNMP -Cr30 TSLCD-MIB::tslcdAgent | sed 's/^TSLCD-MIB:://'
+echo
+echo "=== Offices (tslcdOfficeTable, identity and status)"
+# shellcheck disable=SC2086
+snmptable $SNMP -Cb -Ci -Cw 250 TSLCD-MIB::tslcdOfficeTable 2>&1 | cut -c1-250 | head -40
+echo
+echo "=== Lines (tslcdLineTable)"
+# shellcheck disable=SC2086
+snmptable $SNMP -Cb -Ci -Cw 250 TSLCD-MIB::tslcdLineTable 2>&1 | cut -c1-250 | head -45
+echo
+echo "=== Outage history (tslcdOutageTable)"
+# shellcheck disable=SC2086
+snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable 2>&1 | head -20
+
+cat <<TXT
+
+Try it yourself while the demo runs (in another shell, from $TOP):
+  export MIBDIRS=$TSLCD_MIB_PATH MIBS=TSLCD-MIB
+  snmpbulkwalk $SNMP TSLCD-MIB::tslcdObjects
+  snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOfficeTable
+  snmpget $SNMP TSLCD-MIB::tslcdLineOperStatus.12.2
+  snmptable $SNMP -Cb TSLCD-MIB::tslcdOutageTable
+TXT
+if [ -n "$SECONDS_TO_RUN" ]; then
+	echo "demo: running for $SECONDS_TO_RUN more seconds"
+	sleep "$SECONDS_TO_RUN"
+else
+	echo "demo: running until Ctrl-C"
+	wait
+fi

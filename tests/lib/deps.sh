@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building, testing and the demo need,
+# but only those that are missing, so it is cheap to call every time.
+set -euo pipefail
+
+PKGS=(
+	# build
+	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check
+	# integration tests and demo: real snmpd master, clients, trap receiver
+	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata
+	# lint, sanitizers, fuzzing, leaks, benchmarks
+	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	[[ $p == \#* ]] && continue
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+# npm provides the IETF base MIBs for the MIB checks (never committed).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO=sudo
+	else
+		echo "deps: missing packages: ${missing[*]}; run as root or install them" >&2
+		exit 1
+	fi
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Integration-test harness: a private snmpd master, snmptrapd and agent on
+# loopback in a temp dir, torn down on exit even when a test fails.
+# Source it, then call h_setup.  Every address used is 127.0.0.1 or ::1, or
+# inside namespaces the test itself creates.
+
+H_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+H_BUILD=${H_BUILD:-$H_TOP/build}
+H_AGENT=${H_AGENT:-$H_BUILD/tslcd-agent}
+H_PASS=0
+H_FAIL=0
+H_PIDS=()
+H_CLEANUPS=()
+
+h_log() { printf '  %s\n' "$*"; }
+
+h_setup() {
+	H_TMP=$(mktemp -d /tmp/tslcd-test.XXXXXX)
+	trap h_cleanup EXIT
+	trap 'exit 130' INT TERM
+	H_SOCK=$H_TMP/agentx.sock
+	# snmp clients must not read ~/.snmp or /etc/snmp MIB settings
+	export SNMPCONFPATH=$H_TMP
+	export MIBS=""
+	export MIBDIRS=""
+}
+
+h_cleanup() {
+	local rc=$?
+	for c in "${H_CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	for p in "${H_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${H_PIDS[@]}"; do h_wait_gone "$p" 50; done
+	trap - EXIT
+	if [ "$rc" -ne 0 ] || [ "$H_FAIL" -ne 0 ]; then
+		echo "--- logs kept in $H_TMP"
+		for f in "$H_TMP"/*.log; do
+			[ -f "$f" ] || continue
+			echo "--- $f (last 30 lines)"
+			tail -n 30 "$f"
+		done
+	else
+		rm -rf "$H_TMP"
+	fi
+}
+
+# Wait until a pid is gone (tenths of a second).
+h_wait_gone() {
+	local pid=$1 n=${2:-50}
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	kill -9 "$pid" 2>/dev/null || true
+}
+
+# A UDP port on 127.0.0.1 that nothing listens on right now.
+h_free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . && continue
+		ss -Hlnt "sport = :$p" 2>/dev/null | grep -q . && continue
+		echo "$p"
+		return
+	done
+}
+
+h_start_trapd() {
+	H_TRAP_PORT=$(h_free_port)
+	cat >"$H_TMP/snmptrapd.conf" <<CONF
+disableAuthorization yes
+CONF
+	snmptrapd -f -Lf "$H_TMP/traps.log" -C -c "$H_TMP/snmptrapd.conf" -X -n -On \
+		-p "$H_TMP/trapd.pid" "udp:127.0.0.1:$H_TRAP_PORT" &
+	H_TRAPD_PID=$!
+	H_PIDS+=("$H_TRAPD_PID")
+	sleep 0.3
+}
+
+# h_start_master [extra snmpd.conf lines...]
+h_start_master() {
+	H_PORT=${H_PORT:-$(h_free_port)}
+	{
+		echo "master agentx"
+		echo "agentXSocket unix:$H_SOCK"
+		echo "agentXPerms 0660 0750"
+		echo "agentXTimeout 5"
+		echo "agentXRetries 1"
+		echo "rocommunity public 127.0.0.1"
+		[ -n "${H_TRAP_PORT:-}" ] && echo "trap2sink 127.0.0.1:$H_TRAP_PORT public"
+		for l in "$@"; do echo "$l"; done
+	} >"$H_TMP/snmpd.conf"
+	mkdir -p "$H_TMP/snmpd-persist"
+	SNMP_PERSISTENT_DIR=$H_TMP/snmpd-persist snmpd -f -Lf "$H_TMP/snmpd.log" -C \
+		-c "$H_TMP/snmpd.conf" -I -smux -p "$H_TMP/snmpd.pid" "udp:127.0.0.1:$H_PORT" &
+	H_MASTER_PID=$!
+	H_PIDS+=("$H_MASTER_PID")
+	local n=50
+	while [ ! -S "$H_SOCK" ] && [ "$n" -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	[ -S "$H_SOCK" ] || { echo "snmpd master did not start"; return 1; }
+}
+
+h_stop_master() {
+	kill "$H_MASTER_PID" 2>/dev/null
+	h_wait_gone "$H_MASTER_PID" 50
+	rm -f "$H_SOCK"
+}
+
+# h_start_agent CONFIG [extra args]
+h_start_agent() {
+	local conf=$1
+	shift
+	${H_AGENT_WRAPPER:-} "$H_AGENT" -f -L -c "$conf" -x "$H_SOCK" -P 1 "$@" \
+		>>"$H_TMP/agent.log" 2>&1 &
+	H_AGENT_PID=$!
+	H_PIDS+=("$H_AGENT_PID")
+	h_wait_served 100
+}
+
+h_stop_agent() {
+	kill "$H_AGENT_PID" 2>/dev/null
+	h_wait_gone "$H_AGENT_PID" 100
+}
+
+H_VERSION_OID=.1.3.6.1.4.1.8072.9999.9999.84.1.1.1.0
+
+# Wait (tenths of a second) until the agent answers through the master.
+h_wait_served() {
+	local n=${1:-100}
+	while [ "$n" -gt 0 ]; do
+		if snmpget -v2c -c public -On -t 0.5 -r 0 "udp:127.0.0.1:$H_PORT" \
+			$H_VERSION_OID 2>/dev/null | grep -q STRING; then
+			return 0
+		fi
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+h_snmp() { # h_snmp CMD [args...] — numeric OIDs, no MIBs
+	local cmd=$1
+	shift
+	"$cmd" -v2c -c public -On -t 2 -r 1 "udp:127.0.0.1:$H_PORT" "$@"
+}
+
+# String value of one OID, decoded from hex so UTF-8 survives (no MIB loaded).
+h_get_str() {
+	local hex
+	hex=$(h_snmp snmpget -Ov -Ox "$1" | sed -E 's/^[A-Za-z-]+: //' | tr -d ' \n"')
+	printf '%b' "$(sed -E 's/(..)/\\x\1/g' <<<"$hex")"
+}
+
+# Succeeds when the OIDs on stdin (one per line) strictly increase.
+h_oids_increasing() {
+	awk -F. '
+	function less(a, b,   x, y, i, n) {
+		n = split(a, x, "."); split(b, y, ".")
+		for (i = 2; i <= n; i++) {
+			if (!(i in y)) return 0
+			if (x[i] + 0 != y[i] + 0) return x[i] + 0 < y[i] + 0
+		}
+		return length(y) > n
+	}
+	NR > 1 && !less(prev, $0) { print "not increasing: " prev " then " $0; bad = 1 }
+	{ prev = $0 }
+	END { exit bad }'
+}
+
+h_pass() {
+	H_PASS=$((H_PASS + 1))
+	h_log "ok: $*"
+}
+
+h_fail() {
+	H_FAIL=$((H_FAIL + 1))
+	h_log "FAIL: $*"
+}
+
+h_check() { # h_check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then h_pass "$what"; else h_fail "$what"; fi
+}
+
+h_expect_eq() { # h_expect_eq DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" == "$3" ]; then
+		h_pass "$1"
+	else
+		h_fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+# Wait until COMMAND succeeds, up to N tenths of a second.
+h_wait_for() {
+	local n=$1
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+h_done() {
+	echo "$(basename "$0" .sh): $H_PASS passed, $H_FAIL failed"
+	[ "$H_FAIL" -eq 0 ]
+}
