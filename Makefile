@@ -71,7 +71,7 @@ check-asan: deps
 		all unit integration
 
 demo: deps
-	$(MAKE) all
+	@$(MAKE) -s all
 	@bash tests/lib/demo.sh $(BUILD) $(DEMO_SECONDS)
 
 lint:

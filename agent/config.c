@@ -195,6 +195,17 @@ static const struct range ranges[] = {
     {"rtt-raise", 0, 60000},
     {"rtt-clear", 0, 60000},
     {"outage-history", 1, 1024},
+    {"offices", 1, 4294967295L},
+    {"max-age", 1, 3650},
+    {"coverage-target", 0, 100},
+    {"inspection-max-age", 1, 3650},
+    {"drill-max-age", 0, 3650},
+    {"rescan", 1, 3600},
+    {"sig-wait", 0, 86400},
+    {"tls-interval", 10, 604800},
+    {"tls-timeout", 1, 120},
+    {"cert-warn", 0, 3650},
+    {"cert-clear", 0, 3650},
 };
 
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -276,6 +287,10 @@ static cfg_opt_t office_opts[] = {
     STR("contact", ""),
     CFG_STR_LIST_CB("maintenance", NULL, CFGF_NONE, parse_maintenance),
     CFG_SEC("line", line_opts, CFGF_MULTI),
+    STR("readiness-key", ""),
+    STR("tls-endpoint", ""),
+    STR("tls-ca", ""),
+    STR("tls-name", ""),
     CFG_END(),
 };
 
@@ -297,9 +312,25 @@ static cfg_opt_t probe_opts[] = {
     NUM("rtt-clear", 0),   NUM("outage-history", 16), CFG_END(),
 };
 
+/* Security readiness: report ingestion, rules, TLS checks (see README). */
+static cfg_opt_t readiness_opts[] = {
+    STR("spool-dir", ""),        NUM("max-age", 35),      NUM("coverage-target", 100),
+    NUM("inspection-max-age", 365), NUM("drill-max-age", 365), NUM("rescan", 60),
+    NUM("sig-wait", 60),         NUM("tls-interval", 3600), NUM("tls-timeout", 10),
+    NUM("cert-warn", 30),        NUM("cert-clear", 30),   CFG_END(),
+};
+
+static cfg_opt_t authority_opts[] = {
+    STR_REQ("key"),
+    CFG_INT_LIST_CB("offices", NULL, CFGF_NONE, parse_ranged_int),
+    CFG_END(),
+};
+
 static cfg_opt_t root_opts[] = {
     CFG_SEC("agent", agent_opts, CFGF_NONE),
     CFG_SEC("probe", probe_opts, CFGF_NONE),
+    CFG_SEC("readiness", readiness_opts, CFGF_NONE),
+    CFG_SEC("authority", authority_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
     CFG_SEC("office", office_opts, CFGF_MULTI),
     CFG_END(),
 };

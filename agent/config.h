@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alarm.h"
 #include "linestate.h"
 #include "maintenance.h"
 #include "prober.h"
@@ -40,6 +41,46 @@ struct line_cfg {
 	int cfg_line; /* line in the file where the section starts */
 };
 
+/* An Ed25519 public key for readiness reports; its name is recorded as the
+ * signer of the reports it verifies. */
+struct key_cfg {
+	char *name;
+	char *path;
+	uint8_t pub[32];
+};
+
+/* Per-office readiness options (key and TLS endpoint are both optional). */
+struct office_ready_cfg {
+	bool has_key;
+	struct key_cfg key;
+	char *tls_endpoint; /* "" = no TLS check; else literal "ADDR:PORT" / "[ADDR]:PORT" */
+	char *tls_host;     /* the address part, for connect() */
+	uint16_t tls_port;
+	char *tls_ca;   /* CA bundle; "" = the system's trust store */
+	char *tls_name; /* name the certificate must carry (and SNI); "" = not checked */
+};
+
+/* A signing authority (e.g. the provincial Department) and the offices whose
+ * reports it may sign; no offices listed = every office. */
+struct authority_cfg {
+	struct key_cfg key;
+	uint32_t *offices;
+	size_t n_offices;
+};
+
+/* Global readiness rules and ingestion settings (section `readiness`). */
+struct readiness_cfg {
+	char *spool_dir; /* "" = no report ingestion */
+	unsigned max_age_days;
+	unsigned coverage_target_pct;
+	unsigned inspection_max_age_days;
+	unsigned drill_max_age_days; /* 0 = the drill item is not judged */
+	unsigned rescan_s;
+	unsigned sig_wait_s; /* a report still unsigned after this is rejected */
+	unsigned tls_interval_s, tls_timeout_s;
+	unsigned cert_warn_days, cert_clear_days;
+};
+
 struct office_cfg {
 	uint32_t id;
 	uint8_t admin_level, org_type, access_tier, security_level, framework;
@@ -47,6 +88,7 @@ struct office_cfg {
 	char *code, *name, *province, *commune, *contact;
 	struct line_cfg *lines;
 	size_t n_lines;
+	struct office_ready_cfg ready;
 	int cfg_line;
 };
 
@@ -59,6 +101,27 @@ struct agent_cfg {
 	unsigned save_interval_s;
 };
 
+/* A heightened-vigilance period (Tet, elections): while now (local time)
+ * is in [from, to), severities go up one step and thresholds may tighten. */
+struct heightened_cfg {
+	char *name;
+	int64_t from, to; /* local time as YYYYMMDDHHMM */
+	bool raise_severity;
+	struct linestate_params state; /* probe thresholds in force during it */
+	int cfg_line;
+};
+
+/* Section `notify`: storm control, per-type settings, heightened periods. */
+struct notify_cfg {
+	unsigned rate, burst;          /* token bucket: per second, at once */
+	unsigned flap_count, flap_window_s;
+	bool resend_on_connect;
+	bool enable[ALARM_TYPE_MAX + 1];    /* by enum alarm_type */
+	uint8_t severity[ALARM_TYPE_MAX + 1]; /* enum severity */
+	struct heightened_cfg *periods;
+	size_t n_periods;
+};
+
 struct tslcd_config {
 	char *path;
 	uint8_t fingerprint[32]; /* SHA-256 of the effective (normalised) config */
@@ -66,6 +129,10 @@ struct tslcd_config {
 	struct prober_params probe;
 	struct linestate_params state;
 	unsigned outage_history;
+	struct notify_cfg notify;
+	struct readiness_cfg readiness;
+	struct authority_cfg *authorities;
+	size_t n_authorities;
 	struct office_cfg *offices;
 	size_t n_offices;
 	size_t n_lines;

@@ -173,18 +173,27 @@ bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, ui
 	return true;
 }
 
-bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm)
+bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm)
 {
 	uint64_t sent = 0, recv = 0;
+	unsigned n = rounds < s->count ? rounds : s->count;
 
-	for (unsigned i = 0; i < s->count; i++) {
-		sent += s->ring[i].sent;
-		recv += s->ring[i].received;
+	/* Walk back from the newest round. */
+	for (unsigned k = 1; k <= n; k++) {
+		const struct round_summary *r =
+		    &s->ring[(s->head + MODEL_STATS_ROUNDS - k) % MODEL_STATS_ROUNDS];
+		sent += r->sent;
+		recv += r->received;
 	}
 	if (!sent)
 		return false;
 	*ppm = (uint32_t)((sent - recv) * 1000000u / sent);
 	return true;
+}
+
+bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm)
+{
+	return line_stats_loss_recent(s, MODEL_STATS_ROUNDS, ppm);
 }
 
 /* ---- office aggregation ---- */
@@ -253,7 +262,8 @@ static void line_outage_track(struct model *m, struct line *l, enum line_status 
 		const struct outage *oldest = outage_next(&l->outages, 0);
 		uint32_t evicted =
 		    l->outages.count && l->outages.count == l->outages.capacity ? oldest->index : 0;
-		line_stats_loss_ppm(&l->stats, &loss);
+		/* Evidence: the loss of the rounds that declared it down. */
+		line_stats_loss_recent(&l->stats, m->cfg->state.down_after, &loss);
 		struct outage *o = outage_open(&l->outages, now, l->stats.last_rtt_us, loss, NULL);
 		if (o && in_maint)
 			outage_annotate(o, OUTAGE_CAUSE_PLANNED_WORK, NULL, 0);

@@ -119,6 +119,8 @@ void model_count(const struct model *m, struct model_counts *out);
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
                     uint32_t *jitter);
 bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm);
+/* Loss over the newest `rounds` rounds only. */
+bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm);
 
 /* Map a status to the availability state it accounts as. */
 enum avail_state line_avail_state(enum line_status s);

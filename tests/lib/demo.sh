@@ -53,22 +53,27 @@ echo "demo: snmpd master on 127.0.0.1:$PORT, agent log in $DIR/agent.log"
 echo "demo: letting the probes run for 10 seconds (3 failed rounds declare a line down)..."
 sleep 10
 
+# Tables are wide: snmptable splits them into parts; `show` keeps the first
+# rows of each part so the screen stays readable.
+show() { awk -v max="$1" '/^$/ { n = 0 } { if (n++ < max) print }'; }
+
 echo
 echo "=== Agent (tslcdAgent scalars)"
 # shellcheck disable=SC2086
 snmpbulkwalk $SNMP -Cr30 TSLCD-MIB::tslcdAgent | sed 's/^TSLCD-MIB:://'
 echo
-echo "=== Offices (tslcdOfficeTable, identity and status)"
+echo "=== Offices (tslcdOfficeTable): office 12 is degraded (its backup line is down),"
+echo "    commune office 104 is isolated (its only line probes a closed port over IPv6)"
 # shellcheck disable=SC2086
-snmptable $SNMP -Cb -Ci -Cw 250 TSLCD-MIB::tslcdOfficeTable 2>&1 | cut -c1-250 | head -40
+snmptable $SNMP -Cb -Ci -Cw 200 TSLCD-MIB::tslcdOfficeTable | show 16
 echo
 echo "=== Lines (tslcdLineTable)"
 # shellcheck disable=SC2086
-snmptable $SNMP -Cb -Ci -Cw 250 TSLCD-MIB::tslcdLineTable 2>&1 | cut -c1-250 | head -45
+snmptable $SNMP -Cb -Ci -Cw 200 TSLCD-MIB::tslcdLineTable | show 16
 echo
-echo "=== Outage history (tslcdOutageTable)"
+echo "=== Outage history (tslcdOutageTable): one row per outage, still open"
 # shellcheck disable=SC2086
-snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable 2>&1 | head -20
+snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable
 
 cat <<TXT
 

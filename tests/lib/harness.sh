@@ -87,6 +87,7 @@ h_start_master() {
 		echo "agentXTimeout 5"
 		echo "agentXRetries 1"
 		echo "rocommunity public 127.0.0.1"
+		echo "dontLogTCPWrappersConnects yes"
 		[ -n "${H_TRAP_PORT:-}" ] && echo "trap2sink 127.0.0.1:$H_TRAP_PORT public"
 		for l in "$@"; do echo "$l"; done
 	} >"$H_TMP/snmpd.conf"
@@ -209,4 +210,45 @@ h_wait_for() {
 h_done() {
 	echo "$(basename "$0" .sh): $H_PASS passed, $H_FAIL failed"
 	[ "$H_FAIL" -eq 0 ]
+}
+
+# ---- network namespaces: "offices" behind veth links (root only) ----
+# Addresses come from 198.18.0.0/15 (RFC 2544); a blackhole route on the
+# host makes a probe to a namespace that is gone die locally.
+
+h_netns_possible() {
+	[ "$(id -u)" -eq 0 ] && ip netns add "tslcd-probe-$$" 2>/dev/null &&
+		ip netns del "tslcd-probe-$$"
+}
+
+# h_netns_office NAME N: namespace NAME with 198.18.N.2, host side 198.18.N.1
+h_netns_office() {
+	local ns=$1 n=$2
+	local hv="th$n-$$" nv="tn$n-$$"
+	ip route replace blackhole 198.18.0.0/15
+	ip netns add "$ns" || return 1
+	H_CLEANUPS+=("ip netns del $ns" "ip link del ${hv:0:15}")
+	ip link add "${hv:0:15}" type veth peer name "${nv:0:15}" || return 1
+	ip link set "${nv:0:15}" netns "$ns"
+	ip addr add "198.18.$n.1/30" dev "${hv:0:15}"
+	ip link set "${hv:0:15}" up
+	ip -n "$ns" addr add "198.18.$n.2/30" dev "${nv:0:15}"
+	ip -n "$ns" link set "${nv:0:15}" up
+	ip -n "$ns" link set lo up
+	H_NETNS_HOSTIF=${hv:0:15}
+}
+
+# Drop PCT % of packets arriving in namespace NS (nftables; no tc netem here).
+h_netns_loss() {
+	local ns=$1 pct=$2
+	ip netns exec "$ns" nft delete table inet tslcdloss 2>/dev/null
+	[ "$pct" -eq 0 ] && return 0
+	ip netns exec "$ns" nft -f - <<NFT
+table inet tslcdloss {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		numgen random mod 100 < $pct drop
+	}
+}
+NFT
 }
