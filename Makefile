@@ -17,7 +17,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit integration mibcheck asan check-asan demo lint clean \
-	valgrind bench fuzz
+	valgrind bench fuzz fuzz-bins fuzz-smoke
 
 all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 
@@ -70,14 +70,54 @@ check-asan: deps
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		all unit integration
 
+# libFuzzer targets: each tests/fuzz/fuzz_NAME.c against an instrumented
+# build of the agent library (clang, ASan+UBSan), in build-fuzz/fuzz/.
+# (`ok = a() & b()` runs every check on purpose: clang's warning is off.)
+# `make fuzz-smoke` runs each for FUZZ_SECONDS from tests/fuzz/corpus/NAME.
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+
+fuzz: deps
+	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		OPT="-O1 -Wno-bitwise-instead-of-logical" fuzz-bins
+
+fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libtslcd.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
+
+fuzz-smoke: fuzz
+	@bash tests/fuzz/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# Integration tests with the agent under valgrind (memcheck); definite
+# leaks and memory errors fail it.  VALGRIND_TESTS picks scripts (default:
+# a representative set, see tests/lib/run-valgrind.sh).  glibc's own exit
+# cleanup (libc freeres) is skipped: it trips memcheck in glibc, not in us.
+valgrind: all
+	H_AGENT_WRAPPER="valgrind --leak-check=full --error-exitcode=99 \
+		--errors-for-leak-kinds=definite --child-silent-after-fork=yes --run-libc-freeres=no \
+		--log-file=$(CURDIR)/$(BUILD)/valgrind.%p.log" \
+		bash tests/lib/run-valgrind.sh $(BUILD) $(VALGRIND_TESTS)
+
 demo: deps
 	@$(MAKE) -s all
 	@bash tests/lib/demo.sh $(BUILD) $(DEMO_SECONDS)
 
 lint:
-	clang-format --dry-run -Werror agent/*.c agent/*.h tests/unit/*.c
+	clang-format --dry-run -Werror agent/*.c agent/*.h tests/unit/*.c tests/fuzz/*.c
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
 		-q -D_GNU_SOURCE -Iagent --suppress=missingIncludeSystem agent/
 
+# Benchmarks against a baseline subagent and fping, loopback only (tests/bench/README.md).
+BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop
+$(BUILD)/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@
+
+bench: all $(BENCH_BIN)
+	@bash tests/bench/run.sh $(BUILD)
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -18,45 +18,14 @@
 #include <confuse.h>
 #include <openssl/evp.h>
 
-/* ---- error sink: libconfuse's error hook carries no context pointer ---- */
+#include "log.h"
+#include "cfgerr.h"
+#include "conftext.h"
+#include "report.h"
+#include "secrets.h"
 
-static struct {
-	config_error_fn fn;
-	void *ctx;
-	const char *path;
-	unsigned count;
-} sink;
-
-static void report(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void report_v(int line, const char *fmt, va_list ap)
-{
-	char msg[512];
-	char full[768];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (line > 0)
-		snprintf(full, sizeof(full), "%s:%d: %s", sink.path, line, msg);
-	else
-		snprintf(full, sizeof(full), "%s: %s", sink.path, msg);
-	sink.count++;
-	if (sink.fn)
-		sink.fn(sink.ctx, full);
-}
-
-static void report(int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report_v(line, fmt, ap);
-	va_end(ap);
-}
-
-static void confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
-{
-	report_v(cfg ? cfg->line : 0, fmt, ap);
-}
+/* Errors go to the current cfgerr sink as "FILE:LINE: message". */
+#define report cfgerr_report
 
 /* ---- where each option was written ----
  * libconfuse only knows the current line while parsing, and a section's
@@ -72,6 +41,7 @@ struct seen {
 static struct {
 	struct seen *v;
 	size_t n, cap;
+	bool sorted;
 } seen;
 
 static void seen_record(const cfg_t *sec, const char *opt)
@@ -85,13 +55,44 @@ static void seen_record(const cfg_t *sec, const char *opt)
 		seen.cap = cap;
 	}
 	seen.v[seen.n++] = (struct seen){.sec = sec, .opt = opt, .line = sec->line};
+	seen.sorted = false;
+}
+
+static int seen_cmp(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return (uintptr_t)x->sec < (uintptr_t)y->sec ? -1 : 1;
+	return x->line - y->line;
+}
+
+/* First entry of `sec` in the sorted table (lookups happen after parsing,
+ * so one sort makes every lookup O(log n): a 10k-line file stays fast). */
+static size_t seen_first(const cfg_t *sec)
+{
+	size_t lo = 0, hi = seen.n;
+
+	if (!seen.sorted) {
+		if (seen.n > 0) /* qsort(NULL, 0, ...) is undefined (found by fuzz_config) */
+			qsort(seen.v, seen.n, sizeof(*seen.v), seen_cmp);
+		seen.sorted = true;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)seen.v[mid].sec < (uintptr_t)sec)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /* Line of `opt` in `sec`; NULL opt: the section's first recorded option. */
 static int line_of(const cfg_t *sec, const char *opt)
 {
-	for (size_t i = 0; i < seen.n; i++)
-		if (seen.v[i].sec == sec && (!opt || !strcmp(seen.v[i].opt, opt)))
+	for (size_t i = seen_first(sec); i < seen.n && seen.v[i].sec == sec; i++)
+		if (!opt || !strcmp(seen.v[i].opt, opt))
 			return seen.v[i].line;
 	return opt ? line_of(sec, NULL) : sec->line;
 }
@@ -131,13 +132,31 @@ static const struct keyword kw_medium[] = {{"other", 1},    {"fiber", 2},     {"
 static const struct keyword kw_role[] = {{"primary", 1}, {"backup", 2}, {NULL, 0}};
 static const struct keyword kw_probe[] = {
     {"none", 1}, {"icmp", 2}, {"tcp", 3}, {"icmp-tcp", 4}, {NULL, 0}};
+/* TslcdSeverity; cleared(1) is for clearing notifications only. */
+static const struct keyword kw_severity[] = {
+    {"indeterminate", 2}, {"critical", 3}, {"major", 4}, {"minor", 5},
+    {"warning", 6},       {"info", 7},     {NULL, 0}};
+
+static const struct keyword kw_version[] = {{"2c", 2}, {"3", 3}, {NULL, 0}};
+static const struct keyword kw_auth[] = {{"SHA", SNMP_AUTH_SHA1},
+                                         {"SHA-256", SNMP_AUTH_SHA256},
+                                         {"SHA-512", SNMP_AUTH_SHA512},
+                                         {NULL, 0}};
+static const struct keyword kw_priv[] = {{"AES", SNMP_PRIV_AES128},
+                                         {"AES-128", SNMP_PRIV_AES128},
+                                         {"AES-256", SNMP_PRIV_AES256},
+                                         {NULL, 0}};
 
 static const struct {
 	const char *option;
 	const struct keyword *words;
 } keyword_options[] = {
-    {"level", kw_level},   {"org", kw_org},   {"framework", kw_framework}, {"carrier", kw_carrier},
-    {"medium", kw_medium}, {"role", kw_role}, {"probe", kw_probe},
+    {"level", kw_level},         {"org", kw_org},
+    {"framework", kw_framework}, {"carrier", kw_carrier},
+    {"medium", kw_medium},       {"role", kw_role},
+    {"probe", kw_probe},         {"severity", kw_severity},
+    {"version", kw_version},     {"auth-protocol", kw_auth},
+    {"priv-protocol", kw_priv},
 };
 
 static const struct keyword *keywords_for(const char *option)
@@ -195,6 +214,10 @@ static const struct range ranges[] = {
     {"rtt-raise", 0, 60000},
     {"rtt-clear", 0, 60000},
     {"outage-history", 1, 1024},
+    {"rate", 1, 10000},
+    {"burst", 1, 100000},
+    {"flap-count", 1, FLAP_COUNT_MAX},
+    {"flap-window", 10, 86400},
     {"offices", 1, 4294967295L},
     {"max-age", 1, 3650},
     {"coverage-target", 0, 100},
@@ -206,6 +229,15 @@ static const struct range ranges[] = {
     {"tls-timeout", 1, 120},
     {"cert-warn", 0, 3650},
     {"cert-clear", 0, 3650},
+    {"poll-interval", 10, 3600},
+    {"retries", 0, 10},
+    {"sample", 10, 3600},
+    {"window", 10, 90 * 86400},
+    {"threshold-raise", 1, 100},
+    {"threshold-clear", 0, 100},
+    {"max-inflight", 1, 65535},
+    {"min-samples", 1, 1000000},
+    {"ifindex", 1, 2147483647},
 };
 
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -257,6 +289,23 @@ static int parse_maintenance(cfg_t *cfg, cfg_opt_t *opt, const char *value, void
 #define STR(name, def) CFG_STR_CB(name, def, CFGF_NONE, parse_str)
 #define STR_REQ(name)  CFG_STR_CB(name, NULL, CFGF_NODEFAULT, parse_str)
 
+/* counters { ... } inside a line: where its traffic counters are read. */
+static cfg_opt_t counters_opts[] = {
+    STR_REQ("router"),
+    KW("version", 2),
+    STR("community", ""),
+    STR("user", ""),
+    KW("auth-protocol", SNMP_AUTH_SHA256),
+    STR("auth-key", ""),
+    KW("priv-protocol", SNMP_PRIV_AES128),
+    STR("priv-key", ""),
+    NUM("ifindex", 0),
+    STR("ifname", ""),
+    STR("ifdescr", ""),
+    NUM("interval", 0), /* 0: bandwidth.poll-interval */
+    CFG_END(),
+};
+
 static cfg_opt_t line_opts[] = {
     NUM_REQ("id"),
     KW_REQ("carrier"),
@@ -269,6 +318,7 @@ static cfg_opt_t line_opts[] = {
     STR_REQ("target"),
     NUM("port", 0),
     CFG_STR_LIST_CB("maintenance", NULL, CFGF_NONE, parse_maintenance),
+    CFG_SEC("counters", counters_opts, CFGF_MULTI),
     CFG_END(),
 };
 
@@ -314,10 +364,12 @@ static cfg_opt_t probe_opts[] = {
 
 /* Security readiness: report ingestion, rules, TLS checks (see README). */
 static cfg_opt_t readiness_opts[] = {
-    STR("spool-dir", ""),        NUM("max-age", 35),      NUM("coverage-target", 100),
-    NUM("inspection-max-age", 365), NUM("drill-max-age", 365), NUM("rescan", 60),
-    NUM("sig-wait", 60),         NUM("tls-interval", 3600), NUM("tls-timeout", 10),
-    NUM("cert-warn", 30),        NUM("cert-clear", 30),   CFG_END(),
+    STR("spool-dir", ""),        NUM("max-age", 35),
+    NUM("coverage-target", 100), NUM("inspection-max-age", 365),
+    NUM("drill-max-age", 365),   NUM("rescan", 60),
+    NUM("sig-wait", 60),         NUM("tls-interval", 3600),
+    NUM("tls-timeout", 10),      NUM("cert-warn", 30),
+    NUM("cert-clear", 30),       CFG_END(),
 };
 
 static cfg_opt_t authority_opts[] = {
@@ -326,12 +378,58 @@ static cfg_opt_t authority_opts[] = {
     CFG_END(),
 };
 
+/* notify { rate burst flap-* resend-on-connect  alarm TYPE { }  heightened "NAME" { } } */
+static int parse_local_time(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
+#define FLAG(name, def) CFG_BOOL_CB(name, def, CFGF_NONE, parse_bool)
+
+static cfg_opt_t alarm_type_opts[] = {
+    FLAG("enable", cfg_true),
+    KW("severity", 0), /* 0: the type's default */
+    CFG_END(),
+};
+
+/* Thresholds left out keep their value from `probe`. */
+static cfg_opt_t heightened_opts[] = {
+    CFG_STR_CB("from", NULL, CFGF_NODEFAULT, parse_local_time),
+    CFG_STR_CB("to", NULL, CFGF_NODEFAULT, parse_local_time),
+    FLAG("raise-severity", cfg_true),
+    NUM_REQ("down-after"),
+    NUM_REQ("up-after"),
+    NUM_REQ("degrade-after"),
+    NUM_REQ("loss-raise"),
+    NUM_REQ("rtt-raise"),
+    CFG_END(),
+};
+
+static cfg_opt_t notify_opts[] = {
+    NUM("rate", 10),
+    NUM("burst", 100),
+    NUM("flap-count", 5),
+    NUM("flap-window", 600),
+    FLAG("resend-on-connect", cfg_true),
+    CFG_SEC("alarm", alarm_type_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+    CFG_SEC("heightened", heightened_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+    CFG_END(),
+};
+
+/* bandwidth { ... }: defaults of the counter poller and the congestion rule. */
+static cfg_opt_t bandwidth_opts[] = {
+    NUM("poll-interval", 60),   NUM("timeout", 2000),
+    NUM("retries", 1),          NUM("sample", 300),
+    NUM("window", 604800),      NUM("threshold-raise", 90),
+    NUM("threshold-clear", 85), NUM("max-inflight", 256),
+    NUM("min-samples", 288),    CFG_END(),
+};
+
 static cfg_opt_t root_opts[] = {
     CFG_SEC("agent", agent_opts, CFGF_NONE),
     CFG_SEC("probe", probe_opts, CFGF_NONE),
     CFG_SEC("readiness", readiness_opts, CFGF_NONE),
     CFG_SEC("authority", authority_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
     CFG_SEC("office", office_opts, CFGF_MULTI),
+    CFG_SEC("notify", notify_opts, CFGF_NONE),
+    CFG_SEC("bandwidth", bandwidth_opts, CFGF_NONE),
     CFG_END(),
 };
 
@@ -453,10 +551,223 @@ static bool line_windows(struct line_cfg *l, cfg_t *line_sec, cfg_t *office_sec)
 	return true;
 }
 
+/* ---- counters sources and the bandwidth section ---- */
+
+static const struct bandwidth_cfg *bw_defaults; /* set by bandwidth_parse() */
+static bool allow_readable_secrets;
+
+void config_allow_readable_secrets(bool allow)
+{
+	allow_readable_secrets = allow;
+}
+
+static void counters_cfg_free(struct counters_cfg *cc)
+{
+	if (!cc)
+		return;
+	free(cc->router);
+	free(cc->peername);
+	free(cc->community);
+	free(cc->user);
+	free(cc->auth_key);
+	free(cc->priv_key);
+	free(cc->ifname);
+	free(cc);
+}
+
+/* "A.B.C.D[:port]", "[v6]:port" or a bare v6 address.  Literal addresses
+ * only: Net-SNMP would resolve a name synchronously, stalling the loop. */
+static bool router_parse(struct counters_cfg *cc)
+{
+	char host[64];
+	const char *s = cc->router, *colon = strrchr(s, ':');
+	unsigned long port = 161;
+
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+		if (!end || (size_t)(end - s - 1) >= sizeof(host) || (end[1] && end[1] != ':'))
+			return false;
+		snprintf(host, sizeof(host), "%.*s", (int)(end - s - 1), s + 1);
+		colon = end[1] ? end + 1 : NULL;
+	} else if (colon && strchr(s, ':') == colon) {
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - s), s);
+	} else {
+		snprintf(host, sizeof(host), "%s", s);
+		colon = NULL;
+	}
+	if (colon) {
+		char *end;
+		port = strtoul(colon + 1, &end, 10);
+		if (*end || !colon[1] || port < 1 || port > 65535)
+			return false;
+	}
+	cc->port = (uint16_t)port;
+	if (inet_pton(AF_INET, host, cc->addr_bin) == 1) {
+		cc->addr_type = ADDR_IPV4;
+		cc->addr_len = 4;
+		return asprintf(&cc->peername, "udp:%s:%lu", host, port) > 0;
+	}
+	if (inet_pton(AF_INET6, host, cc->addr_bin) == 1) {
+		cc->addr_type = ADDR_IPV6;
+		cc->addr_len = 16;
+		return asprintf(&cc->peername, "udp6:[%s]:%lu", host, port) > 0;
+	}
+	return false;
+}
+
+/* Exactly one of ifindex / ifname / ifdescr names the interface. */
+static bool counters_interface(struct counters_cfg *cc, cfg_t *sec, uint32_t line_id)
+{
+	const char *name = cfg_getstr(sec, "ifname"), *descr = cfg_getstr(sec, "ifdescr");
+	unsigned n = (cfg_getint(sec, "ifindex") > 0) + (name[0] != 0) + (descr[0] != 0);
+
+	if (n != 1) {
+		report(cc->cfg_line,
+		       "line %u: counters need exactly one of 'ifindex', 'ifname', 'ifdescr'",
+		       line_id);
+		return false;
+	}
+	cc->ifindex = (uint32_t)cfg_getint(sec, "ifindex");
+	cc->match = cc->ifindex ? IFMATCH_INDEX : name[0] ? IFMATCH_NAME : IFMATCH_DESCR;
+	cc->ifname = strdup(name[0] ? name : descr);
+	return cc->ifname != NULL;
+}
+
+/* v2c needs a community; v3 is always authPriv, with keys of 8+ characters (RFC 3414). */
+static bool counters_credentials(struct counters_cfg *cc, cfg_t *sec, uint32_t line_id)
+{
+	cc->community = dup_str(sec, "community");
+	cc->user = dup_str(sec, "user");
+	cc->auth_key = dup_str(sec, "auth-key");
+	cc->priv_key = dup_str(sec, "priv-key");
+	cc->auth_proto = (uint8_t)cfg_getint(sec, "auth-protocol");
+	cc->priv_proto = (uint8_t)cfg_getint(sec, "priv-protocol");
+	if (cc->version == 2 && (!cc->community[0] || cc->user[0])) {
+		report(line_of(sec, cc->user[0] ? "user" : "version"),
+		       "line %u: SNMPv2c counters need a 'community' and no 'user'", line_id);
+		return false;
+	}
+	if (cc->version == 3 && (!cc->user[0] || cc->community[0])) {
+		report(line_of(sec, cc->community[0] ? "community" : "version"),
+		       "line %u: SNMPv3 counters need a 'user' and no 'community'", line_id);
+		return false;
+	}
+	if (cc->version == 3 && (strlen(cc->auth_key) < 8 || strlen(cc->priv_key) < 8)) {
+		report(line_of(sec, strlen(cc->auth_key) < 8 ? "auth-key" : "priv-key"),
+		       "line %u: SNMPv3 'auth-key' and 'priv-key' must be at least 8 characters",
+		       line_id);
+		return false;
+	}
+	return true;
+}
+
+static bool counters_parse(struct line_cfg *l, cfg_t *line_sec)
+{
+	size_t n = cfg_size(line_sec, "counters");
+	if (!n)
+		return true;
+	cfg_t *sec = cfg_getnsec(line_sec, "counters", 0);
+	struct counters_cfg *cc = calloc(1, sizeof(*cc));
+	if (!cc)
+		return false;
+	l->counters = cc;
+	cc->cfg_line = line_of(sec, NULL);
+	if (n > 1) {
+		report(line_of(cfg_getnsec(line_sec, "counters", 1), NULL),
+		       "line %u: only one 'counters' section per line", l->id);
+		return false;
+	}
+	if (!require(sec, "counters", "router"))
+		return false;
+	cc->router = dup_str(sec, "router");
+	cc->version = (uint8_t)cfg_getint(sec, "version");
+	cc->interval_s = (unsigned)cfg_getint(sec, "interval");
+	if (!router_parse(cc)) {
+		report(line_of(sec, "router"),
+		       "line %u: router '%s' must be an IPv4 or IPv6 address with an optional port "
+		       "(A.B.C.D:P or [v6]:P)",
+		       l->id, cc->router);
+		return false;
+	}
+	bool ok = counters_interface(cc, sec, l->id);
+	return counters_credentials(cc, sec, l->id) && ok; /* report both */
+}
+
+/* Line-level checks that need the bandwidth defaults (parsed first). */
+static bool counters_check_interval(struct counters_cfg *cc, uint32_t line_id)
+{
+	if (!cc->interval_s)
+		cc->interval_s = bw_defaults->poll_interval_s;
+	if (cc->interval_s > bw_defaults->bw.sample_s) {
+		report(cc->cfg_line,
+		       "line %u: counters interval %u s is longer than the sample period %u s",
+		       line_id, cc->interval_s, bw_defaults->bw.sample_s);
+		return false;
+	}
+	return true;
+}
+
+static bool bandwidth_parse(struct tslcd_config *c, cfg_t *sec)
+{
+	struct bandwidth_cfg *b = &c->bandwidth;
+
+	bw_defaults = b;
+	b->poll_interval_s = (unsigned)cfg_getint(sec, "poll-interval");
+	b->timeout_ms = (unsigned)cfg_getint(sec, "timeout");
+	b->retries = (unsigned)cfg_getint(sec, "retries");
+	b->max_inflight = (unsigned)cfg_getint(sec, "max-inflight");
+	b->bw = bw_params_default();
+	b->bw.sample_s = (unsigned)cfg_getint(sec, "sample");
+	b->bw.window_s = (unsigned)cfg_getint(sec, "window");
+	b->bw.raise_ppm = (uint32_t)cfg_getint(sec, "threshold-raise") * 10000u;
+	b->bw.clear_ppm = (uint32_t)cfg_getint(sec, "threshold-clear") * 10000u;
+	b->bw.min_samples = (unsigned)cfg_getint(sec, "min-samples");
+	if (b->bw.clear_ppm > b->bw.raise_ppm) {
+		report(line_of(sec, "threshold-clear"),
+		       "bandwidth: threshold-clear must not exceed threshold-raise");
+		return false;
+	}
+	if (b->bw.window_s % b->bw.sample_s ||
+	    b->bw.window_s / b->bw.sample_s < b->bw.min_samples) {
+		report(
+		    line_of(sec, "window"),
+		    "bandwidth: window must be a multiple of sample and hold min-samples samples");
+		return false;
+	}
+	if ((uint64_t)b->timeout_ms * (b->retries + 1) >= (uint64_t)b->poll_interval_s * 1000u) {
+		report(line_of(sec, "timeout"),
+		       "bandwidth: timeout x (retries + 1) must be shorter than poll-interval");
+		return false;
+	}
+	return true;
+}
+
+/* Issue 8: communities and keys must not sit in a file others can read
+ * (secrets.h judges the file; the override only downgrades it to a warning). */
+static bool secrets_check(const struct tslcd_config *c)
+{
+	const struct counters_cfg *first = NULL;
+	char why[512];
+
+	for (size_t i = 0; i < c->n_offices && !first; i++)
+		for (size_t j = 0; j < c->offices[i].n_lines && !first; j++)
+			first = c->offices[i].lines[j].counters;
+	if (!first || secrets_file_private(c->path, why, sizeof(why)))
+		return true;
+	if (allow_readable_secrets) {
+		log_msg(LOG_WARNING, "%s (allowed by --allow-readable-secrets)", why);
+		return true;
+	}
+	report(first->cfg_line, "%s", why);
+	return false;
+}
+
 static bool line_parse(struct line_cfg *l, cfg_t *sec)
 {
-	bool ok = require(sec, "line", "id") & require(sec, "line", "carrier") &
-	          require(sec, "line", "bandwidth");
+	bool ok = true;
+	ok &= require(sec, "line", "id");
+	ok &= require(sec, "line", "carrier");
+	ok &= require(sec, "line", "bandwidth");
 
 	l->cfg_line = line_of(sec, "id");
 	if (!ok)
@@ -470,7 +781,9 @@ static bool line_parse(struct line_cfg *l, cfg_t *sec)
 	l->path_group = (uint32_t)cfg_getint(sec, "path");
 	l->contract_kbps = (uint32_t)cfg_getint(sec, "bandwidth");
 	l->circuit = dup_str(sec, "circuit");
-	return line_probe_parse(l, sec);
+	bool probe_ok = line_probe_parse(l, sec);
+	return counters_parse(l, sec) &&
+	       (!l->counters || counters_check_interval(l->counters, l->id)) && probe_ok;
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -555,10 +868,15 @@ static bool office_lines_parse(struct office_cfg *o, cfg_t *sec)
 	return no_duplicate_lines(o);
 }
 
+static bool office_ready_parse(struct office_cfg *o, cfg_t *sec); /* readiness, below */
+
 static bool office_parse(struct office_cfg *o, cfg_t *sec)
 {
-	bool ok = require(sec, "office", "id") & require(sec, "office", "code") &
-	          require(sec, "office", "name") & require(sec, "office", "level");
+	bool ok = true;
+	ok &= require(sec, "office", "id");
+	ok &= require(sec, "office", "code");
+	ok &= require(sec, "office", "name");
+	ok &= require(sec, "office", "level");
 
 	o->cfg_line = line_of(sec, "id");
 	if (!ok)
@@ -578,6 +896,7 @@ static bool office_parse(struct office_cfg *o, cfg_t *sec)
 	if (!o->required_lines)
 		o->required_lines = default_required_lines(o);
 	ok = office_codes_check(o, sec);
+	ok &= office_ready_parse(o, sec);
 	return office_lines_parse(o, sec) && ok;
 }
 
@@ -665,6 +984,191 @@ static bool probe_parse(struct tslcd_config *c, cfg_t *sec)
 	return true;
 }
 
+/* ---- readiness: keys, authorities, TLS endpoints ---- */
+
+/* Relative key and CA paths are relative to the config file's directory. */
+static char *path_near_config(const char *p)
+{
+	const char *slash = strrchr(cfgerr_path(), '/');
+	char *out;
+
+	if (p[0] == '/' || !slash)
+		return strdup(p);
+	if (asprintf(&out, "%.*s/%s", (int)(slash - cfgerr_path()), cfgerr_path(), p) < 0)
+		return NULL;
+	return out;
+}
+
+/* A key's name defaults to its file name without the extension. */
+static bool key_parse(struct key_cfg *k, const char *name, const char *path, int line)
+{
+	char err[256];
+
+	k->path = path_near_config(path);
+	if (name) {
+		k->name = strdup(name);
+	} else {
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		const char *dot = strrchr(base, '.');
+		k->name = strndup(base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
+	}
+	if (!k->path || !k->name)
+		return false;
+	if (!report_key_load(k->path, k->pub, err, sizeof(err))) {
+		report(line, "%s", err);
+		return false;
+	}
+	return true;
+}
+
+/* "127.0.0.1:8443" or "[::1]:8443"; literal addresses only, so checks
+ * never wait for DNS. */
+static bool tls_endpoint_parse(struct office_ready_cfg *r, int line)
+{
+	const char *e = r->tls_endpoint, *colon = strrchr(e, ':');
+	uint8_t bin[16];
+	char *end;
+
+	if (colon && e[0] == '[' && colon > e && colon[-1] == ']')
+		r->tls_host = strndup(e + 1, (size_t)(colon - e - 2));
+	else if (colon && strchr(e, ':') == colon)
+		r->tls_host = strndup(e, (size_t)(colon - e));
+	unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
+	if (!r->tls_host || !colon || *end || port < 1 || port > 65535 ||
+	    (inet_pton(AF_INET, r->tls_host, bin) != 1 &&
+	     inet_pton(AF_INET6, r->tls_host, bin) != 1)) {
+		report(line, "tls-endpoint '%s' must be ADDRESS:PORT or [IPv6]:PORT", e);
+		return false;
+	}
+	r->tls_port = (uint16_t)port;
+	return true;
+}
+
+static bool office_tls_parse(struct office_ready_cfg *r, cfg_t *sec)
+{
+	const char *ca = cfg_getstr(sec, "tls-ca");
+
+	r->tls_endpoint = dup_str(sec, "tls-endpoint");
+	r->tls_name = dup_str(sec, "tls-name");
+	r->tls_ca = ca && ca[0] ? path_near_config(ca) : strdup("");
+	if (!r->tls_endpoint[0]) {
+		if (!r->tls_ca[0] && !r->tls_name[0])
+			return true;
+		report(line_of(sec, r->tls_ca[0] ? "tls-ca" : "tls-name"),
+		       "'tls-ca' and 'tls-name' need a 'tls-endpoint'");
+		return false;
+	}
+	if (!tls_endpoint_parse(r, line_of(sec, "tls-endpoint")))
+		return false;
+	if (r->tls_ca[0] && access(r->tls_ca, R_OK) != 0) {
+		report(line_of(sec, "tls-ca"), "cannot read CA bundle '%s': %s", r->tls_ca,
+		       strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool office_ready_parse(struct office_cfg *o, cfg_t *sec)
+{
+	const char *key = cfg_getstr(sec, "readiness-key");
+	bool ok = true;
+
+	if (key && key[0]) {
+		o->ready.has_key = true;
+		ok = key_parse(&o->ready.key, NULL, key, line_of(sec, "readiness-key"));
+	}
+	return office_tls_parse(&o->ready, sec) && ok;
+}
+
+static bool readiness_parse(struct tslcd_config *c, cfg_t *sec)
+{
+	struct readiness_cfg *r = &c->readiness;
+	const char *spool = cfg_getstr(sec, "spool-dir");
+
+	r->spool_dir = spool && spool[0] ? path_near_config(spool) : strdup("");
+	r->max_age_days = (unsigned)cfg_getint(sec, "max-age");
+	r->coverage_target_pct = (unsigned)cfg_getint(sec, "coverage-target");
+	r->inspection_max_age_days = (unsigned)cfg_getint(sec, "inspection-max-age");
+	r->drill_max_age_days = (unsigned)cfg_getint(sec, "drill-max-age");
+	r->rescan_s = (unsigned)cfg_getint(sec, "rescan");
+	r->sig_wait_s = (unsigned)cfg_getint(sec, "sig-wait");
+	r->tls_interval_s = (unsigned)cfg_getint(sec, "tls-interval");
+	r->tls_timeout_s = (unsigned)cfg_getint(sec, "tls-timeout");
+	r->cert_warn_days = (unsigned)cfg_getint(sec, "cert-warn");
+	r->cert_clear_days = (unsigned)cfg_getint(sec, "cert-clear");
+	if (r->cert_clear_days < r->cert_warn_days) {
+		report(line_of(sec, "cert-clear"),
+		       "readiness: 'cert-clear' (%u days) must not be below 'cert-warn' (%u days)",
+		       r->cert_clear_days, r->cert_warn_days);
+		return false;
+	}
+	return r->spool_dir != NULL;
+}
+
+/* Runs after the offices are parsed and sorted, so it can check the ids. */
+static bool authority_parse(const struct tslcd_config *c, struct authority_cfg *a, cfg_t *sec)
+{
+	bool ok = require(sec, "authority", "key") &&
+	          key_parse(&a->key, cfg_title(sec), cfg_getstr(sec, "key"), line_of(sec, "key"));
+
+	a->n_offices = cfg_size(sec, "offices");
+	a->offices = calloc(a->n_offices ? a->n_offices : 1, sizeof(*a->offices));
+	if (!a->offices)
+		return false;
+	for (size_t i = 0; i < a->n_offices; i++) {
+		a->offices[i] = (uint32_t)cfg_getnint(sec, "offices", (unsigned)i);
+		if (!config_find_office(c, a->offices[i])) {
+			report(line_of(sec, "offices"), "authority '%s': no office with id %u",
+			       cfg_title(sec), a->offices[i]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool authorities_parse(struct tslcd_config *c, cfg_t *root)
+{
+	bool ok = true;
+
+	c->n_authorities = cfg_size(root, "authority");
+	c->authorities = calloc(c->n_authorities ? c->n_authorities : 1, sizeof(*c->authorities));
+	if (!c->authorities)
+		return false;
+	for (size_t i = 0; i < c->n_authorities; i++)
+		ok &= authority_parse(c, &c->authorities[i],
+		                      cfg_getnsec(root, "authority", (unsigned)i));
+	return ok;
+}
+
+static void key_free(struct key_cfg *k)
+{
+	free(k->name);
+	free(k->path);
+}
+
+static void readiness_free(struct tslcd_config *c)
+{
+	for (size_t i = 0; c->authorities && i < c->n_authorities; i++) {
+		key_free(&c->authorities[i].key);
+		free(c->authorities[i].offices);
+	}
+	free(c->authorities);
+	free(c->readiness.spool_dir);
+}
+
+/* Secrets stay out of the published fingerprint: a hash of a short
+ * community is easy to reverse by guessing. */
+static int skip_secrets(cfg_t *cfg, cfg_opt_t *opt)
+{
+	static const char *const secret[] = {"community", "auth-key", "priv-key"};
+
+	(void)cfg;
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++)
+		if (!strcmp(opt->name, secret[i]))
+			return 1;
+	return 0;
+}
+
 static bool fingerprint(struct tslcd_config *c, cfg_t *root)
 {
 	char *text = NULL;
@@ -674,6 +1178,7 @@ static bool fingerprint(struct tslcd_config *c, cfg_t *root)
 
 	if (!mem)
 		return false;
+	cfg_set_print_filter_func(root, skip_secrets);
 	cfg_print(root, mem);
 	fclose(mem);
 	bool ok = EVP_Digest(text, len, c->fingerprint, &out_len, EVP_sha256(), NULL) == 1;
@@ -681,10 +1186,169 @@ static bool fingerprint(struct tslcd_config *c, cfg_t *root)
 	return ok;
 }
 
+/* ---- notify section ---- */
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (local time, agent.timezone) as the
+ * number YYYYMMDDHHMM: comparing such numbers compares the times, and no
+ * time zone is needed while the file is read. */
+static bool local_time_key(const char *s, int64_t *key)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h = 0, mi = 0, used = 0;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
+		return false;
+	if (s[10] && (sscanf(s + 10, "T%2d:%2d%n", &h, &mi, &used) != 2 || used != 6 || s[16]))
+		return false;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59)
+		return false;
+	if (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)))
+		return false;
+	*key = (((((int64_t)y * 100 + mo) * 100 + d) * 100 + h) * 100) + mi;
+	return true;
+}
+
+static int parse_local_time(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	int64_t key;
+
+	seen_record(cfg, opt->name);
+	if (!local_time_key(value, &key)) {
+		cfg_error(cfg,
+		          "option '%s': '%s' is not a local time YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+		          opt->name, value);
+		return -1;
+	}
+	*(const char **)result = value;
+	return 0;
+}
+
+/* A callback only to record the option's line, as the other types do. */
+static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no",
+	                                                                       "off"};
+
+	seen_record(cfg, opt->name);
+	for (size_t i = 0; i < 3; i++) {
+		if (!strcasecmp(value, yes[i]) || !strcasecmp(value, no[i])) {
+			*(cfg_bool_t *)result = strcasecmp(value, yes[i]) ? cfg_false : cfg_true;
+			return 0;
+		}
+	}
+	cfg_error(cfg, "option '%s': '%s' is not true or false", opt->name, value);
+	return -1;
+}
+
+/* Defaults by enum alarm_type: losing service is worse than losing quality. */
+static const uint8_t default_severity[ALARM_TYPE_MAX + 1] = {
+    0,           SEV_MAJOR,   SEV_CRITICAL, SEV_MINOR, SEV_WARNING, SEV_MAJOR,
+    SEV_WARNING, SEV_WARNING, SEV_WARNING,  SEV_MINOR, SEV_MINOR,
+};
+
+static bool notify_alarm_parse(struct notify_cfg *n, cfg_t *sec)
+{
+	unsigned t = alarm_type_from_name(cfg_title(sec));
+
+	if (!t) {
+		report(line_of(sec, NULL),
+		       "notify: unknown alarm type '%s' (expected a "
+		       "TslcdAlarmTypeTC name such as lineDown or officeIsolated)",
+		       cfg_title(sec));
+		return false;
+	}
+	n->enable[t] = cfg_getbool(sec, "enable");
+	if (cfg_getint(sec, "severity"))
+		n->severity[t] = (uint8_t)cfg_getint(sec, "severity");
+	return true;
+}
+
+/* A period's thresholds: those of `probe`, tightened where it says so. */
+static bool heightened_state(struct heightened_cfg *h, cfg_t *sec, const struct tslcd_config *c)
+{
+	h->state = c->state;
+	if (cfg_size(sec, "down-after"))
+		h->state.down_after = (unsigned)cfg_getint(sec, "down-after");
+	if (cfg_size(sec, "up-after"))
+		h->state.up_after = (unsigned)cfg_getint(sec, "up-after");
+	if (cfg_size(sec, "degrade-after"))
+		h->state.degrade_after = (unsigned)cfg_getint(sec, "degrade-after");
+	if (cfg_size(sec, "loss-raise"))
+		h->state.loss_raise_ppm = (uint32_t)cfg_getint(sec, "loss-raise") * 10000u;
+	if (cfg_size(sec, "rtt-raise"))
+		h->state.rtt_raise_us = (uint32_t)cfg_getint(sec, "rtt-raise") * 1000u;
+	if (h->state.loss_clear_ppm > h->state.loss_raise_ppm ||
+	    (h->state.rtt_raise_us && h->state.rtt_clear_us > h->state.rtt_raise_us)) {
+		report(line_of(sec, NULL),
+		       "heightened \"%s\": a raise threshold must not be "
+		       "below its clear threshold in probe",
+		       h->name);
+		return false;
+	}
+	return true;
+}
+
+static bool heightened_parse(struct heightened_cfg *h, cfg_t *sec, const struct tslcd_config *c)
+{
+	bool ok = true;
+	ok &= require(sec, "heightened", "from");
+	ok &= require(sec, "heightened", "to");
+
+	h->name = strdup(cfg_title(sec));
+	h->cfg_line = line_of(sec, NULL);
+	h->raise_severity = cfg_getbool(sec, "raise-severity");
+	if (!h->name || !ok)
+		return false;
+	if (!h->name[0] || strlen(h->name) > 255) {
+		report(h->cfg_line, "heightened: the name must be 1 to 255 bytes");
+		return false;
+	}
+	local_time_key(cfg_getstr(sec, "from"), &h->from);
+	local_time_key(cfg_getstr(sec, "to"), &h->to);
+	if (h->from >= h->to) {
+		report(line_of(sec, "to"), "heightened \"%s\": 'to' must be after 'from'", h->name);
+		return false;
+	}
+	return heightened_state(h, sec, c);
+}
+
+static bool notify_parse(struct tslcd_config *c, cfg_t *sec)
+{
+	struct notify_cfg *n = &c->notify;
+	bool ok = true;
+
+	n->rate = (unsigned)cfg_getint(sec, "rate");
+	n->burst = (unsigned)cfg_getint(sec, "burst");
+	n->flap_count = (unsigned)cfg_getint(sec, "flap-count");
+	n->flap_window_s = (unsigned)cfg_getint(sec, "flap-window");
+	n->resend_on_connect = cfg_getbool(sec, "resend-on-connect");
+	for (unsigned t = 1; t <= ALARM_TYPE_MAX; t++) {
+		n->enable[t] = true;
+		n->severity[t] = default_severity[t];
+	}
+	for (unsigned i = 0; i < cfg_size(sec, "alarm"); i++)
+		ok &= notify_alarm_parse(n, cfg_getnsec(sec, "alarm", i));
+	n->n_periods = cfg_size(sec, "heightened");
+	n->periods = calloc(n->n_periods ? n->n_periods : 1, sizeof(*n->periods));
+	if (!n->periods)
+		return false;
+	for (size_t i = 0; i < n->n_periods; i++)
+		ok &= heightened_parse(&n->periods[i], cfg_getnsec(sec, "heightened", (unsigned)i),
+		                       c);
+	return ok;
+}
+
 static bool tree_build(struct tslcd_config *c, cfg_t *root)
 {
-	bool ok =
-	    agent_parse(c, cfg_getsec(root, "agent")) & probe_parse(c, cfg_getsec(root, "probe"));
+	bool ok = true;
+	ok &= agent_parse(c, cfg_getsec(root, "agent"));
+	ok &= probe_parse(c, cfg_getsec(root, "probe"));
+	/* After probe_parse: heightened periods start from its thresholds. */
+	ok &= notify_parse(c, cfg_getsec(root, "notify"));
+	/* Before the offices: counters sections take their defaults from it. */
+	ok &= bandwidth_parse(c, cfg_getsec(root, "bandwidth"));
+
+	ok &= readiness_parse(c, cfg_getsec(root, "readiness"));
 
 	c->n_offices = cfg_size(root, "office");
 	c->offices = calloc(c->n_offices ? c->n_offices : 1, sizeof(*c->offices));
@@ -697,7 +1361,32 @@ static bool tree_build(struct tslcd_config *c, cfg_t *root)
 	if (!ok)
 		return false;
 	qsort(c->offices, c->n_offices, sizeof(*c->offices), cmp_office);
-	return no_duplicate_offices(c) && fingerprint(c, root);
+	return no_duplicate_offices(c) && authorities_parse(c, root) && fingerprint(c, root);
+}
+
+/* libconfuse parses the text with the comments blanked out (conftext.h
+ * says why); a read error leaves its errno for the CFG_FILE_ERROR report. */
+static int parse_text(cfg_t *root, const char *path)
+{
+	int err, bad_line, unclosed;
+	const char *what = "";
+	char *text = conftext_read(path, &err, &bad_line, &what, &unclosed);
+
+	if (!text && bad_line) {
+		report(bad_line, "%s", what);
+		return CFG_PARSE_ERROR;
+	}
+	if (!text) {
+		errno = err;
+		return CFG_FILE_ERROR;
+	}
+	int rc = cfg_parse_buf(root, text);
+	free(text);
+	if (rc == CFG_SUCCESS && unclosed) { /* libconfuse loads a truncated file */
+		report(unclosed, "this section is never closed: '}' missing (truncated file?)");
+		return CFG_PARSE_ERROR;
+	}
+	return rc;
 }
 
 struct tslcd_config *config_load(const char *path, config_error_fn err, void *ctx)
@@ -705,25 +1394,23 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 	struct tslcd_config *c = calloc(1, sizeof(*c));
 	cfg_t *root = cfg_init(root_opts, CFGF_NONE);
 	bool ok = false;
+	struct cfgerr sink;
 
-	sink.fn = err;
-	sink.ctx = ctx;
-	sink.path = path;
-	sink.count = 0;
+	cfgerr_begin(&sink, path, err, ctx);
 	seen.n = 0;
 	if (!c || !root)
 		goto out;
 	c->path = strdup(path);
-	cfg_set_error_function(root, confuse_error);
-	switch (cfg_parse(root, path)) {
+	cfg_set_error_function(root, cfgerr_confuse);
+	switch (parse_text(root, path)) {
 	case CFG_SUCCESS:
-		ok = tree_build(c, root) && sink.count == 0;
+		ok = tree_build(c, root) && secrets_check(c) && cfgerr_count() == 0;
 		break;
 	case CFG_FILE_ERROR:
 		report(0, "cannot read: %s", strerror(errno));
 		break;
 	default:
-		if (sink.count == 0)
+		if (cfgerr_count() == 0)
 			report(0, "parse error");
 		break;
 	}
@@ -734,7 +1421,7 @@ out:
 		config_free(c);
 		c = NULL;
 	}
-	sink.fn = NULL;
+	cfgerr_end(&sink);
 	free(seen.v);
 	seen.v = NULL;
 	seen.n = seen.cap = 0;
@@ -747,6 +1434,7 @@ static void office_cfg_free(struct office_cfg *o)
 		free(o->lines[j].circuit);
 		free(o->lines[j].target);
 		free(o->lines[j].maint);
+		counters_cfg_free(o->lines[j].counters);
 	}
 	free(o->lines);
 	free(o->code);
@@ -754,6 +1442,11 @@ static void office_cfg_free(struct office_cfg *o)
 	free(o->province);
 	free(o->commune);
 	free(o->contact);
+	key_free(&o->ready.key);
+	free(o->ready.tls_endpoint);
+	free(o->ready.tls_host);
+	free(o->ready.tls_ca);
+	free(o->ready.tls_name);
 }
 
 void config_free(struct tslcd_config *c)
@@ -763,11 +1456,15 @@ void config_free(struct tslcd_config *c)
 	for (size_t i = 0; c->offices && i < c->n_offices; i++)
 		office_cfg_free(&c->offices[i]);
 	free(c->offices);
+	readiness_free(c);
 	free(c->agent.agentx_socket);
 	free(c->agent.state_dir);
 	free(c->agent.timezone);
 	free(c->agent.user);
 	free(c->agent.control_socket);
+	for (size_t i = 0; c->notify.periods && i < c->notify.n_periods; i++)
+		free(c->notify.periods[i].name);
+	free(c->notify.periods);
 	free(c->path);
 	free(c);
 }

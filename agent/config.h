@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #include "alarm.h"
+#include "bandwidth.h"
+#include "cfgerr.h"
 #include "linestate.h"
 #include "maintenance.h"
 #include "prober.h"
@@ -24,6 +26,35 @@ enum admin_level { LEVEL_CENTRAL = 1, LEVEL_PROVINCE, LEVEL_DISTRICT, LEVEL_COMM
 enum carrier { CARRIER_OTHER = 1, CARRIER_VNPT, CARRIER_VIETTEL };
 enum addr_type { ADDR_UNKNOWN = 0, ADDR_IPV4 = 1, ADDR_IPV6 = 2, ADDR_DNS = 16 };
 enum probe_method_mib { METHOD_NONE = 1, METHOD_ICMP, METHOD_TCP, METHOD_ICMP_TCP };
+
+/* How a line's interface is found on its router. */
+enum if_match { IFMATCH_INDEX = 1, IFMATCH_NAME, IFMATCH_DESCR };
+enum snmp_auth { SNMP_AUTH_SHA1 = 1, SNMP_AUTH_SHA256, SNMP_AUTH_SHA512 };
+enum snmp_priv { SNMP_PRIV_AES128 = 1, SNMP_PRIV_AES256 };
+
+/* counters { router version community | user auth-* priv-*  ifindex|ifname|ifdescr  interval } */
+struct counters_cfg {
+	char *router;                /* as written */
+	char *peername;              /* Net-SNMP transport: "udp:A:P" or "udp6:[A]:P" */
+	uint8_t addr_type, addr_len; /* enum addr_type, RFC 4001 bytes */
+	uint8_t addr_bin[16];
+	uint16_t port;
+	uint8_t version; /* 2 = v2c, 3 = v3 authPriv */
+	char *community;
+	char *user, *auth_key, *priv_key;
+	uint8_t auth_proto, priv_proto; /* enum snmp_auth, enum snmp_priv */
+	uint8_t match;                  /* enum if_match */
+	uint32_t ifindex;               /* IFMATCH_INDEX */
+	char *ifname;                   /* IFMATCH_NAME / IFMATCH_DESCR */
+	unsigned interval_s;
+	int cfg_line;
+};
+
+/* bandwidth { poll-interval timeout retries sample window threshold-* max-inflight min-samples } */
+struct bandwidth_cfg {
+	struct bw_params bw;
+	unsigned poll_interval_s, timeout_ms, retries, max_inflight;
+};
 
 struct line_cfg {
 	uint32_t id;
@@ -38,7 +69,8 @@ struct line_cfg {
 	char *target;               /* as written: literal address or DNS name */
 	struct maint_window *maint; /* the office's windows, then the line's own */
 	size_t n_maint;
-	int cfg_line; /* line in the file where the section starts */
+	struct counters_cfg *counters; /* NULL: no counters source */
+	int cfg_line;                  /* line in the file where the section starts */
 };
 
 /* An Ed25519 public key for readiness reports; its name is recorded as the
@@ -113,10 +145,10 @@ struct heightened_cfg {
 
 /* Section `notify`: storm control, per-type settings, heightened periods. */
 struct notify_cfg {
-	unsigned rate, burst;          /* token bucket: per second, at once */
+	unsigned rate, burst; /* token bucket: per second, at once */
 	unsigned flap_count, flap_window_s;
 	bool resend_on_connect;
-	bool enable[ALARM_TYPE_MAX + 1];    /* by enum alarm_type */
+	bool enable[ALARM_TYPE_MAX + 1];      /* by enum alarm_type */
 	uint8_t severity[ALARM_TYPE_MAX + 1]; /* enum severity */
 	struct heightened_cfg *periods;
 	size_t n_periods;
@@ -130,6 +162,7 @@ struct tslcd_config {
 	struct linestate_params state;
 	unsigned outage_history;
 	struct notify_cfg notify;
+	struct bandwidth_cfg bandwidth;
 	struct readiness_cfg readiness;
 	struct authority_cfg *authorities;
 	size_t n_authorities;
@@ -139,10 +172,12 @@ struct tslcd_config {
 };
 
 /* Receives one formatted "FILE:LINE: message" per problem. */
-typedef void (*config_error_fn)(void *ctx, const char *msg);
+typedef cfgerr_fn config_error_fn;
 
 struct tslcd_config *config_load(const char *path, config_error_fn err, void *ctx);
 void config_free(struct tslcd_config *cfg);
+/* Accept communities and keys in a file others can read (issue 8 override). */
+void config_allow_readable_secrets(bool allow);
 
 const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint32_t id);
 const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id);

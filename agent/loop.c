@@ -365,6 +365,7 @@ int loop_run(void)
 {
 	struct snmp_pass sp;
 
+	L.stop = false; /* a stop ends one run, not the loop for good */
 	netsnmp_large_fd_set_init(&sp.fds, FD_SETSIZE);
 	while (!L.stop) {
 		timers_run_due();

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,9 +29,14 @@
 #include "loop.h"
 #include "mib.h"
 #include "model.h"
+#include "notify.h"
+#include "privilege.h"
+#include "poller.h"
 #include "probe_icmp.h"
 #include "prober.h"
 #include "reach.h"
+#include "readiness_run.h"
+#include "store.h"
 
 #ifndef TSLCD_VERSION
 #define TSLCD_VERSION "0.1.0"
@@ -60,7 +67,9 @@ static void usage(FILE *out)
 	             "  -d               debug logging\n"
 	             "  -P SECONDS       AgentX ping interval, for quick reconnects (default 5)\n"
 	             "  --check-config   validate the configuration and exit (0 = valid)\n"
-	             "  --dump-oids      print every served object as NAME OID and exit\n");
+	             "  --dump-oids      print every served object as NAME OID and exit\n"
+	             "  --allow-readable-secrets  load a config holding communities/keys even\n"
+	             "                   when group or others can read it\n");
 }
 
 static int parse_options(int argc, char **argv)
@@ -69,6 +78,7 @@ static int parse_options(int argc, char **argv)
 	    {"check-config", no_argument, NULL, 'C'},
 	    {"dump-oids", no_argument, NULL, 'D'},
 	    {"version", no_argument, NULL, 'V'},
+	    {"allow-readable-secrets", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -100,6 +110,10 @@ static int parse_options(int argc, char **argv)
 		case 'D':
 			opt.dump_oids = true;
 			break;
+		case 'S':
+			/* Explicit override of the secrets check (agent/secrets.h). */
+			config_allow_readable_secrets(true);
+			break;
 		case 'V':
 			printf("tslcd-agent %s\n", TSLCD_VERSION);
 			exit(0);
@@ -125,6 +139,13 @@ static void config_error_to_log(void *ctx, const char *msg)
 	(void)ctx;
 	log_msg(LOG_ERR, "%s", msg);
 	snprintf(agent_status.config_message, sizeof(agent_status.config_message), "%s", msg);
+}
+
+/* Parsing a large file churns the heap; hand what it freed back to the
+ * kernel so RSS (and the fork of each state save) reflects the model only. */
+static void heap_trim(void)
+{
+	malloc_trim(0);
 }
 
 static struct tslcd_config *config_read(void)
@@ -170,11 +191,17 @@ static void reload(void)
 		return;
 	}
 	reach_stop(model);
+	poller_stop();
 	model_set_listener(next, &model->listener);
 	mib_bind_model(next);
+	notify_bind_model(next); /* before the old model goes: clears name what was dropped */
+	model_set_thresholds(next, notify_tick(time(NULL)));
+	readiness_run_reload(next->cfg); /* before the old config goes */
 	model_free(model);
 	model = next;
 	reach_start(model);
+	poller_start(model);
+	heap_trim();
 	log_msg(LOG_INFO, "configuration reloaded: %zu offices, %zu lines", cfg->n_offices,
 	        cfg->n_lines);
 }
@@ -185,14 +212,36 @@ static int on_master_connected(int major, int minor, void *server, void *client)
 {
 	(void)major, (void)minor, (void)server, (void)client;
 	log_msg(LOG_INFO, "connected to the AgentX master; tables registered");
+	notify_master_connected();
 	return 0;
 }
 
 static int on_master_lost(int major, int minor, void *server, void *client)
 {
 	(void)major, (void)minor, (void)server, (void)client;
+	notify_master_lost();
 	log_msg(LOG_WARNING, "lost the AgentX master; retrying every %u s, probing continues",
 	        opt.ping_interval);
+	return 0;
+}
+
+#define AGENTX_VERSION_1      193 /* agentx/protocol.h, which is not installed */
+#define AGENTX_SYNC_WAIT_USEC 500000
+
+/* Net-SNMP's AgentX ping and session open are synchronous: a hung (not
+ * dead) master would stall probing for timeout x (retries + 1), 6 s by
+ * default, again and again.  One short try bounds each stall (as
+ * keepalived does); tests/integration/faults.sh checks probing goes on.
+ * Only AgentX sessions: the counters poller sets its own timeouts. */
+static int on_session_init(int major, int minor, void *server, void *client)
+{
+	netsnmp_session *s = server;
+
+	(void)major, (void)minor, (void)client;
+	if (s && s->version == AGENTX_VERSION_1) {
+		s->timeout = AGENTX_SYNC_WAIT_USEC;
+		s->retries = 0;
+	}
 	return 0;
 }
 
@@ -212,6 +261,8 @@ static void agentx_init(const struct tslcd_config *cfg)
 	/* init_agent() resets the ping interval, so set it afterwards. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 	                   (int)opt.ping_interval);
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT, on_session_init,
+	                       NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 	                       on_master_connected, NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_master_lost,
@@ -270,6 +321,7 @@ static void on_line_changed(void *ctx, const struct line *l, enum line_status ol
 	log_msg(LOG_NOTICE, "office %u (%s) line %u: %s -> %s", l->office->cfg->id,
 	        l->office->cfg->code, l->cfg->id, line_status_name(old),
 	        line_status_name(linestate_reported(&l->ls)));
+	notify_line_changed(l, old);
 }
 
 static void on_office_changed(void *ctx, const struct office *o, enum office_status old)
@@ -277,19 +329,96 @@ static void on_office_changed(void *ctx, const struct office *o, enum office_sta
 	(void)ctx;
 	log_msg(LOG_NOTICE, "office %u (%s): %s -> %s", o->cfg->id, o->cfg->code,
 	        office_status_name(old), office_status_name(o->status));
+	notify_office_changed(o, old);
+}
+
+/* Congestion rule (bandwidth.h): one alarm per line, the text names the direction. */
+static void on_utilisation(const struct line *l, bool high, enum bw_dir dir, uint32_t p95,
+                           uint32_t threshold)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "Line %u (%s) of %s: p95 %s %u.%02u %%", l->cfg->id,
+	         l->cfg->circuit, l->office->cfg->code, dir == BW_IN ? "in" : "out", p95 / 10000u,
+	         p95 / 100u % 100u);
+	log_msg(high ? LOG_WARNING : LOG_NOTICE, "office %u line %u: utilisation %s: %s",
+	        l->office->cfg->id, l->cfg->id, high ? "high" : "cleared", text);
+	if (high)
+		notify_raise(ALARM_UTILISATION_HIGH, l->office->cfg->id, l->cfg->id, (int32_t)p95,
+		             (int32_t)threshold, text);
+	else
+		notify_clear(ALARM_UTILISATION_HIGH, l->office->cfg->id, l->cfg->id, (int32_t)p95,
+		             (int32_t)threshold, text);
+}
+
+static void on_util_high(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95,
+                         uint32_t threshold)
+{
+	(void)ctx;
+	on_utilisation(l, true, dir, p95, threshold);
+}
+
+static void on_util_cleared(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95,
+                            uint32_t threshold)
+{
+	(void)ctx;
+	on_utilisation(l, false, dir, p95, threshold);
+}
+
+/* Redundancy rule: value = separate paths up, threshold = required lines. */
+static void on_redundancy(bool ok, const struct office *o, unsigned paths, unsigned required)
+{
+	log_msg(ok ? LOG_NOTICE : LOG_WARNING,
+	        "office %u (%s): redundancy %s: %u separate path(s) up, %u required", o->cfg->id,
+	        o->cfg->code, ok ? "compliant" : "non-compliant", paths, required);
+	if (ok)
+		notify_clear(ALARM_REDUNDANCY, o->cfg->id, 0, (int32_t)paths, (int32_t)required,
+		             NULL);
+	else
+		notify_raise(ALARM_REDUNDANCY, o->cfg->id, 0, (int32_t)paths, (int32_t)required,
+		             NULL);
+}
+
+static void on_redundancy_bad(void *ctx, const struct office *o, unsigned paths, unsigned required)
+{
+	(void)ctx;
+	on_redundancy(false, o, paths, required);
+}
+
+static void on_redundancy_ok(void *ctx, const struct office *o, unsigned paths, unsigned required)
+{
+	(void)ctx;
+	on_redundancy(true, o, paths, required);
 }
 
 static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
+    .utilisation_high = on_util_high,
+    .utilisation_cleared = on_util_cleared,
+    .redundancy_noncompliant = on_redundancy_bad,
+    .redundancy_compliant = on_redundancy_ok,
 };
 
 static void on_tick(void *arg)
 {
 	(void)arg;
 	model_tick(model, time(NULL), loop_now_ms());
+	/* Heightened periods may tighten the thresholds of the rounds to come. */
+	model_set_thresholds(model, notify_tick(time(NULL)));
 	loop_timer_add(TICK_MS, on_tick, NULL);
+}
+
+/* TCP probes at scale need fds: use the hard limit the admin allowed. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 /* ---- main ---- */
@@ -299,6 +428,7 @@ static int run(struct tslcd_config *cfg)
 	int sigfd;
 
 	model = model_create(cfg, NULL, time(NULL), loop_now_ms_fresh());
+	heap_trim();
 	if (!model) {
 		log_msg(LOG_ERR, "out of memory building the model");
 		return 1;
@@ -308,27 +438,42 @@ static int run(struct tslcd_config *cfg)
 		log_msg(LOG_ERR, "signalfd: %s", strerror(errno));
 		return 1;
 	}
+	store_restore(model); /* before the MIB shows the tables */
 	model_set_listener(model, &listener);
 	mib_bind_model(model);
+	notify_bind_model(model);
+	model_set_thresholds(model, notify_tick(time(NULL)));
 	agentx_init(cfg);
+	raise_fd_limit();
 	prober_init(0, 0);
 	agent_status.icmp_mode = icmp_mode(AF_INET);
+	/* The raw ICMP sockets and the AgentX session are open: root is no
+	 * longer needed, and what is created from here on is the user's. */
+	if (privilege_drop(cfg->agent.user) < 0)
+		return 1;
 	control_start(cfg->agent.control_socket, &model);
 	reach_start(model);
+	poller_start(model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
+	store_start(&model);
+	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
 	        cfg->n_offices, cfg->n_lines);
 	loop_run();
 	control_stop();
 	reach_stop(model);
+	poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());
+	store_stop(); /* synchronous final save */
+	readiness_run_stop();
 	/* Our callbacks must not run while Net-SNMP tears its sessions down. */
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
 	                         on_master_lost, NULL, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 	                         on_master_connected, NULL, 1);
 	snmp_shutdown("tslcd-agent");
+	notify_shutdown();
 	mib_bind_model(NULL);
 	model_free(model);
 	close(sigfd);

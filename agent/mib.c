@@ -12,7 +12,7 @@ static const struct model *bound;
 int mib_register_all(void)
 {
 	if (mib_agent_register() || mib_office_register() || mib_line_register() ||
-	    mib_outage_register())
+	    mib_outage_register() || mib_readiness_register() || mib_alarm_register())
 		return -1;
 	if (bound)
 		mib_bind_model(bound);
@@ -32,12 +32,15 @@ const struct model *mib_model(void)
 	return bound;
 }
 
+/* In OID order: tests/unit/test_mib_order.c checks it. */
 void mib_dump_oids(FILE *out)
 {
 	mib_agent_dump(out);
 	mib_office_dump(out);
 	mib_line_dump(out);
 	mib_outage_dump(out);
+	mib_readiness_dump(out);
+	mib_alarm_dump(out);
 }
 
 static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)

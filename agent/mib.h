@@ -54,6 +54,21 @@ void mib_line_dump(FILE *out);
 int mib_outage_register(void);
 void mib_outage_bind(const struct model *m);
 void mib_outage_dump(FILE *out);
+int mib_alarm_register(void);
+void mib_alarm_dump(FILE *out);
+/* Keep tslcdAlarmTable in step with the notifier's alarm set. */
+struct alarm;
+void mib_alarm_row(const struct alarm *a, bool present);
+
+/* tslcdReadinessTable and the readiness values other groups repeat. */
+struct readiness;
+int mib_readiness_register(void);
+void mib_readiness_bind(const struct readiness *rd);
+void mib_readiness_dump(FILE *out);
+bool mib_office_readiness(uint32_t office, struct mib_value *v);
+bool mib_office_readiness_score(uint32_t office, struct mib_value *v);
+bool mib_reports_accepted(struct mib_value *v);
+bool mib_reports_rejected(struct mib_value *v);
 
 /* Shared getters' helpers: ppm availability of an entity for a window. */
 bool mib_avail_raw(const struct avail *av, enum avail_window w, struct mib_value *v);

@@ -2,6 +2,7 @@
  * mib_agent: the tslcdAgent scalars (identity, config, counts, counters).
  */
 #include "mib.h"
+#include "notify.h"
 
 static bool counts(struct model_counts *c)
 {
@@ -58,9 +59,13 @@ STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status.config_message))
 STATUS_GETTER(get_icmp_mode, agent_status.icmp_mode &&mib_set_int(v, agent_status.icmp_mode))
 STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status.state_save_time))
 STATUS_GETTER(get_save_result, mib_set_int(v, agent_status.state_save_result))
+STATUS_GETTER(get_notify_seq, mib_set_u32(v, notify_seq()))
+STATUS_GETTER(get_suppressed, mib_set_u32(v, notify_suppressed()))
+STATUS_GETTER(get_alarms_active, mib_set_u32(v, (uint32_t)notify_alarms()->n))
+STATUS_GETTER(get_heightened, mib_set_str(v, notify_heightened_name()))
+STATUS_GETTER(get_reports_accepted, mib_reports_accepted(v))
+STATUS_GETTER(get_reports_rejected, mib_reports_rejected(v))
 
-/* 18..23 (notifications, alarms, reports, heightened period) arrive with
- * the notifier and the readiness engine. */
 static const struct mib_column agent_cols[] = {
     {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
     {2, "tslcdAgentStartTime", ASN_OCTET_STR, get_start},
@@ -79,12 +84,12 @@ static const struct mib_column agent_cols[] = {
     {15, "tslcdLinesDown", ASN_GAUGE, get_lines_down},
     {16, "tslcdLinesUnknown", ASN_GAUGE, get_lines_unknown},
     {17, "tslcdLinesMaintenance", ASN_GAUGE, get_lines_maint},
-    {18, "tslcdNotificationSeq", ASN_UNSIGNED, NULL},
-    {19, "tslcdNotificationsSuppressed", ASN_COUNTER, NULL},
-    {20, "tslcdAlarmsActive", ASN_GAUGE, NULL},
-    {21, "tslcdReportsAccepted", ASN_COUNTER, NULL},
-    {22, "tslcdReportsRejected", ASN_COUNTER, NULL},
-    {23, "tslcdHeightenedPeriod", ASN_OCTET_STR, NULL},
+    {18, "tslcdNotificationSeq", ASN_UNSIGNED, get_notify_seq},
+    {19, "tslcdNotificationsSuppressed", ASN_COUNTER, get_suppressed},
+    {20, "tslcdAlarmsActive", ASN_GAUGE, get_alarms_active},
+    {21, "tslcdReportsAccepted", ASN_COUNTER, get_reports_accepted},
+    {22, "tslcdReportsRejected", ASN_COUNTER, get_reports_rejected},
+    {23, "tslcdHeightenedPeriod", ASN_OCTET_STR, get_heightened},
     {24, "tslcdIcmpMode", ASN_INTEGER, get_icmp_mode},
     {25, "tslcdStateSaveTime", ASN_OCTET_STR, get_save_time},
     {26, "tslcdStateSaveResult", ASN_INTEGER, get_save_result},

@@ -2,6 +2,7 @@
  * mib_line: tslcdLineTable, indexed by (office id, line id).
  */
 #include "mib.h"
+#include "notify.h"
 
 #define LINE_GETTER(fn, call)                                                                      \
 	static bool fn(const void *p, struct mib_value *v)                                         \
@@ -84,8 +85,87 @@ LINE_GETTER(get_monq, probed(l) && mib_avail_monitored(&l->av, AVAIL_QUARTER, v)
 LINE_GETTER(get_outages_q, probed(l) && quarter_value(l, false, v))
 LINE_GETTER(get_downtime_q, probed(l) && quarter_value(l, true, v))
 
-/* Bandwidth columns (30..47) and flapping (48) arrive with their engines:
- * until then they are absent, never a made-up zero. */
+/* TruthValue: false(2) also while the state is unknown (the MIB says so). */
+LINE_GETTER(get_flapping,
+            mib_set_int(v, notify_line_is_flapping(l->office->cfg->id, l->cfg->id) ? 1 : 2))
+
+/* ---- bandwidth (30..47): absent without a counters source or before the
+ * data exists, never a made-up zero (bandwidth.h) ---- */
+
+static const struct bw_line *bw_of(const void *p)
+{
+	return ((const struct line *)p)->bw;
+}
+
+static bool bw_rate(const void *p, enum bw_dir d, bool util, struct mib_value *v)
+{
+	const struct bw_line *b = bw_of(p);
+	if (!b || !b->rate_valid)
+		return false;
+	return util ? mib_set_u32(v, bw_util_ppm(b->bps[d], b->contract_kbps))
+	            : mib_set_u64(v, b->bps[d]);
+}
+
+static bool bw_p95(const void *p, enum bw_dir d, struct mib_value *v)
+{
+	const struct bw_line *b = bw_of(p);
+	return b && b->n_samples && mib_set_u32(v, b->p95_ppm[d]);
+}
+
+static bool get_in_bps(const void *p, struct mib_value *v)
+{
+	return bw_rate(p, BW_IN, false, v);
+}
+
+static bool get_out_bps(const void *p, struct mib_value *v)
+{
+	return bw_rate(p, BW_OUT, false, v);
+}
+
+static bool get_in_util(const void *p, struct mib_value *v)
+{
+	return bw_rate(p, BW_IN, true, v);
+}
+
+static bool get_out_util(const void *p, struct mib_value *v)
+{
+	return bw_rate(p, BW_OUT, true, v);
+}
+
+static bool get_in_p95(const void *p, struct mib_value *v)
+{
+	return bw_p95(p, BW_IN, v);
+}
+
+static bool get_out_p95(const void *p, struct mib_value *v)
+{
+	return bw_p95(p, BW_OUT, v);
+}
+
+static bool get_cong_window(const void *p, struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	return bw_of(p) && m && mib_set_u32(v, m->cfg->bandwidth.bw.window_s);
+}
+
+/* How many samples the window holds; 0 is a real count here. */
+LINE_GETTER(get_cong_samples, l->bw &&mib_set_u32(v, l->bw->n_samples))
+/* The MIB wants unknown(0) and an empty address for lines without a source. */
+LINE_GETTER(get_src_type, mib_set_int(v, l->cfg->counters ? l->cfg->counters->addr_type : 0))
+LINE_GETTER(get_src, l->cfg->counters
+                         ? mib_set_bytes(v, l->cfg->counters->addr_bin, l->cfg->counters->addr_len)
+                         : mib_set_bytes(v, "", 0))
+/* The resolved ifIndex (lines named by ifName/ifDescr: once found). */
+LINE_GETTER(get_ifindex, l->bw && l->bw->ifindex && mib_set_u32(v, l->bw->ifindex))
+LINE_GETTER(get_poll_status, l->bw ? l->bw->status &&mib_set_int(v, l->bw->status)
+                                   : mib_set_int(v, BW_NOT_CONFIGURED))
+LINE_GETTER(get_last_ok, l->bw &&mib_set_datetime(v, l->bw->last_ok))
+LINE_GETTER(get_last_fail, l->bw &&mib_set_datetime(v, l->bw->last_fail))
+LINE_GETTER(get_hc_in, l->bw && l->bw->have_prev && mib_set_u64(v, l->bw->prev.in))
+LINE_GETTER(get_hc_out, l->bw && l->bw->have_prev && mib_set_u64(v, l->bw->prev.out))
+LINE_GETTER(get_disc_time, l->bw &&mib_set_datetime(v, l->bw->disc_time))
+LINE_GETTER(get_width, mib_set_int(v, l->bw && l->bw->have_prev ? l->bw->width : BW_WIDTH_UNKNOWN))
+
 static const struct mib_column line_cols[] = {
     {2, "tslcdLineCarrier", ASN_INTEGER, get_carrier},
     {3, "tslcdLineCircuitId", ASN_OCTET_STR, get_circuit},
@@ -115,25 +195,25 @@ static const struct mib_column line_cols[] = {
     {27, "tslcdLineMonitoredQuarter", ASN_UNSIGNED, get_monq},
     {28, "tslcdLineOutagesQuarter", ASN_GAUGE, get_outages_q},
     {29, "tslcdLineDowntimeQuarter", ASN_UNSIGNED, get_downtime_q},
-    {30, "tslcdLineInBps", ASN_COUNTER64, NULL},
-    {31, "tslcdLineOutBps", ASN_COUNTER64, NULL},
-    {32, "tslcdLineInUtil", ASN_UNSIGNED, NULL},
-    {33, "tslcdLineOutUtil", ASN_UNSIGNED, NULL},
-    {34, "tslcdLineInUtilP95", ASN_UNSIGNED, NULL},
-    {35, "tslcdLineOutUtilP95", ASN_UNSIGNED, NULL},
-    {36, "tslcdLineCongestionWindow", ASN_UNSIGNED, NULL},
-    {37, "tslcdLineCongestionSamples", ASN_GAUGE, NULL},
-    {38, "tslcdLineCountersSourceType", ASN_INTEGER, NULL},
-    {39, "tslcdLineCountersSource", ASN_OCTET_STR, NULL},
-    {40, "tslcdLineCountersIfIndex", ASN_UNSIGNED, NULL},
-    {41, "tslcdLineCountersStatus", ASN_INTEGER, NULL},
-    {42, "tslcdLineCountersLastOk", ASN_OCTET_STR, NULL},
-    {43, "tslcdLineCountersLastFail", ASN_OCTET_STR, NULL},
-    {44, "tslcdLineHCInOctets", ASN_COUNTER64, NULL},
-    {45, "tslcdLineHCOutOctets", ASN_COUNTER64, NULL},
-    {46, "tslcdLineDiscontinuityTime", ASN_OCTET_STR, NULL},
-    {47, "tslcdLineCounterWidth", ASN_INTEGER, NULL},
-    {48, "tslcdLineIsFlapping", ASN_INTEGER, NULL},
+    {30, "tslcdLineInBps", ASN_COUNTER64, get_in_bps},
+    {31, "tslcdLineOutBps", ASN_COUNTER64, get_out_bps},
+    {32, "tslcdLineInUtil", ASN_UNSIGNED, get_in_util},
+    {33, "tslcdLineOutUtil", ASN_UNSIGNED, get_out_util},
+    {34, "tslcdLineInUtilP95", ASN_UNSIGNED, get_in_p95},
+    {35, "tslcdLineOutUtilP95", ASN_UNSIGNED, get_out_p95},
+    {36, "tslcdLineCongestionWindow", ASN_UNSIGNED, get_cong_window},
+    {37, "tslcdLineCongestionSamples", ASN_GAUGE, get_cong_samples},
+    {38, "tslcdLineCountersSourceType", ASN_INTEGER, get_src_type},
+    {39, "tslcdLineCountersSource", ASN_OCTET_STR, get_src},
+    {40, "tslcdLineCountersIfIndex", ASN_UNSIGNED, get_ifindex},
+    {41, "tslcdLineCountersStatus", ASN_INTEGER, get_poll_status},
+    {42, "tslcdLineCountersLastOk", ASN_OCTET_STR, get_last_ok},
+    {43, "tslcdLineCountersLastFail", ASN_OCTET_STR, get_last_fail},
+    {44, "tslcdLineHCInOctets", ASN_COUNTER64, get_hc_in},
+    {45, "tslcdLineHCOutOctets", ASN_COUNTER64, get_hc_out},
+    {46, "tslcdLineDiscontinuityTime", ASN_OCTET_STR, get_disc_time},
+    {47, "tslcdLineCounterWidth", ASN_INTEGER, get_width},
+    {48, "tslcdLineIsFlapping", ASN_INTEGER, get_flapping},
 };
 
 static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};

@@ -34,6 +34,10 @@ OFFICE_GETTER(get_avmonth, mib_avail_raw(&o->av, AVAIL_MONTH, v))
 OFFICE_GETTER(get_avq, mib_avail_raw(&o->av, AVAIL_QUARTER, v))
 OFFICE_GETTER(get_avq_adj, mib_avail_adjusted(&o->av, AVAIL_QUARTER, v))
 OFFICE_GETTER(get_monq, mib_avail_monitored(&o->av, AVAIL_QUARTER, v))
+/* TslcdCompliance; 0 (never evaluated yet) reads as unknown(1). */
+OFFICE_GETTER(get_redundancy, mib_set_int(v, o->redundancy ? o->redundancy : 1))
+OFFICE_GETTER(get_readiness, mib_office_readiness(o->cfg->id, v))
+OFFICE_GETTER(get_readiness_score, mib_office_readiness_score(o->cfg->id, v))
 
 static bool quarter_figures(const struct avail *av, struct avail_figures *f)
 {
@@ -63,7 +67,7 @@ static bool get_contract(const void *p, struct mib_value *v)
 	return mib_set_u32(v, sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum);
 }
 
-/* Columns 26..28 (redundancy, readiness) arrive with their engines. */
+/* Column 26 is the redundancy rule (model_bw.c); 27/28 come from readiness. */
 static const struct mib_column office_cols[] = {
     {2, "tslcdOfficeCode", ASN_OCTET_STR, get_code},
     {3, "tslcdOfficeName", ASN_OCTET_STR, get_name},
@@ -89,9 +93,9 @@ static const struct mib_column office_cols[] = {
     {23, "tslcdOfficeMonitoredQuarter", ASN_UNSIGNED, get_monq},
     {24, "tslcdOfficeOutagesQuarter", ASN_GAUGE, get_outages_q},
     {25, "tslcdOfficeDowntimeQuarter", ASN_UNSIGNED, get_downtime_q},
-    {26, "tslcdOfficeRedundancy", ASN_INTEGER, NULL},
-    {27, "tslcdOfficeReadiness", ASN_INTEGER, NULL},
-    {28, "tslcdOfficeReadinessScore", ASN_UNSIGNED, NULL},
+    {26, "tslcdOfficeRedundancy", ASN_INTEGER, get_redundancy},
+    {27, "tslcdOfficeReadiness", ASN_INTEGER, get_readiness},
+    {28, "tslcdOfficeReadinessScore", ASN_UNSIGNED, get_readiness_score},
     {29, "tslcdOfficeContractKbps", ASN_UNSIGNED, get_contract},
 };
 

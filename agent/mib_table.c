@@ -55,6 +55,22 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 	return SNMP_ERR_NOERROR;
 }
 
+/* Net-SNMP 5.9's AgentX subagent sign-extends request sub-identifiers of
+ * 2^31 and above (0x80000000 arrives as 0xffffffff80000000), so a GET of
+ * an index >= 2^31 would never match its row and a GETNEXT from one would
+ * skip to the next column.  Sub-identifiers are 32-bit on the wire: undo
+ * the extension before the table helper parses the index. */
+static int oid32_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                         netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		netsnmp_variable_list *vb = req->requestvb;
+		for (size_t i = 0; vb && i < vb->name_length; i++)
+			vb->name[i] &= 0xffffffffUL;
+	}
+	return netsnmp_call_next_handler(handler, reginfo, reqinfo, requests);
+}
+
 static unsigned max_column(const struct mib_column *cols, size_t n)
 {
 	unsigned m = 0;
@@ -96,6 +112,7 @@ int mib_table_register(struct mib_table *t)
 		log_msg(LOG_ERR, "cannot register %s", t->name);
 		return -1;
 	}
+	netsnmp_inject_handler(t->reg, netsnmp_create_handler("tslcd-oid32", oid32_handler));
 	return 0;
 }
 
@@ -208,10 +225,11 @@ int mib_scalars_register(const char *name, const oid *branch, size_t len,
 	    netsnmp_handler_registration_create(name, h, branch, len, HANDLER_CAN_RONLY);
 	if (!reg)
 		return -1;
-	return netsnmp_register_scalar_group(reg, min_column(cols, n_cols),
-	                                     max_column(cols, n_cols)) == SNMPERR_SUCCESS
-	           ? 0
-	           : -1;
+	if (netsnmp_register_scalar_group(reg, min_column(cols, n_cols),
+	                                  max_column(cols, n_cols)) != SNMPERR_SUCCESS)
+		return -1;
+	netsnmp_inject_handler(reg, netsnmp_create_handler("tslcd-oid32", oid32_handler));
+	return 0;
 }
 
 /* ---- --dump-oids ---- */

@@ -124,6 +124,7 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 			              to);
 		o->acct_mark = 0;
 	}
+	model_bw_tick(m, now);
 }
 
 /* ---- rolling stats ---- */
@@ -287,6 +288,7 @@ static void line_transition(struct model *m, struct line *l, enum line_status ol
 	if (m->listener.line_changed)
 		m->listener.line_changed(m->listener.ctx, l, old);
 	office_reevaluate(m, l->office, now, mono_ms);
+	model_redundancy_update(m, l->office);
 }
 
 void model_line_round(struct model *m, struct line *l, const struct probe_result *r,
@@ -299,7 +301,7 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 		stats_push(&l->stats, r);
 	/* Close the books in the old state before the state can change. */
 	line_account_now(m, l, mono_ms);
-	bool changed = linestate_on_round(&l->ls, &m->cfg->state, r, in_maintenance);
+	bool changed = linestate_on_round(&l->ls, m->state, r, in_maintenance);
 	line_outage_track(m, l, tracked_before, in_maintenance, now);
 	if (changed)
 		line_transition(m, l, old, now, mono_ms);
@@ -375,11 +377,15 @@ static bool office_build(struct model *m, struct office *o, const struct office_
 		struct line *pl = prev ? model_find_line(old, oc->id, oc->lines[j].id) : NULL;
 		if (pl)
 			line_adopt(l, pl, m->cfg->outage_history);
+		if (!model_bw_line_init(m, l, pl))
+			return false;
 	}
 	if (prev) {
 		o->status = prev->status;
 		o->last_change = prev->last_change;
 		o->av = prev->av;
+		o->redundancy = prev->redundancy;
+		o->redundancy_alarm = prev->redundancy_alarm;
 	}
 	office_status_of(o, &o->lines_up);
 	return true;
@@ -393,6 +399,7 @@ struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t n
 	if (!m)
 		return NULL;
 	m->cfg = cfg;
+	m->state = &cfg->state;
 	m->offices = calloc(cfg->n_offices ? cfg->n_offices : 1, sizeof(*m->offices));
 	if (!m->offices) {
 		free(m);
@@ -420,14 +427,21 @@ void model_set_listener(struct model *m, const struct model_listener *l)
 	m->listener = *l;
 }
 
+void model_set_thresholds(struct model *m, const struct linestate_params *p)
+{
+	m->state = p ? p : &m->cfg->state;
+}
+
 void model_free(struct model *m)
 {
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->n_offices; i++) {
 		struct office *o = &m->offices[i];
-		for (size_t j = 0; o->lines && j < o->n_lines; j++)
+		for (size_t j = 0; o->lines && j < o->n_lines; j++) {
 			outage_ring_free(&o->lines[j].outages);
+			model_bw_line_free(&o->lines[j]);
+		}
 		free(o->lines);
 	}
 	free(m->offices);

@@ -57,7 +57,8 @@ struct line {
 	struct line_stats stats;
 	struct avail av;
 	struct outage_ring outages;
-	void *probe_job; /* owned by main's wiring */
+	void *probe_job;    /* owned by main's wiring */
+	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
 };
 
 struct office {
@@ -66,6 +67,9 @@ struct office {
 	time_t last_change;
 	time_t acct_mark;
 	unsigned lines_up;
+	uint8_t redundancy;    /* TslcdCompliance: 1 unknown, 2 compliant, 3 nonCompliant */
+	uint8_t paths_up;      /* distinct path groups among lines up or degraded */
+	bool redundancy_alarm; /* nonCompliant reported and not yet cleared */
 	struct line *lines;
 	size_t n_lines;
 	struct avail av;
@@ -84,6 +88,17 @@ struct model_listener {
 	void (*outage_opened)(void *ctx, const struct line *l, const struct outage *o,
 	                      uint32_t evicted);
 	void (*outage_closed)(void *ctx, const struct line *l, const struct outage *o);
+	/* Congestion rule: a direction's p95 utilisation rose above the raise
+	 * threshold / both directions are back at or below the clear one. */
+	void (*utilisation_high)(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95_ppm,
+	                         uint32_t threshold_ppm);
+	void (*utilisation_cleared)(void *ctx, const struct line *l, enum bw_dir dir,
+	                            uint32_t p95_ppm, uint32_t threshold_ppm);
+	/* Redundancy rule: separate paths among lines up vs required lines. */
+	void (*redundancy_noncompliant)(void *ctx, const struct office *o, unsigned paths,
+	                                unsigned required);
+	void (*redundancy_compliant)(void *ctx, const struct office *o, unsigned paths,
+	                             unsigned required);
 };
 
 struct model {
@@ -92,6 +107,8 @@ struct model {
 	size_t n_offices;
 	struct avail_clock clock;
 	struct model_listener listener;
+	/* Probe thresholds in force: &cfg->state, or a heightened period's. */
+	const struct linestate_params *state;
 };
 
 /* Build the model for cfg (takes ownership).  `old`, if given, donates the
@@ -100,6 +117,8 @@ struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t n
                            uint64_t mono_ms);
 void model_free(struct model *m);
 void model_set_listener(struct model *m, const struct model_listener *l);
+/* Thresholds for the rounds to come (NULL: the config's own). */
+void model_set_thresholds(struct model *m, const struct linestate_params *p);
 
 struct office *model_find_office(const struct model *m, uint32_t id);
 struct line *model_find_line(const struct model *m, uint32_t office_id, uint32_t line_id);
@@ -114,6 +133,17 @@ void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance
 void model_tick(struct model *m, time_t now, uint64_t mono_ms);
 
 void model_count(const struct model *m, struct model_counts *out);
+
+/* Counter polls of a line's router (the poller): a reading or a failure.
+ * The line's reachability state is not touched. */
+void model_line_counters(struct model *m, struct line *l, const struct bw_reading *r, time_t now);
+void model_line_counters_failed(struct model *m, struct line *l, enum bw_status st, time_t now);
+
+/* model_bw.c, used by model.c: bandwidth state and the redundancy rule. */
+bool model_bw_line_init(struct model *m, struct line *l, const struct line *prev);
+void model_bw_line_free(struct line *l);
+void model_bw_tick(struct model *m, time_t now);
+void model_redundancy_update(struct model *m, struct office *o);
 
 /* Rolling RTT/loss figures; false when no round answered in the window. */
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,

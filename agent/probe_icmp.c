@@ -179,7 +179,7 @@ int icmp_reply_parse(const uint8_t *buf, size_t len, int family, bool raw, struc
 		size_t total = be16(buf + 2);
 		if (total < hl || total > len)
 			return -1; /* truncated, or nonsense */
-		len = total; /* drops any link-layer padding */
+		len = total;       /* drops any link-layer padding */
 		buf += hl;
 		len -= hl;
 		if (len < ECHO_HDR || icmp_checksum(buf, len) != 0)
@@ -203,21 +203,30 @@ static struct icmp_sock *sock_of(int family)
  * firewall) that is there; net and host unreachables say it is not. */
 static int unreachable_errno(int family, uint8_t code)
 {
-	if (family == AF_INET)
-		return code == ICMP_PROT_UNREACH || code == ICMP_PORT_UNREACH ||
-				       code == ICMP_NET_ANO || code == ICMP_HOST_ANO ||
-				       code == ICMP_PKT_FILTERED
-			       ? ECONNREFUSED
-			       : EHOSTUNREACH;
-	return code == ICMP6_DST_UNREACH_ADMIN || code == ICMP6_DST_UNREACH_NOPORT || code == 5 ||
-			       code == 6 /* source address failed policy, reject route */
-		       ? ECONNREFUSED
-		       : EHOSTUNREACH;
+	if (family == AF_INET) {
+		switch (code) {
+		case ICMP_PROT_UNREACH:
+		case ICMP_PORT_UNREACH:
+		case ICMP_NET_ANO:
+		case ICMP_HOST_ANO:
+		case ICMP_PKT_FILTERED:
+			return ECONNREFUSED;
+		}
+		return EHOSTUNREACH;
+	}
+	switch (code) {
+	case ICMP6_DST_UNREACH_ADMIN:
+	case ICMP6_DST_UNREACH_NOPORT:
+	case 5: /* source address failed ingress/egress policy */
+	case 6: /* reject route to destination */
+		return ECONNREFUSED;
+	}
+	return EHOSTUNREACH;
 }
 
 /* `from` is the sender for replies and the quoted destination for errors. */
 static void deliver(struct icmp_sock *s, const struct icmp_reply *r, const struct probe_addr *from,
-		    int err)
+                    int err)
 {
 	struct icmp_echo *e = s->by_seq[r->seq];
 
@@ -236,7 +245,7 @@ static void deliver(struct icmp_sock *s, const struct icmp_reply *r, const struc
 }
 
 static void handle_packet(struct icmp_sock *s, const uint8_t *buf, size_t len,
-			  const struct probe_addr *from)
+                          const struct probe_addr *from)
 {
 	struct icmp_reply r;
 
@@ -257,8 +266,8 @@ static void read_replies(struct icmp_sock *s)
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		struct probe_addr from;
-		ssize_t n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&ss,
-				     &sl);
+		ssize_t n =
+		    recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&ss, &sl);
 		if (n < 0)
 			return;
 		if (probe_addr_from_sockaddr((struct sockaddr *)&ss, sl, &from))
@@ -289,16 +298,20 @@ static void read_errors(struct icmp_sock *s)
 	for (int i = 0; i < RX_BATCH; i++) {
 		struct sockaddr_storage ss;
 		struct iovec iov = {buf, sizeof(buf)};
-		struct msghdr msg = {.msg_name = &ss, .msg_namelen = sizeof(ss), .msg_iov = &iov,
-				     .msg_iovlen = 1, .msg_control = ctl.b,
-				     .msg_controllen = sizeof(ctl.b)};
+		struct msghdr msg = {.msg_name = &ss,
+		                     .msg_namelen = sizeof(ss),
+		                     .msg_iov = &iov,
+		                     .msg_iovlen = 1,
+		                     .msg_control = ctl.b,
+		                     .msg_controllen = sizeof(ctl.b)};
 		ssize_t n = recvmsg(s->fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
 		if (n < 0)
 			return;
 		const struct sock_extended_err *ee = find_ee(&msg);
 		struct icmp_reply r;
 		struct probe_addr to;
-		if (!ee || (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
+		if (!ee ||
+		    (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6))
 			continue;
 		if (icmp_reply_parse(buf, (size_t)n, s->family, false, &r) < 0 ||
 		    r.kind != ICMP_KIND_ECHO_REQUEST ||
@@ -348,7 +361,7 @@ static int seq_alloc(struct icmp_sock *s)
 }
 
 static size_t build_echo(uint8_t *buf, const struct icmp_sock *s, const struct icmp_echo *e,
-			 unsigned payload)
+                         unsigned payload)
 {
 	buf[0] = s->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
 	buf[1] = 0;
@@ -414,7 +427,7 @@ static void sock_filter(const struct icmp_sock *s)
 {
 	if (s->family == AF_INET) {
 		uint32_t blocked = ~(uint32_t)(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH |
-					       1u << ICMP_TIME_EXCEEDED | 1u << ICMP_PARAMETERPROB);
+		                               1u << ICMP_TIME_EXCEEDED | 1u << ICMP_PARAMETERPROB);
 		setsockopt(s->fd, SOL_RAW, ICMP_FILTER, &blocked, sizeof(blocked));
 		return;
 	}
@@ -463,9 +476,9 @@ static int sock_open(struct icmp_sock *s, int family, char *why, size_t whylen)
 	}
 	if (s->fd < 0) {
 		snprintf(why, whylen,
-			 "datagram socket: %s (is our group in net.ipv4.ping_group_range?), "
-			 "raw socket: %s (needs CAP_NET_RAW)",
-			 strerror(dgram_err), strerror(errno));
+		         "datagram socket: %s (is our group in net.ipv4.ping_group_range?), "
+		         "raw socket: %s (needs CAP_NET_RAW)",
+		         strerror(dgram_err), strerror(errno));
 		s->mode = ICMP_MODE_UNAVAILABLE;
 		return -1;
 	}
@@ -481,7 +494,7 @@ static int sock_open(struct icmp_sock *s, int family, char *why, size_t whylen)
 	}
 	sock_options(s);
 	log_msg(LOG_INFO, "%s probes use %s", family_name(family),
-		s->mode == ICMP_MODE_RAW ? "a raw socket" : "an unprivileged datagram socket");
+	        s->mode == ICMP_MODE_RAW ? "a raw socket" : "an unprivileged datagram socket");
 	return 0;
 }
 
@@ -508,12 +521,12 @@ int icmp_init(icmp_echo_cb cb)
 	}
 	if (!ok[0] && !ok[1])
 		log_msg(LOG_ERR,
-			"ICMP probes are unavailable and will report local errors: %s; "
-			"for IPv6, %s",
-			why[0], why[1]);
+		        "ICMP probes are unavailable and will report local errors: %s; "
+		        "for IPv6, %s",
+		        why[0], why[1]);
 	else if (!ok[0] || !ok[1])
 		log_msg(LOG_WARNING, "%s probes are unavailable and will report local errors: %s",
-			family_name(ok[0] ? AF_INET6 : AF_INET), why[ok[0] ? 1 : 0]);
+		        family_name(ok[0] ? AF_INET6 : AF_INET), why[ok[0] ? 1 : 0]);
 	return ok[0] + ok[1];
 }
 

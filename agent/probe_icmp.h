@@ -69,7 +69,7 @@ struct icmp_reply {
 	uint16_t id, seq; /* of the echo, or of the quoted echo for errors */
 	bool has_cookie;
 	uint64_t cookie;
-	bool has_dst;          /* errors: destination of the quoted request */
+	bool has_dst; /* errors: destination of the quoted request */
 	struct probe_addr dst;
 };
 

@@ -54,7 +54,7 @@ static int sock_open(int family)
 }
 
 int tcp_probe_start(struct tcp_probe *p, const struct probe_addr *to, uint16_t port,
-		    tcp_probe_cb cb)
+                    tcp_probe_cb cb)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = probe_addr_to_sockaddr(to, port, &ss);

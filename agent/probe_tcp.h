@@ -32,7 +32,7 @@ void tcp_probe_init(int fd_ceiling);
 
 /* 0: pending, the callback follows.  Else an errno; nothing is pending. */
 int tcp_probe_start(struct tcp_probe *p, const struct probe_addr *to, uint16_t port,
-		    tcp_probe_cb cb);
+                    tcp_probe_cb cb);
 /* Close a pending probe; no callback.  No-op when idle. */
 void tcp_probe_abort(struct tcp_probe *p);
 

@@ -78,7 +78,7 @@ static struct {
 	struct prober_job *jobs;
 	struct prober_stats stats;
 	unsigned short rng[3];
-	double phase; /* where the golden-ratio spread of first rounds is */
+	double phase;    /* where the golden-ratio spread of first rounds is */
 	bool fd_starved; /* a socket() hit the fd ceiling; cleared when one closes */
 	struct burst budget, send_errors;
 } P;
@@ -140,10 +140,10 @@ static void note_no_budget(void)
 {
 	if (burst_hit(&P.budget))
 		log_msg(LOG_WARNING,
-			"TCP probe budget exhausted (%u connects in flight, limit %u%s): "
-			"delaying rounds; further occurrences are counted, not logged",
-			P.stats.tcp_inflight, P.stats.tcp_limit,
-			P.fd_starved ? ", fd ceiling reached" : "");
+		        "TCP probe budget exhausted (%u connects in flight, limit %u%s): "
+		        "delaying rounds; further occurrences are counted, not logged",
+		        P.stats.tcp_inflight, P.stats.tcp_limit,
+		        P.fd_starved ? ", fd ceiling reached" : "");
 }
 
 /* ---- outcomes and tallies ---- */
@@ -203,8 +203,8 @@ static enum probe_outcome tally_outcome(const struct tally *t)
 
 static void tally_result(const struct tally *t, struct probe_result *r)
 {
-	*r = (struct probe_result){.outcome = tally_outcome(t), .sent = t->sent,
-				   .received = t->received};
+	*r = (struct probe_result){
+	    .outcome = tally_outcome(t), .sent = t->sent, .received = t->received};
 	if (!t->received)
 		return;
 	r->rtt_min_us = t->rtt_min;
@@ -217,8 +217,11 @@ static void tally_result(const struct tally *t, struct probe_result *r)
  * beats silence beats not having asked. */
 static int outcome_rank(enum probe_outcome o)
 {
-	static const int rank[] = {[PROBE_OK] = 0, [PROBE_REFUSED] = 1, [PROBE_NO_ANSWER] = 2,
-				   [PROBE_UNRESOLVED] = 3, [PROBE_LOCAL_ERROR] = 4};
+	static const int rank[] = {[PROBE_OK] = 0,
+	                           [PROBE_REFUSED] = 1,
+	                           [PROBE_NO_ANSWER] = 2,
+	                           [PROBE_UNRESOLVED] = 3,
+	                           [PROBE_LOCAL_ERROR] = 4};
 	return rank[o];
 }
 
@@ -258,8 +261,8 @@ static void schedule_next_round(struct prober_job *j)
 
 	j->anchor_ms += j->interval_ms;
 	if (j->anchor_ms + j->interval_ms / 2 < now)
-		j->anchor_ms += (now - j->anchor_ms + j->interval_ms - 1) / j->interval_ms *
-				j->interval_ms;
+		j->anchor_ms +=
+		    (now - j->anchor_ms + j->interval_ms - 1) / j->interval_ms * j->interval_ms;
 	job_arm(j, jit < 0 && (uint64_t)-jit > j->anchor_ms ? 0 : j->anchor_ms + (uint64_t)jit);
 }
 
@@ -391,9 +394,9 @@ static void note_send_error(const struct prober_job *j, unsigned method, int err
 		return; /* budget: logged as such */
 	if (burst_hit(&P.send_errors))
 		log_msg(LOG_WARNING,
-			"cannot send %s probe to %s: %s; further send errors are counted, "
-			"not logged",
-			method == PROBE_METHOD_ICMP ? "ICMP" : "TCP", j->host, strerror(err));
+		        "cannot send %s probe to %s: %s; further send errors are counted, "
+		        "not logged",
+		        method == PROBE_METHOD_ICMP ? "ICMP" : "TCP", j->host, strerror(err));
 }
 
 static void attempt_launch(struct prober_job *j, unsigned method)
@@ -479,9 +482,9 @@ static void round_wait(struct prober_job *j, enum probe_outcome if_late)
 	if (j->state != JOB_WAITING)
 		P.stats.rounds_delayed++;
 	j->state = JOB_WAITING;
-	j->wait_ms = j->wait_ms ? (uint16_t)(j->wait_ms * 2 > WAIT_MAX_MS ? WAIT_MAX_MS
-									 : j->wait_ms * 2)
-				: (uint16_t)(WAIT_FIRST_MS + rnd() * WAIT_FIRST_MS);
+	j->wait_ms = j->wait_ms
+	                 ? (uint16_t)(j->wait_ms * 2 > WAIT_MAX_MS ? WAIT_MAX_MS : j->wait_ms * 2)
+	                 : (uint16_t)(WAIT_FIRST_MS + rnd() * WAIT_FIRST_MS);
 	job_arm(j, now + j->wait_ms < latest ? now + j->wait_ms : latest);
 }
 
@@ -526,7 +529,7 @@ static void job_timer_cb(void *arg)
 void prober_params_default(struct prober_params *p)
 {
 	*p = (struct prober_params){
-		.interval_ms = 10000, .count = 3, .spacing_ms = 200, .timeout_ms = 1000, .payload = 56};
+	    .interval_ms = 10000, .count = 3, .spacing_ms = 200, .timeout_ms = 1000, .payload = 56};
 }
 
 const char *prober_params_check(const struct prober_params *p)
@@ -575,9 +578,9 @@ int prober_init(unsigned max_inflight, unsigned resolve_refresh_s)
 		P.stats.tcp_limit = (unsigned)ceiling;
 	tcp_probe_init(ceiling);
 	log_msg(LOG_INFO,
-		"TCP probes: at most %u connects in flight, on fds below %d "
-		"(RLIMIT_NOFILE less %d kept in reserve)",
-		P.stats.tcp_limit, ceiling, PROBER_FD_RESERVE);
+	        "TCP probes: at most %u connects in flight, on fds below %d "
+	        "(RLIMIT_NOFILE less %d kept in reserve)",
+	        P.stats.tcp_limit, ceiling, PROBER_FD_RESERVE);
 	if (resolver_init(resolve_refresh_s) < 0)
 		return -1;
 	icmp_init(icmp_done);
@@ -585,7 +588,7 @@ int prober_init(unsigned max_inflight, unsigned resolve_refresh_s)
 }
 
 static struct prober_job *job_new(const char *host, unsigned methods, uint16_t tcp_port,
-				  const struct prober_params *p)
+                                  const struct prober_params *p)
 {
 	size_t len = strlen(host);
 	struct prober_job *j = calloc(1, sizeof(*j) + len + 1);
@@ -617,7 +620,7 @@ static uint64_t first_offset_ms(const struct prober_job *j)
 }
 
 struct prober_job *prober_add(const char *host, unsigned methods, uint16_t tcp_port,
-			      const struct prober_params *params, prober_result_cb cb, void *ctx)
+                              const struct prober_params *params, prober_result_cb cb, void *ctx)
 {
 	if (!host || !*host || !cb || !methods ||
 	    (methods & ~(unsigned)(PROBE_METHOD_ICMP | PROBE_METHOD_TCP)) ||

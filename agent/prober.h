@@ -65,7 +65,7 @@ void prober_shutdown(void);
 /* host: literal IPv4/IPv6 address or DNS name.  NULL with errno EINVAL
  * (bad methods, port or params) or ENOMEM. */
 struct prober_job *prober_add(const char *host, unsigned methods, uint16_t tcp_port,
-			      const struct prober_params *params, prober_result_cb cb, void *ctx);
+                              const struct prober_params *params, prober_result_cb cb, void *ctx);
 void prober_remove(struct prober_job *job);
 
 void prober_get_stats(struct prober_stats *out);

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/queue.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -40,18 +39,18 @@ struct lookup {
 };
 
 struct resolver_name {
-	TAILQ_ENTRY(resolver_name) queue; /* waiting for a lookup slot */
-	struct lookup *lookup;            /* outstanding lookup, or NULL */
-	uint64_t refresh_at;              /* monotonic ms when the next lookup is due */
+	struct resolver_name *q_prev, *q_next; /* waiting for a lookup slot */
+	struct lookup *lookup;                 /* outstanding lookup, or NULL */
+	uint64_t refresh_at;                   /* monotonic ms when the next lookup is due */
 	struct probe_addr addr;
-	uint8_t status;  /* enum resolver_status */
+	uint8_t status; /* enum resolver_status */
 	bool queued;
 	bool removed; /* freed when its uncancellable lookup ends */
 	char host[];
 };
 
 static struct {
-	TAILQ_HEAD(, resolver_name) queue;
+	struct resolver_name *q_head, *q_tail;
 	struct lookup *inflight;
 	unsigned n_inflight;
 	struct loop_timer *poll_timer;
@@ -81,7 +80,7 @@ bool resolver_parse_literal(const char *host, struct probe_addr *out)
 }
 
 socklen_t probe_addr_to_sockaddr(const struct probe_addr *a, uint16_t port,
-				 struct sockaddr_storage *ss)
+                                 struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (a->family == AF_INET) {
@@ -141,7 +140,7 @@ static void log_failure(const struct resolver_name *n, int rc)
 	R.failures++;
 	if (R.failures <= FAILURES_LOGGED)
 		log_msg(LOG_WARNING, "cannot resolve %s: %s; its probes report unresolved", n->host,
-			rc == EAI_SYSTEM ? "system error" : gai_strerror(rc));
+		        rc == EAI_SYSTEM ? "system error" : gai_strerror(rc));
 	if (R.failures == FAILURES_LOGGED)
 		log_msg(LOG_WARNING, "further name resolution failures are counted, not logged");
 }
@@ -152,14 +151,15 @@ static void log_success(const struct resolver_name *n, const struct probe_addr *
 
 	if (R.failures > FAILURES_LOGGED)
 		log_msg(LOG_INFO, "name resolution works again; %u failures were not logged",
-			R.failures - FAILURES_LOGGED);
+		        R.failures - FAILURES_LOGGED);
 	R.failures = 0;
 	if (n->status == RESOLVER_FAILED)
 		log_msg(LOG_INFO, "%s resolves again, to %s", n->host,
-			probe_addr_str(a, now, sizeof(now)));
+		        probe_addr_str(a, now, sizeof(now)));
 	else if (n->status == RESOLVER_OK && !probe_addr_equal(a, &n->addr))
 		log_msg(LOG_INFO, "%s now resolves to %s (was %s)", n->host,
-			probe_addr_str(a, now, sizeof(now)), probe_addr_str(&n->addr, was, sizeof(was)));
+		        probe_addr_str(a, now, sizeof(now)),
+		        probe_addr_str(&n->addr, was, sizeof(was)));
 }
 
 /* The first answer wins: glibc already sorted them per RFC 6724, which puts
@@ -184,7 +184,7 @@ static void name_apply(struct resolver_name *n, int rc, const struct addrinfo *r
 			log_failure(n, rc);
 		n->status = RESOLVER_FAILED;
 		n->refresh_at =
-			now + (R.refresh_ms < FAIL_RETRY_MAX_MS ? R.refresh_ms : FAIL_RETRY_MAX_MS);
+		    now + (R.refresh_ms < FAIL_RETRY_MAX_MS ? R.refresh_ms : FAIL_RETRY_MAX_MS);
 		return;
 	}
 	log_success(n, &a);
@@ -245,12 +245,25 @@ static void lookup_start(struct resolver_name *n)
 	R.n_inflight++;
 }
 
+static void queue_unlink(struct resolver_name *n)
+{
+	if (n->q_prev)
+		n->q_prev->q_next = n->q_next;
+	else
+		R.q_head = n->q_next;
+	if (n->q_next)
+		n->q_next->q_prev = n->q_prev;
+	else
+		R.q_tail = n->q_prev;
+	n->q_prev = n->q_next = NULL;
+	n->queued = false;
+}
+
 static void queue_pump(void)
 {
-	while (R.n_inflight < MAX_LOOKUPS && !TAILQ_EMPTY(&R.queue)) {
-		struct resolver_name *n = TAILQ_FIRST(&R.queue);
-		TAILQ_REMOVE(&R.queue, n, queue);
-		n->queued = false;
+	while (R.n_inflight < MAX_LOOKUPS && R.q_head) {
+		struct resolver_name *n = R.q_head;
+		queue_unlink(n);
 		lookup_start(n);
 	}
 	poll_timer_arm();
@@ -260,7 +273,12 @@ static void enqueue(struct resolver_name *n)
 {
 	if (n->queued || n->lookup)
 		return;
-	TAILQ_INSERT_TAIL(&R.queue, n, queue);
+	n->q_prev = R.q_tail;
+	if (R.q_tail)
+		R.q_tail->q_next = n;
+	else
+		R.q_head = n;
+	R.q_tail = n;
 	n->queued = true;
 	queue_pump();
 }
@@ -305,7 +323,6 @@ static void lookup_try_cancel(struct lookup *lk)
 int resolver_init(unsigned refresh_s)
 {
 	memset(&R, 0, sizeof(R));
-	TAILQ_INIT(&R.queue);
 	R.refresh_ms = (uint64_t)(refresh_s ? refresh_s : RESOLVER_REFRESH_DEFAULT_S) * 1000u;
 	return 0;
 }
@@ -337,7 +354,7 @@ void resolver_remove(struct resolver_name *n)
 	if (!n)
 		return;
 	if (n->queued)
-		TAILQ_REMOVE(&R.queue, n, queue);
+		queue_unlink(n);
 	struct lookup *lk = n->lookup;
 	if (!lk) {
 		free(n);
@@ -370,11 +387,8 @@ void resolver_shutdown(void)
 {
 	loop_timer_cancel(R.poll_timer);
 	R.poll_timer = NULL;
-	while (!TAILQ_EMPTY(&R.queue)) {
-		struct resolver_name *n = TAILQ_FIRST(&R.queue);
-		TAILQ_REMOVE(&R.queue, n, queue);
-		n->queued = false;
-	}
+	while (R.q_head)
+		queue_unlink(R.q_head);
 	struct lookup *lk = R.inflight;
 	while (lk) {
 		struct lookup *next = lk->next;

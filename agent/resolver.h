@@ -51,7 +51,7 @@ enum resolver_status resolver_get(struct resolver_name *n, struct probe_addr *ou
 
 /* Helpers shared by the probe modules. */
 socklen_t probe_addr_to_sockaddr(const struct probe_addr *a, uint16_t port,
-				 struct sockaddr_storage *ss);
+                                 struct sockaddr_storage *ss);
 bool probe_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len, struct probe_addr *out);
 bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);
 const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len);

@@ -3,6 +3,8 @@
  *
  *   tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]
  *   tslcdctl [-s SOCKET] status
+ *   tslcdctl [-c CONFIG] readiness-template OFFICE      (local, no agent)
+ *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
  *
  * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 when it
  * could not be reached.
@@ -14,6 +16,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "readiness_cli.h"
+
 #define DEFAULT_SOCKET "/run/tslcd/control.sock"
 
 static void usage(void)
@@ -21,6 +25,8 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
 	        "       tslcdctl [-s SOCKET] status\n"
+	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
+	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
 }
@@ -69,6 +75,12 @@ int main(int argc, char **argv)
 		path = argv[2];
 		first = 3;
 	}
+	/* Readiness commands work on files, with no agent. */
+	int local = argc > 2 && !strcmp(argv[1], "-c")
+	                ? readiness_cli(argv[2], argc - 3, argv + 3)
+	                : readiness_cli(NULL, argc - first, argv + first);
+	if (local >= 0)
+		return local;
 	if (first >= argc || build_request(req, sizeof(req), argc - first, argv + first) < 0) {
 		usage();
 		return 2;

@@ -3,7 +3,7 @@
  * quarter boundaries, unknown gaps, maintenance, pro rata, clock jumps.
  * Vietnam is UTC+7 with no DST, so local midnight is 17:00 UTC.
  */
-#include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,11 +500,5 @@ static Suite *availability_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(availability_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(availability_suite());
 }

@@ -2,7 +2,7 @@
  * Config parsing: good files load with the right values; each kind of bad
  * file is rejected with a message naming the file and the right line.
  */
-#include <check.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +46,10 @@ static void expect_error(const char *text, int line, const char *words)
 }
 
 #define OFFICE_HEAD "office {\n id = 1\n code = \"X\"\n name = \"Xã A\"\n level = province\n"
+/* Line 6 "line {", 11 "counters {", the body from line 12. */
+#define LINE_CTR(body)                                                                             \
+	" line {\n  id = 1\n  carrier = vnpt\n  bandwidth = 1000\n  probe = none\n  counters "     \
+	"{\n" body "  }\n }\n}\n"
 #define LINE_OK                                                                                    \
 	" line {\n  id = 1\n  carrier = vnpt\n  bandwidth = 1000\n  target = \"127.0.0.1\"\n }\n"
 
@@ -78,6 +82,21 @@ START_TEST(good_file)
 	ck_assert_uint_eq(c->probe.interval_ms, 5000);
 	ck_assert_uint_eq(c->state.down_after, 3);
 	config_free(c);
+}
+END_TEST
+
+/* A fingerprint must not let anyone test guesses of a community. */
+START_TEST(fingerprint_leaves_out_secrets)
+{
+	struct tslcd_config *a = load_text(OFFICE_HEAD LINE_CTR(
+	    "   router = \"127.0.0.1\"\n   community = \"alpha\"\n   ifindex = 2\n"));
+	struct tslcd_config *b = load_text(OFFICE_HEAD LINE_CTR(
+	    "   router = \"127.0.0.1\"\n   community = \"bravo\"\n   ifindex = 2\n"));
+	ck_assert_msg(a != NULL, "errors: %s", errors);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(memcmp(a->fingerprint, b->fingerprint, 32) == 0);
+	config_free(a);
+	config_free(b);
 }
 END_TEST
 
@@ -133,7 +152,124 @@ static const struct {
     {OFFICE_HEAD " maintenance = {\"weekly SUN 01:00-02:00\",\n"
                  "  \"weekly SNU 01:00-02:00\"}\n}\n",
      7, "SNU"},
+    /* readiness: keys, TLS endpoints, rules */
+    {"authority \"so-khcn\" {\n key = \"/nonexistent/so-khcn.pub\"\n}\n", 2,
+     "cannot read key '/nonexistent/so-khcn.pub'"},
+    {OFFICE_HEAD " readiness-key = \"/etc/hostname\"\n}\n", 6, "not a PEM public key"},
+    {OFFICE_HEAD " tls-endpoint = \"example.org:443\"\n}\n", 6, "ADDRESS:PORT"},
+    {OFFICE_HEAD " tls-endpoint = \"127.0.0.1:0\"\n}\n", 6, "ADDRESS:PORT"},
+    {OFFICE_HEAD " tls-ca = \"/etc/hostname\"\n}\n", 6, "need a 'tls-endpoint'"},
+    {"readiness {\n cert-warn = 30\n cert-clear = 10\n}\n", 3, "must not be below"},
+    {"readiness {\n max-age = 0\n}\n", 2, "outside 1..3650"},
+    {"readiness {\n coverage-target = 101\n}\n", 2, "outside 0..100"},
+    /* notify: storm control, alarm types, heightened periods */
+    {"notify {\n rate = 0\n}\n", 2, "outside"},
+    {"notify {\n flap-count = 50\n}\n", 2, "outside"},
+    {"notify {\n alarm lineDwn {\n  enable = false\n }\n}\n", 3, "unknown alarm type 'lineDwn'"},
+    {"notify {\n alarm lineDown {\n  severity = urgent\n }\n}\n", 3, "not one of"},
+    {"notify {\n heightened \"Tet\" {\n  from = \"2027-02-30T00:00\"\n  to = \"2027-03-01\"\n "
+     "}\n}\n",
+     3, "not a local time"},
+    {"notify {\n heightened \"Tet\" {\n  from = \"2027-02-20\"\n  to = \"2027-02-10\"\n }\n}\n", 4,
+     "'to' must be after 'from'"},
+    {"notify {\n heightened \"Tet\" {\n  from = \"2027-02-20\"\n }\n}\n", 3,
+     "missing required option 'to'"},
+    {"notify {\n heightened \"T\" {\n  from = \"2027-02-10\"\n  to = \"2027-02-20\"\n"
+     "  loss-raise = 2\n }\n}\n",
+     3, "raise threshold"},
+    /* bandwidth: counters sources and the congestion rule */
+    {OFFICE_HEAD LINE_CTR("   router = \"127.0.0.1\"\n   community = \"c\"\n"), 12,
+     "exactly one of 'ifindex', 'ifname', 'ifdescr'"},
+    {OFFICE_HEAD LINE_CTR("   router = \"rtr.example\"\n   community = \"c\"\n   ifindex = 2\n"),
+     12, "must be an IPv4 or IPv6 address"},
+    {OFFICE_HEAD LINE_CTR(
+         "   router = \"127.0.0.1:99999\"\n   community = \"c\"\n   ifindex = 2\n"),
+     12, "must be an IPv4 or IPv6 address"},
+    {OFFICE_HEAD LINE_CTR(
+         "   router = \"127.0.0.1:1161\"\n   version = 3\n   user = \"u\"\n"
+         "   auth-key = \"short\"\n   priv-key = \"longenough\"\n   ifindex = 2\n"),
+     15, "at least 8 characters"},
+    {OFFICE_HEAD LINE_CTR("   router = \"[::1]:1161\"\n   ifindex = 2\n"), 12,
+     "need a 'community'"},
+    {OFFICE_HEAD LINE_CTR("   router = \"127.0.0.1\"\n   version = 1\n"), 13, "not one of: 2c, 3"},
+    {OFFICE_HEAD LINE_CTR("   router = \"127.0.0.1\"\n   community = \"c\"\n   ifindex = 2\n"
+                          "   interval = 400\n"),
+     12, "longer than the sample period"},
+    {OFFICE_HEAD LINE_CTR("   router = \"127.0.0.1\"\n   community = \"c\"\n"
+                          "   auth-protocol = MD5\n"),
+     14, "not one of"},
+    {"bandwidth {\n threshold-raise = 80\n threshold-clear = 90\n}\n", 3, "threshold-clear"},
+    {"bandwidth {\n sample = 300\n window = 1000\n}\n", 3, "multiple of sample"},
+    {"bandwidth {\n poll-interval = 10\n timeout = 6000\n retries = 1\n}\n", 3,
+     "shorter than poll-interval"},
 };
+
+/* A counters section with its defaults and the bandwidth section. */
+START_TEST(counters_section)
+{
+	struct tslcd_config *c = load_text(
+	    "bandwidth { window = 86400  threshold-raise = 80  threshold-clear = 70 }\n" OFFICE_HEAD
+	        LINE_CTR("   router = \"[::1]:1161\"\n   version = 3\n   user = \"nms\"\n"
+	                 "   auth-key = \"authpass1\"\n   priv-key = \"privpass1\"\n"
+	                 "   priv-protocol = AES-256\n   ifname = \"wan0\"\n"));
+	ck_assert_msg(c != NULL, "errors: %s", errors);
+	const struct counters_cfg *cc = c->offices[0].lines[0].counters;
+	ck_assert_ptr_nonnull(cc);
+	ck_assert_str_eq(cc->peername, "udp6:[::1]:1161");
+	ck_assert_uint_eq(cc->addr_type, ADDR_IPV6);
+	ck_assert_uint_eq(cc->version, 3);
+	ck_assert_uint_eq(cc->auth_proto, SNMP_AUTH_SHA256);
+	ck_assert_uint_eq(cc->priv_proto, SNMP_PRIV_AES256);
+	ck_assert_uint_eq(cc->match, IFMATCH_NAME);
+	ck_assert_str_eq(cc->ifname, "wan0");
+	ck_assert_uint_eq(cc->interval_s, 60);
+	ck_assert_uint_eq(c->bandwidth.bw.sample_s, 300);
+	ck_assert_uint_eq(c->bandwidth.bw.window_s, 86400);
+	ck_assert_uint_eq(c->bandwidth.bw.raise_ppm, 800000);
+	ck_assert_uint_eq(c->bandwidth.bw.clear_ppm, 700000);
+	ck_assert_uint_eq(c->bandwidth.max_inflight, 256);
+	config_free(c);
+	c = load_text(OFFICE_HEAD LINE_CTR("   router = \"127.0.0.1\"\n   version = 2c\n"
+	                                   "   community = \"c\"\n   ifindex = 2\n"));
+	ck_assert_msg(c != NULL, "errors: %s", errors);
+	ck_assert_str_eq(c->offices[0].lines[0].counters->peername, "udp:127.0.0.1:161");
+	ck_assert_uint_eq(c->offices[0].lines[0].counters->version, 2);
+	config_free(c);
+}
+END_TEST
+
+START_TEST(notify_section)
+{
+	struct tslcd_config *c =
+	    load_text("probe { down-after = 3 }\n"
+	              "notify {\n rate = 5\n flap-count = 3\n"
+	              " alarm lineDegraded { enable = false  severity = info }\n"
+	              " heightened \"Tết 2027\" {\n"
+	              "  from = \"2027-02-10T00:00\"\n  to = \"2027-02-20\"\n"
+	              "  down-after = 1\n }\n}\n");
+	ck_assert_msg(c != NULL, "errors: %s", errors);
+	const struct notify_cfg *n = &c->notify;
+	ck_assert_uint_eq(n->rate, 5);
+	ck_assert_uint_eq(n->burst, 100);
+	ck_assert_uint_eq(n->flap_count, 3);
+	ck_assert_uint_eq(n->flap_window_s, 600);
+	ck_assert(n->resend_on_connect);
+	ck_assert(!n->enable[ALARM_LINE_DEGRADED]);
+	ck_assert_uint_eq(n->severity[ALARM_LINE_DEGRADED], SEV_INFO);
+	ck_assert(n->enable[ALARM_LINE_DOWN]);
+	ck_assert_uint_eq(n->severity[ALARM_LINE_DOWN], SEV_MAJOR);
+	ck_assert_uint_eq(n->severity[ALARM_OFFICE_ISOLATED], SEV_CRITICAL);
+	ck_assert_uint_eq(n->n_periods, 1);
+	ck_assert_str_eq(n->periods[0].name, "Tết 2027");
+	ck_assert(n->periods[0].from == 202702100000LL);
+	ck_assert(n->periods[0].to == 202702200000LL);
+	ck_assert(n->periods[0].raise_severity);
+	ck_assert_uint_eq(n->periods[0].state.down_after, 1);
+	ck_assert_uint_eq(n->periods[0].state.up_after, c->state.up_after);
+	ck_assert_uint_eq(c->state.down_after, 3);
+	config_free(c);
+}
+END_TEST
 
 START_TEST(bad_file)
 {
@@ -149,19 +285,20 @@ START_TEST(missing_file)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("config");
 
 	tcase_add_test(tc, good_file);
 	tcase_add_test(tc, fingerprint_tracks_content);
+	tcase_add_test(tc, fingerprint_leaves_out_secrets);
+	tcase_add_test(tc, notify_section);
 	tcase_add_loop_test(tc, bad_file, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, missing_file);
+	tcase_add_test(tc, counters_section);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+UNIT_MAIN(suite)

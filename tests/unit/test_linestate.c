@@ -7,7 +7,7 @@
  *          m maintenance begins   n maintenance ends (between rounds)
  * Status:  K unknown  U up  D degraded  X down  M maintenance  R unresolved
  */
-#include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,11 +294,5 @@ static Suite *linestate_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(linestate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(linestate_suite());
 }

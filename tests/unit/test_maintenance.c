@@ -2,7 +2,7 @@
  * Unit tests for maintenance windows: parsing, activity and next change.
  * TZ is Asia/Ho_Chi_Minh; 2026-03-01 is a Sunday.
  */
-#include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,11 +297,5 @@ static Suite *maintenance_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(maintenance_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(maintenance_suite());
 }

@@ -3,7 +3,7 @@
  * agent registers, in registration order, has a strictly greater OID than
  * the one before, and index encoding keeps (office, line, outage) order.
  */
-#include <check.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +82,7 @@ START_TEST(index_encoding_keeps_order)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("mib_order");
 	TCase *tc = tcase_create("mib_order");
@@ -91,9 +91,7 @@ int main(void)
 	tcase_add_test(tc, names_are_unique);
 	tcase_add_test(tc, index_encoding_keeps_order);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+UNIT_MAIN(suite)

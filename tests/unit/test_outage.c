@@ -1,5 +1,5 @@
 /* Unit tests for outage: ring order, wraparound, annotate, cause names. */
-#include <check.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -273,11 +273,5 @@ static Suite *outage_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(outage_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(outage_suite());
 }

@@ -6,7 +6,7 @@
  * can leave the machine.  The unresolvable name is looked up only inside
  * such a namespace, so its query cannot reach any DNS server.
  */
-#include <check.h>
+#include "unit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +21,15 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "log.h"
 #include "loop.h"
@@ -90,7 +99,7 @@ static struct prober_params quick_params(void)
 }
 
 static struct prober_job *add_job(const char *host, unsigned methods, uint16_t port,
-				  struct prober_params p, struct collect *c)
+                                  struct prober_params p, struct collect *c)
 {
 	struct prober_job *j = prober_add(host, methods, port, &p, on_result, c);
 
@@ -128,7 +137,7 @@ static uint16_t bound_port(int fd)
 
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
 	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-					     : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                                     : ((struct sockaddr_in6 *)&ss)->sin6_port);
 }
 
 /* A listening socket on loopback; -1 if the family is not there. */
@@ -179,7 +188,7 @@ static bool icmp_usable(int family)
 	if (icmp_mode(family) != ICMP_MODE_UNAVAILABLE)
 		return true;
 	fprintf(stderr, "SKIP: no ICMP socket for %s (neither datagram nor raw allowed)\n",
-		family == AF_INET ? "IPv4" : "IPv6");
+	        family == AF_INET ? "IPv4" : "IPv6");
 	return false;
 }
 
@@ -194,20 +203,27 @@ static int write_file(const char *path, const char *text)
 }
 
 /* Enter a new, empty network namespace with lo up.  Only root can. */
-static bool netns_enter(bool allow_ping_sockets)
+static bool netns_try(void)
 {
 	struct ifreq ifr = {0};
 
-	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "SKIP: cannot create a network namespace: %s\n", strerror(errno));
+	if (unshare(CLONE_NEWNET) < 0)
 		return false;
-	}
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
 	ck_assert(ioctl(fd, SIOCGIFFLAGS, &ifr) == 0);
 	ifr.ifr_flags |= IFF_UP;
 	ck_assert(ioctl(fd, SIOCSIFFLAGS, &ifr) == 0);
 	close(fd);
+	return true;
+}
+
+static bool netns_enter(bool allow_ping_sockets)
+{
+	if (!netns_try()) {
+		fprintf(stderr, "SKIP: cannot create a network namespace: %s\n", strerror(errno));
+		return false;
+	}
 	/* Only inside the namespace just made: the host's setting is untouched. */
 	if (allow_ping_sockets)
 		ck_assert(write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647") == 0);
@@ -265,14 +281,15 @@ static void tcp_expect(int family, bool listening, enum probe_outcome want)
 	if (listening) {
 		lfd = listener(family, 16, &port);
 		if (lfd < 0) {
-			fprintf(stderr, "SKIP: no %s loopback\n", family == AF_INET ? "IPv4" : "IPv6");
+			fprintf(stderr, "SKIP: no %s loopback\n",
+			        family == AF_INET ? "IPv4" : "IPv6");
 			return;
 		}
 	} else {
 		port = closed_port(family);
 	}
 	add_job(family == AF_INET ? "127.0.0.1" : "::1", PROBE_METHOD_TCP, port, quick_params(),
-		&c);
+	        &c);
 	ck_assert(run_for(3000));
 	ck_assert_uint_eq(c.n, 1);
 	ck_assert_int_eq(c.r[0].outcome, want);
@@ -392,8 +409,8 @@ static void icmp_unreachable(bool datagram)
 	if (!netns_enter(datagram))
 		return;
 	if (system("nft 'add table inet t; add chain inet t in { type filter hook input "
-		   "priority 0; }; add rule inet t in ip daddr 127.0.0.2 icmp type echo-request "
-		   "reject with icmp type admin-prohibited' 2>/dev/null") != 0) {
+	           "priority 0; }; add rule inet t in ip daddr 127.0.0.2 icmp type echo-request "
+	           "reject with icmp type admin-prohibited' 2>/dev/null") != 0) {
 		fprintf(stderr, "SKIP: nft not usable\n");
 		return;
 	}
@@ -429,7 +446,7 @@ START_TEST(both_methods)
 		return;
 	/* TCP is refused, ICMP answers: OK, with ICMP's figures. */
 	add_job("127.0.0.1", PROBE_METHOD_ICMP | PROBE_METHOD_TCP, closed_port(AF_INET),
-		quick_params(), &c);
+	        quick_params(), &c);
 	ck_assert(run_for(3000));
 	ck_assert_int_eq(c.r[0].outcome, PROBE_OK);
 	ck_assert_uint_eq(c.r[0].sent, 3);
@@ -480,17 +497,25 @@ static void poll_name_cb(void *arg)
 		loop_timer_add(5, poll_name_cb, w);
 }
 
-/* Resolves host and runs a job of `methods` on it. */
+/* Resolves host and runs a job of `methods` on it.  The interval leaves a
+ * slow first lookup (valgrind) time before the round would give up. */
 static void resolve_and_probe(const char *host, unsigned methods, struct name_wait *w)
 {
+	struct prober_params p = quick_params();
+
+	p.interval_ms = 1500;
 	w->name = resolver_add(host);
 	ck_assert(w->name != NULL);
 	w->c->want = 0;
-	add_job(host, methods, 9, quick_params(), w->c);
+	add_job(host, methods, 9, p, w->c);
 	loop_timer_add(5, poll_name_cb, w);
-	ck_assert(run_for(3000));
+	ck_assert(run_for(4000));
 	ck_assert_uint_ge(w->c->n, 1);
 	resolver_remove(w->name);
+	/* glibc's idle getaddrinfo_a threads exit after about a second; until
+	 * then their per-thread resolver state looks leaked to valgrind. */
+	if (RUNNING_ON_VALGRIND)
+		sleep(2);
 }
 
 START_TEST(literal_addresses)
@@ -516,11 +541,14 @@ START_TEST(localhost_resolves)
 	struct collect c = {0};
 	struct name_wait w = {.c = &c};
 
+	/* /etc/hosts should answer; in an empty namespace, should it not, no
+	 * DNS query can leave the machine either. */
+	netns_try();
 	ck_assert_int_eq(prober_init(0, 0), 0);
 	/* ICMP if we can; else TCP to port 9 on loopback, refused: the name
 	 * was resolved either way. */
 	resolve_and_probe("localhost", icmp_usable(AF_INET) ? PROBE_METHOD_ICMP : PROBE_METHOD_TCP,
-			  &w);
+	                  &w);
 	ck_assert_int_eq(w.status, RESOLVER_OK);
 	resolver_parse_literal("127.0.0.1", &lo4);
 	resolver_parse_literal("::1", &lo6);
@@ -575,7 +603,7 @@ START_TEST(first_rounds_spread)
 	}
 	for (int k = 0; k < 10; k++)
 		ck_assert_msg(slice[k] <= SPREAD_JOBS * 15 / 100, "slice %d has %u first rounds", k,
-			      slice[k]);
+		              slice[k]);
 }
 END_TEST
 
@@ -590,15 +618,18 @@ START_TEST(rounds_keep_phase)
 	p.timeout_ms = 100;
 	add_job("127.0.0.1", PROBE_METHOD_TCP, closed_port(AF_INET), p, &c);
 	ck_assert(run_for(3000));
-	/* Each start is anchor + jitter (at most interval/50 = 5 ms). */
+	/* Each start is anchor + jitter (at most interval/50 = 5 ms); results
+	 * come a connect later, which valgrind can stretch. */
+	unsigned tol = RUNNING_ON_VALGRIND ? 80 : 25;
 	for (unsigned i = 1; i < c.want; i++) {
 		uint64_t d = c.at_ms[i] - c.at_ms[i - 1];
-		ck_assert_msg(d >= 235 && d <= 265, "round %u came %llu ms after the last", i,
-			      (unsigned long long)d);
+		ck_assert_msg(d + tol >= 250 && d <= 250 + tol,
+		              "round %u came %llu ms after the last", i, (unsigned long long)d);
 	}
+	/* No drift: the phase is kept, not the distance to the last round. */
 	uint64_t span = c.at_ms[c.want - 1] - c.at_ms[0];
-	ck_assert_uint_le(span, 5 * 250 + 12);
-	ck_assert_uint_ge(span, 5 * 250 - 12);
+	ck_assert_uint_le(span, 5 * 250 + tol);
+	ck_assert_uint_ge(span, 5 * 250 - tol);
 }
 END_TEST
 
@@ -739,7 +770,7 @@ static size_t put_ipv4(uint8_t *b, size_t payload_len, const char *src, const ch
 }
 
 static size_t put_echo(uint8_t *b, uint8_t type, uint16_t id, uint16_t seq, uint64_t cookie,
-		       size_t payload)
+                       size_t payload)
 {
 	memset(b, 0, 8 + payload);
 	b[0] = type;
@@ -801,7 +832,7 @@ START_TEST(parse_truncated)
 		memcpy(copy, b, len);
 		ck_assert_int_eq(icmp_reply_parse(copy, len, AF_INET, true, &r), -1);
 		int rc = icmp_reply_parse(copy + (len > 20 ? 20 : len), len > 20 ? len - 20 : 0,
-					  AF_INET, false, &r);
+		                          AF_INET, false, &r);
 		ck_assert_int_eq(rc, len >= 28 ? 0 : -1);
 		if (rc == 0)
 			ck_assert(r.has_cookie == (len >= 36));
@@ -976,10 +1007,5 @@ static Suite *prober_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(prober_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(prober_suite());
 }

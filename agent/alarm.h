@@ -1,0 +1,136 @@
+/*
+ * alarm: the bookkeeping behind notifications, with no Net-SNMP in it so
+ * it can be unit-tested: the set of alarms (keyed by type, office, line),
+ * the global token bucket and per-line flap detection.
+ *
+ * Contract: an alarm_set is a sorted array of pointers to heap alarms, so
+ * an alarm's address is stable while it is in the set (the MIB table rows
+ * point at it).  Ids are assigned at insertion, start at 1 and are never
+ * reused while the set lives.  Times: tokens and flaps use the monotonic
+ * clock (ms and s); alarm.raised is wall time for the MIB.
+ */
+#ifndef TSLCD_ALARM_H
+#define TSLCD_ALARM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* TslcdAlarmTypeTC: do not renumber. */
+enum alarm_type {
+	ALARM_LINE_DOWN = 1,
+	ALARM_OFFICE_ISOLATED = 2,
+	ALARM_LINE_DEGRADED = 3,
+	ALARM_UTILISATION_HIGH = 4,
+	ALARM_AVAILABILITY_LOW = 5,
+	ALARM_READINESS_NOT_READY = 6,
+	ALARM_REPORT_STALE = 7,
+	ALARM_CERT_EXPIRING = 8,
+	ALARM_REDUNDANCY = 9,
+	ALARM_LINE_FLAPPING = 10,
+};
+#define ALARM_TYPE_MAX 10
+
+/* TslcdSeverity: do not renumber.  Smaller (from 3) is more severe. */
+enum severity {
+	SEV_CLEARED = 1,
+	SEV_INDETERMINATE = 2,
+	SEV_CRITICAL = 3,
+	SEV_MAJOR = 4,
+	SEV_MINOR = 5,
+	SEV_WARNING = 6,
+	SEV_INFO = 7,
+};
+
+/* MIB spelling ("lineDown"); NULL for a value outside 1..ALARM_TYPE_MAX. */
+const char *alarm_type_name(unsigned type);
+/* 0 when the name is not an alarm type. */
+unsigned alarm_type_from_name(const char *name);
+/* True for the types whose alarms concern a line (line id != 0). */
+bool alarm_type_is_line(unsigned type);
+/* One step more severe (info -> warning ... major -> critical); critical,
+ * indeterminate and cleared stay as they are. */
+enum severity severity_raise_one(enum severity s);
+
+struct alarm_key {
+	uint32_t type; /* enum alarm_type */
+	uint32_t office;
+	uint32_t line; /* 0 for an office-level alarm */
+};
+
+/* Values for the type-specific trailing varbinds that the model does not
+ * hold (readiness engine); zero/empty when not relevant. */
+struct alarm_extra {
+	int32_t readiness_state; /* TslcdReadinessStateTC */
+	char readiness_reason[256];
+	int64_t report_time; /* wall time of the last accepted report, 0 = never */
+	int32_t cert_days_left;
+};
+
+struct alarm {
+	struct alarm_key key;
+	uint32_t id;
+	uint8_t severity; /* enum severity */
+	time_t raised;
+	int32_t value, threshold;
+	uint32_t seq; /* tslcdNotifySeq of the last notification that announced it */
+	char text[256];
+	struct alarm_extra extra;
+};
+
+struct alarm_set {
+	struct alarm **v; /* sorted by key */
+	size_t n, cap;
+	uint32_t last_id;
+};
+
+int alarm_key_cmp(const struct alarm_key *a, const struct alarm_key *b);
+void alarm_set_init(struct alarm_set *s);
+/* Frees every alarm still in the set. */
+void alarm_set_free(struct alarm_set *s);
+struct alarm *alarm_find(const struct alarm_set *s, const struct alarm_key *k);
+/* Insert a zeroed alarm for k with the next id; NULL if k is present or
+ * memory ran out. */
+struct alarm *alarm_add(struct alarm_set *s, const struct alarm_key *k);
+/* Take k's alarm out of the set; the caller frees it.  NULL if absent. */
+struct alarm *alarm_detach(struct alarm_set *s, const struct alarm_key *k);
+
+/* Global token bucket: `rate` notifications per second on average, at most
+ * `burst` at once.  Kept in thousandths of a token to stay integral. */
+struct token_bucket {
+	uint64_t milli; /* tokens x 1000 */
+	uint64_t last_ms;
+	unsigned rate, burst;
+};
+
+void token_bucket_init(struct token_bucket *b, unsigned rate, unsigned burst, uint64_t now_ms);
+/* Change rate/burst (config reload) keeping the tokens earned so far. */
+void token_bucket_set(struct token_bucket *b, unsigned rate, unsigned burst);
+/* Take one token; false when the bucket is empty (the caller suppresses). */
+bool token_bucket_take(struct token_bucket *b, uint64_t now_ms);
+
+/* Per-line flap detection: a line whose state changed more than `count`
+ * times within `window_s` seconds is flapping, until it has not changed for
+ * `window_s` seconds.  The ring keeps the last count + 1 change times. */
+#define FLAP_COUNT_MAX 20
+
+struct flap {
+	uint32_t at[FLAP_COUNT_MAX + 1]; /* monotonic seconds of the last changes */
+	uint8_t head, n;
+	bool flapping;
+};
+
+struct flap_params {
+	unsigned count;    /* X: changes allowed within the window (1..FLAP_COUNT_MAX) */
+	unsigned window_s; /* Y */
+};
+
+/* Record one change at now_s; true when this change starts flapping. */
+bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s);
+/* Changes within the window ending at now_s (value of the lineFlapping alarm). */
+unsigned flap_changes(const struct flap *f, const struct flap_params *p, uint32_t now_s);
+/* True (once) when a flapping line has been stable for the window. */
+bool flap_settled(struct flap *f, const struct flap_params *p, uint32_t now_s);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * conftext: comment stripping with a small scanner that mirrors
+ * libconfuse's lexer (quoted strings, their escapes, the comment forms),
+ * plus the checks libconfuse does not make: it accepts a file that ends
+ * inside a section (so a truncated file would load, its tail silently
+ * lost) and lets a missing quote swallow the lines after it.
+ */
+#include "conftext.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CONFIG_BYTES (64u << 20) /* far above 10,000 offices */
+#define MAX_DEPTH        32          /* sections nest 3 deep; deeper is nonsense */
+
+enum state { CODE, DQUOTE, SQUOTE, LINE_COMMENT, BLOCK_COMMENT };
+
+struct scan {
+	enum state st;
+	int line;
+	int opened_at; /* line of the string or block comment being read */
+	int depth, brace_line[MAX_DEPTH];
+	int bad_line;
+	const char *what;
+};
+
+static void fault(struct scan *s, int line, const char *what)
+{
+	if (!s->bad_line) {
+		s->bad_line = line;
+		s->what = what;
+	}
+}
+
+/* Braces outside strings and comments: remember where each section opens. */
+static void brace(struct scan *s, char c)
+{
+	if (c == '{') {
+		if (s->depth == MAX_DEPTH)
+			fault(s, s->line, "sections nested too deeply");
+		else
+			s->brace_line[s->depth++] = s->line;
+	} else if (c == '}' && s->depth > 0) {
+		s->depth--; /* an extra '}' is left to libconfuse to report */
+	}
+}
+
+/* One character of code; returns how many it consumed (2 for a "/" "*"). */
+static size_t in_code(struct scan *s, const char *p, const char *end, char *out)
+{
+	char next = p + 1 < end ? p[1] : '\0';
+
+	*out = *p;
+	if (*p == '"' || *p == '\'') {
+		s->st = *p == '"' ? DQUOTE : SQUOTE;
+		s->opened_at = s->line;
+	} else if (*p == '#' || (*p == '/' && next == '/')) {
+		s->st = LINE_COMMENT;
+		*out = ' ';
+	} else if (*p == '/' && next == '*') {
+		s->st = BLOCK_COMMENT;
+		s->opened_at = s->line;
+		out[0] = out[1] = ' '; /* both: slash-star-slash must not close it */
+		return 2;
+	} else {
+		brace(s, *p);
+	}
+	return 1;
+}
+
+/* libconfuse: a backslash escapes anything, a newline included. */
+static size_t in_string(struct scan *s, const char *p, const char *end, char *out)
+{
+	if (*p == '\\' && p + 1 < end) {
+		out[0] = p[0];
+		out[1] = p[1];
+		return 2;
+	}
+	if (*p == '\n') /* no option takes a multi-line value */
+		fault(s, s->opened_at, "a quoted string does not end on its line (missing quote?)");
+	if (*p == (s->st == DQUOTE ? '"' : '\''))
+		s->st = CODE;
+	*out = *p;
+	return 1;
+}
+
+static size_t in_comment(struct scan *s, const char *p, const char *end, char *out)
+{
+	if (s->st == BLOCK_COMMENT && *p == '*' && p + 1 < end && p[1] == '/') {
+		s->st = CODE;
+		out[0] = out[1] = ' ';
+		return 2;
+	}
+	if (s->st == LINE_COMMENT && *p == '\n')
+		s->st = CODE;
+	*out = *p == '\n' ? '\n' : ' '; /* newlines stay: line numbers stay right */
+	return 1;
+}
+
+static size_t step(struct scan *s, const char *p, const char *end, char *out)
+{
+	switch (s->st) {
+	case CODE:
+		return in_code(s, p, end, out);
+	case DQUOTE:
+	case SQUOTE:
+		return in_string(s, p, end, out);
+	default:
+		return in_comment(s, p, end, out);
+	}
+}
+
+static void at_end(struct scan *s)
+{
+	if (s->st == BLOCK_COMMENT)
+		fault(s, s->opened_at, "a /* comment that is never closed");
+	else if (s->st == DQUOTE || s->st == SQUOTE)
+		fault(s, s->opened_at, "a quoted string that is never closed");
+}
+
+char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **what,
+                     int *unclosed_line)
+{
+	struct scan s = {.st = CODE, .line = 1};
+	char *out = malloc(len + 1);
+
+	*bad_line = 0;
+	*unclosed_line = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len && !s.bad_line;) {
+		if (buf[i] == '\0') { /* libconfuse would stop here, silently */
+			fault(&s, s.line, "contains a NUL byte (is it a text file?)");
+			break;
+		}
+		size_t n = step(&s, buf + i, buf + len, out + i);
+		for (size_t k = i; k < i + n; k++)
+			s.line += buf[k] == '\n';
+		i += n;
+	}
+	at_end(&s);
+	if (s.bad_line) {
+		*bad_line = s.bad_line;
+		*what = s.what;
+		free(out);
+		return NULL;
+	}
+	out[len] = '\0';
+	if (s.depth > 0)
+		*unclosed_line = s.brace_line[s.depth - 1];
+	return out;
+}
+
+static char *slurp(FILE *f, size_t *len, int *err)
+{
+	size_t cap = 8192;
+	char *buf = malloc(cap);
+
+	*len = 0;
+	while (buf) {
+		*len += fread(buf + *len, 1, cap - *len, f);
+		if (*len < cap)
+			break;
+		char *bigger = cap >= MAX_CONFIG_BYTES ? NULL : realloc(buf, cap * 2);
+		if (!bigger) {
+			free(buf);
+			*err = cap >= MAX_CONFIG_BYTES ? EFBIG : ENOMEM;
+			return NULL;
+		}
+		buf = bigger;
+		cap *= 2;
+	}
+	if (!buf) {
+		*err = ENOMEM;
+	} else if (ferror(f)) {
+		*err = errno ? errno : EIO;
+		free(buf);
+		buf = NULL;
+	}
+	return buf;
+}
+
+char *conftext_read(const char *path, int *err, int *bad_line, const char **what,
+                    int *unclosed_line)
+{
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	*err = 0;
+	*bad_line = 0;
+	*unclosed_line = 0;
+	if (!f) {
+		*err = errno;
+		return NULL;
+	}
+	char *raw = slurp(f, &len, err);
+	fclose(f);
+	if (!raw)
+		return NULL;
+	char *text = conftext_strip(raw, len, bad_line, what, unclosed_line);
+	if (!text && !*bad_line)
+		*err = ENOMEM;
+	free(raw);
+	return text;
+}

@@ -1,0 +1,831 @@
+/*
+ * notify: alarm table, storm control and TSLCD-MIB notifications.  See
+ * notify.h for the contract; the Net-SNMP-free bookkeeping is in alarm.c.
+ */
+#include "notify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "loop.h"
+#include "mib.h"
+
+/* What the NOC was told: an entry per alarm whose raise was delivered and
+ * whose clear was not.  severity SEV_CLEARED marks a clear still owed,
+ * kept with the clear's figures so it can be sent later. */
+struct line_watch {
+	uint32_t office, line;
+	struct flap flap;
+};
+
+static struct {
+	const struct model *m;
+	struct alarm_set alarms;
+	struct alarm_set told;
+	struct token_bucket bucket;
+	struct line_watch *watch; /* sorted by (office, line), like the model */
+	size_t n_watch;
+	uint32_t seq, suppressed;
+	uint32_t session_seq; /* last seq before the current master session */
+	const struct heightened_cfg *period;
+	bool connected;
+	struct loop_timer *resync;
+} N;
+
+/* A notification about to be sent. */
+struct notice {
+	struct alarm_key key;
+	bool clear;
+	uint8_t severity;
+	int32_t value, threshold;
+	const char *text;
+	const struct alarm_extra *extra;
+};
+
+static const struct notify_cfg *cfg(void)
+{
+	return &N.m->cfg->notify;
+}
+
+static struct flap_params flap_params(void)
+{
+	return (struct flap_params){cfg()->flap_count, cfg()->flap_window_s};
+}
+
+static uint32_t mono_s(void)
+{
+	return (uint32_t)(loop_now_ms() / 1000u);
+}
+
+/* ---- varbinds ---- */
+
+enum vb {
+	VB_END,
+	VB_CODE,
+	VB_NAME,
+	VB_OFFICE_STATUS,
+	VB_CARRIER,
+	VB_CIRCUIT,
+	VB_LINE_STATUS,
+	VB_SEVERITY,
+	VB_VALUE,
+	VB_THRESHOLD,
+	VB_SEQ,
+	VB_TEXT,
+	VB_READY_STATE,
+	VB_READY_REASON,
+	VB_REPORT_TIME,
+	VB_CERT_DAYS,
+	VB_LINES_UP,
+	VB_REQUIRED,
+};
+
+#define VB_HEAD        VB_CODE, VB_NAME
+#define VB_LINE_ID     VB_CARRIER, VB_CIRCUIT
+#define VB_NOTIFY_TAIL VB_SEVERITY, VB_VALUE, VB_THRESHOLD, VB_SEQ, VB_TEXT
+
+/* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order. */
+static const uint8_t objects[ALARM_TYPE_MAX + 1][12] = {
+    [ALARM_LINE_DOWN] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
+    [ALARM_OFFICE_ISOLATED] = {VB_HEAD, VB_OFFICE_STATUS, VB_NOTIFY_TAIL},
+    [ALARM_LINE_DEGRADED] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
+    [ALARM_UTILISATION_HIGH] = {VB_HEAD, VB_LINE_ID, VB_NOTIFY_TAIL},
+    [ALARM_AVAILABILITY_LOW] = {VB_HEAD, VB_NOTIFY_TAIL},
+    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_READY_STATE, VB_READY_REASON},
+    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, VB_REPORT_TIME},
+    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, VB_CERT_DAYS},
+    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_LINES_UP, VB_REQUIRED},
+    [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
+};
+
+/* Where each object lives: branch, column, and which instance it takes. */
+enum instance { INST_OFFICE, INST_LINE, INST_ZERO };
+
+static const struct {
+	oid branch; /* under tslcdObjects: 2 office, 3 line, 5 readiness, 7 notify */
+	oid column;
+	enum instance inst;
+} where[] = {
+    [VB_CODE] = {2, 2, INST_OFFICE},
+    [VB_NAME] = {2, 3, INST_OFFICE},
+    [VB_OFFICE_STATUS] = {2, 13, INST_OFFICE},
+    [VB_CARRIER] = {3, 2, INST_LINE},
+    [VB_CIRCUIT] = {3, 3, INST_LINE},
+    [VB_LINE_STATUS] = {3, 12, INST_LINE},
+    [VB_SEVERITY] = {7, 2, INST_ZERO},
+    [VB_VALUE] = {7, 3, INST_ZERO},
+    [VB_THRESHOLD] = {7, 4, INST_ZERO},
+    [VB_SEQ] = {7, 1, INST_ZERO},
+    [VB_TEXT] = {7, 5, INST_ZERO},
+    [VB_READY_STATE] = {5, 1, INST_OFFICE},
+    [VB_READY_REASON] = {5, 3, INST_OFFICE},
+    [VB_REPORT_TIME] = {5, 19, INST_OFFICE},
+    [VB_CERT_DAYS] = {5, 22, INST_OFFICE},
+    [VB_LINES_UP] = {2, 16, INST_OFFICE},
+    [VB_REQUIRED] = {2, 11, INST_OFFICE},
+};
+
+static size_t vb_name(enum vb k, const struct alarm_key *key, oid *name)
+{
+	static const oid objs[] = {TSLCD_OID_OBJECTS};
+	size_t n = OID_LENGTH(objs);
+
+	memcpy(name, objs, sizeof(objs));
+	name[n++] = where[k].branch;
+	if (where[k].inst != INST_ZERO)
+		name[n++] = 1; /* the Entry */
+	name[n++] = where[k].column;
+	if (where[k].inst == INST_ZERO) {
+		name[n++] = 0;
+		return n;
+	}
+	name[n++] = key->office;
+	if (where[k].inst == INST_LINE)
+		name[n++] = key->line;
+	return n;
+}
+
+static enum line_status line_status_of(const struct line *l)
+{
+	return l ? linestate_reported(&l->ls) : LINE_UNKNOWN;
+}
+
+/* Value of one object; false leaves it out (cannot happen for the MIB's
+ * objects, but an unknown kind must not send garbage). */
+static bool vb_value(enum vb k, const struct notice *n, uint32_t seq, struct mib_value *v,
+                     u_char *type)
+{
+	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+	const struct line *l = N.m ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
+
+	*type = ASN_INTEGER;
+	switch (k) {
+	case VB_CODE:
+		*type = ASN_OCTET_STR;
+		return mib_set_str(v, o ? o->cfg->code : "");
+	case VB_NAME:
+		*type = ASN_OCTET_STR;
+		return mib_set_str(v, o ? o->cfg->name : "");
+	case VB_OFFICE_STATUS:
+		return mib_set_int(v, o ? o->status : OFFICE_UNKNOWN);
+	case VB_CARRIER:
+		return mib_set_int(v, l ? l->cfg->carrier : CARRIER_OTHER);
+	case VB_CIRCUIT:
+		*type = ASN_OCTET_STR;
+		return mib_set_str(v, l ? l->cfg->circuit : "");
+	case VB_LINE_STATUS:
+		return mib_set_int(v, line_status_of(l));
+	case VB_SEVERITY:
+		return mib_set_int(v, n->severity);
+	case VB_VALUE:
+		return mib_set_int(v, n->value);
+	case VB_THRESHOLD:
+		return mib_set_int(v, n->threshold);
+	case VB_SEQ:
+		*type = ASN_UNSIGNED;
+		return mib_set_u32(v, seq);
+	case VB_TEXT:
+		*type = ASN_OCTET_STR;
+		return mib_set_str(v, n->text);
+	default:
+		break;
+	}
+	return false;
+}
+
+/* The objects only the readiness engine and the model's office know. */
+static bool vb_value_more(enum vb k, const struct notice *n, struct mib_value *v, u_char *type)
+{
+	static const struct alarm_extra none;
+	const struct alarm_extra *x = n->extra ? n->extra : &none;
+	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+
+	*type = ASN_INTEGER;
+	switch (k) {
+	case VB_READY_STATE:
+		return mib_set_int(v, x->readiness_state ? x->readiness_state : 1);
+	case VB_READY_REASON:
+		*type = ASN_OCTET_STR;
+		return mib_set_str(v, x->readiness_reason);
+	case VB_REPORT_TIME:
+		*type = ASN_OCTET_STR;
+		/* The MIB: never-reported is '0000000000000000'H. */
+		return x->report_time > 0 ? mib_set_datetime(v, (time_t)x->report_time)
+		                          : mib_set_bytes(v, "\0\0\0\0\0\0\0\0", 8);
+	case VB_CERT_DAYS:
+		return mib_set_int(v, x->cert_days_left);
+	case VB_LINES_UP:
+		*type = ASN_GAUGE;
+		return mib_set_u32(v, o ? o->lines_up : 0);
+	case VB_REQUIRED:
+		*type = ASN_UNSIGNED;
+		return mib_set_u32(v, o ? o->cfg->required_lines : 0);
+	default:
+		return false;
+	}
+}
+
+static netsnmp_variable_list *build(const struct notice *n, uint32_t seq)
+{
+	static const oid trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}; /* snmpTrapOID.0 */
+	const oid trap[] = {TSLCD_OID_NOTIFICATIONS, 2 * n->key.type - (n->clear ? 0 : 1)};
+	netsnmp_variable_list *vars = NULL;
+
+	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
+	                          trap, sizeof(trap));
+	for (const uint8_t *k = objects[n->key.type]; *k != VB_END; k++) {
+		oid name[MAX_OID_LEN];
+		size_t len = vb_name(*k, &n->key, name);
+		struct mib_value v = {0};
+		u_char type;
+		if (vb_value(*k, n, seq, &v, &type) || vb_value_more(*k, n, &v, &type))
+			snmp_varlist_add_variable(&vars, name, len, type, v.ptr, v.len);
+	}
+	return vars;
+}
+
+/* ---- emitting ---- */
+
+static void told_update(const struct notice *n, bool delivered)
+{
+	struct alarm *t = alarm_find(&N.told, &n->key);
+
+	if (!n->clear) {
+		if (delivered && !t)
+			t = alarm_add(&N.told, &n->key);
+		if (t)
+			t->severity = n->severity; /* believed active (again) */
+		return;
+	}
+	if (!t)
+		return; /* the NOC never heard of it: no clear is owed */
+	if (delivered) {
+		free(alarm_detach(&N.told, &n->key));
+		return;
+	}
+	/* Owed: keep the clear's figures for later. */
+	t->severity = SEV_CLEARED;
+	t->value = n->value;
+	t->threshold = n->threshold;
+	snprintf(t->text, sizeof(t->text), "%s", n->text);
+	if (n->extra)
+		t->extra = *n->extra;
+}
+
+/* Flap dampening holds a flapping line's edges, and its office's. */
+static const struct line_watch *watch_find(uint32_t office, uint32_t line)
+{
+	size_t lo = 0, hi = N.n_watch;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct line_watch *w = &N.watch[mid];
+		if (w->office == office && w->line == line)
+			return w;
+		if (w->office < office || (w->office == office && w->line < line))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool office_flapping(uint32_t office)
+{
+	const struct office *o = model_find_office(N.m, office);
+	for (size_t i = 0; o && i < o->n_lines; i++)
+		if (notify_line_is_flapping(office, o->lines[i].cfg->id))
+			return true;
+	return false;
+}
+
+static bool held(const struct alarm_key *k)
+{
+	if (k->type == ALARM_LINE_DOWN || k->type == ALARM_LINE_DEGRADED)
+		return notify_line_is_flapping(k->office, k->line);
+	return k->type == ALARM_OFFICE_ISOLATED && office_flapping(k->office);
+}
+
+/* Send one notification if storm control allows; returns its sequence
+ * number (0: the type is disabled, nothing was due). */
+static uint32_t emit(const struct notice *n)
+{
+	if (!N.m || !cfg()->enable[n->key.type])
+		return 0;
+	uint32_t seq = ++N.seq ? N.seq : (N.seq = 1); /* wraps to 1, the MIB says */
+	bool delivered = false;
+
+	if (held(&n->key) || !token_bucket_take(&N.bucket, loop_now_ms())) {
+		N.suppressed++;
+		log_msg(LOG_DEBUG, "notification %u suppressed: %s", seq, n->text);
+	} else if (N.connected) {
+		netsnmp_variable_list *vars = build(n, seq);
+		send_v2trap(vars);
+		snmp_free_varbind(vars);
+		delivered = true;
+	}
+	told_update(n, delivered);
+	return seq;
+}
+
+/* ---- raise and clear ---- */
+
+static uint8_t severity_for(unsigned type)
+{
+	enum severity s = (enum severity)cfg()->severity[type];
+	return (uint8_t)(N.period && N.period->raise_severity ? severity_raise_one(s) : s);
+}
+
+static void default_text(char *buf, size_t len, const struct alarm_key *k, bool clear)
+{
+	const struct office *o = model_find_office(N.m, k->office);
+	int w = snprintf(buf, len, "%s %s", alarm_type_name(k->type), clear ? "cleared" : "raised");
+	if (o && w > 0 && (size_t)w < len)
+		snprintf(buf + w, len - (size_t)w, ": %s %s", o->cfg->code, o->cfg->name);
+	if (k->line && o && strlen(buf) + 16 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf), " line %u", k->line);
+}
+
+static struct notice notice_of(const struct alarm *a)
+{
+	return (struct notice){.key = a->key,
+	                       .severity = a->severity,
+	                       .value = a->value,
+	                       .threshold = a->threshold,
+	                       .text = a->text,
+	                       .extra = &a->extra};
+}
+
+void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+{
+	struct alarm_key k = {type, office, line};
+	struct alarm *a = alarm_find(&N.alarms, &k);
+	bool fresh = !a;
+
+	if (!N.m || type < 1 || type > ALARM_TYPE_MAX)
+		return;
+	if (fresh && !(a = alarm_add(&N.alarms, &k))) {
+		log_msg(LOG_ERR, "out of memory: alarm %s office %u line %u lost",
+		        alarm_type_name(type), office, line);
+		return;
+	}
+	a->value = value;
+	a->threshold = threshold;
+	if (text)
+		snprintf(a->text, sizeof(a->text), "%s", text);
+	else
+		default_text(a->text, sizeof(a->text), &k, false);
+	if (extra)
+		a->extra = *extra;
+	if (!fresh)
+		return; /* already announced: only the figures change */
+	a->severity = severity_for(type);
+	a->raised = time(NULL);
+	struct notice n = notice_of(a);
+	a->seq = emit(&n);
+	mib_alarm_row(a, true);
+	log_msg(LOG_WARNING, "alarm %u raised (seq %u): %s", a->id, a->seq, a->text);
+}
+
+void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+{
+	struct alarm_key k = {type, office, line};
+	struct alarm *a = alarm_detach(&N.alarms, &k);
+	char buf[256];
+
+	if (!a)
+		return;
+	mib_alarm_row(a, false);
+	if (!text)
+		default_text(buf, sizeof(buf), &k, true);
+	struct notice n = {.key = k,
+	                   .clear = true,
+	                   .severity = SEV_CLEARED,
+	                   .value = value,
+	                   .threshold = threshold,
+	                   .text = text ? text : buf,
+	                   .extra = extra};
+	uint32_t seq = emit(&n);
+	log_msg(LOG_NOTICE, "alarm %u cleared (seq %u): %s", a->id, seq, n.text);
+	free(a);
+}
+
+void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                  int32_t threshold, const char *text)
+{
+	notify_raise_ex(type, office, line, value, threshold, text, NULL);
+}
+
+void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                  int32_t threshold, const char *text)
+{
+	notify_clear_ex(type, office, line, value, threshold, text, NULL);
+}
+
+bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line)
+{
+	struct alarm_key k = {type, office, line};
+	return alarm_find(&N.alarms, &k) != NULL;
+}
+
+/* ---- reconciliation: tell the NOC what it missed ---- */
+
+/* Announce an active alarm again (resync, end of a flap hold). */
+static void announce(struct alarm *a)
+{
+	struct notice n = notice_of(a);
+	uint32_t before = N.suppressed;
+	uint32_t seq = emit(&n);
+	if (seq && N.suppressed == before && N.connected)
+		a->seq = seq; /* the row now matches the notification received */
+	mib_alarm_row(a, true);
+}
+
+static void settle_key(const struct alarm_key *k, bool resend)
+{
+	struct alarm *a = alarm_find(&N.alarms, k);
+	struct alarm *t = alarm_find(&N.told, k);
+
+	if (held(k))
+		return;
+	/* A resend skips what this session already announced. */
+	bool announced = t && a && t->severity != SEV_CLEARED && a->seq > N.session_seq;
+	if (a && (resend ? !announced : !t)) {
+		announce(a);
+	} else if (a) {
+		t->severity = a->severity; /* still active, as the NOC believes */
+	} else if (t && t->severity == SEV_CLEARED) {
+		struct alarm owed = *t;
+		struct notice n = notice_of(&owed);
+		n.clear = true;
+		emit(&n);
+	}
+}
+
+/* Every key that is active or told, copied first: settling changes the sets. */
+static void settle_all(bool resend)
+{
+	size_t n = N.alarms.n + N.told.n;
+	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+
+	if (!keys)
+		return;
+	for (size_t i = 0; i < N.alarms.n; i++)
+		keys[i] = N.alarms.v[i]->key;
+	for (size_t i = 0; i < N.told.n; i++)
+		keys[N.alarms.n + i] = N.told.v[i]->key;
+	for (size_t i = 0; i < n; i++)
+		if (i < N.alarms.n || !alarm_find(&N.alarms, &keys[i]))
+			settle_key(&keys[i], resend);
+	free(keys);
+}
+
+static void settle_line(uint32_t office, uint32_t line)
+{
+	const struct alarm_key keys[] = {{ALARM_LINE_DOWN, office, line},
+	                                 {ALARM_LINE_DEGRADED, office, line},
+	                                 {ALARM_OFFICE_ISOLATED, office, 0}};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		settle_key(&keys[i], false);
+}
+
+/* Deferred from the connect callback so the session is fully up. */
+static void on_resync(void *arg)
+{
+	(void)arg;
+	N.resync = NULL;
+	if (!N.m || !N.connected)
+		return;
+	log_msg(LOG_INFO, "master connected: %zu active alarm(s)%s", N.alarms.n,
+	        cfg()->resend_on_connect ? ", announcing them again" : "");
+	settle_all(cfg()->resend_on_connect);
+}
+
+void notify_master_connected(void)
+{
+	N.connected = true;
+	N.session_seq = N.seq;
+	if (!N.resync)
+		N.resync = loop_timer_add(200, on_resync, NULL);
+}
+
+void notify_master_lost(void)
+{
+	N.connected = false;
+}
+
+/* ---- model transitions ---- */
+
+static const char *carrier_name(unsigned c)
+{
+	return c == CARRIER_VNPT ? "VNPT" : c == CARRIER_VIETTEL ? "Viettel" : "other carrier";
+}
+
+/* "Line 2 (VNPT VNPT-1) of BN-X01 UBND ..." */
+static void line_title(char *buf, size_t len, const struct line *l)
+{
+	snprintf(buf, len, "Line %u (%s %s) of %s %s", l->cfg->id, carrier_name(l->cfg->carrier),
+	         l->cfg->circuit, l->office->cfg->code, l->office->cfg->name);
+}
+
+/* The newest round's loss and RTT: the figures that just crossed a band. */
+static void last_round(const struct line *l, uint32_t *loss_ppm, uint32_t *rtt_us)
+{
+	const struct round_summary *r =
+	    &l->stats.ring[(l->stats.head + MODEL_STATS_ROUNDS - 1) % MODEL_STATS_ROUNDS];
+	*loss_ppm = r->sent ? (uint32_t)((r->sent - r->received) * 1000000u / r->sent) : 0;
+	*rtt_us = r->received ? r->rtt_avg_us : 0;
+}
+
+static void line_down_edge(const struct line *l, bool down, const char *title)
+{
+	const struct linestate_params *p = N.m->state;
+	char text[256];
+
+	if (down) {
+		snprintf(text, sizeof(text), "%s is down: %u failed probe rounds (limit %u)", title,
+		         l->ls.bad_streak, p->down_after);
+		notify_raise(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.bad_streak,
+		             (int32_t)p->down_after, text);
+		return;
+	}
+	snprintf(text, sizeof(text), "%s is %s again", title,
+	         line_status_name(linestate_reported(&l->ls)));
+	notify_clear(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.good_streak,
+	             (int32_t)p->up_after, text);
+}
+
+static void line_degraded_edge(const struct line *l, bool degraded, const char *title)
+{
+	const struct linestate_params *p = N.m->state;
+	uint32_t loss, rtt;
+	char text[256];
+
+	last_round(l, &loss, &rtt);
+	bool by_rtt = p->rtt_raise_us && rtt >= (degraded ? p->rtt_raise_us : p->rtt_clear_us) &&
+	              loss < (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
+	uint32_t value = by_rtt ? rtt : loss;
+	uint32_t limit = by_rtt ? (degraded ? p->rtt_raise_us : p->rtt_clear_us)
+	                        : (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
+	snprintf(text, sizeof(text), "%s %s: %s %u %s (%s %u)", title,
+	         degraded ? "is degraded" : "is no longer degraded", by_rtt ? "round-trip" : "loss",
+	         value, by_rtt ? "us" : "ppm", degraded ? "raise at" : "clear at", limit);
+	if (degraded)
+		notify_raise(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
+		             (int32_t)limit, text);
+	else
+		notify_clear(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
+		             (int32_t)limit, text);
+}
+
+static struct line_watch *watch_of(const struct line *l)
+{
+	return (struct line_watch *)watch_find(l->office->cfg->id, l->cfg->id);
+}
+
+/* Maintenance is planned work, not instability: it does not count. */
+static void line_flap_edge(const struct line *l, enum line_status old, const char *title)
+{
+	struct line_watch *w = watch_of(l);
+	struct flap_params fp = flap_params();
+	char text[256];
+
+	if (!w || old == LINE_MAINTENANCE || linestate_reported(&l->ls) == LINE_MAINTENANCE)
+		return;
+	if (!flap_change(&w->flap, &fp, mono_s()))
+		return;
+	unsigned n = flap_changes(&w->flap, &fp, mono_s());
+	snprintf(text, sizeof(text), "%s is flapping: %u state changes in %u s (limit %u)", title,
+	         n, fp.window_s, fp.count);
+	notify_raise(ALARM_LINE_FLAPPING, w->office, w->line, (int32_t)n, (int32_t)fp.count, text);
+}
+
+void notify_line_changed(const struct line *l, enum line_status old)
+{
+	enum line_status now = linestate_reported(&l->ls);
+	char title[192];
+
+	if (!N.m)
+		return;
+	line_title(title, sizeof(title), l);
+	line_flap_edge(l, old, title);
+	/* Clears first: degraded -> down reads as "degradation over, now down". */
+	if (old == LINE_DOWN && now != LINE_DOWN)
+		line_down_edge(l, false, title);
+	if (old == LINE_DEGRADED && now != LINE_DEGRADED)
+		line_degraded_edge(l, false, title);
+	if (now == LINE_DOWN && old != LINE_DOWN)
+		line_down_edge(l, true, title);
+	if (now == LINE_DEGRADED && old != LINE_DEGRADED)
+		line_degraded_edge(l, true, title);
+}
+
+void notify_office_changed(const struct office *o, enum office_status old)
+{
+	char text[256];
+
+	if (!N.m)
+		return;
+	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED) {
+		snprintf(text, sizeof(text),
+		         "Office %s %s is isolated: none of its %zu line(s) works", o->cfg->code,
+		         o->cfg->name, o->n_lines);
+		notify_raise(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
+	} else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED) {
+		snprintf(text, sizeof(text), "Office %s %s is restored: %u line(s) up (now %s)",
+		         o->cfg->code, o->cfg->name, o->lines_up, office_status_name(o->status));
+		notify_clear(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
+	}
+}
+
+/* ---- periodic work ---- */
+
+static void flap_ends(void)
+{
+	struct flap_params fp = flap_params();
+	char text[256], title[192];
+
+	for (size_t i = 0; i < N.n_watch; i++) {
+		struct line_watch *w = &N.watch[i];
+		if (!flap_settled(&w->flap, &fp, mono_s()))
+			continue;
+		const struct line *l = model_find_line(N.m, w->office, w->line);
+		if (!l)
+			continue;
+		line_title(title, sizeof(title), l);
+		snprintf(text, sizeof(text), "%s is stable again for %u s: %s", title, fp.window_s,
+		         line_status_name(linestate_reported(&l->ls)));
+		notify_clear(ALARM_LINE_FLAPPING, w->office, w->line,
+		             (int32_t)flap_changes(&w->flap, &fp, mono_s()), (int32_t)fp.count,
+		             text);
+		settle_line(w->office, w->line);
+	}
+}
+
+/* Local time as YYYYMMDDHHMM, the form periods are configured in. */
+static int64_t local_key(time_t now)
+{
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return ((((int64_t)(tm.tm_year + 1900) * 100 + tm.tm_mon + 1) * 100 + tm.tm_mday) * 100 +
+	        tm.tm_hour) *
+	           100 +
+	       tm.tm_min;
+}
+
+static const struct heightened_cfg *period_at(time_t now)
+{
+	int64_t key = local_key(now);
+	for (size_t i = 0; i < cfg()->n_periods; i++)
+		if (cfg()->periods[i].from <= key && key < cfg()->periods[i].to)
+			return &cfg()->periods[i]; /* the first listed wins an overlap */
+	return NULL;
+}
+
+/* Severities are "current": active alarms follow the period. */
+static void period_enter(const struct heightened_cfg *p)
+{
+	if (p)
+		log_msg(LOG_NOTICE, "heightened period \"%s\" in force", p->name);
+	else
+		log_msg(LOG_NOTICE, "heightened period \"%s\" over", N.period->name);
+	N.period = p;
+	for (size_t i = 0; i < N.alarms.n; i++)
+		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+}
+
+const struct linestate_params *notify_tick(time_t now)
+{
+	if (!N.m)
+		return NULL;
+	const struct heightened_cfg *p = period_at(now);
+	if (p != N.period)
+		period_enter(p);
+	flap_ends();
+	return N.period ? &N.period->state : NULL;
+}
+
+/* ---- binding ---- */
+
+static bool alarm_target_exists(const struct model *m, const struct alarm_key *k)
+{
+	return k->line ? model_find_line(m, k->office, k->line) != NULL
+	               : model_find_office(m, k->office) != NULL;
+}
+
+/* Clear (with the old identity, still readable) what the new config dropped. */
+static void clear_removed(const struct model *m)
+{
+	for (size_t i = N.alarms.n; i-- > 0;) {
+		if (i >= N.alarms.n || alarm_target_exists(m, &N.alarms.v[i]->key))
+			continue;
+		struct alarm_key k = N.alarms.v[i]->key;
+		notify_clear(k.type, k.office, k.line, 0, 0, "removed from the configuration");
+	}
+}
+
+static bool watches_build(const struct model *m)
+{
+	size_t n = 0, at = 0;
+	for (size_t i = 0; i < m->n_offices; i++)
+		n += m->offices[i].n_lines;
+	struct line_watch *w = calloc(n ? n : 1, sizeof(*w));
+	if (!w)
+		return false;
+	for (size_t i = 0; i < m->n_offices; i++) {
+		for (size_t j = 0; j < m->offices[i].n_lines; j++, at++) {
+			w[at].office = m->offices[i].cfg->id;
+			w[at].line = m->offices[i].lines[j].cfg->id;
+			const struct line_watch *old = watch_find(w[at].office, w[at].line);
+			if (old)
+				w[at].flap = old->flap; /* a reload keeps a line's history */
+		}
+	}
+	free(N.watch);
+	N.watch = w;
+	N.n_watch = n;
+	return true;
+}
+
+/* States the model holds without a transition we saw (restored from the
+ * state file) still need their alarms; raising is idempotent. */
+static void raise_standing(const struct model *m)
+{
+	char title[192];
+
+	for (size_t i = 0; i < m->n_offices; i++) {
+		const struct office *o = &m->offices[i];
+		for (size_t j = 0; j < o->n_lines; j++) {
+			const struct line *l = &o->lines[j];
+			enum line_status st = linestate_reported(&l->ls);
+			line_title(title, sizeof(title), l);
+			if (st == LINE_DOWN)
+				line_down_edge(l, true, title);
+			else if (st == LINE_DEGRADED)
+				line_degraded_edge(l, true, title);
+		}
+		if (o->status == OFFICE_ISOLATED)
+			notify_office_changed(o, OFFICE_UNKNOWN);
+	}
+}
+
+void notify_bind_model(const struct model *m)
+{
+	if (N.m && m)
+		clear_removed(m);
+	if (m && !watches_build(m))
+		log_msg(LOG_ERR, "out of memory: flap detection off until the next reload");
+	if (!N.m && m)
+		token_bucket_init(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst,
+		                  loop_now_ms());
+	else if (m)
+		token_bucket_set(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst);
+	N.m = m;
+	N.period = NULL; /* it pointed into the old config; the next tick finds it again */
+	if (!m)
+		return;
+	for (size_t i = 0; i < N.alarms.n; i++)
+		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+	raise_standing(m);
+}
+
+void notify_shutdown(void)
+{
+	if (N.resync)
+		loop_timer_cancel(N.resync);
+	alarm_set_free(&N.alarms);
+	alarm_set_free(&N.told);
+	free(N.watch);
+	memset(&N, 0, sizeof(N));
+}
+
+/* ---- read by the MIB ---- */
+
+uint32_t notify_seq(void)
+{
+	return N.seq;
+}
+
+uint32_t notify_suppressed(void)
+{
+	return N.suppressed;
+}
+
+const struct alarm_set *notify_alarms(void)
+{
+	return &N.alarms;
+}
+
+const char *notify_heightened_name(void)
+{
+	return N.period ? N.period->name : "";
+}
+
+bool notify_line_is_flapping(uint32_t office, uint32_t line)
+{
+	const struct line_watch *w = watch_find(office, line);
+	return w && w->flap.flapping;
+}

@@ -1,0 +1,96 @@
+/*
+ * notify: the one place that decides a notification is due, builds it as
+ * TSLCD-MIB defines it and sends it through the AgentX master
+ * (send_v2trap(); the master's trap2sink/trapsess/informsink deliver it).
+ * It also owns the active alarm table (tslcdAlarmTable), storm control
+ * and heightened periods.
+ *
+ * Contract
+ *  - Driven only by model transitions (main wires the model listener to
+ *    notify_line_changed()/notify_office_changed()) and by the engines'
+ *    calls to notify_raise()/notify_clear() below.  Single-threaded: call
+ *    from the event loop only.
+ *  - The alarm table always equals the set of raised, uncleared alarms,
+ *    whatever happens to the notifications (rate limit, flap hold, master
+ *    away).  Every raise has a clear.
+ *  - Every notification due gets the next tslcdNotifySeq, even when storm
+ *    control drops it (tslcdNotificationsSuppressed counts those), so a
+ *    gap tells the manager to re-read tslcdAlarmTable.
+ *  - Varbinds: snmpTrapOID.0, then the OBJECTS of the NOTIFICATION-TYPE in
+ *    order: tslcdOffice* columns with instance .OFFICE, tslcdLine* with
+ *    .OFFICE.LINE, tslcdReadiness* with .OFFICE, and the
+ *    accessible-for-notify tslcdNotify* objects with instance .0 (they are
+ *    per-notification values, like scalars).
+ *  - Storm control: a global token bucket (notify.rate per second,
+ *    notify.burst at once), and per-line flap dampening: a line with more
+ *    than notify.flap-count state changes within notify.flap-window seconds
+ *    raises lineFlapping, and its lineDown/lineUp/lineDegraded (and its
+ *    office's officeIsolated/Restored) notifications are held until it has
+ *    been stable for the window; then lineFlappingCleared is sent and
+ *    whatever the NOC was not told (an alarm still up, a clear it is owed)
+ *    is sent.  On every (re)connect to the master the same reconciliation
+ *    runs and, with notify.resend-on-connect (default), every active alarm
+ *    is announced again.
+ *
+ * API for the engines (bandwidth, readiness, ...): one call per edge.
+ *
+ *   notify_raise(ALARM_UTILISATION_HIGH, office, line, p95_ppm, limit_ppm,
+ *                "Line 2 (VNPT VNPT-HN-0042) of BN-X01: p95 out 93.1 %");
+ *   notify_clear(ALARM_UTILISATION_HIGH, office, line, p95_ppm, clear_ppm, NULL);
+ *
+ * Alarms are keyed by (type, office, line); line is 0 for office-level
+ * types.  Both calls are idempotent: raising an active alarm only updates
+ * its value, threshold and text in the table (no new notification), and
+ * clearing an inactive one does nothing, so a level-triggered engine may
+ * call them on every evaluation.  value/threshold are in the unit
+ * TslcdAlarmTypeTC gives for the type (raise threshold on raise, clear
+ * threshold on clear).  text NULL: a default naming the office (and line).
+ * Types whose notification carries readiness columns (readinessNotReady,
+ * reportStale, certExpiring) pass them with the _ex variants; redundancy's
+ * tslcdOfficeLinesUp/RequiredLines are read from the model.
+ */
+#ifndef TSLCD_NOTIFY_H
+#define TSLCD_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "alarm.h"
+#include "model.h"
+
+void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                  int32_t threshold, const char *text);
+void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                  int32_t threshold, const char *text);
+void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                     int32_t threshold, const char *text, const struct alarm_extra *extra);
+void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                     int32_t threshold, const char *text, const struct alarm_extra *extra);
+bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line);
+
+/* ---- wiring (main) ---- */
+
+/* Point at the model after start-up or a reload (call before freeing the
+ * old one): alarms of offices and lines that are gone are cleared. */
+void notify_bind_model(const struct model *m);
+void notify_line_changed(const struct line *l, enum line_status old);
+void notify_office_changed(const struct office *o, enum office_status old);
+/* Every few seconds: heightened period and flap ends.  Returns the probe
+ * thresholds in force now (NULL: the config's own) for model_set_thresholds. */
+const struct linestate_params *notify_tick(time_t now);
+void notify_master_connected(void);
+void notify_master_lost(void);
+void notify_shutdown(void);
+
+/* ---- read by the MIB ---- */
+
+uint32_t notify_seq(void);
+uint32_t notify_suppressed(void);
+const struct alarm_set *notify_alarms(void);
+/* "" when no heightened period is in force. */
+const char *notify_heightened_name(void);
+bool notify_line_is_flapping(uint32_t office, uint32_t line);
+
+#endif

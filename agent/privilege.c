@@ -1,0 +1,199 @@
+/*
+ * privilege: drop root after the privileged setup, keeping CAP_NET_RAW.
+ *
+ * Order matters: the bounding set can only shrink while we still hold
+ * CAP_SETPCAP (as root); PR_SET_KEEPCAPS keeps the permitted set across
+ * setresuid(), which would otherwise empty it; the effective set is then
+ * raised again from the permitted one with capset().
+ */
+#include "privilege.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define KEPT_CAP CAP_NET_RAW
+
+/* ---- capability sets through the raw syscalls (no libcap) ---- */
+
+struct capsets {
+	uint64_t effective, permitted, inheritable;
+};
+
+static int caps_get(struct capsets *c)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, d) < 0)
+		return -1;
+	c->effective = (uint64_t)d[1].effective << 32 | d[0].effective;
+	c->permitted = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+	c->inheritable = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
+	return 0;
+}
+
+static int caps_set(const struct capsets *c)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {
+	    {(uint32_t)c->effective, (uint32_t)c->permitted, (uint32_t)c->inheritable},
+	    {(uint32_t)(c->effective >> 32), (uint32_t)(c->permitted >> 32),
+	     (uint32_t)(c->inheritable >> 32)},
+	};
+
+	return (int)syscall(SYS_capset, &hdr, d);
+}
+
+int privilege_caps(uint64_t *effective, uint64_t *permitted)
+{
+	struct capsets c;
+
+	if (caps_get(&c) < 0)
+		return -1;
+	*effective = c.effective;
+	*permitted = c.permitted;
+	return 0;
+}
+
+/* Keep CAP_NET_RAW only if we have it: raw ICMP sockets may have to be
+ * reopened, but nothing else the agent does needs a capability. */
+static int caps_keep_only_net_raw(void)
+{
+	struct capsets c;
+
+	if (caps_get(&c) < 0)
+		return -1;
+	c.permitted &= PRIVILEGE_KEPT_MASK;
+	c.effective = c.permitted;
+	c.inheritable = 0;
+	if (caps_set(&c) < 0)
+		return -1;
+	/* Ambient capabilities (setpriv, systemd) would pass to an exec'd child. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return -1;
+	return 0;
+}
+
+/* Needs CAP_SETPCAP, so only as root; stops any later exec from regaining
+ * a capability.  Ends at the first number the kernel does not know. */
+static int bounding_set_shrink(void)
+{
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+		if (cap != KEPT_CAP && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- the switch itself ---- */
+
+struct target {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Copied out: initgroups() may reuse getpwnam()'s static buffer. */
+static int target_lookup(const char *user, struct target *t)
+{
+	errno = 0;
+	const struct passwd *pw = getpwnam(user);
+
+	if (!pw) {
+		log_msg(LOG_ERR, "agent.user '%s': %s", user,
+		        errno ? strerror(errno) : "no such user");
+		return -1;
+	}
+	snprintf(t->name, sizeof(t->name), "%s", pw->pw_name);
+	t->uid = pw->pw_uid;
+	t->gid = pw->pw_gid;
+	return 0;
+}
+
+static int fail(const char *what)
+{
+	log_msg(LOG_ERR, "dropping privileges: %s: %s; refusing to run as root", what,
+	        strerror(errno));
+	return -1;
+}
+
+/* After the switch, getting root back must be impossible. */
+static bool root_regainable(void)
+{
+	return setuid(0) == 0 || seteuid(0) == 0 || setgid(0) == 0;
+}
+
+static int switch_user(const struct target *t)
+{
+	if (initgroups(t->name, t->gid) < 0)
+		return fail("initgroups");
+	if (bounding_set_shrink() < 0)
+		return fail("PR_CAPBSET_DROP");
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return fail("PR_SET_KEEPCAPS");
+	if (setresgid(t->gid, t->gid, t->gid) < 0)
+		return fail("setresgid");
+	if (setresuid(t->uid, t->uid, t->uid) < 0)
+		return fail("setresuid");
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (caps_keep_only_net_raw() < 0)
+		return fail("capset");
+	/* We never exec; this makes sure nothing exec'd could gain privilege. */
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	if (root_regainable()) {
+		errno = EPERM;
+		return fail("root could be regained");
+	}
+	log_msg(LOG_INFO,
+	        "dropped privileges: running as %s (uid %u, gid %u) with only CAP_NET_RAW", t->name,
+	        (unsigned)t->uid, (unsigned)t->gid);
+	return 0;
+}
+
+/* Already unprivileged: shed whatever capabilities came with us but one. */
+static int trim_unprivileged(const char *user)
+{
+	const struct passwd *pw = user[0] ? getpwnam(user) : NULL;
+
+	if (user[0] && (!pw || pw->pw_uid != geteuid()))
+		log_msg(LOG_WARNING,
+		        "agent.user '%s' ignored: not started as root (running as uid %u)", user,
+		        (unsigned)geteuid());
+	if (caps_keep_only_net_raw() < 0) {
+		log_msg(LOG_ERR, "dropping capabilities: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int privilege_drop(const char *user)
+{
+	struct target t;
+
+	if (!user)
+		user = "";
+	if (geteuid() != 0)
+		return trim_unprivileged(user);
+	if (!user[0]) {
+		log_msg(LOG_WARNING, "running as root: set agent { user = \"...\" } to drop "
+		                     "privileges once the ICMP sockets are open");
+		return 0;
+	}
+	if (target_lookup(user, &t) < 0)
+		return -1;
+	if (t.uid == 0) {
+		log_msg(LOG_WARNING, "agent.user '%s' is root: privileges are not dropped", user);
+		return 0;
+	}
+	return switch_user(&t);
+}

@@ -1,0 +1,1137 @@
+/*
+ * store: the crash-safe state file.  See store.h for the contract and the
+ * format; this file has the codec, the atomic file write, the load with its
+ * checks, and the background save driven by the loop.
+ */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "log.h"
+#include "loop.h"
+#include "mib.h"
+
+/* The codec writes these arrays element by element with their compile-time
+ * sizes; changing one changes the format: bump STORE_VERSION or add a
+ * record type, and keep reading the old one. */
+_Static_assert(AVAIL_HOURS == 25 && AVAIL_DAYS == 31, "availability layout is in the format");
+_Static_assert(MODEL_STATS_ROUNDS == 12, "line stats ring size is in the format");
+_Static_assert(OUTAGE_TICKET_MAX == 32, "ticket width is in the format");
+
+static const uint8_t store_magic[8] = {'T', 'S', 'L', 'C', 'D', 'S', 'T', '\0'};
+
+#define HDR_LEN     20u
+#define DIGEST_LEN  32u
+#define REC_HDR_LEN 8u
+#define FLUSH_AT    65536u
+#define MAX_FILE    (1024u * 1024u * 1024u) /* far above 10,000 full lines */
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* ---- encoding ---- */
+
+struct wbuf {
+	uint8_t *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void put(struct wbuf *b, const void *src, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		uint8_t *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, src, n);
+	b->len += n;
+}
+
+/* Little-endian whatever the host is: the file may move between machines. */
+static void put_le(struct wbuf *b, uint64_t v, unsigned bytes)
+{
+	uint8_t tmp[8];
+
+	for (unsigned i = 0; i < bytes; i++)
+		tmp[i] = (uint8_t)(v >> (8 * i));
+	put(b, tmp, bytes);
+}
+
+#define put_u8(b, v)  put_le(b, (uint8_t)(v), 1)
+#define put_u16(b, v) put_le(b, (uint16_t)(v), 2)
+#define put_u32(b, v) put_le(b, (uint32_t)(v), 4)
+#define put_i32(b, v) put_le(b, (uint32_t)(int32_t)(v), 4)
+#define put_i64(b, v) put_le(b, (uint64_t)(int64_t)(v), 8)
+
+static size_t rec_begin(struct wbuf *b, uint32_t type)
+{
+	put_u32(b, type);
+	put_u32(b, 0); /* length, patched by rec_end */
+	return b->len;
+}
+
+static void rec_end(struct wbuf *b, size_t start)
+{
+	uint32_t n = (uint32_t)(b->len - start);
+
+	if (b->oom)
+		return;
+	for (unsigned i = 0; i < 4; i++)
+		b->p[start - 4 + i] = (uint8_t)(n >> (8 * i));
+}
+
+static void put_period(struct wbuf *b, const struct avail_period *p)
+{
+	put_i32(b, p->key);
+	put_u32(b, p->up);
+	put_u32(b, p->down);
+	put_u32(b, p->maint);
+	put_u32(b, p->outages);
+}
+
+static void put_avail(struct wbuf *b, const struct avail *a)
+{
+	put_i32(b, a->hour_head);
+	put_i32(b, a->day_head);
+	for (unsigned i = 0; i < AVAIL_HOURS; i++) {
+		put_u16(b, a->hour[i].up);
+		put_u16(b, a->hour[i].down);
+		put_u16(b, a->hour[i].maint);
+	}
+	for (unsigned i = 0; i < AVAIL_DAYS; i++) {
+		put_u32(b, a->day[i].up);
+		put_u32(b, a->day[i].down);
+		put_u32(b, a->day[i].maint);
+	}
+	put_period(b, &a->month);
+	put_period(b, &a->prev_month);
+	put_period(b, &a->quarter);
+	put_period(b, &a->prev_quarter);
+}
+
+static void put_stats(struct wbuf *b, const struct line_stats *s)
+{
+	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
+		const struct round_summary *r = &s->ring[i];
+		put_u32(b, r->rtt_min_us);
+		put_u32(b, r->rtt_avg_us);
+		put_u32(b, r->rtt_max_us);
+		put_u32(b, r->jitter_us);
+		put_u8(b, r->sent);
+		put_u8(b, r->received);
+	}
+	put_u8(b, s->head);
+	put_u8(b, s->count);
+	put_u32(b, s->last_rtt_us);
+}
+
+static void put_outage(struct wbuf *b, const struct outage *o)
+{
+	uint8_t ticket[OUTAGE_TICKET_MAX] = {0};
+
+	memcpy(ticket, o->ticket, strnlen(o->ticket, OUTAGE_TICKET_MAX));
+	put_u32(b, o->index);
+	put_i64(b, o->start);
+	put_i64(b, o->end);
+	put_u8(b, o->cause);
+	put(b, ticket, sizeof(ticket));
+	put_u32(b, o->last_rtt_us);
+	put_u32(b, o->loss_ppm);
+}
+
+static void put_office(struct wbuf *b, const struct office *o)
+{
+	size_t start = rec_begin(b, STORE_REC_OFFICE);
+
+	put_u32(b, o->cfg->id);
+	put_u8(b, o->status);
+	put_i64(b, o->last_change);
+	put_avail(b, &o->av);
+	rec_end(b, start);
+}
+
+static void put_line(struct wbuf *b, const struct line *l)
+{
+	size_t start = rec_begin(b, STORE_REC_LINE);
+	const struct linestate *ls = &l->ls;
+	const struct outage *o = NULL;
+
+	put_u32(b, l->office->cfg->id);
+	put_u32(b, l->cfg->id);
+	put_u8(b, ls->reported);
+	put_u8(b, ls->tracked);
+	put_u8(b, ls->in_maint);
+	put_u8(b, ls->good_streak);
+	put_u8(b, ls->bad_streak);
+	put_u8(b, ls->band_streak);
+	put_i64(b, l->last_change);
+	put_stats(b, &l->stats);
+	put_avail(b, &l->av);
+	put_u32(b, l->outages.last_index);
+	put_u16(b, l->outages.count);
+	while ((o = outage_next(&l->outages, o ? o->index : 0)) != NULL)
+		put_outage(b, o);
+	rec_end(b, start);
+}
+
+/* STORE_REC_BANDWIDTH: counters, calendars and the sample window in period
+ * order (so a different window length can take what fits).  The poll status
+ * and the alarm flag are not kept: after a restart the first evaluation
+ * raises again if still due, so the notifier's alarm table agrees. */
+static void put_calendar(struct wbuf *b, const struct bw_calendar *c)
+{
+	put_i32(b, c->key);
+	put_le(b, c->octets[BW_IN], 8);
+	put_le(b, c->octets[BW_OUT], 8);
+	put_le(b, c->cs, 8);
+	put_u16(b, c->peak[BW_IN]);
+	put_u16(b, c->peak[BW_OUT]);
+	put_le(b, c->peak_bps[BW_IN], 8);
+	put_le(b, c->peak_bps[BW_OUT], 8);
+}
+
+static void put_bandwidth(struct wbuf *b, const struct line *l)
+{
+	const struct bw_line *w = l->bw;
+	size_t start = rec_begin(b, STORE_REC_BANDWIDTH);
+
+	put_u32(b, l->office->cfg->id);
+	put_u32(b, l->cfg->id);
+	put_u32(b, w->sample_s);
+	put_u8(b, w->have_prev);
+	put_u32(b, w->prev.uptime_cs);
+	put_u8(b, w->prev.width);
+	put_le(b, w->prev.in, 8);
+	put_le(b, w->prev.out, 8);
+	put_u8(b, w->prev.has_disc);
+	put_u32(b, w->prev.disc_cs);
+	put_u32(b, w->prev.ifindex);
+	put_i64(b, w->last_ok);
+	put_i64(b, w->last_fail);
+	put_i64(b, w->disc_time);
+	put_i64(b, w->acc_period);
+	put_le(b, w->acc_octets[BW_IN], 8);
+	put_le(b, w->acc_octets[BW_OUT], 8);
+	put_le(b, w->acc_cs, 8);
+	put_calendar(b, &w->month);
+	put_calendar(b, &w->quarter);
+	put_i64(b, w->last_period);
+	put_u32(b, w->cap);
+	for (int64_t k = w->last_period - (int64_t)w->cap + 1; k <= w->last_period; k++) {
+		put_u16(b, bw_window_sample(w, k, BW_IN));
+		put_u16(b, bw_window_sample(w, k, BW_OUT));
+	}
+	rec_end(b, start);
+}
+
+/* ---- writing the file ---- */
+
+/* Encoded bytes go through the digest and to the fd in large chunks. */
+struct sink {
+	int fd;
+	EVP_MD_CTX *md;
+	struct wbuf b;
+	int err;
+};
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static void sink_flush(struct sink *s)
+{
+	if (!s->err && s->b.oom)
+		s->err = ENOMEM;
+	if (!s->err && !EVP_DigestUpdate(s->md, s->b.p, s->b.len))
+		s->err = EIO;
+	if (!s->err)
+		s->err = write_all(s->fd, s->b.p, s->b.len);
+	s->b.len = 0;
+}
+
+static void encode_model(struct sink *s, const struct model *m, time_t now)
+{
+	put(&s->b, store_magic, sizeof(store_magic));
+	put_u32(&s->b, STORE_VERSION);
+	put_i64(&s->b, now);
+	for (size_t i = 0; i < m->n_offices && !s->err; i++) {
+		const struct office *o = &m->offices[i];
+		put_office(&s->b, o);
+		for (size_t j = 0; j < o->n_lines; j++) {
+			put_line(&s->b, &o->lines[j]);
+			if (o->lines[j].bw)
+				put_bandwidth(&s->b, &o->lines[j]);
+			if (s->b.len >= FLUSH_AT)
+				sink_flush(s);
+		}
+	}
+	sink_flush(s);
+}
+
+/* 0 or an errno value. */
+static int write_state(int fd, const struct model *m, time_t now)
+{
+	struct sink s = {.fd = fd, .md = EVP_MD_CTX_new()};
+	uint8_t digest[DIGEST_LEN];
+	unsigned dlen = 0;
+
+	if (!s.md || !EVP_DigestInit_ex(s.md, EVP_sha256(), NULL))
+		s.err = ENOMEM;
+	if (!s.err)
+		encode_model(&s, m, now);
+	if (!s.err && !EVP_DigestFinal_ex(s.md, digest, &dlen))
+		s.err = EIO;
+	if (!s.err)
+		s.err = write_all(fd, digest, DIGEST_LEN);
+	EVP_MD_CTX_free(s.md);
+	free(s.b.p);
+	return s.err;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (fsync(fd) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static void tmp_path(char *buf, size_t len, const char *dir, pid_t pid)
+{
+	snprintf(buf, len, "%s/" STORE_FILE ".tmp-%ld", dir, (long)pid);
+}
+
+int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dst[PATH_MAX];
+	const char *step = "create";
+	int e, fd;
+
+	tmp_path(tmp, sizeof(tmp), dir, getpid());
+	snprintf(dst, sizeof(dst), "%s/" STORE_FILE, dir);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		snprintf(err, errlen, "create %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	e = write_state(fd, m, now);
+	step = e ? "write" : "fsync";
+	if (!e && fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e) {
+		e = errno;
+		step = "close";
+	}
+	if (!e && rename(tmp, dst) < 0) {
+		e = errno;
+		step = "rename";
+	}
+	if (e) {
+		unlink(tmp); /* the last good file is untouched */
+		snprintf(err, errlen, "%s %s: %s", step, tmp, strerror(e));
+		return -1;
+	}
+	/* Without this the rename itself may not survive a power cut. */
+	e = fsync_dir(dir);
+	if (e) {
+		snprintf(err, errlen, "fsync directory %s: %s", dir, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+struct rbuf {
+	const uint8_t *p;
+	size_t len, pos;
+	bool short_read;
+};
+
+static uint64_t get_le(struct rbuf *r, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	if (r->len - r->pos < bytes) {
+		r->short_read = true;
+		r->pos = r->len;
+		return 0;
+	}
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)r->p[r->pos + i] << (8 * i);
+	r->pos += bytes;
+	return v;
+}
+
+#define get_u8(r)  ((uint8_t)get_le(r, 1))
+#define get_u16(r) ((uint16_t)get_le(r, 2))
+#define get_u32(r) ((uint32_t)get_le(r, 4))
+#define get_i32(r) ((int32_t)(uint32_t)get_le(r, 4))
+#define get_i64(r) ((int64_t)get_le(r, 8))
+
+/* A value that cannot come from a healthy agent is treated as corruption:
+ * with a good checksum it means a bug or a hand-made file. */
+static const char *get_period(struct rbuf *r, struct avail_period *p, uint32_t max_s)
+{
+	p->key = get_i32(r);
+	p->up = get_u32(r);
+	p->down = get_u32(r);
+	p->maint = get_u32(r);
+	p->outages = get_u32(r);
+	if ((uint64_t)p->up + p->down + p->maint > max_s)
+		return "calendar period holds more seconds than it is long";
+	return NULL;
+}
+
+static const char *get_avail(struct rbuf *r, struct avail *a)
+{
+	const uint32_t month_s = 31u * 86400u + 3600u, quarter_s = 92u * 86400u + 3600u;
+	const char *err = NULL;
+
+	a->hour_head = get_i32(r);
+	a->day_head = get_i32(r);
+	for (unsigned i = 0; i < AVAIL_HOURS; i++) {
+		struct avail_secs16 *h = &a->hour[i];
+		h->up = get_u16(r);
+		h->down = get_u16(r);
+		h->maint = get_u16(r);
+		if ((uint32_t)h->up + h->down + h->maint > 3600u)
+			err = "hourly bucket holds more than an hour";
+	}
+	for (unsigned i = 0; i < AVAIL_DAYS; i++) {
+		struct avail_secs32 *d = &a->day[i];
+		d->up = get_u32(r);
+		d->down = get_u32(r);
+		d->maint = get_u32(r);
+		if ((uint64_t)d->up + d->down + d->maint > 86400u)
+			err = "daily bucket holds more than a day";
+	}
+	const char *e1 = get_period(r, &a->month, month_s);
+	const char *e2 = get_period(r, &a->prev_month, month_s);
+	const char *e3 = get_period(r, &a->quarter, quarter_s);
+	const char *e4 = get_period(r, &a->prev_quarter, quarter_s);
+	return err ? err : e1 ? e1 : e2 ? e2 : e3 ? e3 : e4;
+}
+
+static const char *get_stats(struct rbuf *r, struct line_stats *s)
+{
+	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
+		struct round_summary *x = &s->ring[i];
+		x->rtt_min_us = get_u32(r);
+		x->rtt_avg_us = get_u32(r);
+		x->rtt_max_us = get_u32(r);
+		x->jitter_us = get_u32(r);
+		x->sent = get_u8(r);
+		x->received = get_u8(r);
+	}
+	s->head = get_u8(r);
+	s->count = get_u8(r);
+	s->last_rtt_us = get_u32(r);
+	if (s->head >= MODEL_STATS_ROUNDS || s->count > MODEL_STATS_ROUNDS)
+		return "statistics ring position out of range";
+	return NULL;
+}
+
+static const char *get_linestate(struct rbuf *r, struct linestate *ls)
+{
+	ls->reported = get_u8(r);
+	ls->tracked = get_u8(r);
+	ls->in_maint = get_u8(r);
+	ls->good_streak = get_u8(r);
+	ls->bad_streak = get_u8(r);
+	ls->band_streak = get_u8(r);
+	if (ls->reported < LINE_UNKNOWN || ls->reported > LINE_UNRESOLVED)
+		return "line status out of range";
+	if (ls->tracked < LINE_UNKNOWN || ls->tracked > LINE_UNRESOLVED ||
+	    ls->tracked == LINE_MAINTENANCE)
+		return "tracked line status out of range";
+	if (ls->in_maint > 1)
+		return "maintenance flag out of range";
+	return NULL;
+}
+
+static const char *get_outage(struct rbuf *r, struct outage *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->index = get_u32(r);
+	o->start = get_i64(r);
+	o->end = get_i64(r);
+	o->cause = get_u8(r);
+	for (unsigned i = 0; i < OUTAGE_TICKET_MAX; i++)
+		o->ticket[i] = (char)get_u8(r);
+	o->last_rtt_us = get_u32(r);
+	o->loss_ppm = get_u32(r);
+	if (r->short_read)
+		return "outage entry truncated";
+	if (o->start <= 0 || (o->end != 0 && o->end < o->start))
+		return "outage times out of order";
+	if (outage_check_cause(o->cause))
+		return outage_check_cause(o->cause);
+	return outage_check_ticket(o->ticket, strlen(o->ticket));
+}
+
+/* ---- loading ---- */
+
+/* The file is walked twice: once to check every record, once to apply
+ * them, so a bad file never leaves the model half restored. */
+struct loader {
+	struct model *m;
+	bool apply;
+	struct store_load_info *info;
+};
+
+static const char *fail(struct loader *ld, const char *what, uint32_t a, uint32_t b,
+                        const char *err)
+{
+	snprintf(ld->info->reason, sizeof(ld->info->reason), "%s %u.%u: %s", what, a, b, err);
+	return ld->info->reason;
+}
+
+static const char *load_office(struct loader *ld, struct rbuf *r)
+{
+	uint32_t id = get_u32(r);
+	uint8_t status = get_u8(r);
+	int64_t last_change = get_i64(r);
+	struct avail av;
+	const char *err = get_avail(r, &av);
+
+	if (r->short_read)
+		return fail(ld, "office", id, 0, "record truncated");
+	if (status < OFFICE_UNKNOWN || status > OFFICE_MAINTENANCE)
+		err = "office status out of range";
+	if (err)
+		return fail(ld, "office", id, 0, err);
+	if (!ld->apply)
+		return NULL;
+	struct office *o = model_find_office(ld->m, id);
+	if (!o) {
+		ld->info->dropped_offices++;
+		return NULL;
+	}
+	o->status = (enum office_status)status;
+	o->last_change = (time_t)last_change;
+	o->av = av;
+	ld->info->offices++;
+	return NULL;
+}
+
+/* The outage entries of a line record: checked, and restored if l. */
+static const char *load_outages(struct rbuf *r, struct line *l, uint32_t last_index, unsigned n)
+{
+	uint32_t prev = 0;
+	struct outage o;
+
+	if (l) {
+		unsigned capacity = l->outages.capacity;
+		outage_ring_free(&l->outages);
+		outage_ring_init(&l->outages, capacity);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const char *err = get_outage(r, &o);
+		if (err)
+			return err;
+		if (o.index <= prev || o.index > last_index)
+			return "outage index out of order";
+		if (o.end == 0 && i + 1 < n)
+			return "an outage after one still open";
+		prev = o.index;
+		err = l ? outage_restore(&l->outages, &o) : NULL;
+		if (err)
+			return err;
+	}
+	if (l)
+		l->outages.last_index = last_index;
+	return NULL;
+}
+
+static const char *load_line(struct loader *ld, struct rbuf *r)
+{
+	uint32_t oid = get_u32(r), lid = get_u32(r);
+	struct linestate ls;
+	struct line_stats stats;
+	struct avail av;
+	const char *e1 = get_linestate(r, &ls);
+	int64_t last_change = get_i64(r);
+	const char *e2 = get_stats(r, &stats);
+	const char *e3 = get_avail(r, &av);
+	uint32_t last_index = get_u32(r);
+	uint16_t n = get_u16(r);
+	const char *err = e1 ? e1 : e2 ? e2 : e3;
+
+	if (r->short_read)
+		return fail(ld, "line", oid, lid, "record truncated");
+	if (err)
+		return fail(ld, "line", oid, lid, err);
+	struct line *l = ld->apply ? model_find_line(ld->m, oid, lid) : NULL;
+	if (ld->apply && !l) {
+		ld->info->dropped_lines++;
+		return NULL;
+	}
+	err = load_outages(r, l, last_index, n);
+	if (err)
+		return fail(ld, "line", oid, lid, err);
+	if (!l)
+		return NULL;
+	l->ls = ls;
+	l->last_change = (time_t)last_change;
+	l->stats = stats;
+	l->av = av;
+	ld->info->lines++;
+	return NULL;
+}
+
+static void get_calendar(struct rbuf *r, struct bw_calendar *c)
+{
+	c->key = get_i32(r);
+	c->octets[BW_IN] = get_le(r, 8);
+	c->octets[BW_OUT] = get_le(r, 8);
+	c->cs = get_le(r, 8);
+	c->peak[BW_IN] = get_u16(r);
+	c->peak[BW_OUT] = get_u16(r);
+	c->peak_bps[BW_IN] = get_le(r, 8);
+	c->peak_bps[BW_OUT] = get_le(r, 8);
+}
+
+/* Everything before the window; checked before anything is applied. */
+static const char *get_bw_state(struct rbuf *r, struct bw_line *w, uint32_t *sample_s)
+{
+	*sample_s = get_u32(r);
+	w->have_prev = get_u8(r) != 0;
+	w->prev.uptime_cs = get_u32(r);
+	w->prev.width = get_u8(r);
+	w->prev.in = get_le(r, 8);
+	w->prev.out = get_le(r, 8);
+	w->prev.has_disc = get_u8(r) != 0;
+	w->prev.disc_cs = get_u32(r);
+	w->prev.ifindex = get_u32(r);
+	w->last_ok = (time_t)get_i64(r);
+	w->last_fail = (time_t)get_i64(r);
+	w->disc_time = (time_t)get_i64(r);
+	w->acc_period = get_i64(r);
+	w->acc_octets[BW_IN] = get_le(r, 8);
+	w->acc_octets[BW_OUT] = get_le(r, 8);
+	w->acc_cs = get_le(r, 8);
+	get_calendar(r, &w->month);
+	get_calendar(r, &w->quarter);
+	if (w->have_prev && (w->prev.width < BW_WIDTH_HC64 || w->prev.width > BW_WIDTH_C32))
+		return "counter width out of range";
+	return *sample_s ? NULL : "sample period 0";
+}
+
+static void bw_apply(struct bw_line *dst, const struct bw_line *src, bool same_period)
+{
+	dst->have_prev = src->have_prev;
+	dst->prev = src->prev;
+	dst->width = src->prev.width;
+	dst->ifindex = src->prev.ifindex;
+	dst->last_ok = src->last_ok;
+	dst->last_fail = src->last_fail;
+	dst->disc_time = src->disc_time;
+	dst->month = src->month;
+	dst->quarter = src->quarter;
+	if (!same_period)
+		return;
+	dst->acc_period = src->acc_period;
+	memcpy(dst->acc_octets, src->acc_octets, sizeof(dst->acc_octets));
+	dst->acc_cs = src->acc_cs;
+}
+
+static const char *load_bandwidth(struct loader *ld, struct rbuf *r)
+{
+	uint32_t oid = get_u32(r), lid = get_u32(r), sample_s;
+	struct bw_line w = {0};
+	const char *err = get_bw_state(r, &w, &sample_s);
+	int64_t last_period = get_i64(r);
+	uint32_t n = get_u32(r);
+
+	if (r->short_read)
+		return fail(ld, "bandwidth", oid, lid, "record truncated");
+	if (err)
+		return fail(ld, "bandwidth", oid, lid, err);
+	if ((uint64_t)n * 4u > r->len - r->pos)
+		return fail(ld, "bandwidth", oid, lid, "window runs past the record");
+	struct line *l = ld->apply ? model_find_line(ld->m, oid, lid) : NULL;
+	if (!l || !l->bw)
+		return NULL; /* gone, or no longer has a counters source */
+	bool same = sample_s == l->bw->sample_s;
+	bw_apply(l->bw, &w, same);
+	for (int64_t k = last_period - (int64_t)n + 1; same && k <= last_period; k++) {
+		uint16_t in = get_u16(r), out = get_u16(r);
+		bw_window_restore(l->bw, k, in, out);
+	}
+	bw_window_refresh(l->bw);
+	return NULL;
+}
+
+static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
+{
+	struct rbuf r = {.p = p, .len = len};
+
+	while (r.pos < len) {
+		uint32_t type = get_u32(&r), n = get_u32(&r);
+		if (r.short_read)
+			return "truncated record header";
+		if (n > len - r.pos)
+			return "record runs past the end of the file";
+		struct rbuf rec = {.p = p + r.pos, .len = n};
+		const char *err = NULL;
+		r.pos += n;
+		if (type == STORE_REC_OFFICE)
+			err = load_office(ld, &rec);
+		else if (type == STORE_REC_LINE)
+			err = load_line(ld, &rec);
+		else if (type == STORE_REC_BANDWIDTH)
+			err = load_bandwidth(ld, &rec);
+		else if (ld->apply)
+			ld->info->skipped_records++; /* a later engine's record */
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+/* Header and checksum; NULL when the body can be trusted to be ours. */
+static const char *check_frame(const uint8_t *buf, size_t len, struct store_load_info *info)
+{
+	struct rbuf r = {.p = buf, .len = len, .pos = sizeof(store_magic)};
+	uint8_t digest[DIGEST_LEN];
+	unsigned dlen = 0;
+
+	if (len < HDR_LEN + DIGEST_LEN) {
+		snprintf(info->reason, sizeof(info->reason), "truncated (%zu bytes)", len);
+		return info->reason;
+	}
+	if (memcmp(buf, store_magic, sizeof(store_magic)) != 0)
+		return "not a tslcd state file (bad magic)";
+	uint32_t version = get_u32(&r);
+	if (version != STORE_VERSION) {
+		snprintf(info->reason, sizeof(info->reason),
+		         "unknown format version %u (this agent reads %u)", version, STORE_VERSION);
+		return info->reason;
+	}
+	info->written_at = (time_t)get_i64(&r);
+	if (!EVP_Digest(buf, len - DIGEST_LEN, digest, &dlen, EVP_sha256(), NULL))
+		return "cannot compute SHA-256";
+	if (memcmp(digest, buf + len - DIGEST_LEN, DIGEST_LEN) != 0)
+		return "SHA-256 checksum mismatch (truncated or damaged)";
+	return NULL;
+}
+
+static const char *decode(struct model *m, const uint8_t *buf, size_t len,
+                          struct store_load_info *info)
+{
+	struct loader ld = {.m = m, .info = info};
+	const char *err = check_frame(buf, len, info);
+
+	if (err)
+		return err;
+	err = load_records(&ld, buf + HDR_LEN, len - HDR_LEN - DIGEST_LEN);
+	if (err)
+		return err;
+	ld.apply = true;
+	return load_records(&ld, buf + HDR_LEN, len - HDR_LEN - DIGEST_LEN);
+}
+
+/* lines_up is derived (model.c does the same count); restored line states
+ * change it, and the MIB reads it before the next transition. */
+static void recount_lines_up(struct model *m)
+{
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
+		o->lines_up = 0;
+		for (size_t j = 0; j < o->n_lines; j++) {
+			enum line_status s = linestate_reported(&o->lines[j].ls);
+			o->lines_up += s == LINE_UP || s == LINE_DEGRADED;
+		}
+	}
+}
+
+static uint8_t *read_file(const char *path, size_t *len, int *err)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	*err = 0;
+	*len = 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		*err = errno;
+	else if (st.st_size > (off_t)MAX_FILE)
+		*err = EFBIG;
+	else if (!(buf = malloc((size_t)st.st_size + 1)))
+		*err = ENOMEM;
+	while (buf && *len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + *len, (size_t)st.st_size - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break; /* shrank under us: the checksum will say so */
+		*len += (size_t)n;
+	}
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+/* Keep the evidence: rename, never overwrite an earlier corrupt file. */
+static void move_aside(const char *dir, const char *path, struct store_load_info *info)
+{
+	char stamp[32], dst[sizeof(info->moved_to)];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	for (int i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(dst, sizeof(dst), "%s/" STORE_FILE ".corrupt-%s", dir, stamp);
+		else
+			snprintf(dst, sizeof(dst), "%s/" STORE_FILE ".corrupt-%s-%d", dir, stamp,
+			         i);
+		if (renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE) == 0) {
+			snprintf(info->moved_to, sizeof(info->moved_to), "%s", dst);
+			return;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	snprintf(info->moved_to, sizeof(info->moved_to), "(not moved: %s)", strerror(errno));
+}
+
+enum store_load_status store_load(struct model *m, const char *dir, struct store_load_info *info)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	int err;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(path, sizeof(path), "%s/" STORE_FILE, dir);
+	uint8_t *buf = read_file(path, &len, &err);
+	if (!buf) {
+		snprintf(info->reason, sizeof(info->reason), "%s", strerror(err));
+		return err == ENOENT ? STORE_MISSING : STORE_IOERROR;
+	}
+	const char *why = decode(m, buf, len, info);
+	free(buf);
+	if (why) {
+		if (why != info->reason)
+			snprintf(info->reason, sizeof(info->reason), "%s", why);
+		info->offices = info->lines = 0;
+		move_aside(dir, path, info);
+		return STORE_CORRUPT;
+	}
+	recount_lines_up(m);
+	return STORE_LOADED;
+}
+
+/* Temp files of saves killed with the agent (kill -9): the children die
+ * with the parent (PDEATHSIG), so nothing is still writing them. */
+static void remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, STORE_FILE ".tmp-", sizeof(STORE_FILE ".tmp-") - 1) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) == 0)
+			log_msg(LOG_INFO, "removed %s, left by an interrupted save", path);
+	}
+	closedir(d);
+}
+
+static void log_loaded(const char *dir, const struct store_load_info *info, double ms)
+{
+	char when[32];
+	struct tm tm;
+
+	localtime_r(&info->written_at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	log_msg(LOG_INFO,
+	        "state restored from %s/" STORE_FILE
+	        " (saved %s) in %.1f ms: %zu offices, %zu lines",
+	        dir, when, ms, info->offices, info->lines);
+	if (info->dropped_offices || info->dropped_lines)
+		log_msg(LOG_NOTICE, "state: dropped %zu offices and %zu lines no longer configured",
+		        info->dropped_offices, info->dropped_lines);
+	if (info->skipped_records)
+		log_msg(LOG_INFO, "state: skipped %zu records of types this version does not know",
+		        info->skipped_records);
+}
+
+void store_restore(struct model *m)
+{
+	const char *dir = m->cfg->agent.state_dir;
+	struct store_load_info info;
+
+	if (mkdir(dir, 0750) == 0)
+		log_msg(LOG_INFO, "created state directory %s", dir);
+	remove_stale_temps(dir);
+	uint64_t t0 = mono_us();
+	switch (store_load(m, dir, &info)) {
+	case STORE_LOADED:
+		log_loaded(dir, &info, (double)(mono_us() - t0) / 1000.0);
+		break;
+	case STORE_MISSING:
+		log_msg(LOG_INFO,
+		        "no state file %s/" STORE_FILE ": first start, history begins now", dir);
+		break;
+	case STORE_CORRUPT:
+		log_msg(LOG_ERR,
+		        "state file %s/" STORE_FILE " rejected: %s; moved aside to %s; "
+		        "starting with no history",
+		        dir, info.reason, info.moved_to);
+		break;
+	case STORE_IOERROR:
+		log_msg(LOG_ERR,
+		        "state file %s/" STORE_FILE " cannot be read: %s; "
+		        "starting with no history",
+		        dir, info.reason);
+		break;
+	}
+}
+
+/* ---- background saves ---- */
+
+static struct {
+	struct model **mp;
+	struct loop_timer *timer;
+	pid_t child;      /* 0 when no save runs */
+	int pipe_rd;      /* the child's report, EOF when it is gone */
+	time_t snapshot;  /* wall time the running save describes */
+	uint64_t fork_us; /* what the save cost the loop */
+	char report[256]; /* "ok MS" or "fail REASON" from the child */
+	size_t report_len;
+	bool failing; /* a failure was logged and no save succeeded since */
+} bg = {.pipe_rd = -1};
+
+/* One log line per failure streak, one when it ends. */
+static void save_finished(bool ok, time_t when, const char *detail)
+{
+	const char *dir = (*bg.mp)->cfg->agent.state_dir;
+
+	agent_status.state_save_result = ok ? 1 : 2;
+	if (ok) {
+		agent_status.state_save_time = when;
+		if (bg.failing)
+			log_msg(LOG_NOTICE, "state save recovered: %s/" STORE_FILE " written", dir);
+		bg.failing = false;
+		log_msg(LOG_DEBUG, "state saved to %s/" STORE_FILE " (%s)", dir, detail);
+	} else if (!bg.failing) {
+		log_msg(LOG_ERR,
+		        "state save failed: %s; the last good file is kept, "
+		        "further failures are not logged until a save succeeds",
+		        detail);
+		bg.failing = true;
+	}
+}
+
+static _Noreturn void child_main(int fd, pid_t parent, const struct model *m, time_t now)
+{
+	char err[200], msg[256];
+	uint64_t t0 = mono_us();
+	int n;
+
+	/* A save must not outlive its agent: the next one cleans its temp file. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0)
+		n = snprintf(msg, sizeof(msg), "ok %.1f ms", (double)(mono_us() - t0) / 1000.0);
+	else
+		n = snprintf(msg, sizeof(msg), "fail %s", err);
+	if (write(fd, msg, (size_t)n) < 0)
+		_exit(2);
+	_exit(msg[0] == 'o' ? 0 : 1);
+}
+
+static void child_reaped(int status)
+{
+	char detail[320];
+
+	bg.report[bg.report_len] = '\0';
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !strncmp(bg.report, "ok ", 3)) {
+		snprintf(detail, sizeof(detail), "child %s, fork %.1f ms", bg.report + 3,
+		         (double)bg.fork_us / 1000.0);
+		save_finished(true, bg.snapshot, detail);
+	} else if (!strncmp(bg.report, "fail ", 5)) {
+		save_finished(false, 0, bg.report + 5);
+	} else {
+		snprintf(detail, sizeof(detail), "save process ended abnormally (status %#x)",
+		         (unsigned)status);
+		save_finished(false, 0, detail);
+	}
+}
+
+static void on_child_report(int fd, short revents, void *arg)
+{
+	int status = 0;
+	ssize_t n;
+
+	(void)revents, (void)arg;
+	n = read(fd, bg.report + bg.report_len, sizeof(bg.report) - 1 - bg.report_len);
+	if (n > 0)
+		bg.report_len += (size_t)n;
+	if ((n > 0 && bg.report_len < sizeof(bg.report) - 1) || (n < 0 && errno == EAGAIN))
+		return; /* more to come, or the EOF that says the child is gone */
+	loop_fd_del(fd);
+	close(fd);
+	bg.pipe_rd = -1;
+	/* EOF: the child has _exit()ed or is about to, so this returns at once. */
+	while (waitpid(bg.child, &status, 0) < 0 && errno == EINTR)
+		;
+	bg.child = 0;
+	child_reaped(status);
+}
+
+static void save_in_background(struct model *m)
+{
+	char err[128];
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, sizeof(err), "pipe: %s", strerror(errno));
+		save_finished(false, 0, err);
+		return;
+	}
+	bg.snapshot = time(NULL);
+	model_tick(m, bg.snapshot, loop_now_ms_fresh()); /* books up to date in the snapshot */
+	pid_t parent = getpid();
+	uint64_t t0 = mono_us();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(fds[1], parent, m, bg.snapshot);
+	}
+	bg.fork_us = mono_us() - t0;
+	close(fds[1]);
+	if (pid < 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0 ||
+	    loop_fd_add(fds[0], POLLIN, on_child_report, NULL) < 0) {
+		snprintf(err, sizeof(err), "cannot start the save process: %s", strerror(errno));
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+		close(fds[0]);
+		save_finished(false, 0, err);
+		return;
+	}
+	bg.child = pid;
+	bg.pipe_rd = fds[0];
+	bg.report_len = 0;
+}
+
+static void on_save_timer(void *arg);
+
+static void schedule_save(void)
+{
+	unsigned s = (*bg.mp)->cfg->agent.save_interval_s;
+	bg.timer = loop_timer_add((uint64_t)(s ? s : 60) * 1000u, on_save_timer, NULL);
+}
+
+static void on_save_timer(void *arg)
+{
+	(void)arg;
+	bg.timer = NULL;
+	if (bg.child) /* the previous save is still running: never two at once */
+		log_msg(LOG_DEBUG, "state save skipped: the previous one is still running");
+	else
+		save_in_background(*bg.mp);
+	schedule_save();
+}
+
+void store_start(struct model **mp)
+{
+	bg.mp = mp;
+	schedule_save();
+}
+
+/* A save that would be superseded by the final one is not worth waiting for. */
+static void abandon_child(void)
+{
+	char tmp[PATH_MAX];
+
+	if (!bg.child)
+		return;
+	kill(bg.child, SIGKILL);
+	while (waitpid(bg.child, NULL, 0) < 0 && errno == EINTR)
+		;
+	tmp_path(tmp, sizeof(tmp), (*bg.mp)->cfg->agent.state_dir, bg.child);
+	unlink(tmp);
+	loop_fd_del(bg.pipe_rd);
+	close(bg.pipe_rd);
+	bg.pipe_rd = -1;
+	bg.child = 0;
+}
+
+void store_stop(void)
+{
+	char err[320];
+
+	if (!bg.mp || !*bg.mp)
+		return;
+	loop_timer_cancel(bg.timer);
+	bg.timer = NULL;
+	abandon_child();
+	struct model *m = *bg.mp;
+	time_t now = time(NULL);
+	uint64_t t0 = mono_us();
+	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0) {
+		save_finished(true, now, "final save");
+		log_msg(LOG_INFO, "state saved to %s/" STORE_FILE " in %.1f ms",
+		        m->cfg->agent.state_dir, (double)(mono_us() - t0) / 1000.0);
+	} else {
+		bg.failing = false; /* the last word must always be logged */
+		save_finished(false, 0, err);
+	}
+	bg.mp = NULL;
+}

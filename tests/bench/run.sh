@@ -1,0 +1,442 @@
+#!/usr/bin/env bash
+# make bench: every scenario on loopback only, each figure compared in the
+# same run against a baseline (see tests/bench/README.md).  Every request
+# loop is bounded in count and time; every address is on 127.0.0.0/8.
+set -uo pipefail
+BUILD=${1:-build}
+BUILD=$(cd "$BUILD" && pwd)
+H_BUILD=$BUILD
+. "$(dirname "$0")/../lib/harness.sh"
+BENCH_DIR=$H_TOP/tests/bench
+BASE_BIN=$BUILD/bench/baseline_subagent
+GETLOOP=$BUILD/bench/getloop
+RESULTS=$BUILD/bench-results.txt
+
+# ---- parameters (environment) ----
+WALK_LINES=${BENCH_WALK_LINES:-"1000 10000"}     # bulkwalk sizes; the last one is "10k"
+WALK_REPS=${BENCH_WALK_REPS:-50}                 # snmpbulkwalk -Cr
+WALK_RUNS=${BENCH_WALK_RUNS:-2}                  # best of, for sizes under 5k (one run above)
+TABLE_LINES=${BENCH_TABLE_LINES:-10000}
+TABLE_REPS=${BENCH_TABLE_REPS:-10}               # snmptable -Cr
+PROBE_LINES=${BENCH_PROBE_LINES:-10000}
+PROBE_INTERVAL=${BENCH_PROBE_INTERVAL:-10}       # s
+PROBE_SECONDS=${BENCH_PROBE_SECONDS:-120}        # measured window (after one interval of warm-up)
+PROBE_COUNT=${BENCH_PROBE_COUNT:-3}              # attempts per round (agent and fping -C)
+START_LINES=${BENCH_START_LINES:-10000}
+RSS_LINES=${BENCH_RSS_LINES:-"1000 10000 50000"}
+RSS_SECONDS=${BENCH_RSS_SECONDS:-25}             # probing before RSS is read
+DETECT_INTERVAL=${BENCH_DETECT_INTERVAL:-2}      # s
+DETECT_TIMEOUT=${BENCH_DETECT_TIMEOUT:-1000}     # ms
+DETECT_K=${BENCH_DETECT_K:-3}
+DETECT_TRIALS=${BENCH_DETECT_TRIALS:-3}
+SAVE_LINES=${BENCH_SAVE_LINES:-10000}
+SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
+SCENARIOS=${BENCH_SCENARIOS:-"walk table probe start rss detect save"}
+
+ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
+LINE_TABLE=$ROOT.3
+BASE_TABLE=.1.3.6.1.4.1.8072.9999.9999.85.1.3
+
+h_setup
+ROWS=()
+
+# ---- helpers ----
+now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", ($1) }"; }
+cpu_s() { # utime+stime of PID in seconds
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' \
+		"/proc/$1/stat" 2>/dev/null || echo 0
+}
+icmp_out_echos() {
+	awk '/^Icmp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutEchos") c = i } else print $c }' /proc/net/snmp
+}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+verdict() { [ "$(awk "BEGIN { print ($1) ? 1 : 0 }")" = 1 ] && echo met || echo MISSED; }
+# row SCENARIO FIGURE VALUE BASELINE RATIO GOAL VERDICT
+row() { ROWS+=("$(printf '%s|%s|%s|%s|%s|%s|%s' "$@")"); printf '  %s\n' "$(tr '|' ' ' <<<"${ROWS[-1]}")"; }
+
+# Last index of an index file, as an OID suffix.
+last_idx() { tail -n 1 "$1" | tr ' ' '.'; }
+
+served() { # OID: true when the master answers it with a value
+	snmpget -v2c -c public -On -t 0.3 -r 0 "udp:127.0.0.1:$H_PORT" "$1" 2>/dev/null |
+		grep -qv 'No Such\|^Timeout'
+}
+wait_served() { # OID TENTHS [PID]: fails early when PID is gone
+	local n=$2
+	while [ "$n" -gt 0 ]; do
+		served "$1" && return 0
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+gen() { # N PROBE NAME [gen-config options]: writes NAME.conf, NAME.idx, NAME.targets
+	local n=$1 p=$2 name=$3
+	shift 3
+	bash "$BENCH_DIR/gen-config.sh" "$n" -p "$p" -s "$H_TMP/state" -x "$H_TMP/$name.idx" \
+		-T "$H_TMP/$name.targets" "$@" >"$H_TMP/$name.conf"
+}
+
+start_agent() { # NAME [agent args]: starts, waits for its last line row (≤120 s)
+	local name=$1
+	shift
+	"$H_AGENT" -f -L -c "$H_TMP/$name.conf" -x "$H_SOCK" -P 1 "$@" >>"$H_TMP/agent.log" 2>&1 &
+	H_AGENT_PID=$!
+	H_PIDS+=("$H_AGENT_PID")
+	wait_served "$LINE_TABLE.1.2.$(last_idx "$H_TMP/$name.idx")" 1200 "$H_AGENT_PID"
+}
+
+start_base() { # NAME: baseline subagent with the same rows
+	"$BASE_BIN" -x "$H_SOCK" -r "$H_TMP/$1.idx" >>"$H_TMP/baseline.log" 2>&1 &
+	BASE_PID=$!
+	H_PIDS+=("$BASE_PID")
+	wait_served "$BASE_TABLE.1.2.$(last_idx "$H_TMP/$1.idx")" 600 "$BASE_PID"
+}
+
+stop_pid() { kill "$1" 2>/dev/null; h_wait_gone "$1" 100; }
+
+# walk OID PID -> W_WALL W_VB W_CPU W_MCPU (best of WALK_RUNS by wall time)
+walk() {
+	local oid=$1 pid=$2 i c0 m0 t0 t1 wall runs=$WALK_RUNS
+	W_WALL=
+	[ "${3:-0}" -ge 5000 ] && runs=1
+	for ((i = 0; i < runs; i++)); do
+		c0=$(cpu_s "$pid") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
+		snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
+			"udp:127.0.0.1:$H_PORT" "$oid" >"$H_TMP/walk.out" 2>&1
+		t1=$(now)
+		wall=$(calc "$t1 - $t0")
+		if [ -z "$W_WALL" ] || [ "$(calc "$wall < $W_WALL" 0)" = 1 ]; then
+			W_WALL=$wall
+			W_VB=$(grep -c '^\.' "$H_TMP/walk.out")
+			W_CPU=$(calc "$(cpu_s "$pid") - $c0" 2)
+			W_MCPU=$(calc "$(cpu_s "$H_MASTER_PID") - $m0" 2)
+		fi
+	done
+	grep -qi 'timeout\|error' "$H_TMP/walk.out" && h_log "walk of $oid: $(grep -im1 'timeout\|error' "$H_TMP/walk.out")"
+}
+
+# ---- scenarios ----
+
+sc_walk() {
+	local n t1k="" b1k="" k
+	for n in $WALK_LINES; do
+		k="$((n / 1000))k"
+		gen "$n" none "walk$n"
+		start_agent "walk$n" || { h_fail "agent did not serve $n lines"; return; }
+		start_base "walk$n" || { h_fail "baseline did not serve $n lines"; return; }
+		walk "$LINE_TABLE" "$H_AGENT_PID" "$n"
+		local aw=$W_WALL avb=$W_VB acpu=$W_CPU amcpu=$W_MCPU
+		walk "$BASE_TABLE" "$BASE_PID" "$n"
+		local bw=$W_WALL bvb=$W_VB bcpu=$W_CPU bmcpu=$W_MCPU
+		local arate brate
+		arate=$(calc "$avb / $aw" 0) brate=$(calc "$bvb / $bw" 0)
+		row "bulkwalk -Cr$WALK_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "varbinds" "$avb" "$bvb" "$(calc "$avb / $bvb" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "varbinds/s" "$arate" "$brate" "$(calc "$arate / $brate" 2)" \
+			">= 0.9" "$(verdict "$avb > 0 && $arate >= 0.9 * $brate")"
+		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s (master CPU s)" "$acpu ($amcpu)" \
+			"$bcpu ($bmcpu)" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU us/varbind" "$(calc "$acpu * 1e6 / $avb" 1)" \
+			"$(calc "$bcpu * 1e6 / $bvb" 1)" "$(calc "($acpu / $avb) / (($bcpu + 0.001) / $bvb)" 2)" "-" "-"
+		if [ -z "$t1k" ]; then
+			t1k=$aw b1k=$bw
+		else
+			row "bulkwalk $k vs ${WALK_LINES%% *}" "time ratio" "$(calc "$aw / $t1k" 2)" \
+				"$(calc "$bw / $b1k" 2)" "$(calc "($aw / $t1k) / ($bw / $b1k)" 2)" \
+				"<= $((n / ${WALK_LINES%% *} + 1))" "$(verdict "$aw / $t1k <= $n / ${WALK_LINES%% *} + 1")"
+		fi
+		if [ "$n" = "$TABLE_LINES" ] && [[ " $SCENARIOS " == *" table "* ]]; then
+			sc_table "$n"
+		fi
+		stop_pid "$H_AGENT_PID"
+		stop_pid "$BASE_PID"
+	done
+}
+
+# A MIB for the baseline table, so snmptable can name its columns.
+baseline_mib() {
+	local c types
+	types=(x x INTEGER OCTET\ STRING INTEGER INTEGER Unsigned32 Unsigned32 INTEGER INTEGER
+		OCTET\ STRING Unsigned32 INTEGER OCTET\ STRING Unsigned32 Unsigned32 Unsigned32 Unsigned32
+		Unsigned32 Unsigned32 Unsigned32 Unsigned32 Unsigned32 Unsigned32 Unsigned32 Unsigned32
+		Unsigned32 Unsigned32 Gauge32 Unsigned32 Counter64 Counter64 Unsigned32 Unsigned32
+		Unsigned32 Unsigned32 Unsigned32 Gauge32 INTEGER OCTET\ STRING Unsigned32 INTEGER
+		OCTET\ STRING OCTET\ STRING Counter64 Counter64 OCTET\ STRING INTEGER INTEGER)
+	mkdir -p "$H_TMP/mibs"
+	{
+		echo "BENCH-BASELINE-MIB DEFINITIONS ::= BEGIN"
+		echo "IMPORTS OBJECT-TYPE, Unsigned32, Gauge32, Counter64 FROM SNMPv2-SMI"
+		echo "        netSnmpPlaypen FROM NET-SNMP-MIB;"
+		echo "benchBaseline OBJECT IDENTIFIER ::= { netSnmpPlaypen 85 }"
+		echo "benchObjects OBJECT IDENTIFIER ::= { benchBaseline 1 }"
+		echo "benchTable OBJECT-TYPE SYNTAX SEQUENCE OF BenchEntry MAX-ACCESS not-accessible"
+		echo "    STATUS current DESCRIPTION \"baseline\" ::= { benchObjects 3 }"
+		echo "benchEntry OBJECT-TYPE SYNTAX BenchEntry MAX-ACCESS not-accessible"
+		echo "    STATUS current DESCRIPTION \"row\" INDEX { benchA, benchB } ::= { benchTable 1 }"
+		echo "BenchEntry ::= SEQUENCE { benchA Unsigned32, benchB Unsigned32 }"
+		for c in A B; do
+			echo "bench$c OBJECT-TYPE SYNTAX Unsigned32 MAX-ACCESS not-accessible STATUS current"
+			echo "    DESCRIPTION \"index\" ::= { benchEntry 10$c }"
+		done | sed 's/10A/100/; s/10B/101/'
+		for ((c = 2; c <= 48; c++)); do
+			echo "benchCol$c OBJECT-TYPE SYNTAX ${types[c]} MAX-ACCESS read-only STATUS current"
+			echo "    DESCRIPTION \"column\" ::= { benchEntry $c }"
+		done
+		echo "END"
+	} >"$H_TMP/mibs/BENCH-BASELINE-MIB.txt"
+}
+
+table_measure() { # MODULE::TABLE PID -> T_WALL T_CELLS T_CPU
+	local c0 t0 t1
+	c0=$(cpu_s "$2") t0=$(now)
+	snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" \
+		-Cr "$TABLE_REPS" -Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"
+	t1=$(now)
+	T_WALL=$(calc "$t1 - $t0")
+	T_CPU=$(calc "$(cpu_s "$2") - $c0" 2)
+	# cells with a value (absent cells print as "?"); the first field is the index
+	T_CELLS=$(awk -F'|' '{ for (i = 2; i <= NF; i++) if ($i != "?" && $i != "") n++ } END { print n + 0 }' \
+		"$H_TMP/table.out")
+	[ -s "$H_TMP/table.err" ] && h_log "snmptable $1: $(head -c 200 "$H_TMP/table.err")"
+}
+
+sc_table() {
+	local n=$1 k="$(($1 / 1000))k"
+	. "$H_TOP/tests/mib/base-mibs.sh"
+	tslcd_base_mibs_setup >/dev/null || { h_fail "base MIBs for snmptable"; return; }
+	baseline_mib
+	table_measure TSLCD-MIB::tslcdLineTable "$H_AGENT_PID" TSLCD-MIB
+	local aw=$T_WALL ac=$T_CELLS acpu=$T_CPU
+	table_measure BENCH-BASELINE-MIB::benchTable "$BASE_PID" BENCH-BASELINE-MIB
+	local bw=$T_WALL bc=$T_CELLS bcpu=$T_CPU
+	local ar br
+	ar=$(calc "$ac / $aw" 0) br=$(calc "$bc / $bw" 0)
+	row "snmptable -Cr$TABLE_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "varbinds/s" "$ar" "$br" "$(calc "$ar / ($br + 1)" 2)" ">= 0.9" \
+		"$(verdict "$ar > 0 && $ar >= 0.9 * $br")"
+	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
+}
+
+sc_probe() {
+	local n=$PROBE_LINES k="$((PROBE_LINES / 1000))k"
+	gen "$n" icmp probe -i "$PROBE_INTERVAL" -c "$PROBE_COUNT"
+	start_agent probe || { h_fail "agent did not serve the probe config"; return; }
+	sleep "$PROBE_INTERVAL" # first rounds are spread over one interval
+	local c0 m0 c1 m1 e0 e1 rounds
+	e0=$(icmp_out_echos)
+	c0=$(cpu_s "$H_AGENT_PID") m0=$(cpu_s "$H_MASTER_PID")
+	sleep "$PROBE_SECONDS"
+	c1=$(cpu_s "$H_AGENT_PID") m1=$(cpu_s "$H_MASTER_PID")
+	e1=$(icmp_out_echos)
+	local up
+	up=$(h_snmp snmpget -Ov -Oq "$ROOT.1.13.0" 2>/dev/null)
+	stop_pid "$H_AGENT_PID"
+	rounds=$((n * PROBE_SECONDS / PROBE_INTERVAL))
+	local acpu=$(calc "$c1 - $c0" 2)
+	# fping over the same targets: COUNT echoes per target, like one round
+	local ft
+	/usr/bin/time -o "$H_TMP/fping.time" -f '%U %S %e' fping -C "$PROBE_COUNT" -q -p 200 -t 1000 \
+		-i 0 -f "$H_TMP/probe.targets" >/dev/null 2>&1
+	ft=$(tail -n 1 "$H_TMP/fping.time")
+	h_log "fping over $n targets: user, sys, wall s: $ft"
+	local fcpu
+	fcpu=$(calc "$(awk '{ print $1 + $2 }' <<<"$ft")" 2)
+	local aper fper
+	aper=$(calc "$acpu * 1000 / $rounds * 1000" 2) # ms per 1000 line-rounds
+	fper=$(calc "$fcpu * 1000 / $n * 1000" 2)     # ms per 1000 targets
+	h_log "probe: $rounds rounds expected, ICMP echo requests sent system-wide: $((e1 - e0)) (expected $((rounds * PROBE_COUNT))), lines up at the end: $up"
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "agent CPU s (master CPU s)" \
+		"$acpu ($(calc "$m1 - $m0" 2))" "fping $fcpu" "-" "-" "-"
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
+		"CPU ms per 1000 probes (x$PROBE_COUNT echoes)" "$aper" "$fper" \
+		"$(calc "$aper / ($fper + 0.001)" 2)" "<= 1.0" "$(verdict "$aper <= $fper")"
+}
+
+sc_start() {
+	local n=$START_LINES k="$((START_LINES / 1000))k" t0 t1 aw bw
+	gen "$n" icmp start
+	t0=$(now)
+	start_agent start || { h_fail "agent did not start"; return; }
+	t1=$(now)
+	aw=$(calc "$t1 - $t0" 2)
+	stop_pid "$H_AGENT_PID"
+	t0=$(now)
+	start_base start || { h_fail "baseline did not start"; return; }
+	t1=$(now)
+	bw=$(calc "$t1 - $t0" 2)
+	stop_pid "$BASE_PID"
+	row "start-up $k lines" "s to first GET of last row" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "< 2 s" \
+		"$(verdict "$aw < 2")"
+}
+
+sc_rss() {
+	local n k a b first_n="" first_a="" first_b="" slopes=()
+	for n in $RSS_LINES; do
+		k="$((n / 1000))k"
+		gen "$n" icmp "rss$n"
+		start_agent "rss$n" || { h_fail "agent did not serve $n lines"; return; }
+		sleep "$RSS_SECONDS"
+		a=$(rss_kb "$H_AGENT_PID")
+		stop_pid "$H_AGENT_PID"
+		start_base "rss$n" || { h_fail "baseline did not serve $n lines"; return; }
+		b=$(rss_kb "$BASE_PID")
+		stop_pid "$BASE_PID"
+		local goal="-" ver="-"
+		[ "$n" = 10000 ] && goal="<= 64 MB" && ver=$(verdict "$a <= 65536")
+		row "RSS $k lines (probing)" "MB" "$(calc "$a / 1024" 1)" "$(calc "$b / 1024" 1)" \
+			"$(calc "$a / $b" 2)" "$goal" "$ver"
+		if [ -n "$first_n" ]; then
+			local sa sb
+			sa=$(calc "($a - $first_a) * 1024 / ($n - $first_n)" 0)
+			sb=$(calc "($b - $first_b) * 1024 / ($n - $first_n)" 0)
+			slopes+=("$sa")
+			row "RSS $((first_n / 1000))k->$k" "bytes per line" "$sa" "$sb" "$(calc "$sa / ($sb + 1)" 2)" "-" "-"
+		fi
+		first_n=$n first_a=$a first_b=$b
+	done
+	if [ "${#slopes[@]}" -ge 2 ]; then
+		local r
+		r=$(calc "${slopes[-1]} / ${slopes[0]}" 2)
+		row "RSS linearity" "slope last/first" "$r" "1.00" "$r" "0.67..1.5" \
+			"$(verdict "$r >= 0.67 && $r <= 1.5")"
+	fi
+}
+
+sc_detect() {
+	local port trap=0 listener i t0 t1 lat worst=0 sum=0 tlat tworst="" theory
+	port=$(h_free_port)
+	gen 1 tcp detect -i "$DETECT_INTERVAL" -t "$DETECT_TIMEOUT" -k "$DETECT_K" -P "$port"
+	local target oid
+	target=$(head -n 1 "$H_TMP/detect.targets")
+	oid=$LINE_TABLE.1.12.$(last_idx "$H_TMP/detect.idx")
+	start_listener() {
+		timeout 600 python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(64)
+while True:
+    c, _ = s.accept(); c.close()' "$target" "$port" &
+		listener=$!
+		H_PIDS+=("$listener")
+	}
+	status() { h_snmp snmpget -Ov -Oq "$oid" 2>/dev/null; }
+	is_up() { [ "$(status)" = 2 ]; }
+	is_down() { [ "$(status)" = 4 ]; }
+	start_listener
+	start_agent detect || { h_fail "agent did not start (detect)"; return; }
+	[ -f "$H_TOP/agent/notify.c" ] && [ -n "${H_TRAP_PORT:-}" ] && trap=1
+	theory=$(calc "$DETECT_K * $DETECT_INTERVAL + $DETECT_TIMEOUT / 1000" 2)
+	for ((i = 1; i <= DETECT_TRIALS; i++)); do
+		h_wait_for $((DETECT_INTERVAL * 100)) is_up || { h_fail "line never came up"; break; }
+		sleep "0.$((RANDOM % 10))$((RANDOM % 10))" # sample the phase of the round
+		local tl0
+		tl0=$(wc -l <"$H_TMP/traps.log" 2>/dev/null || echo 0)
+		kill "$listener"
+		wait "$listener" 2>/dev/null
+		t0=$(now)
+		while ! is_down; do
+			sleep 0.05
+			[ "$(calc "$(now) - $t0 > $theory + 10" 0)" = 1 ] && break
+		done
+		t1=$(now)
+		lat=$(calc "$t1 - $t0" 2)
+		if [ "$trap" = 1 ]; then
+			h_wait_for 50 bash -c "[ \$(wc -l <'$H_TMP/traps.log') -gt $tl0 ]"
+			tlat=$(calc "$(stat -c %.Y "$H_TMP/traps.log") - $t0" 2)
+			[ -z "$tworst" ] || [ "$(calc "$tlat > $tworst" 0)" = 1 ] && tworst=$tlat
+		fi
+		h_log "detect trial $i: line down after $lat s"
+		sum=$(calc "$sum + $lat")
+		[ "$(calc "$lat > $worst" 0)" = 1 ] && worst=$lat
+		start_listener
+	done
+	stop_pid "$H_AGENT_PID"
+	kill "$listener" 2>/dev/null
+	row "detect TCP close (K=$DETECT_K, ${DETECT_INTERVAL}s)" "worst s ($DETECT_TRIALS trials)" "$worst" \
+		"theory $theory" "$(calc "$worst / $theory" 2)" "<= theory+1" "$(verdict "$worst <= $theory + 1")"
+	row "detect TCP close (K=$DETECT_K, ${DETECT_INTERVAL}s)" "mean s" "$(calc "$sum / $DETECT_TRIALS" 2)" \
+		"theory $theory" "$(calc "$sum / $DETECT_TRIALS / $theory" 2)" "-" "-"
+	if [ "$trap" = 1 ]; then
+		row "detect TCP close: trap" "worst s at snmptrapd" "$tworst" "theory $theory" \
+			"$(calc "$tworst / $theory" 2)" "<= theory+1" "$(verdict "$tworst <= $theory + 1")"
+	else
+		row "detect TCP close: trap" "-" "n/a" "-" "-" "-" "skipped: no agent/notify.c"
+	fi
+}
+
+sc_save() {
+	local n=$SAVE_LINES k="$((SAVE_LINES / 1000))k"
+	if [ ! -f "$H_TOP/agent/store.c" ]; then
+		row "state save $k" "-" "n/a" "-" "-" "-" "skipped: no agent/store.c"
+		return
+	fi
+	gen "$n" icmp save -S 5
+	mkdir -p "$H_TMP/state"
+	: >"$H_TMP/agent.log"
+	start_agent save -d || { h_fail "agent did not start (save)"; return; }
+	local oid out bout
+	oid=$LINE_TABLE.1.12.$(last_idx "$H_TMP/save.idx")
+	out=$("$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$SAVE_SECONDS")
+	stop_pid "$H_AGENT_PID"
+	start_base save || { h_fail "baseline did not serve"; return; }
+	bout=$("$GETLOOP" "udp:127.0.0.1:$H_PORT" "$BASE_TABLE.1.12.$(last_idx "$H_TMP/save.idx")" "$SAVE_SECONDS")
+	stop_pid "$BASE_PID"
+	local saves child fork amax bmax
+	saves=$(grep -c 'state saved to .*(child' "$H_TMP/agent.log")
+	child=$(grep -o 'child ok [0-9.]*\|child [0-9.]* ms' "$H_TMP/agent.log" | grep -o '[0-9.]*' |
+		sort -n | tail -n 1)
+	fork=$(grep -o 'fork [0-9.]* ms' "$H_TMP/agent.log" | grep -o '[0-9.]*' | sort -n | tail -n 1)
+	amax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$out")
+	bmax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$bout")
+	h_log "save: $saves background saves; agent GETs: $out; baseline GETs: $bout"
+	if [ "$saves" -eq 0 ]; then
+		row "state save $k" "saves seen" "0" "-" "-" ">= 1" "MISSED"
+		return
+	fi
+	row "state save $k" "save wall ms (worst, child)" "$child" "goal 100" "$(calc "$child / 100" 2)" \
+		"< 100 ms" "$(verdict "$child < 100")"
+	row "state save $k" "loop stall ms (worst fork)" "$fork" "-" "-" "-" "-"
+	row "state save $k" "longest GET ms during saves" "$amax" "$bmax" "$(calc "$amax / $bmax" 2)" \
+		"< 50 ms" "$(verdict "$amax < 50")"
+}
+
+# ---- run ----
+for b in "$H_AGENT" "$BASE_BIN" "$GETLOOP"; do
+	[ -x "$b" ] || { echo "bench: $b missing (run make bench)"; exit 1; }
+done
+# Snapshot the binaries: a rebuild in the shared build/ must not change them mid-run.
+mkdir -p "$H_TMP/bin"
+cp "$H_AGENT" "$BASE_BIN" "$GETLOOP" "$H_TMP/bin/" || exit 1
+H_AGENT=$H_TMP/bin/tslcd-agent BASE_BIN=$H_TMP/bin/baseline_subagent GETLOOP=$H_TMP/bin/getloop
+[ -f "$H_TOP/agent/notify.c" ] && h_start_trapd
+h_start_master || exit 1
+T_START=$(now)
+echo "bench: $(nproc) cores, scenarios: $SCENARIOS"
+for s in $SCENARIOS; do
+	[ "$s" = table ] && [[ " $WALK_LINES " == *" $TABLE_LINES "* ]] && [[ " $SCENARIOS " == *" walk "* ]] && continue
+	echo "== $s"
+	if [ "$s" = table ]; then
+		gen "$TABLE_LINES" none "walk$TABLE_LINES"
+		start_agent "walk$TABLE_LINES" && start_base "walk$TABLE_LINES" && sc_table "$TABLE_LINES"
+		stop_pid "$H_AGENT_PID"
+		stop_pid "$BASE_PID"
+	else
+		"sc_$s"
+	fi
+done
+
+{
+	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)," \
+		"took $(calc "$(now) - $T_START" 0) s; ratio = agent / baseline"
+	printf '%s\n' "scenario|figure|agent|baseline|ratio|goal|verdict" "${ROWS[@]}" |
+		column -t -s '|'
+} >"$RESULTS"
+echo
+cat "$RESULTS"
+echo "(written to $RESULTS)"
+h_done

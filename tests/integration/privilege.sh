@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Least privilege: the agent probes ICMP when started unprivileged with only
+# CAP_NET_RAW (as the systemd unit starts it), and when started as root with
+# agent.user it drops to that user keeping only CAP_NET_RAW.  Root only.
+set -uo pipefail
+. "$(dirname "$0")/../lib/harness.sh"
+h_setup
+
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
+	echo "privilege: skipped (needs root and setpriv)"
+	h_done
+	exit 0
+fi
+
+ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
+L=$ROOT.3.1
+NET_RAW=0000000000002000
+# The dropped user must reach the AgentX socket, its state dir and the config.
+chmod 711 "$H_TMP"
+mkdir -p "$H_TMP/state" "$H_TMP/run"
+chown nobody:nogroup "$H_TMP/state" "$H_TMP/run"
+
+conf() { # conf FILE USER
+	cat >"$1" <<CONF
+agent { user = "$2"  state-dir = "$H_TMP/state"  control-socket = "$H_TMP/run/control.sock"
+        save-interval = 5 }
+probe { interval = 1  count = 2  spacing = 50  timeout = 300 }
+office {
+	id = 1  code = "P1"  name = "Privilege test"  level = province
+	line { id = 1  carrier = vnpt  bandwidth = 1000  probe = icmp  target = "127.0.0.1" }
+	line { id = 2  carrier = vnpt  bandwidth = 1000  probe = icmp  target = "::1" }
+}
+CONF
+	chmod 644 "$1"
+}
+
+status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+line_up() { [ "$(h_snmp snmpget -Ov -Oe "$L.12.1.$1" 2>/dev/null | sed 's/.*: //')" == 2 ]; }
+
+h_start_master "agentXPerms 0666 0711" || exit 1
+
+# 1. Started unprivileged with CAP_NET_RAW only, the way the unit does it.
+conf "$H_TMP/unpriv.conf" ""
+H_AGENT_WRAPPER="setpriv --reuid=nobody --regid=nogroup --init-groups --inh-caps=-all,+net_raw \
+--ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw" \
+	h_start_agent "$H_TMP/unpriv.conf" || h_fail "unprivileged agent served"
+pid=$H_AGENT_PID
+h_expect_eq "unprivileged: runs as nobody" 65534 "$(status_field "$pid" Uid)"
+h_check "unprivileged: ICMP over a raw socket" \
+	h_wait_for 50 grep -q 'ICMP (IPv4) probes use a raw socket' "$H_TMP/agent.log"
+h_check "unprivileged: ICMP to 127.0.0.1 up" h_wait_for 80 line_up 1
+h_check "unprivileged: ICMPv6 to ::1 up" h_wait_for 80 line_up 2
+h_expect_eq "unprivileged: CapEff is CAP_NET_RAW only" $NET_RAW "$(status_field "$pid" CapEff)"
+h_expect_eq "unprivileged: no ambient capability left" 0000000000000000 \
+	"$(status_field "$pid" CapAmb)"
+h_stop_agent
+
+# 2. Started as root with user = "nobody": drops after opening the sockets.
+rm -f "$H_TMP/state/state.bin" "$H_TMP/run/control.sock"
+: >"$H_TMP/agent.log"
+conf "$H_TMP/root.conf" nobody
+h_start_agent "$H_TMP/root.conf" || h_fail "root-started agent served"
+pid=$H_AGENT_PID
+h_expect_eq "dropped: Uid is nobody (real, effective, saved, fs)" "65534 65534 65534 65534" \
+	"$(grep '^Uid:' "/proc/$pid/status" | cut -f2- | tr '\t' ' ')"
+h_expect_eq "dropped: Gid is nogroup" "65534 65534 65534 65534" \
+	"$(grep '^Gid:' "/proc/$pid/status" | cut -f2- | tr '\t' ' ')"
+h_expect_eq "dropped: no root supplementary group" 65534 "$(status_field "$pid" Groups)"
+h_expect_eq "dropped: CapEff is CAP_NET_RAW only" $NET_RAW "$(status_field "$pid" CapEff)"
+h_expect_eq "dropped: CapPrm is CAP_NET_RAW only" $NET_RAW "$(status_field "$pid" CapPrm)"
+h_expect_eq "dropped: CapBnd is CAP_NET_RAW only" $NET_RAW "$(status_field "$pid" CapBnd)"
+h_expect_eq "dropped: NoNewPrivs set" 1 "$(status_field "$pid" NoNewPrivs)"
+h_check "dropped: the log says so" grep -q 'dropped privileges: running as nobody' "$H_TMP/agent.log"
+h_check "dropped: ICMP to 127.0.0.1 still up (raw socket opened as root)" h_wait_for 80 line_up 1
+h_expect_eq "dropped: control socket belongs to nobody" nobody \
+	"$(stat -c %U "$H_TMP/run/control.sock" 2>/dev/null)"
+# After a master restart the dropped agent reconnects (socket mode 0666).
+h_stop_master
+h_start_master "agentXPerms 0666 0711" || exit 1
+h_check "dropped: re-registers after a master restart" h_wait_served 50
+h_stop_agent
+h_expect_eq "dropped: state file written as nobody" nobody \
+	"$(stat -c %U "$H_TMP/state/state.bin" 2>/dev/null)"
+
+# 3. Root without a user: runs, with a clear warning.
+: >"$H_TMP/agent.log"
+conf "$H_TMP/nouser.conf" ""
+h_start_agent "$H_TMP/nouser.conf" || h_fail "agent without user served"
+h_check "no user: warns that it runs as root" \
+	grep -q 'running as root: set agent { user' "$H_TMP/agent.log"
+h_stop_agent
+
+# 4. An unknown user is fatal: it must not carry on as root.
+conf "$H_TMP/baduser.conf" "tslcd-no-such-user"
+timeout 20 "$H_AGENT" -f -L -c "$H_TMP/baduser.conf" -x "$H_SOCK" >"$H_TMP/baduser.log" 2>&1
+rc=$?
+h_check "unknown user: exits 1 (got $rc)" [ "$rc" -eq 1 ]
+h_check "unknown user: says which" grep -q "agent.user 'tslcd-no-such-user': no such user" \
+	"$H_TMP/baduser.log"
+
+h_done

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Helpers for the notification tests: read $H_TMP/traps.log (snmptrapd -On,
+# one header line then one line of tab-separated varbinds per notification)
+# and run small TCP listeners on 127.0.0.1 that tests open and close.
+
+T_ROOT=.1.3.6.1.4.1.8072.9999.9999.84
+
+# Varbind lines (without sysUpTime and snmpTrapOID) of the N-th (1-based)
+# notification whose snmpTrapOID is $T_ROOT.0.$1.
+t_trap() {
+	local num=$1 nth=${2:-1}
+	grep -F ".1.3.6.1.6.3.1.1.4.1.0 = OID: $T_ROOT.0.$num"$'\t' "$H_TMP/traps.log" |
+		sed -n "${nth}p" | tr '\t' '\n' | grep -v -e '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' \
+		-e '^\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 '
+}
+
+# Number of notifications of this module received (optionally of one number).
+t_count() {
+	local pat="= OID: $T_ROOT.0.${1:-}"
+	grep -c -F "$pat" "$H_TMP/traps.log" 2>/dev/null || true
+}
+
+t_count_exact() {
+	grep -c -F ".1.3.6.1.6.3.1.1.4.1.0 = OID: $T_ROOT.0.$1"$'\t' "$H_TMP/traps.log" 2>/dev/null ||
+		true
+}
+
+# Wait (tenths of a second) until the N-th notification number $1 arrived.
+t_wait_trap() {
+	local num=$1 nth=${2:-1} n=${3:-150}
+	while [ "$n" -gt 0 ]; do
+		[ "$(t_count_exact "$num")" -ge "$nth" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# Value of tslcdNotifySeq in a varbind list on stdin.
+t_seq_of() { grep -F "$T_ROOT.1.7.1.0 = " | sed -E 's/.*: //'; }
+
+# t_listen PORT: a TCP listener on 127.0.0.1:PORT that accepts and closes;
+# sets T_LISTENER to its pid.
+t_listen() {
+	python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(64)
+while True:
+    c, _ = s.accept()
+    c.close()
+' "$1" &
+	T_LISTENER=$!
+	H_PIDS+=("$T_LISTENER")
+	sleep 0.3
+}
+
+t_unlisten() {
+	kill "$T_LISTENER" 2>/dev/null
+	h_wait_gone "$T_LISTENER" 20
+}
+
+# The rows of tslcdAlarmTable as "type office line severity value threshold"
+# lines, sorted, from a walk through the master.
+t_alarm_rows() {
+	local walk
+	walk=$(h_snmp snmpwalk "$T_ROOT.1.6" 2>/dev/null | grep -F "$T_ROOT.1.6.1.")
+	local ids
+	ids=$(grep -F "$T_ROOT.1.6.1.2." <<<"$walk" | sed -E "s/^\\$T_ROOT\\.1\\.6\\.1\\.2\\.([0-9]+) .*/\\1/")
+	for id in $ids; do
+		local row=""
+		for col in 2 3 4 5 7 8; do
+			row="$row $(grep -F "$T_ROOT.1.6.1.$col.$id = " <<<"$walk" | sed -E 's/.*: //')"
+		done
+		echo "${row# }"
+	done | sort
+}
+
+# T_KEEP=FILE keeps a copy of the trap log (to refresh the README examples).
+t_keep() { [ -z "${T_KEEP:-}" ] || cp "$H_TMP/traps.log" "$T_KEEP"; }

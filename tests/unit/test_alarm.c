@@ -1,0 +1,172 @@
+/*
+ * Alarm bookkeeping with no Net-SNMP: the alarm set stays sorted with
+ * stable ids, the token bucket caps bursts and refills at its rate, and
+ * flap detection starts and ends where the configuration says.
+ */
+#include "unit.h"
+#include <stdlib.h>
+
+#include "alarm.h"
+
+START_TEST(set_add_find_detach)
+{
+	struct alarm_set s;
+	struct alarm_key k[] = {{ALARM_OFFICE_ISOLATED, 7, 0},
+	                        {ALARM_LINE_DOWN, 7, 2},
+	                        {ALARM_LINE_DOWN, 3, 1},
+	                        {ALARM_LINE_DOWN, 7, 1}};
+
+	alarm_set_init(&s);
+	for (unsigned i = 0; i < 4; i++) {
+		struct alarm *a = alarm_add(&s, &k[i]);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_uint_eq(a->id, i + 1); /* ids in raising order */
+	}
+	ck_assert_ptr_null(alarm_add(&s, &k[1])); /* no duplicate keys */
+	for (size_t i = 1; i < s.n; i++)
+		ck_assert_int_lt(alarm_key_cmp(&s.v[i - 1]->key, &s.v[i]->key), 0);
+	struct alarm *a = alarm_find(&s, &k[3]);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_uint_eq(a->id, 4);
+	struct alarm *d = alarm_detach(&s, &k[2]);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_null(alarm_find(&s, &k[2]));
+	ck_assert_uint_eq(d->id, 3);
+	free(d);
+	ck_assert_ptr_eq(alarm_find(&s, &k[3]), a); /* addresses stay stable */
+	ck_assert_uint_eq(s.n, 3);
+	/* An id is never reused: the next alarm gets 5, not 3. */
+	ck_assert_uint_eq(alarm_add(&s, &k[2])->id, 5);
+	ck_assert_ptr_null(alarm_detach(&s, &(struct alarm_key){ALARM_LINE_FLAPPING, 1, 1}));
+	alarm_set_free(&s);
+}
+END_TEST
+
+/* Raise/clear in random order: the set equals a reference bitmap. */
+START_TEST(set_matches_reference)
+{
+	struct alarm_set s;
+	bool ref[3][5][4] = {{{false}}};
+
+	alarm_set_init(&s);
+	srand(42);
+	for (int i = 0; i < 5000; i++) {
+		struct alarm_key k = {1 + rand() % 3, rand() % 5, rand() % 4};
+		bool raise = rand() % 2;
+		if (raise) {
+			struct alarm *a = alarm_add(&s, &k);
+			ck_assert((a != NULL) == !ref[k.type - 1][k.office][k.line]);
+		} else {
+			struct alarm *a = alarm_detach(&s, &k);
+			ck_assert((a != NULL) == ref[k.type - 1][k.office][k.line]);
+			free(a);
+		}
+		ref[k.type - 1][k.office][k.line] = raise;
+	}
+	size_t n = 0;
+	for (int t = 0; t < 3; t++)
+		for (int o = 0; o < 5; o++)
+			for (int l = 0; l < 4; l++)
+				n += ref[t][o][l];
+	ck_assert_uint_eq(s.n, n);
+	alarm_set_free(&s);
+}
+END_TEST
+
+START_TEST(names_and_severity)
+{
+	ck_assert_str_eq(alarm_type_name(ALARM_LINE_FLAPPING), "lineFlapping");
+	ck_assert_uint_eq(alarm_type_from_name("redundancyNonCompliant"), ALARM_REDUNDANCY);
+	ck_assert_uint_eq(alarm_type_from_name("linedown"), 0);
+	ck_assert_ptr_null(alarm_type_name(11));
+	ck_assert_int_eq(severity_raise_one(SEV_INFO), SEV_WARNING);
+	ck_assert_int_eq(severity_raise_one(SEV_MAJOR), SEV_CRITICAL);
+	ck_assert_int_eq(severity_raise_one(SEV_CRITICAL), SEV_CRITICAL);
+	ck_assert_int_eq(severity_raise_one(SEV_INDETERMINATE), SEV_INDETERMINATE);
+}
+END_TEST
+
+START_TEST(bucket_burst_then_rate)
+{
+	struct token_bucket b;
+	unsigned sent = 0;
+
+	token_bucket_init(&b, 2, 5, 1000);
+	for (int i = 0; i < 50; i++)
+		sent += token_bucket_take(&b, 1000);
+	ck_assert_uint_eq(sent, 5);              /* the burst, then nothing */
+	ck_assert(!token_bucket_take(&b, 1400)); /* 0.8 token earned */
+	ck_assert(token_bucket_take(&b, 1500));  /* 1 token */
+	/* 10 s at 2/s, offered 100/s: 20 pass. */
+	sent = 0;
+	for (uint64_t t = 1510; t < 11510; t += 10)
+		sent += token_bucket_take(&b, t);
+	ck_assert_uint_ge(sent, 19);
+	ck_assert_uint_le(sent, 21);
+	/* A long silence refills only up to the burst. */
+	sent = 0;
+	for (int i = 0; i < 50; i++)
+		sent += token_bucket_take(&b, 1000000);
+	ck_assert_uint_eq(sent, 5);
+	token_bucket_set(&b, 2, 1); /* shrinking the burst drops the excess */
+	ck_assert(token_bucket_take(&b, 2000000));
+	ck_assert(!token_bucket_take(&b, 2000000));
+}
+END_TEST
+
+START_TEST(flap_start_and_end)
+{
+	struct flap f = {0};
+	struct flap_params p = {.count = 4, .window_s = 60};
+	uint32_t t = 100;
+
+	/* Four changes in the window are allowed... */
+	for (int i = 0; i < 4; i++)
+		ck_assert(!flap_change(&f, &p, t += 5));
+	ck_assert(!f.flapping);
+	/* ...the fifth starts flapping, once. */
+	ck_assert(flap_change(&f, &p, t += 5));
+	ck_assert(f.flapping);
+	ck_assert_uint_eq(flap_changes(&f, &p, t), 5);
+	for (int i = 0; i < 40; i++)
+		ck_assert(!flap_change(&f, &p, t += 1));
+	ck_assert_uint_eq(flap_changes(&f, &p, t), FLAP_COUNT_MAX + 1); /* ring limit */
+	ck_assert(!flap_settled(&f, &p, t + 59));
+	ck_assert(flap_settled(&f, &p, t + 60));
+	ck_assert(!f.flapping);
+	ck_assert(!flap_settled(&f, &p, t + 61)); /* reported once */
+	ck_assert_uint_eq(flap_changes(&f, &p, t + 60), 0);
+}
+END_TEST
+
+START_TEST(flap_slow_changes_never_flap)
+{
+	struct flap f = {0};
+	struct flap_params p = {.count = 2, .window_s = 30};
+
+	/* A change every 11 s: at most 3 within 30 s... */
+	for (uint32_t t = 0; t < 1000; t += 16)
+		ck_assert(!flap_change(&f, &p, t)); /* every 16 s: 2 per window */
+	ck_assert(!f.flapping);
+	f = (struct flap){0};
+	bool started = false;
+	for (uint32_t t = 0; t < 100; t += 11)
+		started |= flap_change(&f, &p, t); /* 3 within 30 s */
+	ck_assert(started);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("alarm");
+	TCase *tc = tcase_create("alarm");
+
+	tcase_add_test(tc, set_add_find_detach);
+	tcase_add_test(tc, set_matches_reference);
+	tcase_add_test(tc, names_and_severity);
+	tcase_add_test(tc, bucket_burst_then_rate);
+	tcase_add_test(tc, flap_start_and_end);
+	tcase_add_test(tc, flap_slow_changes_never_flap);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}

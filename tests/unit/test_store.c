@@ -1,0 +1,493 @@
+/*
+ * State store: what is saved comes back field by field; every damaged file
+ * (truncated, bit-flipped, unknown version) is rejected and moved aside
+ * without touching the model; unknown record types are skipped; ids no
+ * longer configured are dropped; a failed save keeps the last good file.
+ */
+#include "unit.h"
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "store.h"
+
+#define T0 1767225600 /* 2026-01-01 00:00:00 UTC */
+
+static char dir[64];
+
+static void collect(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "config: %s\n", msg);
+}
+
+static const char *conf_a =
+    "office {\n id = 1\n code = \"A\"\n name = \"Xã A\"\n level = province\n"
+    " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.1\" }\n"
+    " line { id = 2 carrier = viettel bandwidth = 100 target = \"::1\" }\n"
+    "}\n"
+    "office {\n id = 2\n code = \"B\"\n name = \"Xã B\"\n level = province\n"
+    " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.2\" }\n"
+    "}\n";
+
+/* Office 1 keeps line 1 only, office 2 is gone, office 3 is new. */
+static const char *conf_b =
+    "office {\n id = 1\n code = \"A\"\n name = \"Xã A\"\n level = province\n"
+    " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.1\" }\n"
+    "}\n"
+    "office {\n id = 3\n code = \"C\"\n name = \"Xã C\"\n level = province\n"
+    " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.3\" }\n"
+    "}\n";
+
+static struct model *model_from(const char *offices, time_t now)
+{
+	char path[128], text[4096];
+
+	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
+	snprintf(text, sizeof(text),
+	         "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
+	         "probe {\n down-after = 2\n up-after = 1\n}\n%s",
+	         dir, offices);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	struct tslcd_config *cfg = config_load(path, collect, NULL);
+	ck_assert_ptr_nonnull(cfg);
+	unlink(path);
+	struct model *m = model_create(cfg, NULL, now, (uint64_t)(now - T0) * 1000u + 1000u);
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
+static void round_at(struct model *m, uint32_t o, uint32_t l, bool ok, time_t t)
+{
+	struct probe_result r = {.outcome = ok ? PROBE_OK : PROBE_NO_ANSWER, .sent = 3};
+	uint64_t mono = (uint64_t)(t - T0) * 1000u + 1000u;
+
+	if (ok)
+		r = (struct probe_result){PROBE_OK, 3, 2, 900, 1000 + (uint32_t)(t % 97), 1500, 40};
+	model_tick(m, t, mono);
+	model_line_round(m, model_find_line(m, o, l), &r, false, t, mono);
+}
+
+/* About an hour of history: 1.1 down, up, down again (still open);
+ * 1.2 always up; 2.1 down for good. */
+static struct model *busy_model(time_t *end)
+{
+	struct model *m = model_from(conf_a, T0);
+	time_t t = T0;
+
+	for (int i = 0; i < 400; i++, t += 10) {
+		bool down1 = (i >= 50 && i < 120) || i >= 300;
+		round_at(m, 1, 1, !down1, t);
+		round_at(m, 1, 2, true, t);
+		round_at(m, 2, 1, i < 10, t);
+	}
+	struct outage *o = outage_find(&model_find_line(m, 1, 1)->outages, 1);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_null(outage_annotate(o, OUTAGE_CAUSE_FIBER_CUT, "VNPT-2026-77", 12));
+	model_tick(m, t, (uint64_t)(t - T0) * 1000u + 1000u);
+	*end = t;
+	return m;
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tslcd-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+	tzset();
+}
+
+static void empty_dir(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[512];
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void teardown(void)
+{
+	empty_dir();
+	rmdir(dir);
+}
+
+/* Names in dir starting with prefix. */
+static int count_files(const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+static uint8_t *slurp(size_t *len)
+{
+	char p[128];
+	static uint8_t buf[1 << 20];
+
+	snprintf(p, sizeof(p), "%s/state.bin", dir);
+	FILE *f = fopen(p, "rb");
+	ck_assert_ptr_nonnull(f);
+	*len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return buf;
+}
+
+static void spit(const uint8_t *buf, size_t len)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s/state.bin", dir);
+	FILE *f = fopen(p, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* Rewrite the SHA-256 trailer after editing the body on purpose. */
+static void reseal(uint8_t *buf, size_t len)
+{
+	unsigned n = 0;
+	ck_assert(EVP_Digest(buf, len - 32, buf + len - 32, &n, EVP_sha256(), NULL));
+}
+
+static void save(const struct model *m, time_t t)
+{
+	char err[256];
+	ck_assert_msg(store_save(m, dir, t, err, sizeof(err)) == 0, "save: %s", err);
+}
+
+/* ---- field-by-field comparison ---- */
+
+static void same_period(const struct avail_period *a, const struct avail_period *b)
+{
+	ck_assert_int_eq(a->key, b->key);
+	ck_assert_uint_eq(a->up, b->up);
+	ck_assert_uint_eq(a->down, b->down);
+	ck_assert_uint_eq(a->maint, b->maint);
+	ck_assert_uint_eq(a->outages, b->outages);
+}
+
+static void same_avail(const struct avail *a, const struct avail *b)
+{
+	ck_assert_int_eq(a->hour_head, b->hour_head);
+	ck_assert_int_eq(a->day_head, b->day_head);
+	for (unsigned i = 0; i < AVAIL_HOURS; i++) {
+		ck_assert_uint_eq(a->hour[i].up, b->hour[i].up);
+		ck_assert_uint_eq(a->hour[i].down, b->hour[i].down);
+		ck_assert_uint_eq(a->hour[i].maint, b->hour[i].maint);
+	}
+	for (unsigned i = 0; i < AVAIL_DAYS; i++) {
+		ck_assert_uint_eq(a->day[i].up, b->day[i].up);
+		ck_assert_uint_eq(a->day[i].down, b->day[i].down);
+		ck_assert_uint_eq(a->day[i].maint, b->day[i].maint);
+	}
+	same_period(&a->month, &b->month);
+	same_period(&a->prev_month, &b->prev_month);
+	same_period(&a->quarter, &b->quarter);
+	same_period(&a->prev_quarter, &b->prev_quarter);
+}
+
+static void same_stats(const struct line_stats *a, const struct line_stats *b)
+{
+	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
+		ck_assert_uint_eq(a->ring[i].rtt_min_us, b->ring[i].rtt_min_us);
+		ck_assert_uint_eq(a->ring[i].rtt_avg_us, b->ring[i].rtt_avg_us);
+		ck_assert_uint_eq(a->ring[i].rtt_max_us, b->ring[i].rtt_max_us);
+		ck_assert_uint_eq(a->ring[i].jitter_us, b->ring[i].jitter_us);
+		ck_assert_uint_eq(a->ring[i].sent, b->ring[i].sent);
+		ck_assert_uint_eq(a->ring[i].received, b->ring[i].received);
+	}
+	ck_assert_uint_eq(a->head, b->head);
+	ck_assert_uint_eq(a->count, b->count);
+	ck_assert_uint_eq(a->last_rtt_us, b->last_rtt_us);
+}
+
+static void same_outages(const struct outage_ring *a, const struct outage_ring *b)
+{
+	const struct outage *x = NULL, *y = NULL;
+
+	ck_assert_uint_eq(a->last_index, b->last_index);
+	ck_assert_uint_eq(a->count, b->count);
+	while ((x = outage_next(a, x ? x->index : 0)) != NULL) {
+		y = outage_next(b, y ? y->index : 0);
+		ck_assert_ptr_nonnull(y);
+		ck_assert_uint_eq(x->index, y->index);
+		ck_assert_int_eq(x->start, y->start);
+		ck_assert_int_eq(x->end, y->end);
+		ck_assert_uint_eq(x->cause, y->cause);
+		ck_assert_str_eq(x->ticket, y->ticket);
+		ck_assert_uint_eq(x->last_rtt_us, y->last_rtt_us);
+		ck_assert_uint_eq(x->loss_ppm, y->loss_ppm);
+	}
+}
+
+static void same_line(const struct line *a, const struct line *b)
+{
+	ck_assert_uint_eq(a->ls.reported, b->ls.reported);
+	ck_assert_uint_eq(a->ls.tracked, b->ls.tracked);
+	ck_assert_uint_eq(a->ls.in_maint, b->ls.in_maint);
+	ck_assert_uint_eq(a->ls.good_streak, b->ls.good_streak);
+	ck_assert_uint_eq(a->ls.bad_streak, b->ls.bad_streak);
+	ck_assert_uint_eq(a->ls.band_streak, b->ls.band_streak);
+	ck_assert_int_eq(a->last_change, b->last_change);
+	same_stats(&a->stats, &b->stats);
+	same_avail(&a->av, &b->av);
+	same_outages(&a->outages, &b->outages);
+}
+
+static void same_model(const struct model *a, const struct model *b)
+{
+	ck_assert_uint_eq(a->n_offices, b->n_offices);
+	for (size_t i = 0; i < a->n_offices; i++) {
+		const struct office *x = &a->offices[i], *y = &b->offices[i];
+		ck_assert_uint_eq(x->cfg->id, y->cfg->id);
+		ck_assert_uint_eq(x->status, y->status);
+		ck_assert_int_eq(x->last_change, y->last_change);
+		ck_assert_uint_eq(x->lines_up, y->lines_up);
+		same_avail(&x->av, &y->av);
+		for (size_t j = 0; j < x->n_lines; j++)
+			same_line(&x->lines[j], &y->lines[j]);
+	}
+}
+
+/* ---- tests ---- */
+
+START_TEST(round_trip)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	struct store_load_info info;
+	struct line *l;
+
+	save(a, end);
+	struct model *b = model_from(conf_a, end + 100);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.offices, 2);
+	ck_assert_uint_eq(info.lines, 3);
+	ck_assert_int_eq(info.written_at, end);
+	same_model(a, b);
+
+	/* What the MIB will show: history, an open outage, the line still down. */
+	l = model_find_line(b, 1, 1);
+	ck_assert_uint_eq(linestate_reported(&l->ls), LINE_DOWN);
+	ck_assert_uint_eq(l->outages.count, 2);
+	ck_assert_ptr_nonnull(outage_current(&l->outages));
+	ck_assert_str_eq(outage_find(&l->outages, 1)->ticket, "VNPT-2026-77");
+	struct avail_figures f;
+	uint32_t ppm = 0;
+	ck_assert(avail_window(&l->av, AVAIL_24H, end, &f));
+	ck_assert(avail_ppm_raw(&f, &ppm));
+	ck_assert_uint_lt(ppm, 1000000);
+	ck_assert_uint_gt(ppm, 0);
+
+	/* The open outage closes when the line comes back; indices go on. */
+	round_at(b, 1, 1, true, end + 110);
+	ck_assert_ptr_null(outage_current(&l->outages));
+	ck_assert_int_eq(outage_find(&l->outages, 2)->end, end + 110);
+	round_at(b, 1, 1, false, end + 120);
+	round_at(b, 1, 1, false, end + 130);
+	ck_assert_uint_eq(outage_current(&l->outages)->index, 3);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(missing_file_is_first_start)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct store_load_info info;
+
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_MISSING);
+	model_free(m);
+}
+END_TEST
+
+/* Loads buf as the state file: rejected, moved aside, model untouched. */
+static void expect_rejected(struct model *m, const uint8_t *buf, size_t len, const char *why)
+{
+	struct store_load_info info;
+
+	spit(buf, len);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_CORRUPT);
+	ck_assert_msg(!why || strstr(info.reason, why), "len %zu: reason '%s'", len, info.reason);
+	ck_assert_int_eq(count_files("state.bin.corrupt-"), 1);
+	ck_assert_int_eq(count_files("state.bin"), 1); /* only the moved one */
+	ck_assert_uint_eq(linestate_reported(&model_find_line(m, 1, 1)->ls), LINE_UNKNOWN);
+	ck_assert_uint_eq(model_find_line(m, 1, 1)->outages.count, 0);
+	empty_dir();
+}
+
+START_TEST(truncated_rejected)
+{
+	struct model *a = model_from(conf_a, T0), *b = model_from(conf_a, T0);
+	size_t len;
+
+	for (int i = 0; i < 10; i++)
+		round_at(a, 1, 1, i < 3, T0 + 10 * i); /* one outage, a few stats */
+	save(a, T0 + 100);
+	uint8_t *buf = slurp(&len);
+	for (size_t n = 0; n < len; n++)
+		expect_rejected(b, buf, n, NULL);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(bit_flips_rejected)
+{
+	time_t end;
+	struct model *a = busy_model(&end), *b = model_from(conf_a, T0);
+	size_t len;
+
+	save(a, end);
+	uint8_t *buf = slurp(&len);
+	for (size_t bit = 0; bit < len * 8; bit += 61) {
+		buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		expect_rejected(b, buf, len, NULL);
+		buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	}
+	expect_rejected(b, buf, len - 1, "truncated or damaged"); /* last byte too */
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(unknown_version_rejected)
+{
+	struct model *a = model_from(conf_a, T0), *b = model_from(conf_a, T0);
+	size_t len;
+
+	save(a, T0);
+	uint8_t *buf = slurp(&len);
+	buf[8] = 2; /* the version follows the 8-byte magic */
+	reseal(buf, len);
+	expect_rejected(b, buf, len, "unknown format version 2");
+	memcpy(buf, "NOTOURS!", 8);
+	expect_rejected(b, buf, len, "bad magic");
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(unknown_record_skipped)
+{
+	time_t end;
+	struct model *a = busy_model(&end), *b = model_from(conf_a, T0);
+	struct store_load_info info;
+	static uint8_t out[1 << 20];
+	size_t len;
+	/* type 99, 5 bytes, after the 20-byte header: a future engine's record */
+	const uint8_t extra[] = {99, 0, 0, 0, 5, 0, 0, 0, 'h', 'e', 'l', 'l', 'o'};
+
+	save(a, end);
+	uint8_t *buf = slurp(&len);
+	memcpy(out, buf, 20);
+	memcpy(out + 20, extra, sizeof(extra));
+	memcpy(out + 20 + sizeof(extra), buf + 20, len - 20);
+	len += sizeof(extra);
+	reseal(out, len);
+	spit(out, len);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.skipped_records, 1);
+	same_model(a, b);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(vanished_ids_dropped)
+{
+	time_t end;
+	struct model *a = busy_model(&end), *b = model_from(conf_b, end);
+	struct store_load_info info;
+
+	save(a, end);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.offices, 1);
+	ck_assert_uint_eq(info.lines, 1);
+	ck_assert_uint_eq(info.dropped_offices, 1); /* office 2 */
+	ck_assert_uint_eq(info.dropped_lines, 2);   /* 1.2 and 2.1 */
+	same_line(model_find_line(a, 1, 1), model_find_line(b, 1, 1));
+	ck_assert_uint_eq(linestate_reported(&model_find_line(b, 3, 1)->ls), LINE_UNKNOWN);
+	ck_assert_uint_eq(model_find_office(b, 3)->status, OFFICE_UNKNOWN);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+START_TEST(failed_save_keeps_last_good)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	struct rlimit rl;
+	char err[256];
+	size_t len, len2;
+
+	save(a, T0);
+	uint8_t *good = slurp(&len);
+	uint8_t *copy = malloc(len);
+	memcpy(copy, good, len);
+	/* A full disk, as far as write(2) can tell. */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &rl);
+	struct rlimit small = {.rlim_cur = 512, .rlim_max = rl.rlim_max};
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(store_save(a, dir, end, err, sizeof(err)), -1);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	ck_assert_msg(strstr(err, "write") && strstr(err, "too large"), "err: %s", err);
+	ck_assert_int_eq(count_files("state.bin.tmp"), 0);
+	uint8_t *now = slurp(&len2);
+	ck_assert_uint_eq(len, len2);
+	ck_assert(memcmp(copy, now, len) == 0);
+	ck_assert_int_eq(store_save(a, "/nonexistent/dir", end, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	free(copy);
+	model_free(a);
+}
+END_TEST
+
+static Suite *store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, missing_file_is_first_start);
+	tcase_add_test(tc, truncated_rejected);
+	tcase_add_test(tc, bit_flips_rejected);
+	tcase_add_test(tc, unknown_version_rejected);
+	tcase_add_test(tc, unknown_record_skipped);
+	tcase_add_test(tc, vanished_ids_dropped);
+	tcase_add_test(tc, failed_save_keeps_last_good);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(store_suite());
+}
