@@ -80,7 +80,7 @@ FUZZ_SECONDS ?= 60
 
 fuzz: deps
 	$(MAKE) BUILD=build-fuzz CC=clang SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
-		OPT="-O1 -Wno-bitwise-instead-of-logical" fuzz-bins
+		OPT="-O1" fuzz-bins
 
 fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 

@@ -14,6 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "bandwidth.h"
 #include "log.h"
 #include "loop.h"
 
@@ -79,6 +80,44 @@ static void do_outage_cause(struct model *m, char **argv, int argc, char *out, s
 	log_msg(LOG_INFO, "control: %s", out + 3);
 }
 
+/* Calendar figures for the monthly and quarterly reports. */
+static size_t calendar_text(char *out, size_t len, const char *name, const struct bw_calendar *c)
+{
+	if (!c->key || !c->cs)
+		return (size_t)snprintf(out, len, " %s: no data;", name);
+	/* octets * 8 bits over cs / 100 seconds */
+	unsigned long long avg_in = c->octets[BW_IN] * 800 / c->cs;
+	unsigned long long avg_out = c->octets[BW_OUT] * 800 / c->cs;
+	return (size_t)snprintf(
+	    out, len,
+	    " %s: avg in %llu out %llu bps, peak sample in %u.%02u%% out %u.%02u%%, "
+	    "peak rate in %llu out %llu bps;",
+	    name, avg_in, avg_out, c->peak[BW_IN] / 100u, c->peak[BW_IN] % 100u,
+	    c->peak[BW_OUT] / 100u, c->peak[BW_OUT] % 100u, (unsigned long long)c->peak_bps[BW_IN],
+	    (unsigned long long)c->peak_bps[BW_OUT]);
+}
+
+static void do_bandwidth(struct model *m, char **argv, int argc, char *out, size_t outlen)
+{
+	uint32_t office, line_id;
+
+	if (argc != 2 || !parse_line_ref(argv[1], &office, &line_id)) {
+		snprintf(out, outlen, "error: usage: bandwidth OFFICE.LINE");
+		return;
+	}
+	const struct line *l = model_find_line(m, office, line_id);
+	if (!l || !l->bw) {
+		snprintf(out, outlen, "error: line %u.%u %s", office, line_id,
+		         l ? "has no counters source" : "does not exist");
+		return;
+	}
+	size_t n = (size_t)snprintf(out, outlen, "ok line %u.%u", office, line_id);
+	if (n < outlen)
+		n += calendar_text(out + n, outlen - n, "month", &l->bw->month);
+	if (n < outlen)
+		calendar_text(out + n, outlen - n, "quarter", &l->bw->quarter);
+}
+
 static void do_status(struct model *m, char *out, size_t outlen)
 {
 	struct model_counts c;
@@ -108,6 +147,8 @@ void control_execute(struct model *m, char *request, char *out, size_t outlen)
 		do_outage_cause(m, argv, argc, out, outlen);
 	else if (!strcmp(argv[0], "status"))
 		do_status(m, out, outlen);
+	else if (!strcmp(argv[0], "bandwidth"))
+		do_bandwidth(m, argv, argc, out, outlen);
 	else
 		snprintf(out, outlen, "error: unknown request '%.32s'", argv[0]);
 }

@@ -7,6 +7,7 @@
  * through its public functions.  Requests:
  *   outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]
  *   status
+ *   bandwidth OFFICE.LINE      month and quarter averages and peaks
  */
 #ifndef TSLCD_CONTROL_H
 #define TSLCD_CONTROL_H

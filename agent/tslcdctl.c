@@ -25,6 +25,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
 	        "       tslcdctl [-s SOCKET] status\n"
+	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
 	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"

@@ -55,7 +55,7 @@ PB=${H_RPORT[b]}
 
 mkdir -p "$H_TMP/state"
 cat >"$H_TMP/tslcd.conf" <<CONF
-agent { control-socket = ""  state-dir = "$H_TMP/state" }
+agent { control-socket = "$H_TMP/control.sock"  state-dir = "$H_TMP/state" }
 probe { interval = 2  count = 1  timeout = 500  down-after = 1  up-after = 1 }
 bandwidth { poll-interval = 10  timeout = 400  retries = 0  sample = 10  window = 30
             min-samples = 2  threshold-raise = 90  threshold-clear = 85 }
@@ -117,6 +117,16 @@ h_check "10.1 HC in octets shown" has_value $L.44.10.1
 h_check "10.1 last ok shown" has_value $L.42.10.1
 h_expect_eq "10.1 source type ipv4" 1 "$(num $L.38.10.1)"
 h_expect_eq "10.1 congestion window" 30 "$(num $L.36.10.1)"
+
+# ---- month and quarter figures for the reports (tslcdctl) ----
+report=$("$H_BUILD/tslcdctl" -s "$H_TMP/control.sock" bandwidth 10.1)
+h_check "month average is the steady rate (${report})" \
+	grep -qE "month: avg in (99[0-9]{4}|100[0-9]{4}) out (199[0-9]{4}|200[0-9]{4}) bps" <<<"$report"
+h_check "month peak sample 25 % in, 50 % out" grep -qE "month: .*peak sample in 25.00% out 50.00%" \
+	<<<"$report"
+h_check "quarter figures reported too" grep -q "quarter: avg in" <<<"$report"
+h_check "a line without counters is refused" \
+	bash -c "! '$H_BUILD/tslcdctl' -s '$H_TMP/control.sock' bandwidth 10.5 2>/dev/null"
 
 # ---- a line without counters: absent, never 0 ----
 h_expect_eq "10.5 in bps absent" "" "$(num $L.30.10.5)"

@@ -43,7 +43,9 @@ t0=$(date +%s%N)
 h_check "link down: line down" h_wait_for 100 status_is 4
 ms=$((($(date +%s%N) - t0) / 1000000))
 # Theory: K rounds of 1 s, the last one ending after its 300 ms timeout.
-h_check "declared down after K rounds (${ms} ms; theory <= 3300 ms + 1 s)" [ "$ms" -le 4300 ]
+# The bound allows 2 s of slack: CI runs tests side by side on 2 cores (the
+# +1 s goal is measured by `make bench`, on a quiet machine).
+h_check "declared down after K rounds (${ms} ms; theory <= 3300 ms + 2 s)" [ "$ms" -le 5300 ]
 h_check "not declared before K-1 full rounds (${ms} ms)" [ "$ms" -ge 1500 ]
 h_expect_eq "outage 1 open" 1 "$(get $OUT.4.1.1.1)"
 h_expect_eq "its evidence: 100 % loss in the declaring rounds" 1000000 "$(get $OUT.9.1.1.1)"
@@ -53,7 +55,7 @@ ip link set "$H_NETNS_HOSTIF" up
 t0=$(date +%s%N)
 h_check "link up: line up again" h_wait_for 100 status_is 2
 ms=$((($(date +%s%N) - t0) / 1000000))
-h_check "back up after M rounds (${ms} ms; theory <= 2000 ms + 1 s)" [ "$ms" -le 3000 ]
+h_check "back up after M rounds (${ms} ms; theory <= 2000 ms + 2 s)" [ "$ms" -le 4000 ]
 h_expect_eq "outage 1 closed" 2 "$(get $OUT.4.1.1.1)"
 
 h_netns_loss "$NS" 40
