@@ -3,7 +3,10 @@
  */
 #include "cfgerr.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static struct cfgerr *current;
 
@@ -57,4 +60,29 @@ unsigned cfgerr_count(void)
 const char *cfgerr_path(void)
 {
 	return current ? current->path : "";
+}
+
+int cfgerr_ranged_int(cfg_t *cfg, const cfg_opt_t *opt, const char *value,
+                      const struct cfgerr_range *ranges, size_t n, long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno || end == value || *end) {
+		cfg_error(cfg, "option '%s': '%s' is not a whole number", opt->name, value);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(ranges[i].option, opt->name))
+			continue;
+		if (v < ranges[i].min || v > ranges[i].max) {
+			cfg_error(cfg, "option '%s': %lld is outside %ld..%ld", opt->name, v,
+			          ranges[i].min, ranges[i].max);
+			return -1;
+		}
+	}
+	*out = (long)v;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #define TSLCD_CFGERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include <confuse.h>
 
@@ -32,6 +33,18 @@ void cfgerr_report(int line, const char *fmt, ...) __attribute__((format(printf,
 void cfgerr_vreport(int line, const char *fmt, va_list ap);
 /* For cfg_set_error_function(): reports at libconfuse's current line. */
 void cfgerr_confuse(cfg_t *cfg, const char *fmt, va_list ap);
+/* A libconfuse option whose value must be a whole number in a range. */
+struct cfgerr_range {
+	const char *option;
+	long min, max;
+};
+
+/* Value callbacks' shared check: `value` as a whole number within the
+ * range listed for `opt` (any, if none is), else a libconfuse error naming
+ * the option.  0 with *out set, or -1. */
+int cfgerr_ranged_int(cfg_t *cfg, const cfg_opt_t *opt, const char *value,
+                      const struct cfgerr_range *ranges, size_t n, long *out);
+
 /* Problems reported to the current sink since its cfgerr_begin(). */
 unsigned cfgerr_count(void);
 /* Path of the file the current sink is reading. */

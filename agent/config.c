@@ -186,12 +186,7 @@ static int parse_keyword(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *re
 	return -1;
 }
 
-struct range {
-	const char *option;
-	long min, max;
-};
-
-static const struct range ranges[] = {
+static const struct cfgerr_range ranges[] = {
     {"id", 1, 4294967295L},
     {"security-level", 0, 5},
     {"tier", 1, 2},
@@ -242,27 +237,9 @@ static const struct range ranges[] = {
 
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	char *end;
-	long long v;
-
 	seen_record(cfg, opt->name);
-	errno = 0;
-	v = strtoll(value, &end, 10);
-	if (errno || end == value || *end) {
-		cfg_error(cfg, "option '%s': '%s' is not a whole number", opt->name, value);
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		if (strcmp(ranges[i].option, opt->name))
-			continue;
-		if (v < ranges[i].min || v > ranges[i].max) {
-			cfg_error(cfg, "option '%s': %lld is outside %ld..%ld", opt->name, v,
-			          ranges[i].min, ranges[i].max);
-			return -1;
-		}
-	}
-	*(long *)result = (long)v;
-	return 0;
+	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
+	                         result);
 }
 
 /* Checked here so a bad window is reported on its own line. */

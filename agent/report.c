@@ -181,10 +181,7 @@ static int cb_datetime(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resu
 	return 0;
 }
 
-static const struct {
-	const char *option;
-	long min, max;
-} ranges[] = {
+static const struct cfgerr_range ranges[] = {
     {"office", 1, 4294967295L},         {"security-level", 0, 5},
     {"desk-pcs-protected", 0, 1000000}, {"desk-pcs-total", 0, 1000000},
     {"pcs-protected", 0, 1000000},      {"pcs-total", 0, 1000000},
@@ -192,27 +189,10 @@ static const struct {
 
 static int cb_number(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	char *end;
-	long long v;
-
 	if (!seen_record(cfg, opt->name))
 		return -1;
-	errno = 0;
-	v = strtoll(value, &end, 10);
-	if (errno || end == value || *end) {
-		cfg_error(cfg, "option '%s': '%s' is not a whole number", opt->name, value);
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		if (!strcmp(ranges[i].option, opt->name) &&
-		    (v < ranges[i].min || v > ranges[i].max)) {
-			cfg_error(cfg, "option '%s': %lld is outside %ld..%ld", opt->name, v,
-			          ranges[i].min, ranges[i].max);
-			return -1;
-		}
-	}
-	*(long *)result = (long)v;
-	return 0;
+	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
+	                         result);
 }
 
 static const char *const framework_words[] = {"unknown", "decree85", "decree331", NULL};
