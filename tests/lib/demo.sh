@@ -75,6 +75,11 @@ echo "=== Outage history (tslcdOutageTable): one row per outage, still open"
 # shellcheck disable=SC2086
 snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable
 
+echo
+echo "=== Active alarms (tslcdAlarmTable): what an NMS resyncs from after missed traps"
+# shellcheck disable=SC2086
+snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdAlarmTable
+
 cat <<TXT
 
 Try it yourself while the demo runs (in another shell, from $TOP):
