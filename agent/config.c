@@ -130,6 +130,9 @@ static const struct keyword kw_medium[] = {{"other", 1},    {"fiber", 2},     {"
                                            {"wireless", 4}, {"satellite", 5}, {"mobile", 6},
                                            {NULL, 0}};
 static const struct keyword kw_role[] = {{"primary", 1}, {"backup", 2}, {NULL, 0}};
+/* enum avail_window + 1 (keyword values start at 1). */
+static const struct keyword kw_window[] = {{"24h", 1},   {"7d", 2},      {"30d", 3},
+                                           {"month", 4}, {"quarter", 5}, {NULL, 0}};
 static const struct keyword kw_probe[] = {
     {"none", 1}, {"icmp", 2}, {"tcp", 3}, {"icmp-tcp", 4}, {NULL, 0}};
 /* TslcdSeverity; cleared(1) is for clearing notifications only. */
@@ -154,9 +157,9 @@ static const struct {
     {"level", kw_level},         {"org", kw_org},
     {"framework", kw_framework}, {"carrier", kw_carrier},
     {"medium", kw_medium},       {"role", kw_role},
-    {"probe", kw_probe},         {"severity", kw_severity},
-    {"version", kw_version},     {"auth-protocol", kw_auth},
-    {"priv-protocol", kw_priv},
+    {"probe", kw_probe},         {"sla-window", kw_window},
+    {"severity", kw_severity},   {"version", kw_version},
+    {"auth-protocol", kw_auth},  {"priv-protocol", kw_priv},
 };
 
 static const struct keyword *keywords_for(const char *option)
@@ -213,6 +216,7 @@ static const struct cfgerr_range ranges[] = {
     {"burst", 1, 100000},
     {"flap-count", 1, FLAP_COUNT_MAX},
     {"flap-window", 10, 86400},
+    {"sla-min-monitored", 1, 2678400},
     {"offices", 1, 4294967295L},
     {"max-age", 1, 3650},
     {"coverage-target", 0, 100},
@@ -240,6 +244,24 @@ static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void 
 	seen_record(cfg, opt->name);
 	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
 	                         result);
+}
+
+/* A percentage such as 99.5, with its line recorded like the rest. */
+static int parse_percent(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	char *end;
+	double v;
+
+	seen_record(cfg, opt->name);
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || end == value || *end || v < 0.0 || v > 100.0) {
+		cfg_error(cfg, "option '%s': '%s' is not a percentage from 0 to 100", opt->name,
+		          value);
+		return -1;
+	}
+	*(double *)result = v;
+	return 0;
 }
 
 /* Checked here so a bad window is reported on its own line. */
@@ -385,6 +407,9 @@ static cfg_opt_t notify_opts[] = {
     NUM("flap-count", 5),
     NUM("flap-window", 600),
     FLAG("resend-on-connect", cfg_true),
+    CFG_FLOAT_CB("sla-target", 99.0, CFGF_NONE, parse_percent),
+    KW("sla-window", 3),
+    NUM("sla-min-monitored", 3600),
     CFG_SEC("alarm", alarm_type_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
     CFG_SEC("heightened", heightened_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
     CFG_END(),
@@ -1299,6 +1324,9 @@ static bool notify_parse(struct tslcd_config *c, cfg_t *sec)
 	n->flap_count = (unsigned)cfg_getint(sec, "flap-count");
 	n->flap_window_s = (unsigned)cfg_getint(sec, "flap-window");
 	n->resend_on_connect = cfg_getbool(sec, "resend-on-connect");
+	n->sla_target_ppm = (uint32_t)(cfg_getfloat(sec, "sla-target") * 10000.0 + 0.5);
+	n->sla_window = (unsigned)cfg_getint(sec, "sla-window") - 1; /* enum avail_window */
+	n->sla_min_monitored_s = (unsigned)cfg_getint(sec, "sla-min-monitored");
 	for (unsigned t = 1; t <= ALARM_TYPE_MAX; t++) {
 		n->enable[t] = true;
 		n->severity[t] = default_severity[t];

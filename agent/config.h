@@ -148,6 +148,9 @@ struct notify_cfg {
 	unsigned rate, burst; /* token bucket: per second, at once */
 	unsigned flap_count, flap_window_s;
 	bool resend_on_connect;
+	uint32_t sla_target_ppm;              /* office availability target; 0 = off */
+	unsigned sla_window;                  /* enum avail_window */
+	unsigned sla_min_monitored_s;         /* judge only with this much data */
 	bool enable[ALARM_TYPE_MAX + 1];      /* by enum alarm_type */
 	uint8_t severity[ALARM_TYPE_MAX + 1]; /* enum severity */
 	struct heightened_cfg *periods;

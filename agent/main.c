@@ -35,6 +35,7 @@
 #include "probe_icmp.h"
 #include "prober.h"
 #include "reach.h"
+#include "sla.h"
 #include "readiness_run.h"
 #include "store.h"
 
@@ -407,6 +408,7 @@ static void on_tick(void *arg)
 	model_tick(model, time(NULL), loop_now_ms());
 	/* Heightened periods may tighten the thresholds of the rounds to come. */
 	model_set_thresholds(model, notify_tick(time(NULL)));
+	sla_evaluate(model, time(NULL));
 	loop_timer_add(TICK_MS, on_tick, NULL);
 }
 

@@ -122,6 +122,8 @@ static const struct {
 	int line;
 	const char *words;
 } bad[] = {
+    {"notify {\n sla-target = 120\n}\n", 2, "percentage from 0 to 100"},
+    {"notify {\n sla-window = week\n}\n", 2, "not one of"},
     {OFFICE_HEAD " colour = red\n}\n", 6, "colour"},
     {"office {\n id = 1\n code = \"X\"\n level = province\n}\n", 2, "'name'"},
     {OFFICE_HEAD "}\n" OFFICE_HEAD "}\n", 8, "duplicate office id 1 (first defined at line 2)"},
