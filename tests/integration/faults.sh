@@ -90,10 +90,14 @@ kill -STOP "$H_MASTER_PID"
 t0=$(now_ms)
 kill "$CLOSE_ME_PID"
 h_wait_gone "$CLOSE_ME_PID" 20
+# Net-SNMP's subagent pings and reopens synchronously (we cap each wait at
+# a fraction of a second), so under heavy CI load a round can slip; the
+# outage must still be seen while the master hangs or right after it.
 h_check "while the master hangs, line 1.2 goes down (agent log)" \
-	h_wait_for 80 grep -q 'office 1 (F1) line 2: up -> down' "$H_TMP/agent.log"
-h_log "seen down after $(($(now_ms) - t0)) ms; the master stays stopped for 10 s"
-sleep $((10 - ($(now_ms) - t0) / 1000))
+	h_wait_for 130 grep -q 'office 1 (F1) line 2: up -> down' "$H_TMP/agent.log"
+seen=$(($(now_ms) - t0))
+h_log "seen down after ${seen} ms (K rounds of 1 s would be ~3 s); the master stays stopped for 10 s"
+[ "$seen" -lt 10000 ] && sleep $((10 - seen / 1000))
 kill -CONT "$H_MASTER_PID"
 t0=$(now_ms)
 h_check "after SIGCONT the agent serves again" h_wait_for 150 status_is 1 2

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# tslcd-test: serial
 # Load: FLAP_LINES (default 10,000) TCP-probed lines, half of them to a port
 # whose listener opens and closes every FLAP_PERIOD (5) seconds, the other
 # half to a port that always accepts, probed every FLAP_INTERVAL (2) seconds
