@@ -23,6 +23,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "agentx_link.h"
 #include "config.h"
 #include "control.h"
 #include "log.h"
@@ -209,69 +210,13 @@ static void reload(void)
 
 /* ---- AgentX ---- */
 
-static int on_master_connected(int major, int minor, void *server, void *client)
+static void agentx_start(const struct tslcd_config *cfg)
 {
-	(void)major, (void)minor, (void)server, (void)client;
-	log_msg(LOG_INFO, "connected to the AgentX master; tables registered");
-	notify_master_connected();
-	return 0;
-}
-
-static int on_master_lost(int major, int minor, void *server, void *client)
-{
-	(void)major, (void)minor, (void)server, (void)client;
-	notify_master_lost();
-	log_msg(LOG_WARNING, "lost the AgentX master; retrying every %u s, probing continues",
-	        opt.ping_interval);
-	return 0;
-}
-
-#define AGENTX_VERSION_1      193 /* agentx/protocol.h, which is not installed */
-#define AGENTX_SYNC_WAIT_USEC 500000
-
-/* Net-SNMP's AgentX ping and session open are synchronous: a hung (not
- * dead) master would stall probing for timeout x (retries + 1), 6 s by
- * default, again and again.  One short try bounds each stall (as
- * keepalived does); tests/integration/faults.sh checks probing goes on.
- * Only AgentX sessions: the counters poller sets its own timeouts. */
-static int on_session_init(int major, int minor, void *server, void *client)
-{
-	netsnmp_session *s = server;
-
-	(void)major, (void)minor, (void)client;
-	if (s && s->version == AGENTX_VERSION_1) {
-		s->timeout = AGENTX_SYNC_WAIT_USEC;
-		s->retries = 0;
-	}
-	return 0;
-}
-
-static void agentx_init(const struct tslcd_config *cfg)
-{
-	const char *sock = opt.agentx_socket ? opt.agentx_socket : cfg->agent.agentx_socket;
-
-	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
-	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, sock);
-	/* Alarms must run from our loop, not SIGALRM, or reconnects never happen. */
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-	init_agent("tslcd-agent");
-	/* init_agent() resets the ping interval, so set it afterwards. */
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-	                   (int)opt.ping_interval);
-	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_SESSION_INIT, on_session_init,
-	                       NULL);
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
-	                       on_master_connected, NULL);
-	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_master_lost,
-	                       NULL);
+	agentx_link_init(opt.agentx_socket ? opt.agentx_socket : cfg->agent.agentx_socket,
+	                 opt.ping_interval);
 	if (mib_register_all() < 0)
 		log_msg(LOG_ERR, "MIB registration failed");
-	init_snmp("tslcd-agent");
-	log_msg(LOG_INFO, "AgentX subagent using master socket %s", sock);
+	agentx_link_open();
 }
 
 /* ---- signals and timers ---- */
@@ -445,7 +390,7 @@ static int run(struct tslcd_config *cfg)
 	mib_bind_model(model);
 	notify_bind_model(model);
 	model_set_thresholds(model, notify_tick(time(NULL)));
-	agentx_init(cfg);
+	agentx_start(cfg);
 	raise_fd_limit();
 	prober_init(0, 0);
 	agent_status.icmp_mode = icmp_mode(AF_INET);
@@ -469,12 +414,7 @@ static int run(struct tslcd_config *cfg)
 	model_tick(model, time(NULL), loop_now_ms_fresh());
 	store_stop(); /* synchronous final save */
 	readiness_run_stop();
-	/* Our callbacks must not run while Net-SNMP tears its sessions down. */
-	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
-	                         on_master_lost, NULL, 1);
-	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
-	                         on_master_connected, NULL, 1);
-	snmp_shutdown("tslcd-agent");
+	agentx_link_close();
 	notify_shutdown();
 	mib_bind_model(NULL);
 	model_free(model);
