@@ -38,6 +38,7 @@
 #include "reach.h"
 #include "sla.h"
 #include "readiness_run.h"
+#include "saver.h"
 #include "store.h"
 
 #ifndef TSLCD_VERSION
@@ -402,7 +403,7 @@ static int run(struct tslcd_config *cfg)
 	reach_start(model);
 	poller_start(model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
-	store_start(&model);
+	saver_start(&model);
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
 	        cfg->n_offices, cfg->n_lines);
@@ -412,7 +413,7 @@ static int run(struct tslcd_config *cfg)
 	poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());
-	store_stop(); /* synchronous final save */
+	saver_stop(); /* synchronous final save */
 	readiness_run_stop();
 	agentx_link_close();
 	notify_shutdown();

@@ -9,22 +9,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "log.h"
-#include "loop.h"
-#include "mib.h"
 
 /* The codec writes these arrays element by element with their compile-time
  * sizes; changing one changes the format: bump STORE_VERSION or add a
@@ -38,7 +32,6 @@ static const uint8_t store_magic[8] = {'T', 'S', 'L', 'C', 'D', 'S', 'T', '\0'};
 #define HDR_LEN     20u
 #define DIGEST_LEN  32u
 #define REC_HDR_LEN 8u
-#define FLUSH_AT    65536u
 #define MAX_FILE    (1024u * 1024u * 1024u) /* far above 10,000 full lines */
 
 static uint64_t mono_us(void)
@@ -51,13 +44,7 @@ static uint64_t mono_us(void)
 
 /* ---- encoding ---- */
 
-struct wbuf {
-	uint8_t *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct wbuf *b, const void *src, size_t n)
+static void put(struct store_buf *b, const void *src, size_t n)
 {
 	if (b->oom)
 		return;
@@ -78,7 +65,7 @@ static void put(struct wbuf *b, const void *src, size_t n)
 }
 
 /* Little-endian whatever the host is: the file may move between machines. */
-static void put_le(struct wbuf *b, uint64_t v, unsigned bytes)
+static void put_le(struct store_buf *b, uint64_t v, unsigned bytes)
 {
 	uint8_t tmp[8];
 
@@ -93,14 +80,14 @@ static void put_le(struct wbuf *b, uint64_t v, unsigned bytes)
 #define put_i32(b, v) put_le(b, (uint32_t)(int32_t)(v), 4)
 #define put_i64(b, v) put_le(b, (uint64_t)(int64_t)(v), 8)
 
-static size_t rec_begin(struct wbuf *b, uint32_t type)
+static size_t rec_begin(struct store_buf *b, uint32_t type)
 {
 	put_u32(b, type);
 	put_u32(b, 0); /* length, patched by rec_end */
 	return b->len;
 }
 
-static void rec_end(struct wbuf *b, size_t start)
+static void rec_end(struct store_buf *b, size_t start)
 {
 	uint32_t n = (uint32_t)(b->len - start);
 
@@ -110,7 +97,7 @@ static void rec_end(struct wbuf *b, size_t start)
 		b->p[start - 4 + i] = (uint8_t)(n >> (8 * i));
 }
 
-static void put_period(struct wbuf *b, const struct avail_period *p)
+static void put_period(struct store_buf *b, const struct avail_period *p)
 {
 	put_i32(b, p->key);
 	put_u32(b, p->up);
@@ -119,7 +106,7 @@ static void put_period(struct wbuf *b, const struct avail_period *p)
 	put_u32(b, p->outages);
 }
 
-static void put_avail(struct wbuf *b, const struct avail *a)
+static void put_avail(struct store_buf *b, const struct avail *a)
 {
 	put_i32(b, a->hour_head);
 	put_i32(b, a->day_head);
@@ -139,7 +126,7 @@ static void put_avail(struct wbuf *b, const struct avail *a)
 	put_period(b, &a->prev_quarter);
 }
 
-static void put_stats(struct wbuf *b, const struct line_stats *s)
+static void put_stats(struct store_buf *b, const struct line_stats *s)
 {
 	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
 		const struct round_summary *r = &s->ring[i];
@@ -155,7 +142,7 @@ static void put_stats(struct wbuf *b, const struct line_stats *s)
 	put_u32(b, s->last_rtt_us);
 }
 
-static void put_outage(struct wbuf *b, const struct outage *o)
+static void put_outage(struct store_buf *b, const struct outage *o)
 {
 	uint8_t ticket[OUTAGE_TICKET_MAX] = {0};
 
@@ -169,7 +156,7 @@ static void put_outage(struct wbuf *b, const struct outage *o)
 	put_u32(b, o->loss_ppm);
 }
 
-static void put_office(struct wbuf *b, const struct office *o)
+static void put_office(struct store_buf *b, const struct office *o)
 {
 	size_t start = rec_begin(b, STORE_REC_OFFICE);
 
@@ -180,7 +167,7 @@ static void put_office(struct wbuf *b, const struct office *o)
 	rec_end(b, start);
 }
 
-static void put_line(struct wbuf *b, const struct line *l)
+static void put_line(struct store_buf *b, const struct line *l)
 {
 	size_t start = rec_begin(b, STORE_REC_LINE);
 	const struct linestate *ls = &l->ls;
@@ -208,7 +195,7 @@ static void put_line(struct wbuf *b, const struct line *l)
  * order (so a different window length can take what fits).  The poll status
  * and the alarm flag are not kept: after a restart the first evaluation
  * raises again if still due, so the notifier's alarm table agrees. */
-static void put_calendar(struct wbuf *b, const struct bw_calendar *c)
+static void put_calendar(struct store_buf *b, const struct bw_calendar *c)
 {
 	put_i32(b, c->key);
 	put_le(b, c->octets[BW_IN], 8);
@@ -220,7 +207,7 @@ static void put_calendar(struct wbuf *b, const struct bw_calendar *c)
 	put_le(b, c->peak_bps[BW_OUT], 8);
 }
 
-static void put_bandwidth(struct wbuf *b, const struct line *l)
+static void put_bandwidth(struct store_buf *b, const struct line *l)
 {
 	const struct bw_line *w = l->bw;
 	size_t start = rec_begin(b, STORE_REC_BANDWIDTH);
@@ -254,15 +241,43 @@ static void put_bandwidth(struct wbuf *b, const struct line *l)
 	rec_end(b, start);
 }
 
-/* ---- writing the file ---- */
+/* ---- encoding the model ---- */
 
-/* Encoded bytes go through the digest and to the fd in large chunks. */
-struct sink {
-	int fd;
-	EVP_MD_CTX *md;
-	struct wbuf b;
-	int err;
-};
+void store_enc_begin(struct store_encoder *e, time_t now, size_t size_hint)
+{
+	*e = (struct store_encoder){0};
+	/* One allocation of the expected size: no copies while it grows. */
+	if (size_hint) {
+		e->b.p = malloc(size_hint);
+		e->b.cap = e->b.p ? size_hint : 0;
+	}
+	put(&e->b, store_magic, sizeof(store_magic));
+	put_u32(&e->b, STORE_VERSION);
+	put_i64(&e->b, now);
+}
+
+bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines)
+{
+	size_t n = 0;
+
+	while (e->office < m->n_offices && n < max_lines) {
+		const struct office *o = &m->offices[e->office];
+		if (e->line == 0)
+			put_office(&e->b, o);
+		for (; e->line < o->n_lines && n < max_lines; e->line++, n++) {
+			put_line(&e->b, &o->lines[e->line]);
+			if (o->lines[e->line].bw)
+				put_bandwidth(&e->b, &o->lines[e->line]);
+		}
+		if (e->line < o->n_lines)
+			break;
+		e->office++;
+		e->line = 0;
+	}
+	return e->office >= m->n_offices;
+}
+
+/* ---- writing the file ---- */
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -278,54 +293,18 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-static void sink_flush(struct sink *s)
+/* The encoding, then its SHA-256; 0 or an errno value. */
+static int write_framed(int fd, const struct store_buf *b)
 {
-	if (!s->err && s->b.oom)
-		s->err = ENOMEM;
-	if (!s->err && !EVP_DigestUpdate(s->md, s->b.p, s->b.len))
-		s->err = EIO;
-	if (!s->err)
-		s->err = write_all(s->fd, s->b.p, s->b.len);
-	s->b.len = 0;
-}
-
-static void encode_model(struct sink *s, const struct model *m, time_t now)
-{
-	put(&s->b, store_magic, sizeof(store_magic));
-	put_u32(&s->b, STORE_VERSION);
-	put_i64(&s->b, now);
-	for (size_t i = 0; i < m->n_offices && !s->err; i++) {
-		const struct office *o = &m->offices[i];
-		put_office(&s->b, o);
-		for (size_t j = 0; j < o->n_lines; j++) {
-			put_line(&s->b, &o->lines[j]);
-			if (o->lines[j].bw)
-				put_bandwidth(&s->b, &o->lines[j]);
-			if (s->b.len >= FLUSH_AT)
-				sink_flush(s);
-		}
-	}
-	sink_flush(s);
-}
-
-/* 0 or an errno value. */
-static int write_state(int fd, const struct model *m, time_t now)
-{
-	struct sink s = {.fd = fd, .md = EVP_MD_CTX_new()};
 	uint8_t digest[DIGEST_LEN];
 	unsigned dlen = 0;
 
-	if (!s.md || !EVP_DigestInit_ex(s.md, EVP_sha256(), NULL))
-		s.err = ENOMEM;
-	if (!s.err)
-		encode_model(&s, m, now);
-	if (!s.err && !EVP_DigestFinal_ex(s.md, digest, &dlen))
-		s.err = EIO;
-	if (!s.err)
-		s.err = write_all(fd, digest, DIGEST_LEN);
-	EVP_MD_CTX_free(s.md);
-	free(s.b.p);
-	return s.err;
+	if (b->oom)
+		return ENOMEM;
+	if (!EVP_Digest(b->p, b->len, digest, &dlen, EVP_sha256(), NULL))
+		return EIO;
+	int e = write_all(fd, b->p, b->len);
+	return e ? e : write_all(fd, digest, DIGEST_LEN);
 }
 
 static int fsync_dir(const char *dir)
@@ -346,20 +325,28 @@ static void tmp_path(char *buf, size_t len, const char *dir, pid_t pid)
 	snprintf(buf, len, "%s/" STORE_FILE ".tmp-%ld", dir, (long)pid);
 }
 
-int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen)
+/* strerror() is not thread-safe, and the writer thread reports errors too. */
+static void put_error(char *err, size_t errlen, const char *what, const char *path, int e)
+{
+	char text[128];
+
+	snprintf(err, errlen, "%s %s: %s", what, path, strerror_r(e, text, sizeof(text)));
+}
+
+int store_write_file(const struct store_buf *b, const char *dir, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dst[PATH_MAX];
-	const char *step = "create";
+	const char *step;
 	int e, fd;
 
 	tmp_path(tmp, sizeof(tmp), dir, getpid());
 	snprintf(dst, sizeof(dst), "%s/" STORE_FILE, dir);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0) {
-		snprintf(err, errlen, "create %s: %s", tmp, strerror(errno));
+		put_error(err, errlen, "create", tmp, errno);
 		return -1;
 	}
-	e = write_state(fd, m, now);
+	e = write_framed(fd, b);
 	step = e ? "write" : "fsync";
 	if (!e && fsync(fd) < 0)
 		e = errno;
@@ -373,16 +360,33 @@ int store_save(const struct model *m, const char *dir, time_t now, char *err, si
 	}
 	if (e) {
 		unlink(tmp); /* the last good file is untouched */
-		snprintf(err, errlen, "%s %s: %s", step, tmp, strerror(e));
+		put_error(err, errlen, step, tmp, e);
 		return -1;
 	}
 	/* Without this the rename itself may not survive a power cut. */
 	e = fsync_dir(dir);
 	if (e) {
-		snprintf(err, errlen, "fsync directory %s: %s", dir, strerror(e));
+		put_error(err, errlen, "fsync directory", dir, e);
 		return -1;
 	}
 	return 0;
+}
+
+void store_buf_free(struct store_buf *b)
+{
+	free(b->p);
+	*b = (struct store_buf){0};
+}
+
+int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen)
+{
+	struct store_encoder e;
+
+	store_enc_begin(&e, now, 0);
+	store_enc_step(&e, m, SIZE_MAX);
+	int rc = store_write_file(&e.b, dir, err, errlen);
+	store_buf_free(&e.b);
+	return rc;
 }
 
 /* ---- decoding ---- */
@@ -938,200 +942,4 @@ void store_restore(struct model *m)
 		        dir, info.reason);
 		break;
 	}
-}
-
-/* ---- background saves ---- */
-
-static struct {
-	struct model **mp;
-	struct loop_timer *timer;
-	pid_t child;      /* 0 when no save runs */
-	int pipe_rd;      /* the child's report, EOF when it is gone */
-	time_t snapshot;  /* wall time the running save describes */
-	uint64_t fork_us; /* what the save cost the loop */
-	char report[256]; /* "ok MS" or "fail REASON" from the child */
-	size_t report_len;
-	bool failing; /* a failure was logged and no save succeeded since */
-} bg = {.pipe_rd = -1};
-
-/* One log line per failure streak, one when it ends. */
-static void save_finished(bool ok, time_t when, const char *detail)
-{
-	const char *dir = (*bg.mp)->cfg->agent.state_dir;
-
-	agent_status.state_save_result = ok ? 1 : 2;
-	if (ok) {
-		agent_status.state_save_time = when;
-		if (bg.failing)
-			log_msg(LOG_NOTICE, "state save recovered: %s/" STORE_FILE " written", dir);
-		bg.failing = false;
-		log_msg(LOG_DEBUG, "state saved to %s/" STORE_FILE " (%s)", dir, detail);
-	} else if (!bg.failing) {
-		log_msg(LOG_ERR,
-		        "state save failed: %s; the last good file is kept, "
-		        "further failures are not logged until a save succeeds",
-		        detail);
-		bg.failing = true;
-	}
-}
-
-static _Noreturn void child_main(int fd, pid_t parent, const struct model *m, time_t now)
-{
-	char err[200], msg[256];
-	uint64_t t0 = mono_us();
-	int n;
-
-	/* A save must not outlive its agent: the next one cleans its temp file. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(1);
-	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0)
-		n = snprintf(msg, sizeof(msg), "ok %.1f ms", (double)(mono_us() - t0) / 1000.0);
-	else
-		n = snprintf(msg, sizeof(msg), "fail %s", err);
-	if (write(fd, msg, (size_t)n) < 0)
-		_exit(2);
-	_exit(msg[0] == 'o' ? 0 : 1);
-}
-
-static void child_reaped(int status)
-{
-	char detail[320];
-
-	bg.report[bg.report_len] = '\0';
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && !strncmp(bg.report, "ok ", 3)) {
-		snprintf(detail, sizeof(detail), "child %s, fork %.1f ms", bg.report + 3,
-		         (double)bg.fork_us / 1000.0);
-		save_finished(true, bg.snapshot, detail);
-	} else if (!strncmp(bg.report, "fail ", 5)) {
-		save_finished(false, 0, bg.report + 5);
-	} else {
-		snprintf(detail, sizeof(detail), "save process ended abnormally (status %#x)",
-		         (unsigned)status);
-		save_finished(false, 0, detail);
-	}
-}
-
-static void on_child_report(int fd, short revents, void *arg)
-{
-	int status = 0;
-	ssize_t n;
-
-	(void)revents, (void)arg;
-	n = read(fd, bg.report + bg.report_len, sizeof(bg.report) - 1 - bg.report_len);
-	if (n > 0)
-		bg.report_len += (size_t)n;
-	if ((n > 0 && bg.report_len < sizeof(bg.report) - 1) || (n < 0 && errno == EAGAIN))
-		return; /* more to come, or the EOF that says the child is gone */
-	loop_fd_del(fd);
-	close(fd);
-	bg.pipe_rd = -1;
-	/* EOF: the child has _exit()ed or is about to, so this returns at once. */
-	while (waitpid(bg.child, &status, 0) < 0 && errno == EINTR)
-		;
-	bg.child = 0;
-	child_reaped(status);
-}
-
-static void save_in_background(struct model *m)
-{
-	char err[128];
-	int fds[2];
-
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(err, sizeof(err), "pipe: %s", strerror(errno));
-		save_finished(false, 0, err);
-		return;
-	}
-	bg.snapshot = time(NULL);
-	model_tick(m, bg.snapshot, loop_now_ms_fresh()); /* books up to date in the snapshot */
-	pid_t parent = getpid();
-	uint64_t t0 = mono_us();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		child_main(fds[1], parent, m, bg.snapshot);
-	}
-	bg.fork_us = mono_us() - t0;
-	close(fds[1]);
-	if (pid < 0 || fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0 ||
-	    loop_fd_add(fds[0], POLLIN, on_child_report, NULL) < 0) {
-		snprintf(err, sizeof(err), "cannot start the save process: %s", strerror(errno));
-		if (pid > 0) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-		}
-		close(fds[0]);
-		save_finished(false, 0, err);
-		return;
-	}
-	bg.child = pid;
-	bg.pipe_rd = fds[0];
-	bg.report_len = 0;
-}
-
-static void on_save_timer(void *arg);
-
-static void schedule_save(void)
-{
-	unsigned s = (*bg.mp)->cfg->agent.save_interval_s;
-	bg.timer = loop_timer_add((uint64_t)(s ? s : 60) * 1000u, on_save_timer, NULL);
-}
-
-static void on_save_timer(void *arg)
-{
-	(void)arg;
-	bg.timer = NULL;
-	if (bg.child) /* the previous save is still running: never two at once */
-		log_msg(LOG_DEBUG, "state save skipped: the previous one is still running");
-	else
-		save_in_background(*bg.mp);
-	schedule_save();
-}
-
-void store_start(struct model **mp)
-{
-	bg.mp = mp;
-	schedule_save();
-}
-
-/* A save that would be superseded by the final one is not worth waiting for. */
-static void abandon_child(void)
-{
-	char tmp[PATH_MAX];
-
-	if (!bg.child)
-		return;
-	kill(bg.child, SIGKILL);
-	while (waitpid(bg.child, NULL, 0) < 0 && errno == EINTR)
-		;
-	tmp_path(tmp, sizeof(tmp), (*bg.mp)->cfg->agent.state_dir, bg.child);
-	unlink(tmp);
-	loop_fd_del(bg.pipe_rd);
-	close(bg.pipe_rd);
-	bg.pipe_rd = -1;
-	bg.child = 0;
-}
-
-void store_stop(void)
-{
-	char err[320];
-
-	if (!bg.mp || !*bg.mp)
-		return;
-	loop_timer_cancel(bg.timer);
-	bg.timer = NULL;
-	abandon_child();
-	struct model *m = *bg.mp;
-	time_t now = time(NULL);
-	uint64_t t0 = mono_us();
-	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0) {
-		save_finished(true, now, "final save");
-		log_msg(LOG_INFO, "state saved to %s/" STORE_FILE " in %.1f ms",
-		        m->cfg->agent.state_dir, (double)(mono_us() - t0) / 1000.0);
-	} else {
-		bg.failing = false; /* the last word must always be logged */
-		save_finished(false, 0, err);
-	}
-	bg.mp = NULL;
 }

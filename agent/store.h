@@ -19,14 +19,14 @@
  * version, checksum, framing, a value out of range) is renamed aside to
  * state.bin.corrupt-YYYYMMDDTHHMMSS and the model is left untouched.
  *
- * The periodic save runs in a fork()ed child that encodes its copy-on-write
- * snapshot and _exit()s; it never touches Net-SNMP or the loop.  The parent
- * learns the result through a pipe watched by the loop, and publishes it in
- * agent_status (mib.h).  At most one save runs at a time.
+ * Saving is split so saver.c can encode on the loop in slices and write
+ * from a thread: store_enc_*() build the bytes, store_write_file() frames
+ * and writes them (it touches nothing but its arguments).
  */
 #ifndef TSLCD_STORE_H
 #define TSLCD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -59,6 +59,28 @@ struct store_load_info {
 	char moved_to[512];                    /* where a corrupt file went */
 };
 
+struct store_buf {
+	uint8_t *p;
+	size_t len, cap;
+	bool oom;
+};
+
+/* A cursor over the model's offices and lines. */
+struct store_encoder {
+	struct store_buf b;
+	size_t office, line;
+};
+
+/* Start an encoding stamped with now, sized for size_hint bytes (0: grow). */
+void store_enc_begin(struct store_encoder *e, time_t now, size_t size_hint);
+/* Encode up to max_lines more lines of m (with their offices); true when
+ * the whole model is in.  m may change between steps, not during one. */
+bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines);
+/* Frame b (adding its SHA-256) into dir/state.bin crash-safely; 0, or -1
+ * with the reason in err.  Thread-safe. */
+int store_write_file(const struct store_buf *b, const char *dir, char *err, size_t errlen);
+void store_buf_free(struct store_buf *b);
+
 /* Write the state file synchronously; 0 on success, else -1 with the
  * reason in err.  The previous file stays intact on failure. */
 int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen);
@@ -68,11 +90,5 @@ enum store_load_status store_load(struct model *m, const char *dir, struct store
 
 /* store_load() plus the log lines an operator needs; used by main. */
 void store_restore(struct model *m);
-
-/* Start periodic background saves of *mp (re-read at each save, so a
- * config reload may replace the model, the directory or the interval). */
-void store_start(struct model **mp);
-/* Stop the timer, abandon a running background save, save synchronously. */
-void store_stop(void);
 
 #endif
