@@ -170,6 +170,9 @@ void agentx_link_init(const char *socket, unsigned ping_s)
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, socket);
 	/* Alarms must run from our loop, not SIGALRM, or reconnects never happen. */
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	/* Net-SNMP warns at every failed reconnect; we say it once. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS,
+	                       1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
@@ -191,6 +194,11 @@ void agentx_link_init(const char *socket, unsigned ping_s)
 void agentx_link_open(void)
 {
 	init_snmp("tslcd-agent"); /* connects */
+	if (!X.session)
+		log_msg(
+		    LOG_WARNING,
+		    "the AgentX master is not there yet; retrying every %u s, probing continues",
+		    X.ping_s);
 	if (X.ping_s)
 		X.ping_timer = loop_timer_add((uint64_t)X.ping_s * 1000u, ping_tick, NULL);
 }
