@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,6 +184,19 @@ static void encoding_end(void)
 	store_buf_free(&sv.enc.b);
 }
 
+/* Without a size hint (the first save), project the whole size from what
+ * the first slice made: growing by doubling copies megabytes into fresh
+ * pages within a single slice. */
+static void reserve_projected(void)
+{
+	size_t total = sv.encoding->cfg->n_lines;
+
+	if (sv.slices != 1 || !sv.enc.lines || total <= sv.enc.lines)
+		return;
+	size_t per_line = sv.enc.b.len / sv.enc.lines + 1;
+	store_buf_reserve(&sv.enc.b, per_line * total + per_line * total / 16);
+}
+
 static void on_slice(void *arg)
 {
 	uint64_t t0 = mono_us(), dt;
@@ -204,6 +218,7 @@ static void on_slice(void *arg)
 	if (dt > sv.longest_us)
 		sv.longest_us = dt;
 	if (!done) {
+		reserve_projected();
 		sv.slice = loop_timer_add(0, on_slice, NULL);
 		if (!sv.slice) {
 			encoding_end();
@@ -216,6 +231,21 @@ static void on_slice(void *arg)
 	writer_start();
 }
 
+/* The last save's size, or the file's at the first: one allocation then,
+ * as growing by copies touches fresh pages within a single slice. */
+static size_t size_hint(const struct model *m)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!sv.last_len) {
+		snprintf(path, sizeof(path), "%s/" STORE_FILE, m->cfg->agent.state_dir);
+		if (stat(path, &st) == 0 && st.st_size > 0)
+			sv.last_len = (size_t)st.st_size;
+	}
+	return sv.last_len + sv.last_len / 16;
+}
+
 static void save_begin(struct model *m)
 {
 	sv.t0_us = mono_us();
@@ -223,7 +253,7 @@ static void save_begin(struct model *m)
 	sv.slices = 0;
 	sv.snapshot = time(NULL);
 	model_tick(m, sv.snapshot, loop_now_ms_fresh()); /* books up to date */
-	store_enc_begin(&sv.enc, sv.snapshot, sv.last_len + sv.last_len / 16);
+	store_enc_begin(&sv.enc, sv.snapshot, size_hint(m));
 	sv.encoding = m;
 	on_slice(NULL);
 }

@@ -246,11 +246,7 @@ static void put_bandwidth(struct store_buf *b, const struct line *l)
 void store_enc_begin(struct store_encoder *e, time_t now, size_t size_hint)
 {
 	*e = (struct store_encoder){0};
-	/* One allocation of the expected size: no copies while it grows. */
-	if (size_hint) {
-		e->b.p = malloc(size_hint);
-		e->b.cap = e->b.p ? size_hint : 0;
-	}
+	store_buf_reserve(&e->b, size_hint); /* without it, put() grows the buffer */
 	put(&e->b, store_magic, sizeof(store_magic));
 	put_u32(&e->b, STORE_VERSION);
 	put_i64(&e->b, now);
@@ -264,7 +260,7 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 		const struct office *o = &m->offices[e->office];
 		if (e->line == 0)
 			put_office(&e->b, o);
-		for (; e->line < o->n_lines && n < max_lines; e->line++, n++) {
+		for (; e->line < o->n_lines && n < max_lines; e->line++, n++, e->lines++) {
 			put_line(&e->b, &o->lines[e->line]);
 			if (o->lines[e->line].bw)
 				put_bandwidth(&e->b, &o->lines[e->line]);
@@ -370,6 +366,18 @@ int store_write_file(const struct store_buf *b, const char *dir, char *err, size
 		return -1;
 	}
 	return 0;
+}
+
+bool store_buf_reserve(struct store_buf *b, size_t cap)
+{
+	if (cap <= b->cap)
+		return true;
+	uint8_t *p = realloc(b->p, cap);
+	if (!p)
+		return false;
+	b->p = p;
+	b->cap = cap;
+	return true;
 }
 
 void store_buf_free(struct store_buf *b)

@@ -69,6 +69,7 @@ struct store_buf {
 struct store_encoder {
 	struct store_buf b;
 	size_t office, line;
+	size_t lines; /* encoded so far */
 };
 
 /* Start an encoding stamped with now, sized for size_hint bytes (0: grow). */
@@ -79,6 +80,8 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 /* Frame b (adding its SHA-256) into dir/state.bin crash-safely; 0, or -1
  * with the reason in err.  Thread-safe. */
 int store_write_file(const struct store_buf *b, const char *dir, char *err, size_t errlen);
+/* Make room for cap bytes in all (false when out of memory). */
+bool store_buf_reserve(struct store_buf *b, size_t cap);
 void store_buf_free(struct store_buf *b);
 
 /* Write the state file synchronously; 0 on success, else -1 with the

@@ -485,6 +485,7 @@ START_TEST(sliced_encoding_is_identical)
 		while (!store_enc_step(&part, a, n))
 			ck_assert_uint_lt(++steps, 10);
 		ck_assert_uint_eq(steps, (3 + n - 1) / n - 1);
+		ck_assert_uint_eq(part.lines, 3);
 		ck_assert_uint_eq(part.b.len, whole.b.len);
 		ck_assert(memcmp(part.b.p, whole.b.p, whole.b.len) == 0);
 		store_buf_free(&part.b);
