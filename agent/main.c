@@ -75,6 +75,22 @@ static void usage(FILE *out)
 	             "                   when group or others can read it\n");
 }
 
+#define PING_MAX_S 3600u
+
+/* 0, or -1 unless text is a whole number 1..PING_MAX_S: without pings
+ * there are no reconnects either. */
+static int parse_seconds(const char *text, unsigned *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(text, &end, 10);
+
+	if (errno || end == text || *end || text[0] == '-' || v < 1 || v > PING_MAX_S)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -105,7 +121,12 @@ static int parse_options(int argc, char **argv)
 			opt.debug = true;
 			break;
 		case 'P':
-			opt.ping_interval = (unsigned)strtoul(optarg, NULL, 10);
+			if (parse_seconds(optarg, &opt.ping_interval) < 0) {
+				fprintf(stderr,
+				        "tslcd-agent: -P '%s': give whole seconds from 1 to %u\n",
+				        optarg, PING_MAX_S);
+				return -1;
+			}
 			break;
 		case 'C':
 			opt.check_only = true;

@@ -30,4 +30,14 @@ for f in "$DIR"/*.conf; do
 	fi
 done
 h_check "at least 30 bad configs ($n)" [ "$n" -ge 30 ]
+
+# Bad command-line values are refused with the option named, not read as 0
+# (-P 0 would silently disable reconnecting to the master).
+for p in abc 0 -1 5x 3601; do
+	out=$("$H_AGENT" -P "$p" --check-config -c "$H_TOP/conf/demo.conf" 2>&1)
+	rc=$?
+	h_check "-P '$p' refused (exit $rc): $out" \
+		bash -c "[ $rc -eq 2 ] && grep -qF -- \"-P '$p'\" <<<\"\$1\"" _ "$out"
+done
+h_check "-P 1 accepted" bash -c "'$H_AGENT' -P 1 --check-config -c '$H_TOP/conf/demo.conf' >/dev/null"
 h_done
