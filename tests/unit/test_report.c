@@ -263,6 +263,17 @@ START_TEST(key_file_errors)
 	ck_assert_ptr_nonnull(strstr(err, "cannot read key"));
 	ck_assert(!report_key_load("/etc/hostname", pub, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "not a PEM public key"));
+	/* A wrong path must not hang a reload or eat memory. */
+	ck_assert(!report_key_load("/dev/zero", pub, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "'/dev/zero': not a regular file"), "err: %s", err);
+	char big[] = "/tmp/tslcd-bigkey-XXXXXX";
+	int fd = mkstemp(big);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	ck_assert(!report_key_load(big, pub, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "too large"), "err: %s", err);
+	unlink(big);
 }
 END_TEST
 
