@@ -345,10 +345,10 @@ static void add_target(netsnmp_pdu *pdu, struct target *t)
 		add_col(pdu, oid_ifxentry, xl, COL_IFNAME, t->ifindex);
 	else if (t->cc->match == IFMATCH_DESCR)
 		add_col(pdu, oid_ifentry, il, COL_IFDESCR, t->ifindex);
-	if (t->width != BW_WIDTH_C32) {
-		add_col(pdu, oid_ifxentry, xl, COL_HCIN, t->ifindex);
-		add_col(pdu, oid_ifxentry, xl, COL_HCOUT, t->ifindex);
-	}
+	/* HC counters always: a router that gains them (a software upgrade)
+	 * moves back to 64-bit; one without them answers two noSuchObjects. */
+	add_col(pdu, oid_ifxentry, xl, COL_HCIN, t->ifindex);
+	add_col(pdu, oid_ifxentry, xl, COL_HCOUT, t->ifindex);
 	if (t->width != BW_WIDTH_HC64) {
 		add_col(pdu, oid_ifentry, il, COL_IFIN, t->ifindex);
 		add_col(pdu, oid_ifentry, il, COL_IFOUT, t->ifindex);
@@ -390,12 +390,10 @@ static bool target_read(struct target *t, const netsnmp_variable_list **vp, stru
 		          !memcmp(v->val.string, t->cc->ifname, v->val_len);
 		NEXT();
 	}
-	if (t->width != BW_WIDTH_C32) {
-		have_hc = counter_value(v, &hc[0]);
-		NEXT();
-		have_hc &= counter_value(v, &hc[1]);
-		NEXT();
-	}
+	have_hc = counter_value(v, &hc[0]);
+	NEXT();
+	have_hc &= counter_value(v, &hc[1]);
+	NEXT();
 	if (t->width != BW_WIDTH_HC64) {
 		have_32 = counter_value(v, &c32[0]);
 		NEXT();

@@ -19,7 +19,8 @@ U32=4294967296
 
 # Router A: line 10.1/10.4 on ifIndex 1001 (HC, wraps 3 s after T0), 10.2
 # named "wan1" (ifIndex $1), 10.3 on ifIndex 7 with 32-bit counters only
-# (wrap 5 s after T0), 20.1 on ifIndex 1003 at $2 octets per centisecond.
+# (wrap 5 s after T0; HC ones too when $3 is set), 20.1 on ifIndex 1003 at
+# $2 octets per centisecond.
 router_a_values() {
 	h_router_values a <<V
 T0 $T0
@@ -34,6 +35,8 @@ T0 $T0
 .1.3.6.1.2.1.31.1.1.1.10.1003 counter64 0 100
 .1.3.6.1.2.1.2.2.1.10.7 counter $((U32 - 100 * 500)) 100
 .1.3.6.1.2.1.2.2.1.16.7 counter 0 50
+${3:+.1.3.6.1.2.1.31.1.1.1.6.7 counter64 5000000000 100}
+${3:+.1.3.6.1.2.1.31.1.1.1.10.7 counter64 7000000000 50}
 V
 }
 # Router B: line 30.1 on ifIndex 1, 400 kbit/s each way; $1 = clock start.
@@ -157,6 +160,14 @@ is_1005() { [ "$(num $L.40.10.2)" = 1005 ]; }
 h_check "10.2 re-resolved after renumbering" h_wait_for 60 is_1005
 sleep 2.5
 h_expect_eq "10.2 rate after renumbering" 100000 "$(num $L.30.10.2)"
+
+# ---- a software upgrade gives ifIndex 7 HC counters: back to 64-bit ----
+router_a_values 1005 1188 hc
+is_hc64() { [ "$(num $L.47.10.3)" = 2 ]; }
+h_check "10.3 moves to hc64 once the router has HC counters" h_wait_for 60 is_hc64
+sleep 2.5
+h_expect_eq "10.3 in bps on the HC counters (no spike)" 80000 "$(num $L.30.10.3)"
+h_expect_eq "10.3 out bps on the HC counters" 40000 "$(num $L.31.10.3)"
 
 # ---- redundancy: tier I office 30 needs two paths ----
 nc_pid=
