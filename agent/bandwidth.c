@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define WRAP_SLACK_CS 1000u /* 10 s of clock difference between us and a router */
+
 struct bw_params bw_params_default(void)
 {
 	return (struct bw_params){
@@ -281,12 +283,26 @@ unsigned bw_advance(struct bw_line *b, const struct bw_params *p, time_t now)
 
 /* ---- polls ---- */
 
-static bool is_discontinuity(const struct bw_reading *prev, const struct bw_reading *r)
+/* sysUpTime went back.  After 497 days it wraps: then the time it moved
+ * (mod 2^32) matches the wall time since the last poll and the counters
+ * went on; after a reboot it does not. */
+static bool uptime_wrapped(const struct bw_reading *prev, const struct bw_reading *r,
+                           time_t elapsed_s)
+{
+	uint32_t moved_cs = r->uptime_cs - prev->uptime_cs; /* mod 2^32 */
+
+	if (elapsed_s <= 0 || moved_cs > (uint64_t)elapsed_s * 200u + WRAP_SLACK_CS)
+		return false;
+	return r->width != BW_WIDTH_HC64 || (r->in >= prev->in && r->out >= prev->out);
+}
+
+static bool is_discontinuity(const struct bw_reading *prev, const struct bw_reading *r,
+                             time_t elapsed_s)
 {
 	if (r->width != prev->width || r->ifindex != prev->ifindex)
 		return true;
-	if (r->uptime_cs < prev->uptime_cs)
-		return true; /* router rebooted (or 497-day uptime wrap: one interval lost) */
+	if (r->uptime_cs < prev->uptime_cs && !uptime_wrapped(prev, r, elapsed_s))
+		return true; /* the router rebooted */
 	return r->has_disc && prev->has_disc && r->disc_cs != prev->disc_cs;
 }
 
@@ -306,13 +322,14 @@ static void interval_account(struct bw_line *b, const uint64_t delta[2], uint64_
 	calendar_add_interval(b, delta, cs, now);
 }
 
-/* Rate over the interval since the previous reading; false = discontinuity. */
-static bool interval_rate(struct bw_line *b, const struct bw_reading *r, time_t now)
+/* Rate over the interval since the previous reading (taken at prev_s);
+ * false = discontinuity. */
+static bool interval_rate(struct bw_line *b, const struct bw_reading *r, time_t prev_s, time_t now)
 {
 	uint64_t delta[2];
-	uint64_t cs = r->uptime_cs - b->prev.uptime_cs;
+	uint32_t cs = r->uptime_cs - b->prev.uptime_cs; /* mod 2^32: right across a wrap */
 
-	if (is_discontinuity(&b->prev, r) ||
+	if (is_discontinuity(&b->prev, r, now - prev_s) ||
 	    !bw_counter_delta(b->prev.in, r->in, r->width, &delta[BW_IN]) ||
 	    !bw_counter_delta(b->prev.out, r->out, r->width, &delta[BW_OUT]))
 		return false;
@@ -331,11 +348,12 @@ unsigned bw_on_poll(struct bw_line *b, const struct bw_params *p, const struct b
                     time_t now)
 {
 	unsigned ev = 0;
+	time_t prev_s = b->last_ok; /* when b->prev was read */
 
 	b->status = BW_OK;
 	b->last_ok = now;
 	b->ifindex = r->ifindex;
-	if (b->have_prev && !interval_rate(b, r, now)) {
+	if (b->have_prev && !interval_rate(b, r, prev_s, now)) {
 		b->rate_valid = false;
 		b->disc_time = now;
 		ev |= BW_EV_DISCONTINUITY;

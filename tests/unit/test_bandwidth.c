@@ -198,6 +198,42 @@ START_TEST(reboot_no_spike)
 }
 END_TEST
 
+/* After 497 days sysUpTime wraps while the counters go on: the rate
+ * continues; the same step back after a reboot is a discontinuity. */
+START_TEST(uptime_wrap_is_not_a_reboot)
+{
+	struct bw_params p = params();
+	struct bw_line *b = bw_line_new(&p, 2000);
+	const uint32_t before = UINT32_MAX - 2999u; /* 30 s before the wrap */
+	struct bw_reading r1 = at(before, 0, 0, 0), r2 = at(3000, 0, 0, 0);
+
+	r1.in = 5000000000u;
+	r2.in = r1.in + 1250u * 6000u; /* 1 Mbit/s for the 60 s across the wrap */
+	r2.out = r1.out;
+	bw_on_poll(b, &p, &r1, 1000);
+	unsigned ev = bw_on_poll(b, &p, &r2, 1060);
+	ck_assert(!(ev & BW_EV_DISCONTINUITY));
+	ck_assert(ev & BW_EV_RATE);
+	ck_assert_uint_eq(b->bps[BW_IN], 1000000);
+	bw_line_free(b);
+
+	/* A step back the wall clock cannot explain is a reboot. */
+	b = bw_line_new(&p, 2000);
+	bw_on_poll(b, &p, &r2, 1000);
+	struct bw_reading r3 = at(200, 0, 0, 0);
+	ck_assert(bw_on_poll(b, &p, &r3, 1060) & BW_EV_DISCONTINUITY);
+	bw_line_free(b);
+
+	/* So are HC counters that went back, however well the uptime fits. */
+	b = bw_line_new(&p, 2000);
+	bw_on_poll(b, &p, &r1, 1000);
+	struct bw_reading r4 = r2;
+	r4.in = 100;
+	ck_assert(bw_on_poll(b, &p, &r4, 1060) & BW_EV_DISCONTINUITY);
+	bw_line_free(b);
+}
+END_TEST
+
 /* ifCounterDiscontinuityTime changed while uptime went on: interval invalid. */
 START_TEST(discontinuity_time_changed)
 {
@@ -382,6 +418,7 @@ int main(void)
 	tcase_add_test(tc, wrap_64_no_discontinuity);
 	tcase_add_test(tc, wrap_32);
 	tcase_add_test(tc, reboot_no_spike);
+	tcase_add_test(tc, uptime_wrap_is_not_a_reboot);
 	tcase_add_test(tc, discontinuity_time_changed);
 	tcase_add_test(tc, silent_reset_is_discontinuity);
 	tcase_add_test(tc, failure_keeps_history);
