@@ -44,9 +44,48 @@ SNMP_PERSISTENT_DIR=$DIR/snmpd-persist snmpd -f -Lf "$DIR/snmpd.log" -C -c "$DIR
 pids+=($!)
 for _ in $(seq 50); do [ -S "$DIR/agentx.sock" ] && break; sleep 0.1; done
 
-"$BUILD/tslcd-agent" -f -L -c conf/demo.conf -x "$TOP/$DIR/agentx.sock" -P 2 \
+# Readiness: Ed25519 keys for two offices, made here for this machine only.
+# Office 12 files a signed report below; office 104 files none.
+KEYS=$DIR/keys
+SPOOL=$DIR/spool
+mkdir -p "$KEYS" "$SPOOL"
+for o in 12 104; do
+	[ -f "$KEYS/office-$o.pem" ] ||
+		openssl genpkey -algorithm ed25519 -out "$KEYS/office-$o.pem" 2>/dev/null
+	openssl pkey -in "$KEYS/office-$o.pem" -pubout -out "$KEYS/office-$o.pub"
+done
+tab=$(printf '\t')
+sed -e "s|^${tab}id = 12\$|&\n${tab}readiness-key = \"$TOP/$KEYS/office-12.pub\"|" \
+	-e "s|^${tab}id = 104\$|&\n${tab}readiness-key = \"$TOP/$KEYS/office-104.pub\"|" \
+	conf/demo.conf >"$DIR/demo.conf"
+cat >>"$DIR/demo.conf" <<CONF
+
+readiness { spool-dir = "$TOP/$SPOOL"  rescan = 2  sig-wait = 1 }
+CONF
+
+"$BUILD/tslcd-agent" -f -L -c "$DIR/demo.conf" -x "$TOP/$DIR/agentx.sock" -P 2 \
 	>"$DIR/agent.log" 2>&1 &
 pids+=($!)
+
+# Office 12's report, filled in and signed as an office would, then moved
+# into the spool (report first, signature last).
+REPORT=$DIR/office-12-report.conf
+"$BUILD/tslcdctl" -c "$DIR/demo.conf" readiness-template 12 |
+	sed -e 's/^security-level = 0/security-level = 4/' \
+		-e 's/^framework = unknown/framework = decree331/' \
+		-e 's/^approval = none/approval = approved/' \
+		-e "s/^pre-check = \"none\"/pre-check = \"$(date -d '-90 days' +%F)\"/" \
+		-e 's/^lan-segmented = no/lan-segmented = yes/' \
+		-e 's/^desk-pcs-protected = 0/desk-pcs-protected = 6/' \
+		-e 's/^desk-pcs-total = 0/desk-pcs-total = 6/' \
+		-e 's/^pcs-protected = 0/pcs-protected = 120/' \
+		-e 's/^pcs-total = 0/pcs-total = 120/' \
+		-e 's/^monitoring = no/monitoring = yes/' \
+		-e "s/^last-inspection = \"none\"/last-inspection = \"$(date -d '-40 days' +%F)\"/" \
+		-e "s/^last-drill = \"none\"/last-drill = \"$(date -d '-70 days' +%F)\"/" >"$REPORT"
+openssl pkeyutl -sign -rawin -inkey "$KEYS/office-12.pem" -in "$REPORT" -out "$REPORT.sig"
+cp "$REPORT" "$SPOOL/.r12.tmp" && mv "$SPOOL/.r12.tmp" "$SPOOL/office-12-report.conf"
+cp "$REPORT.sig" "$SPOOL/.r12.sig.tmp" && mv "$SPOOL/.r12.sig.tmp" "$SPOOL/office-12-report.conf.sig"
 
 SNMP="-v2c -c public udp:127.0.0.1:$PORT"
 echo "demo: snmpd master on 127.0.0.1:$PORT, agent log in $DIR/agent.log"
@@ -74,6 +113,16 @@ echo
 echo "=== Outage history (tslcdOutageTable): one row per outage, still open"
 # shellcheck disable=SC2086
 snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable
+
+echo
+echo "=== Security readiness (tslcdReadinessTable): office 12 filed a signed report,"
+echo "    office 104 has a key but no report yet"
+for o in 12 104; do
+	# shellcheck disable=SC2086
+	snmpget $SNMP -Oqv "TSLCD-MIB::tslcdReadinessState.$o" "TSLCD-MIB::tslcdReadinessScore.$o" \
+		"TSLCD-MIB::tslcdReadinessReason.$o" | sed 's/^No Such Instance.*/-/' | tr '\n' '|' |
+		awk -F'|' -v o="$o" '{ printf "  office %-4s state %-8s score %-12s %s\n", o, $1, $2, ($3 == "" ? "(every item passes)" : $3) }'
+done
 
 echo
 echo "=== Active alarms (tslcdAlarmTable): what an NMS resyncs from after missed traps"
