@@ -111,7 +111,7 @@ lint:
 		-q -D_GNU_SOURCE -Iagent --suppress=missingIncludeSystem agent/
 
 # Benchmarks against a baseline subagent and fping, loopback only (tests/bench/README.md).
-BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop
+BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@

@@ -10,6 +10,7 @@ H_BUILD=$BUILD
 BENCH_DIR=$H_TOP/tests/bench
 BASE_BIN=$BUILD/bench/baseline_subagent
 GETLOOP=$BUILD/bench/getloop
+PAGECOST=$BUILD/bench/pagecost
 RESULTS=$BUILD/bench-results.txt
 
 # ---- parameters (environment) ----
@@ -31,7 +32,7 @@ DETECT_K=${BENCH_DETECT_K:-3}
 DETECT_TRIALS=${BENCH_DETECT_TRIALS:-3}
 SAVE_LINES=${BENCH_SAVE_LINES:-10000}
 SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
-SCENARIOS=${BENCH_SCENARIOS:-"walk table probe start rss detect save"}
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -367,6 +368,17 @@ while True:
 	else
 		row "detect TCP close: trap" "-" "n/a" "-" "-" "-" "skipped: no agent/notify.c"
 	fi
+}
+
+# What the machine charges per page: the save figures scale with it.
+sc_machine() {
+	local out first cow
+	out=$("$PAGECOST" 32) || { row "machine" "page costs" "n/a" "-" "-" "-" "-"; return; }
+	h_log "pagecost: $out"
+	first=$(sed -E 's/.*first_touch_us=([0-9.]+).*/\1/' <<<"$out")
+	cow=$(sed -E 's/.*cow_us=([0-9.]+).*/\1/' <<<"$out")
+	row "machine" "us per page: first touch" "$first" "-" "-" "-" "-"
+	row "machine" "us per page: copy-on-write" "$cow" "-" "-" "-" "-"
 }
 
 sc_save() {
