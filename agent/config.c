@@ -235,6 +235,7 @@ static const struct cfgerr_range ranges[] = {
     {"threshold-raise", 1, 100},
     {"threshold-clear", 0, 100},
     {"max-inflight", 1, 65535},
+    {"get-batch", 1, 4096},
     {"min-samples", 1, 1000000},
     {"ifindex", 1, 2147483647},
 };
@@ -417,11 +418,17 @@ static cfg_opt_t notify_opts[] = {
 
 /* bandwidth { ... }: defaults of the counter poller and the congestion rule. */
 static cfg_opt_t bandwidth_opts[] = {
-    NUM("poll-interval", 60),   NUM("timeout", 2000),
-    NUM("retries", 1),          NUM("sample", 300),
-    NUM("window", 604800),      NUM("threshold-raise", 90),
-    NUM("threshold-clear", 85), NUM("max-inflight", 256),
-    NUM("min-samples", 288),    CFG_END(),
+    NUM("poll-interval", 60),
+    NUM("timeout", 2000),
+    NUM("retries", 1),
+    NUM("sample", 300),
+    NUM("window", 604800),
+    NUM("threshold-raise", 90),
+    NUM("threshold-clear", 85),
+    NUM("max-inflight", 256),
+    NUM("min-samples", 288),
+    NUM("get-batch", 256),
+    CFG_END(),
 };
 
 static cfg_opt_t root_opts[] = {
@@ -718,6 +725,7 @@ static bool bandwidth_parse(struct tslcd_config *c, cfg_t *sec)
 	b->timeout_ms = (unsigned)cfg_getint(sec, "timeout");
 	b->retries = (unsigned)cfg_getint(sec, "retries");
 	b->max_inflight = (unsigned)cfg_getint(sec, "max-inflight");
+	b->get_batch = (unsigned)cfg_getint(sec, "get-batch");
 	b->bw = bw_params_default();
 	b->bw.sample_s = (unsigned)cfg_getint(sec, "sample");
 	b->bw.window_s = (unsigned)cfg_getint(sec, "window");

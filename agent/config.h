@@ -50,10 +50,12 @@ struct counters_cfg {
 	int cfg_line;
 };
 
-/* bandwidth { poll-interval timeout retries sample window threshold-* max-inflight min-samples } */
+/* bandwidth { poll-interval timeout retries sample window threshold-* max-inflight min-samples
+ *             get-batch } */
 struct bandwidth_cfg {
 	struct bw_params bw;
 	unsigned poll_interval_s, timeout_ms, retries, max_inflight;
+	unsigned get_batch; /* interfaces per GET to start with; halved on tooBig */
 };
 
 struct line_cfg {

@@ -56,6 +56,10 @@ struct router {
 	enum step step;
 	long reqid; /* request whose answer we wait for; 0 none */
 	bool v3_ready, probe_answered;
+	bool sending;     /* inside snmp_async_send(): its failure callbacks are not ours */
+	size_t batch;     /* interfaces per GET; halved when the router says tooBig */
+	size_t chunk_lo;  /* first target of the GET in flight */
+	size_t chunk_hi;  /* one past its last */
 	uint8_t walk_col; /* IFMATCH_NAME / IFMATCH_DESCR being walked */
 	unsigned walk_steps;
 	oid walk_oid[MAX_OID_LEN];
@@ -109,8 +113,9 @@ static void poll_done(struct router *r)
 		poll_begin(next);
 }
 
-/* Every line of the router failed the same way. */
-static void poll_fail_all(struct router *r, enum bw_status st)
+/* Every line of the router from target `from` on failed the same way
+ * (the ones before it were read by earlier GETs of this poll). */
+static void poll_fail_from(struct router *r, size_t from, enum bw_status st)
 {
 	time_t now = time(NULL);
 
@@ -119,10 +124,15 @@ static void poll_fail_all(struct router *r, enum bw_status st)
 	log_msg(LOG_DEBUG, "counters: poll of %s failed at the %s: %s (%s)", r->cc->router,
 	        steps[r->step], st == BW_TIMEOUT ? "timeout" : "error",
 	        snmp_api_errstring(r->ss->s_snmp_errno));
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = from; i < r->n; i++)
 		model_line_counters_failed(P.m, r->t[i].line, st, now);
 	P.st.failed++;
 	poll_done(r);
+}
+
+static void poll_fail_all(struct router *r, enum bw_status st)
+{
+	poll_fail_from(r, 0, st);
 }
 
 static enum bw_status status_of_op(int op)
@@ -132,11 +142,22 @@ static enum bw_status status_of_op(int op)
 
 /* ---- sending ---- */
 
+/* Net-SNMP may also report a failed send through the callback, before it
+ * returns: `sending` makes ours() ignore that, so a failure is handled
+ * once, here. */
 static bool send_pdu(struct router *r, netsnmp_pdu *pdu, snmp_callback cb)
 {
 	r->reqid = pdu->reqid;
-	if (snmp_async_send(r->ss, pdu, cb, r))
+	r->sending = true;
+	int ok = snmp_async_send(r->ss, pdu, cb, r);
+	r->sending = false;
+	if (ok)
 		return true;
+	if (r->ss->s_snmp_errno == SNMPERR_TOO_LONG && r->step == STEP_GET) {
+		snmp_free_pdu(pdu);
+		r->reqid = 0;
+		return false; /* get_send_chunk asks for fewer interfaces */
+	}
 	log_msg(LOG_WARNING, "counters: cannot send to %s: %s", r->cc->router,
 	        snmp_api_errstring(r->ss->s_snmp_errno));
 	snmp_free_pdu(pdu);
@@ -149,7 +170,7 @@ static bool send_pdu(struct router *r, netsnmp_pdu *pdu, snmp_callback cb)
  * when a session closes. */
 static bool ours(struct router *r, int reqid)
 {
-	if (!P.running || r->reqid != reqid)
+	if (!P.running || r->sending || r->reqid != reqid)
 		return false;
 	r->reqid = 0;
 	return true;
@@ -418,6 +439,10 @@ static bool target_read(struct target *t, const netsnmp_variable_list **vp, stru
 	return have_hc || have_32;
 }
 
+static void get_send_chunk(struct router *r);
+static bool get_send_some(struct router *r);
+
+/* One GET's answer: the targets of [chunk_lo, chunk_hi) that were asked. */
 static void get_absorb(struct router *r, const netsnmp_pdu *pdu)
 {
 	const netsnmp_variable_list *v = pdu->variables;
@@ -425,24 +450,48 @@ static void get_absorb(struct router *r, const netsnmp_pdu *pdu)
 	struct bw_reading rd = {0};
 
 	if (pdu->errstat != SNMP_ERR_NOERROR || !v || v->type != ASN_TIMETICKS) {
-		poll_fail_all(r, BW_ERROR);
+		poll_fail_from(r, r->chunk_lo, BW_ERROR);
 		return;
 	}
 	rd.uptime_cs = (uint32_t)*v->val.integer;
 	v = v->next_variable;
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = r->chunk_lo; i < r->chunk_hi; i++) {
 		struct target *t = &r->t[i];
-		if (!t->in_get) {
-			model_line_counters_failed(P.m, t->line, BW_NO_SUCH_IF, now);
+		if (!t->in_get)
 			continue;
-		}
 		if (target_read(t, &v, &rd))
 			model_line_counters(P.m, t->line, &rd, now);
 		else
 			model_line_counters_failed(P.m, t->line, BW_NO_SUCH_IF, now);
 	}
+	if (r->chunk_hi < r->n) {
+		get_send_chunk(r);
+		return;
+	}
 	P.st.ok++;
 	poll_done(r);
+}
+
+/* The request or its answer would not fit in one message: ask for fewer
+ * interfaces at a time, from now on (a router's limit does not change
+ * between polls).  False when already down to one. */
+static bool get_fewer(struct router *r, const char *why)
+{
+	if (r->batch <= 1)
+		return false;
+	r->batch /= 2;
+	log_msg(LOG_INFO, "counters: %s: %s; asking for %zu interfaces per GET from now on",
+	        r->cc->router, why, r->batch);
+	r->chunk_hi = r->chunk_lo;
+	return true;
+}
+
+static bool get_too_big(struct router *r, const netsnmp_pdu *pdu)
+{
+	if (pdu->errstat != SNMP_ERR_TOOBIG || !get_fewer(r, "the router says tooBig"))
+		return false;
+	get_send_chunk(r);
+	return true;
 }
 
 static int on_get(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, void *arg)
@@ -452,35 +501,74 @@ static int on_get(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, void
 	(void)ss;
 	if (!ours(r, reqid))
 		return 1;
-	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu->command == SNMP_MSG_RESPONSE)
-		get_absorb(r, pdu);
-	else
-		poll_fail_all(r, status_of_op(op));
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu->command == SNMP_MSG_RESPONSE) {
+		if (!get_too_big(r, pdu))
+			get_absorb(r, pdu);
+	} else {
+		poll_fail_from(r, r->chunk_lo, status_of_op(op));
+	}
 	return 1;
+}
+
+/* Ask for up to r->batch of the resolved targets from chunk_hi on. */
+static void get_send_chunk(struct router *r)
+{
+	for (;;) {
+		bool sent = get_send_some(r);
+		if (sent || r->ss->s_snmp_errno != SNMPERR_TOO_LONG ||
+		    !get_fewer(r, "the request is too long for one message"))
+			return;
+	}
+}
+
+/* One GET; false when Net-SNMP could not send it (the poll has failed,
+ * unless the request was merely too long). */
+static bool get_send_some(struct router *r)
+{
+	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
+	size_t n = 0, i = r->chunk_hi;
+
+	snmp_add_null_var(pdu, oid_sysuptime, OID_LENGTH(oid_sysuptime));
+	for (r->chunk_lo = i; i < r->n && n < r->batch; i++) {
+		if (r->t[i].in_get) {
+			add_target(pdu, &r->t[i]);
+			n++;
+		}
+	}
+	r->chunk_hi = i;
+	if (!n) { /* only unresolved targets were left */
+		snmp_free_pdu(pdu);
+		P.st.ok++;
+		poll_done(r);
+		return true;
+	}
+	if (send_pdu(r, pdu, on_get))
+		return true;
+	if (r->ss->s_snmp_errno != SNMPERR_TOO_LONG || r->batch <= 1)
+		poll_fail_from(r, r->chunk_lo, BW_ERROR);
+	return false;
 }
 
 static void get_send(struct router *r)
 {
-	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
+	time_t now = time(NULL);
 	size_t n = 0;
 
 	r->step = STEP_GET;
-	snmp_add_null_var(pdu, oid_sysuptime, OID_LENGTH(oid_sysuptime));
 	for (size_t i = 0; i < r->n; i++) {
 		struct target *t = &r->t[i];
 		t->in_get = t->ifindex != 0;
-		if (t->in_get) {
-			add_target(pdu, t);
-			n++;
-		}
+		n += t->in_get;
+		if (!t->in_get) /* its name matched no interface */
+			model_line_counters_failed(P.m, t->line, BW_NO_SUCH_IF, now);
 	}
 	if (!n) {
-		snmp_free_pdu(pdu);
-		poll_fail_all(r, BW_NO_SUCH_IF); /* no name matched any interface */
+		poll_done(r);
+		P.st.failed++;
 		return;
 	}
-	if (!send_pdu(r, pdu, on_get))
-		poll_fail_all(r, BW_ERROR);
+	r->chunk_hi = 0;
+	get_send_chunk(r);
 }
 
 /* ---- a poll from start to finish ---- */
@@ -670,6 +758,7 @@ static size_t routers_build(struct target *t, size_t n)
 		r->cc = t[i].cc;
 		r->t = &t[i];
 		r->n = j - i;
+		r->batch = P.m->cfg->bandwidth.get_batch;
 		r->interval_ms = UINT32_MAX;
 		for (size_t k = i; k < j; k++)
 			if (t[k].cc->interval_s * 1000u < r->interval_ms)
