@@ -50,12 +50,17 @@ static struct {
 	volatile bool stop;
 } L;
 
-static uint64_t clock_ms(void)
+uint64_t loop_clock_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t clock_ms(void)
+{
+	return loop_clock_us() / 1000u;
 }
 
 uint64_t loop_now_ms(void)

@@ -37,6 +37,8 @@ void loop_timer_cancel(struct loop_timer *t);
 /* Monotonic milliseconds, cached per loop iteration (loop_now_ms_fresh reads the clock). */
 uint64_t loop_now_ms(void);
 uint64_t loop_now_ms_fresh(void);
+/* Monotonic microseconds, read now; for durations.  Safe from any thread. */
+uint64_t loop_clock_us(void);
 
 /* Run until loop_stop() is called (from a callback or a signal handler). */
 int loop_run(void);

@@ -85,14 +85,6 @@ static struct {
 
 /* ---- small helpers ---- */
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 static double rnd(void)
 {
 	return erand48(P.rng);
@@ -342,7 +334,7 @@ static bool round_over(const struct prober_job *j)
 static void attempt_done(struct attempt *a, int err)
 {
 	struct prober_job *j = a->job;
-	uint64_t rtt = mono_us() - a->sent_us;
+	uint64_t rtt = loop_clock_us() - a->sent_us;
 	enum probe_outcome o = attempt_outcome(err);
 
 	/* Its deadline passed while other events were being handled. */
@@ -405,7 +397,7 @@ static void attempt_launch(struct prober_job *j, unsigned method)
 	int err = ENOMEM;
 
 	if (a) {
-		*a = (struct attempt){.job = j, .method = method, .sent_us = mono_us()};
+		*a = (struct attempt){.job = j, .method = method, .sent_us = loop_clock_us()};
 		err = attempt_send(j, a);
 	}
 	if (!err) {
@@ -421,7 +413,7 @@ static void attempt_launch(struct prober_job *j, unsigned method)
 
 static void expire_attempts(struct prober_job *j)
 {
-	uint64_t now = mono_us();
+	uint64_t now = loop_clock_us();
 	uint64_t timeout_us = (uint64_t)j->timeout_ms * 1000u;
 
 	while (j->attempts && j->attempts->sent_us + timeout_us <= now) {

@@ -52,14 +52,6 @@ static struct {
 	bool failing; /* a failure was logged and no save succeeded since */
 } sv = {.pipe_rd = -1};
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* One log line per failure streak, one when it ends. */
 static void save_finished(bool ok, time_t when, const char *detail)
 {
@@ -87,13 +79,13 @@ static void *writer_main(void *arg)
 {
 	struct write_job *j = arg;
 	char err[200], msg[256];
-	uint64_t t0 = mono_us();
+	uint64_t t0 = loop_clock_us();
 	int n;
 
 	/* Linux nices threads one by one; failing to is harmless. */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE);
 	if (store_write_file(&j->buf, j->dir, err, sizeof(err)) == 0)
-		n = snprintf(msg, sizeof(msg), "ok %.1f", (double)(mono_us() - t0) / 1000.0);
+		n = snprintf(msg, sizeof(msg), "ok %.1f", (double)(loop_clock_us() - t0) / 1000.0);
 	else
 		n = snprintf(msg, sizeof(msg), "fail %s", err);
 	if (write(j->report_fd, msg, (size_t)n) < 0)
@@ -129,8 +121,9 @@ static void on_writer_report(int fd, short revents, void *arg)
 	if (!strncmp(sv.report, "ok ", 3)) {
 		snprintf(detail, sizeof(detail),
 		         "wall %.1f ms: encode %.1f ms in %u slices (longest %.1f ms), write %s ms",
-		         (double)(mono_us() - sv.t0_us) / 1000.0, (double)sv.encode_us / 1000.0,
-		         sv.slices, (double)sv.longest_us / 1000.0, sv.report + 3);
+		         (double)(loop_clock_us() - sv.t0_us) / 1000.0,
+		         (double)sv.encode_us / 1000.0, sv.slices, (double)sv.longest_us / 1000.0,
+		         sv.report + 3);
 		save_finished(true, sv.snapshot, detail);
 	} else {
 		save_finished(false, 0,
@@ -199,7 +192,7 @@ static void reserve_projected(void)
 
 static void on_slice(void *arg)
 {
-	uint64_t t0 = mono_us(), dt;
+	uint64_t t0 = loop_clock_us(), dt;
 	bool done = false;
 
 	(void)arg;
@@ -211,8 +204,8 @@ static void on_slice(void *arg)
 	}
 	do
 		done = store_enc_step(&sv.enc, sv.encoding, SLICE_LINES);
-	while (!done && (dt = mono_us() - t0) < SLICE_BUDGET);
-	dt = mono_us() - t0;
+	while (!done && (dt = loop_clock_us() - t0) < SLICE_BUDGET);
+	dt = loop_clock_us() - t0;
 	sv.slices++;
 	sv.encode_us += dt;
 	if (dt > sv.longest_us)
@@ -248,7 +241,7 @@ static size_t size_hint(const struct model *m)
 
 static void save_begin(struct model *m)
 {
-	sv.t0_us = mono_us();
+	sv.t0_us = loop_clock_us();
 	sv.encode_us = sv.longest_us = 0;
 	sv.slices = 0;
 	sv.snapshot = time(NULL);
@@ -298,11 +291,11 @@ void saver_stop(void)
 		writer_reap();
 	struct model *m = *sv.mp;
 	time_t now = time(NULL);
-	uint64_t t0 = mono_us();
+	uint64_t t0 = loop_clock_us();
 	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0) {
 		save_finished(true, now, "final save");
 		log_msg(LOG_INFO, "state saved to %s/" STORE_FILE " in %.1f ms",
-		        m->cfg->agent.state_dir, (double)(mono_us() - t0) / 1000.0);
+		        m->cfg->agent.state_dir, (double)(loop_clock_us() - t0) / 1000.0);
 	} else {
 		sv.failing = false; /* the last word must always be logged */
 		save_finished(false, 0, err);

@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 
 #include "log.h"
+#include "loop.h"
 
 /* The codec writes these arrays element by element with their compile-time
  * sizes; changing one changes the format: bump STORE_VERSION or add a
@@ -34,14 +35,6 @@ static const uint8_t store_magic[8] = {'T', 'S', 'L', 'C', 'D', 'S', 'T', '\0'};
 #define REC_HDR_LEN 8u
 #define MAX_FILE    (1024u * 1024u * 1024u) /* far above 10,000 full lines */
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* ---- encoding ---- */
 
 static void put(struct store_buf *b, const void *src, size_t n)
@@ -52,13 +45,10 @@ static void put(struct store_buf *b, const void *src, size_t n)
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->len + n)
 			cap *= 2;
-		uint8_t *p = realloc(b->p, cap);
-		if (!p) {
+		if (!store_buf_reserve(b, cap)) {
 			b->oom = true;
 			return;
 		}
-		b->p = p;
-		b->cap = cap;
 	}
 	memcpy(b->p + b->len, src, n);
 	b->len += n;
@@ -928,10 +918,10 @@ void store_restore(struct model *m)
 	if (mkdir(dir, 0750) == 0)
 		log_msg(LOG_INFO, "created state directory %s", dir);
 	remove_stale_temps(dir);
-	uint64_t t0 = mono_us();
+	uint64_t t0 = loop_clock_us();
 	switch (store_load(m, dir, &info)) {
 	case STORE_LOADED:
-		log_loaded(dir, &info, (double)(mono_us() - t0) / 1000.0);
+		log_loaded(dir, &info, (double)(loop_clock_us() - t0) / 1000.0);
 		break;
 	case STORE_MISSING:
 		log_msg(LOG_INFO,
