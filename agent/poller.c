@@ -153,13 +153,9 @@ static bool send_pdu(struct router *r, netsnmp_pdu *pdu, snmp_callback cb)
 	r->sending = false;
 	if (ok)
 		return true;
-	if (r->ss->s_snmp_errno == SNMPERR_TOO_LONG && r->step == STEP_GET) {
-		snmp_free_pdu(pdu);
-		r->reqid = 0;
-		return false; /* get_send_chunk asks for fewer interfaces */
-	}
-	log_msg(LOG_WARNING, "counters: cannot send to %s: %s", r->cc->router,
-	        snmp_api_errstring(r->ss->s_snmp_errno));
+	if (r->ss->s_snmp_errno != SNMPERR_TOO_LONG) /* too long: the GET is split */
+		log_msg(LOG_WARNING, "counters: cannot send to %s: %s", r->cc->router,
+		        snmp_api_errstring(r->ss->s_snmp_errno));
 	snmp_free_pdu(pdu);
 	r->reqid = 0;
 	return false;
@@ -464,12 +460,7 @@ static void get_absorb(struct router *r, const netsnmp_pdu *pdu)
 		else
 			model_line_counters_failed(P.m, t->line, BW_NO_SUCH_IF, now);
 	}
-	if (r->chunk_hi < r->n) {
-		get_send_chunk(r);
-		return;
-	}
-	P.st.ok++;
-	poll_done(r);
+	get_send_chunk(r); /* the next GET, or the end of the poll */
 }
 
 /* The request or its answer would not fit in one message: ask for fewer
@@ -510,19 +501,21 @@ static int on_get(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, void
 	return 1;
 }
 
-/* Ask for up to r->batch of the resolved targets from chunk_hi on. */
+/* Ask for up to r->batch of the resolved targets from chunk_hi on; a
+ * request too long for one message is retried smaller. */
 static void get_send_chunk(struct router *r)
 {
-	for (;;) {
-		bool sent = get_send_some(r);
-		if (sent || r->ss->s_snmp_errno != SNMPERR_TOO_LONG ||
-		    !get_fewer(r, "the request is too long for one message"))
+	while (!get_send_some(r)) {
+		if (r->ss->s_snmp_errno != SNMPERR_TOO_LONG ||
+		    !get_fewer(r, "the request is too long for one message")) {
+			poll_fail_from(r, r->chunk_lo, BW_ERROR);
 			return;
+		}
 	}
 }
 
-/* One GET; false when Net-SNMP could not send it (the poll has failed,
- * unless the request was merely too long). */
+/* One GET, or the end of the poll when nothing is left to ask; false
+ * when Net-SNMP could not send it. */
 static bool get_send_some(struct router *r)
 {
 	netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
@@ -536,17 +529,13 @@ static bool get_send_some(struct router *r)
 		}
 	}
 	r->chunk_hi = i;
-	if (!n) { /* only unresolved targets were left */
+	if (!n) { /* all asked (or only unresolved targets were left) */
 		snmp_free_pdu(pdu);
 		P.st.ok++;
 		poll_done(r);
 		return true;
 	}
-	if (send_pdu(r, pdu, on_get))
-		return true;
-	if (r->ss->s_snmp_errno != SNMPERR_TOO_LONG || r->batch <= 1)
-		poll_fail_from(r, r->chunk_lo, BW_ERROR);
-	return false;
+	return send_pdu(r, pdu, on_get);
 }
 
 static void get_send(struct router *r)
