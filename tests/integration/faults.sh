@@ -76,7 +76,7 @@ lo=$(printf '%s\n' "${half[@]}" | sort -n | head -1)
 hi=$(printf '%s\n' "${half[@]}" | sort -n | tail -1)
 h_log "VmRSS after each restart (kB): ${rss[*]}"
 # ASan's quarantine keeps freed memory on purpose, so RSS says nothing there.
-if ldd "$H_AGENT" 2>/dev/null | grep -q libasan; then
+if h_is_asan; then
 	h_log "ASan build: RSS flatness not judged (its quarantine holds freed memory)"
 else
 	h_check "VmRSS flat over restarts $((RESTARTS / 2 + 1))-$RESTARTS: ${lo}-${hi} kB (tolerance ${RSS_TOLERANCE_KB} kB)" \

@@ -36,7 +36,7 @@ h_setup
 
 # Under ASan (make check-asan) every line costs ~10x: a smaller storm still
 # exercises the same paths without starving the tests running beside it.
-if ldd "$H_AGENT" 2>/dev/null | grep -q libasan; then
+if h_is_asan; then
 	LINES=${FLAP_LINES:-2000}
 else
 	LINES=${FLAP_LINES:-10000}
@@ -157,7 +157,7 @@ h_check "storm control suppressed notifications (tslcdNotificationsSuppressed ${
 	test "${suppressed:-0}" -gt 0
 h_check "traps within rate x duration + burst ($ntraps <= $bound)" test "$ntraps" -le "$bound"
 h_check "at most 1 % of GETs failed ($errors of ${#lat[@]})" test $((errors * 100)) -le "${#lat[@]}"
-if ldd "$H_AGENT" 2>/dev/null | grep -q libasan; then
+if h_is_asan; then
 	h_log "ASan build: RSS ${rss} MB (peak ${hwm} MB) not judged (shadow memory, quarantine)"
 else
 	h_check "VmRSS ${rss} MB (peak ${hwm} MB) below ${RSS_LIMIT_MB} MB" test "$hwm" -lt "$RSS_LIMIT_MB"

@@ -159,6 +159,10 @@ h_snmp() { # h_snmp CMD [args...] — numeric OIDs, no MIBs
 	"$cmd" -v2c -c public -On -t 2 -r 1 "udp:127.0.0.1:$H_PORT" "$@"
 }
 
+# The agent under test is the ASan+UBSan build.  (Not `ldd | grep -q`:
+# under pipefail, grep leaving early can SIGPIPE ldd and fail the test.)
+h_is_asan() { [[ $(ldd "$H_AGENT" 2>/dev/null) == *libasan* ]]; }
+
 # String value of one OID, decoded from hex so UTF-8 survives (no MIB loaded).
 h_get_str() {
 	local hex
