@@ -42,44 +42,27 @@ h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
 h_check "line comes up" h_wait_for 100 line_up
 
 # Common head of this line's notifications, then the status.
-head_vbs() {
-	printf '%s\n' "$R.1.2.1.2.20 = STRING: \"BN-X41\"" "$R.1.2.1.3.20 = STRING: \"UBND Xa Thu Nghiem\"" \
-		"$R.1.3.1.2.20.1 = INTEGER: 3" "$R.1.3.1.3.20.1 = STRING: \"VT-BN-41\"" \
-		"$R.1.3.1.12.20.1 = INTEGER: $1"
-}
+head_vbs() { t_line_vbs 20 1 BN-X41 "UBND Xa Thu Nghiem" 3 VT-BN-41 "$1"; }
 
 ip link set "$HOSTIF" down
 h_check "lineDown on link down" t_wait_trap 1
 h_check "officeIsolated on link down" t_wait_trap 3
 h_expect_eq "lineDown varbinds" "$(head_vbs 4)
-$R.1.7.2.0 = INTEGER: 4
-$R.1.7.3.0 = INTEGER: 2
-$R.1.7.4.0 = INTEGER: 2
-$R.1.7.1.0 = Gauge32: 1
-$R.1.7.5.0 = STRING: \"Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is down: 2 failed probe rounds (limit 2)\"" \
+$(t_alarm_vbs 4 2 2 1 "Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is down: 2 failed probe rounds (limit 2)")" \
 	"$(t_trap 1)"
 h_expect_eq "officeIsolated: status isolated, severity critical, value 0, threshold 1, seq 2" \
-	"$R.1.2.1.13.20 = INTEGER: 4
-$R.1.7.2.0 = INTEGER: 3
-$R.1.7.3.0 = INTEGER: 0
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 2" "$(t_trap 3 | sed -n '3,7p')"
+	"$(t_office_vbs 20 BN-X41 "UBND Xa Thu Nghiem" 4)
+$(t_alarm_vbs 3 0 1 2)" "$(t_trap 3 | head -n 7)"
 
 ip link set "$HOSTIF" up
 h_check "lineUp on link up" t_wait_trap 2
 h_check "officeRestored on link up" t_wait_trap 4
 h_expect_eq "lineUp varbinds" "$(head_vbs 2)
-$R.1.7.2.0 = INTEGER: 1
-$R.1.7.3.0 = INTEGER: 1
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 3
-$R.1.7.5.0 = STRING: \"Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is up again\"" \
+$(t_alarm_vbs 1 1 1 3 "Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is up again")" \
 	"$(t_trap 2)"
-h_expect_eq "officeRestored: status up, cleared, 1 line up, seq 4" "$R.1.2.1.13.20 = INTEGER: 2
-$R.1.7.2.0 = INTEGER: 1
-$R.1.7.3.0 = INTEGER: 1
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 4" "$(t_trap 4 | sed -n '3,7p')"
+h_expect_eq "officeRestored: status up, cleared, 1 line up, seq 4" \
+	"$(t_office_vbs 20 BN-X41 "UBND Xa Thu Nghiem" 2)
+$(t_alarm_vbs 1 1 1 4)" "$(t_trap 4 | head -n 7)"
 
 h_netns_loss "$NS" 40
 h_check "lineDegraded under 40 % loss" t_wait_trap 5 1 300
@@ -98,11 +81,7 @@ h_expect_eq "alarm table: lineDegraded (minor)" "3 20 1 5 $val 200000" "$(t_alar
 h_netns_loss "$NS" 0
 h_check "lineDegradedCleared when the loss stops" t_wait_trap 6 1 300
 h_expect_eq "lineDegradedCleared varbinds" "$(head_vbs 2)
-$R.1.7.2.0 = INTEGER: 1
-$R.1.7.3.0 = INTEGER: 0
-$R.1.7.4.0 = INTEGER: 50000
-$R.1.7.1.0 = Gauge32: 6
-$R.1.7.5.0 = STRING: \"Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is no longer degraded: loss 0 ppm (clear at 50000)\"" \
+$(t_alarm_vbs 1 0 50000 6 "Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is no longer degraded: loss 0 ppm (clear at 50000)")" \
 	"$(t_trap 6)"
 h_expect_eq "alarm table empty" "" "$(t_alarm_rows | grep -v '^9 ')"
 h_stop_agent # before the namespace goes

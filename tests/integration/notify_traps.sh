@@ -29,6 +29,8 @@ office {
 CONF
 
 R=$T_ROOT
+bd_line() { t_line_vbs 10 1 HN-BD "UBND Ba Dinh" 2 VNPT-HN-0001 "$1"; }
+bd_office() { t_office_vbs 10 HN-BD "UBND Ba Dinh" "$1"; }
 line_status() { h_snmp snmpget -Oqv "$R.1.3.1.12.10.1" 2>/dev/null; }
 scalar() { h_snmp snmpget -Oqv "$R.1.1.$1.0" 2>/dev/null; }
 
@@ -44,25 +46,11 @@ h_expect_eq "no alarm at first" "0 0" "$(scalar 20) $(scalar 18)"
 t_unlisten
 h_check "lineDown arrives" t_wait_trap 1
 h_check "officeIsolated arrives" t_wait_trap 3
-h_expect_eq "lineDown varbinds" "$R.1.2.1.2.10 = STRING: \"HN-BD\"
-$R.1.2.1.3.10 = STRING: \"UBND Ba Dinh\"
-$R.1.3.1.2.10.1 = INTEGER: 2
-$R.1.3.1.3.10.1 = STRING: \"VNPT-HN-0001\"
-$R.1.3.1.12.10.1 = INTEGER: 4
-$R.1.7.2.0 = INTEGER: 4
-$R.1.7.3.0 = INTEGER: 2
-$R.1.7.4.0 = INTEGER: 2
-$R.1.7.1.0 = Gauge32: 1
-$R.1.7.5.0 = STRING: \"Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is down: 2 failed probe rounds (limit 2)\"" \
+h_expect_eq "lineDown varbinds" "$(bd_line 4)
+$(t_alarm_vbs 4 2 2 1 "Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is down: 2 failed probe rounds (limit 2)")" \
 	"$(t_trap 1)"
-h_expect_eq "officeIsolated varbinds" "$R.1.2.1.2.10 = STRING: \"HN-BD\"
-$R.1.2.1.3.10 = STRING: \"UBND Ba Dinh\"
-$R.1.2.1.13.10 = INTEGER: 4
-$R.1.7.2.0 = INTEGER: 3
-$R.1.7.3.0 = INTEGER: 0
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 2
-$R.1.7.5.0 = STRING: \"Office HN-BD UBND Ba Dinh is isolated: none of its 1 line(s) works\"" \
+h_expect_eq "officeIsolated varbinds" "$(bd_office 4)
+$(t_alarm_vbs 3 0 1 2 "Office HN-BD UBND Ba Dinh is isolated: none of its 1 line(s) works")" \
 	"$(t_trap 3)"
 h_expect_eq "alarm table: lineDown and officeIsolated (type office line severity value threshold)" \
 	"1 10 1 4 2 2
@@ -76,25 +64,11 @@ h_expect_eq "alarm text" "Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is do
 t_listen "$PORT"
 h_check "lineUp arrives" t_wait_trap 2
 h_check "officeRestored arrives" t_wait_trap 4
-h_expect_eq "lineUp varbinds" "$R.1.2.1.2.10 = STRING: \"HN-BD\"
-$R.1.2.1.3.10 = STRING: \"UBND Ba Dinh\"
-$R.1.3.1.2.10.1 = INTEGER: 2
-$R.1.3.1.3.10.1 = STRING: \"VNPT-HN-0001\"
-$R.1.3.1.12.10.1 = INTEGER: 2
-$R.1.7.2.0 = INTEGER: 1
-$R.1.7.3.0 = INTEGER: 1
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 3
-$R.1.7.5.0 = STRING: \"Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is up again\"" \
+h_expect_eq "lineUp varbinds" "$(bd_line 2)
+$(t_alarm_vbs 1 1 1 3 "Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is up again")" \
 	"$(t_trap 2)"
-h_expect_eq "officeRestored varbinds" "$R.1.2.1.2.10 = STRING: \"HN-BD\"
-$R.1.2.1.3.10 = STRING: \"UBND Ba Dinh\"
-$R.1.2.1.13.10 = INTEGER: 2
-$R.1.7.2.0 = INTEGER: 1
-$R.1.7.3.0 = INTEGER: 1
-$R.1.7.4.0 = INTEGER: 1
-$R.1.7.1.0 = Gauge32: 4
-$R.1.7.5.0 = STRING: \"Office HN-BD UBND Ba Dinh is restored: 1 line(s) up (now up)\"" \
+h_expect_eq "officeRestored varbinds" "$(bd_office 2)
+$(t_alarm_vbs 1 1 1 4 "Office HN-BD UBND Ba Dinh is restored: 1 line(s) up (now up)")" \
 	"$(t_trap 4)"
 h_expect_eq "alarm table empty again" "" "$(t_alarm_rows | grep -v "^9 ")"
 h_expect_eq "tslcdAlarmsActive, Seq, Suppressed" "0 4 0" "$(scalar 20) $(scalar 18) $(scalar 19)"

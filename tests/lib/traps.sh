@@ -36,6 +36,25 @@ t_wait_trap() {
 	return 1
 }
 
+# Expected varbinds, one per line, in the order the agent sends them: the
+# identity of the line or office, then the alarm part (tslcdNotify*).
+t_line_vbs() { # OFFICE LINE CODE NAME CARRIER CIRCUIT STATUS
+	printf '%s\n' "$T_ROOT.1.2.1.2.$1 = STRING: \"$3\"" "$T_ROOT.1.2.1.3.$1 = STRING: \"$4\"" \
+		"$T_ROOT.1.3.1.2.$1.$2 = INTEGER: $5" "$T_ROOT.1.3.1.3.$1.$2 = STRING: \"$6\"" \
+		"$T_ROOT.1.3.1.12.$1.$2 = INTEGER: $7"
+}
+t_office_vbs() { # OFFICE CODE NAME STATUS
+	printf '%s\n' "$T_ROOT.1.2.1.2.$1 = STRING: \"$2\"" "$T_ROOT.1.2.1.3.$1 = STRING: \"$3\"" \
+		"$T_ROOT.1.2.1.13.$1 = INTEGER: $4"
+}
+t_alarm_vbs() { # SEVERITY VALUE THRESHOLD SEQ [TEXT]
+	printf '%s\n' "$T_ROOT.1.7.2.0 = INTEGER: $1" "$T_ROOT.1.7.3.0 = INTEGER: $2" \
+		"$T_ROOT.1.7.4.0 = INTEGER: $3" "$T_ROOT.1.7.1.0 = Gauge32: $4"
+	if [ $# -ge 5 ]; then
+		printf '%s\n' "$T_ROOT.1.7.5.0 = STRING: \"$5\""
+	fi
+}
+
 # Value of tslcdNotifySeq in a varbind list on stdin.
 t_seq_of() { grep -F "$T_ROOT.1.7.1.0 = " | sed -E 's/.*: //'; }
 
