@@ -42,6 +42,10 @@ static struct {
 	uint64_t t0_us, encode_us, longest_us;
 	unsigned slices;
 	size_t last_len; /* the previous encoding's size, to allocate once */
+	/* The one buffer all saves encode into, kept while no save runs: its
+	 * pages are faulted in once (costly on VMs: bench "machine"), and
+	 * glibc would keep them anyway after two saves of the same size. */
+	struct store_buf spare;
 	/* writing, on the thread */
 	bool writing;
 	pthread_t writer;
@@ -73,6 +77,27 @@ static void save_finished(bool ok, time_t when, const char *detail)
 	}
 }
 
+/* The buffer of a save that ended becomes the next one's. */
+static void keep_spare(struct store_buf *b)
+{
+	if (!b->p)
+		return;
+	store_buf_free(&sv.spare);
+	sv.spare = *b;
+	*b = (struct store_buf){0};
+}
+
+/* The kept buffer, unless a reload shrank the model a lot. */
+static struct store_buf take_spare(size_t hint)
+{
+	struct store_buf b = sv.spare;
+
+	sv.spare = (struct store_buf){0};
+	if (b.cap > 2 * hint + (1u << 20))
+		store_buf_free(&b);
+	return b;
+}
+
 /* ---- the writer thread ---- */
 
 static void *writer_main(void *arg)
@@ -102,7 +127,7 @@ static void writer_reap(void)
 	close(sv.pipe_rd);
 	sv.pipe_rd = -1;
 	sv.writing = false;
-	store_buf_free(&sv.job.buf);
+	keep_spare(&sv.job.buf);
 }
 
 static void on_writer_report(int fd, short revents, void *arg)
@@ -174,7 +199,7 @@ static void encoding_end(void)
 	loop_timer_cancel(sv.slice);
 	sv.slice = NULL;
 	sv.encoding = NULL;
-	store_buf_free(&sv.enc.b);
+	keep_spare(&sv.enc.b);
 }
 
 /* Without a size hint (the first save), project the whole size from what
@@ -246,7 +271,8 @@ static void save_begin(struct model *m)
 	sv.slices = 0;
 	sv.snapshot = time(NULL);
 	model_tick(m, sv.snapshot, loop_now_ms_fresh()); /* books up to date */
-	store_enc_begin(&sv.enc, sv.snapshot, size_hint(m));
+	size_t hint = size_hint(m);
+	store_enc_begin(&sv.enc, take_spare(hint), sv.snapshot, hint);
 	sv.encoding = m;
 	on_slice(NULL);
 }
@@ -300,5 +326,6 @@ void saver_stop(void)
 		sv.failing = false; /* the last word must always be logged */
 		save_finished(false, 0, err);
 	}
+	store_buf_free(&sv.spare);
 	sv.mp = NULL;
 }

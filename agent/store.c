@@ -233,9 +233,9 @@ static void put_bandwidth(struct store_buf *b, const struct line *l)
 
 /* ---- encoding the model ---- */
 
-void store_enc_begin(struct store_encoder *e, time_t now, size_t size_hint)
+void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now, size_t size_hint)
 {
-	*e = (struct store_encoder){0};
+	*e = (struct store_encoder){.b = {.p = reuse.p, .cap = reuse.cap}};
 	store_buf_reserve(&e->b, size_hint); /* without it, put() grows the buffer */
 	put(&e->b, store_magic, sizeof(store_magic));
 	put_u32(&e->b, STORE_VERSION);
@@ -380,7 +380,7 @@ int store_save(const struct model *m, const char *dir, time_t now, char *err, si
 {
 	struct store_encoder e;
 
-	store_enc_begin(&e, now, 0);
+	store_enc_begin(&e, (struct store_buf){0}, now, 0);
 	store_enc_step(&e, m, SIZE_MAX);
 	int rc = store_write_file(&e.b, dir, err, errlen);
 	store_buf_free(&e.b);

@@ -72,8 +72,9 @@ struct store_encoder {
 	size_t lines; /* encoded so far */
 };
 
-/* Start an encoding stamped with now, sized for size_hint bytes (0: grow). */
-void store_enc_begin(struct store_encoder *e, time_t now, size_t size_hint);
+/* Start an encoding stamped with now, sized for size_hint bytes (0: grow),
+ * in reuse's memory (whose contents are dropped; {0} for fresh memory). */
+void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now, size_t size_hint);
 /* Encode up to max_lines more lines of m (with their offices); true when
  * the whole model is in.  m may change between steps, not during one. */
 bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines);

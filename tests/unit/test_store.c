@@ -477,11 +477,11 @@ START_TEST(sliced_encoding_is_identical)
 	struct model *a = busy_model(&end);
 	struct store_encoder whole, part;
 
-	store_enc_begin(&whole, end, 0);
+	store_enc_begin(&whole, (struct store_buf){0}, end, 0);
 	ck_assert(store_enc_step(&whole, a, SIZE_MAX));
 	for (size_t n = 1; n <= 3; n++) {
 		unsigned steps = 0;
-		store_enc_begin(&part, end, 64);
+		store_enc_begin(&part, (struct store_buf){0}, end, 64);
 		while (!store_enc_step(&part, a, n))
 			ck_assert_uint_lt(++steps, 10);
 		ck_assert_uint_eq(steps, (3 + n - 1) / n - 1);
@@ -495,6 +495,31 @@ START_TEST(sliced_encoding_is_identical)
 }
 END_TEST
 
+/* The saver keeps one buffer for all saves: what an earlier, larger save
+ * left in it must not leak into the next one. */
+START_TEST(reused_buffer_is_clean)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	struct store_encoder whole, again;
+	struct store_buf junk = {0};
+
+	store_enc_begin(&whole, (struct store_buf){0}, end, 0);
+	ck_assert(store_enc_step(&whole, a, SIZE_MAX));
+	ck_assert(store_buf_reserve(&junk, 2 * whole.b.len));
+	memset(junk.p, 0xAA, junk.cap);
+	junk.len = junk.cap;
+	store_enc_begin(&again, junk, end, whole.b.len);
+	ck_assert_ptr_eq(again.b.p, junk.p); /* no new allocation */
+	ck_assert(store_enc_step(&again, a, SIZE_MAX));
+	ck_assert_uint_eq(again.b.len, whole.b.len);
+	ck_assert(memcmp(again.b.p, whole.b.p, whole.b.len) == 0);
+	store_buf_free(&again.b);
+	store_buf_free(&whole.b);
+	model_free(a);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -503,6 +528,7 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, reused_buffer_is_clean);
 	tcase_add_test(tc, missing_file_is_first_start);
 	tcase_add_test(tc, truncated_rejected);
 	tcase_add_test(tc, bit_flips_rejected);
