@@ -4,6 +4,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -166,6 +167,9 @@ static void ping_tick(void *arg)
 void agentx_link_init(const char *socket, unsigned ping_s)
 {
 	X.ping_s = ping_s;
+	/* Every OID here is numeric: the system's MIB files would only cost
+	 * start-up time and, where they are incomplete, a screen of errors. */
+	setenv("MIBS", "", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, socket);
 	/* Alarms must run from our loop, not SIGALRM, or reconnects never happen. */

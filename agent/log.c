@@ -14,15 +14,43 @@
 static bool log_to_stderr = true;
 static bool log_debug;
 
+/* Net-SNMP's messages go through log_msg, so they carry our time stamp on
+ * stderr and our ident in syslog.  It may hand over one line in several
+ * pieces (one per snmp_log call): join them up to the newline. */
+static int from_net_snmp(int major, int minor, void *server, void *client)
+{
+	static char line[512];
+	static size_t len;
+	const struct snmp_log_message *m = server;
+
+	(void)major, (void)minor, (void)client;
+	for (const char *p = m ? m->msg : NULL; p && *p; p++) {
+		if (*p == '\n' || len == sizeof(line) - 1) {
+			line[len] = '\0';
+			if (len)
+				log_msg(m->priority, "net-snmp: %s", line);
+			len = 0;
+			if (*p == '\n')
+				continue;
+		}
+		line[len++] = *p;
+	}
+	return 0;
+}
+
 void log_init(const char *ident, bool to_stderr, bool debug)
 {
+	static bool hooked;
+
 	log_to_stderr = to_stderr;
 	log_debug = debug;
-	if (to_stderr) {
-		snmp_enable_stderrlog();
-	} else {
+	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-		snmp_enable_syslog_ident(ident, LOG_DAEMON);
+	if (!hooked) {
+		snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, from_net_snmp,
+		                       NULL);
+		snmp_enable_calllog();
+		hooked = true;
 	}
 }
 

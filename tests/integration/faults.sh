@@ -84,6 +84,11 @@ else
 fi
 h_check "agent logged the losses, once each" \
 	bash -c "[ \$(grep -c 'lost the AgentX master' '$H_TMP/agent.log') -le $((RESTARTS + 2)) ]"
+h_check "Net-SNMP's own messages come through our log (time stamp, origin)" \
+	grep -qE '^[0-9-]{10}T[0-9:.]{12} tslcd-agent info: net-snmp: .*AgentX subagent connected' \
+	"$H_TMP/agent.log"
+h_check "every line of the agent's log is stamped" \
+	bash -c "! grep -vE '^[0-9-]{10}T[0-9:.]{12} tslcd-agent ' '$H_TMP/agent.log'"
 
 # ---- 2. a hung master: probing must not wait for it ----
 kill -STOP "$H_MASTER_PID"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/*.sh, INTEGRATION_JOBS at a time (default 3:
 # the tests mostly wait on timers, and each uses its own ports, temp dir and
-# namespaces), then prints each one's output and sums "N passed, M failed".
+# namespaces), then prints each one's output with its wall time (CI has a
+# time budget) and sums "N passed, M failed".
 set -uo pipefail
 H_BUILD=$(cd "${1:-build}" && pwd)
 export H_BUILD
@@ -12,8 +13,10 @@ out=$(mktemp -d /tmp/tslcd-integration.XXXXXX)
 run_one() {
 	local t=$1 out=$2 name
 	name=$(basename "$t" .sh)
+	SECONDS=0
 	bash "$t" >"$out/$name.log" 2>&1
 	echo $? >"$out/$name.rc"
+	echo "$SECONDS" >"$out/$name.time"
 }
 export -f run_one
 # Tests marked "# tslcd-test: serial" load the whole machine (a 10k-line
@@ -28,7 +31,7 @@ pass=0
 fail=0
 for t in "$top"/tests/integration/*.sh; do
 	name=$(basename "$t" .sh)
-	echo "== $name"
+	echo "== $name ($(cat "$out/$name.time" 2>/dev/null || echo ?) s)"
 	cat "$out/$name.log"
 	rc=$(cat "$out/$name.rc" 2>/dev/null || echo 1)
 	line=$(grep -E '^[a-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$out/$name.log" | tail -1)
