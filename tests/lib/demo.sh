@@ -10,6 +10,9 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP"
 DIR=$BUILD/demo
 PORT=16161
+# A fresh history each time, so every row shown comes from this run (the
+# keys are kept: they stand for what offices already have).
+rm -rf "$DIR/state" "$DIR/spool"
 mkdir -p "$DIR/state" "$DIR/snmpd-persist"
 rm -f "$DIR"/*.log
 
