@@ -22,11 +22,18 @@
 #include <net-snmp/library/large_fd_set.h>
 
 struct loop_timer {
-	uint64_t due;
-	uint64_t seq; /* FIFO among timers due at the same ms */
 	size_t heap_pos;
 	loop_timer_cb cb;
 	void *arg;
+};
+
+/* The keys live in the heap array itself: with 10k lines the heap holds
+ * tens of thousands of timers, and following a pointer per comparison was
+ * a cache miss each (timer work was the top user-space cost in probing). */
+struct heap_slot {
+	uint64_t due;
+	uint64_t seq; /* FIFO among timers due at the same ms */
+	struct loop_timer *t;
 };
 
 struct watch {
@@ -42,7 +49,7 @@ static struct {
 	size_t slot_cap;
 	bool dirty; /* some pfd[i].fd == -1 awaiting compaction */
 
-	struct loop_timer **heap;
+	struct heap_slot *heap;
 	size_t heap_n, heap_cap;
 	uint64_t timer_seq;
 
@@ -84,7 +91,7 @@ int loop_init(void)
 void loop_shutdown(void)
 {
 	for (size_t i = 0; i < L.heap_n; i++)
-		free(L.heap[i]);
+		free(L.heap[i].t);
 	free(L.heap);
 	free(L.pfd);
 	free(L.watch);
@@ -189,45 +196,48 @@ static void watches_compact(void)
 
 /* ---- timers: binary min-heap on (due, seq) ---- */
 
-static bool timer_before(const struct loop_timer *a, const struct loop_timer *b)
+static bool slot_before(const struct heap_slot *a, const struct heap_slot *b)
 {
 	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
 }
 
-static void heap_place(size_t pos, struct loop_timer *t)
+static void heap_place(size_t pos, struct heap_slot s)
 {
-	L.heap[pos] = t;
-	t->heap_pos = pos;
+	L.heap[pos] = s;
+	s.t->heap_pos = pos;
 }
 
-static void heap_up(size_t pos)
+/* Returns where the slot settled. */
+static size_t heap_up(size_t pos)
 {
-	struct loop_timer *t = L.heap[pos];
+	struct heap_slot s = L.heap[pos];
 	while (pos > 0) {
 		size_t parent = (pos - 1) / 2;
-		if (!timer_before(t, L.heap[parent]))
+		if (!slot_before(&s, &L.heap[parent]))
 			break;
 		heap_place(pos, L.heap[parent]);
 		pos = parent;
 	}
-	heap_place(pos, t);
+	heap_place(pos, s);
+	return pos;
 }
 
-static void heap_down(size_t pos)
+static size_t heap_down(size_t pos)
 {
-	struct loop_timer *t = L.heap[pos];
+	struct heap_slot s = L.heap[pos];
 	for (;;) {
 		size_t c = 2 * pos + 1;
 		if (c >= L.heap_n)
 			break;
-		if (c + 1 < L.heap_n && timer_before(L.heap[c + 1], L.heap[c]))
+		if (c + 1 < L.heap_n && slot_before(&L.heap[c + 1], &L.heap[c]))
 			c++;
-		if (!timer_before(L.heap[c], t))
+		if (!slot_before(&L.heap[c], &s))
 			break;
 		heap_place(pos, L.heap[c]);
 		pos = c;
 	}
-	heap_place(pos, t);
+	heap_place(pos, s);
+	return pos;
 }
 
 static void heap_remove(size_t pos)
@@ -236,15 +246,14 @@ static void heap_remove(size_t pos)
 	if (pos == L.heap_n)
 		return;
 	heap_place(pos, L.heap[L.heap_n]);
-	heap_down(pos);
-	heap_up(L.heap[pos]->heap_pos);
+	heap_up(heap_down(pos));
 }
 
 struct loop_timer *loop_timer_add(uint64_t delay_ms, loop_timer_cb cb, void *arg)
 {
 	if (L.heap_n == L.heap_cap) {
 		size_t cap = L.heap_cap ? L.heap_cap * 2 : 256;
-		struct loop_timer **h = realloc(L.heap, cap * sizeof(*h));
+		struct heap_slot *h = realloc(L.heap, cap * sizeof(*h));
 		if (!h)
 			return NULL;
 		L.heap = h;
@@ -253,10 +262,9 @@ struct loop_timer *loop_timer_add(uint64_t delay_ms, loop_timer_cb cb, void *arg
 	struct loop_timer *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
-	*t = (struct loop_timer){
-	    .due = loop_now_ms() + delay_ms, .seq = L.timer_seq++, .cb = cb, .arg = arg};
-	heap_place(L.heap_n++, t);
-	heap_up(t->heap_pos);
+	*t = (struct loop_timer){.cb = cb, .arg = arg};
+	heap_place(L.heap_n, (struct heap_slot){loop_now_ms() + delay_ms, L.timer_seq++, t});
+	heap_up(L.heap_n++);
 	return t;
 }
 
@@ -275,8 +283,8 @@ static void timers_run_due(void)
 	uint64_t now = loop_now_ms_fresh();
 	uint64_t last_seq = L.timer_seq;
 
-	while (L.heap_n && L.heap[0]->due <= now && L.heap[0]->seq < last_seq && !L.stop) {
-		struct loop_timer *t = L.heap[0];
+	while (L.heap_n && L.heap[0].due <= now && L.heap[0].seq < last_seq && !L.stop) {
+		struct loop_timer *t = L.heap[0].t;
 		heap_remove(0);
 		loop_timer_cb cb = t->cb;
 		void *arg = t->arg;
@@ -290,9 +298,9 @@ static int timers_timeout_ms(void)
 	if (!L.heap_n)
 		return -1;
 	uint64_t now = loop_now_ms_fresh();
-	if (L.heap[0]->due <= now)
+	if (L.heap[0].due <= now)
 		return 0;
-	uint64_t d = L.heap[0]->due - now;
+	uint64_t d = L.heap[0].due - now;
 	return d > 60000 ? 60000 : (int)d;
 }
 

@@ -1,0 +1,70 @@
+/* Unit tests for the loop's timers: order by (due, insertion), cancels. */
+#include "unit.h"
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "loop.h"
+
+#define N_TIMERS 3000
+
+static unsigned fired[N_TIMERS], n_fired;
+static unsigned delay_of[N_TIMERS];
+
+static void on_timer(void *arg)
+{
+	fired[n_fired++] = (unsigned)(uintptr_t)arg;
+}
+
+static void on_stop(void *arg)
+{
+	(void)arg;
+	loop_stop();
+}
+
+/* Thousands of timers with few distinct delays, a third cancelled in a
+ * scattered order (middles of the heap, not only its end): the rest fire
+ * by delay, and in insertion order within one delay. */
+START_TEST(timers_fire_in_order)
+{
+	static struct loop_timer *t[N_TIMERS];
+
+	ck_assert_int_eq(loop_init(), 0);
+	srandom(7);
+	for (unsigned i = 0; i < N_TIMERS; i++) {
+		delay_of[i] = (unsigned)(random() % 20);
+		t[i] = loop_timer_add(delay_of[i], on_timer, (void *)(uintptr_t)i);
+		ck_assert_ptr_nonnull(t[i]);
+	}
+	for (unsigned i = 0; i < N_TIMERS; i += 3) {
+		loop_timer_cancel(t[(i * 7919u) % N_TIMERS]);
+		t[(i * 7919u) % N_TIMERS] = NULL;
+	}
+	ck_assert_ptr_nonnull(loop_timer_add(60, on_stop, NULL));
+	ck_assert_int_eq(loop_run(), 0);
+
+	unsigned expect = 0;
+	for (unsigned i = 0; i < N_TIMERS; i++)
+		expect += t[i] != NULL;
+	ck_assert_uint_eq(n_fired, expect);
+	for (unsigned k = 0; k < n_fired; k++) {
+		ck_assert_ptr_nonnull(t[fired[k]]); /* never a cancelled one */
+		if (k == 0)
+			continue;
+		unsigned a = fired[k - 1], b = fired[k];
+		ck_assert(delay_of[a] < delay_of[b] || (delay_of[a] == delay_of[b] && a < b));
+	}
+	loop_shutdown();
+}
+END_TEST
+
+static Suite *loop_suite(void)
+{
+	Suite *s = suite_create("loop");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, timers_fire_in_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(loop_suite)
