@@ -269,14 +269,14 @@ static void read_replies(struct icmp_sock *s)
 	struct iovec iov[RX_MMSG];
 	struct mmsghdr mm[RX_MMSG];
 
+	for (int i = 0; i < RX_MMSG; i++) {
+		iov[i] = (struct iovec){buf[i], RX_BUF};
+		mm[i] = (struct mmsghdr){
+		    .msg_hdr = {.msg_name = &ss[i], .msg_iov = &iov[i], .msg_iovlen = 1}};
+	}
 	for (int got = 0; got < RX_BATCH;) {
-		for (int i = 0; i < RX_MMSG; i++) {
-			iov[i] = (struct iovec){buf[i], RX_BUF};
-			mm[i] = (struct mmsghdr){.msg_hdr = {.msg_name = &ss[i],
-			                                     .msg_namelen = sizeof(ss[i]),
-			                                     .msg_iov = &iov[i],
-			                                     .msg_iovlen = 1}};
-		}
+		for (int i = 0; i < RX_MMSG; i++)
+			mm[i].msg_hdr.msg_namelen = sizeof(ss[i]); /* the kernel shrinks it */
 		int n = recvmmsg(s->fd, mm, RX_MMSG, MSG_DONTWAIT, NULL);
 		for (int i = 0; i < n; i++) {
 			struct probe_addr from;

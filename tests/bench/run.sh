@@ -45,6 +45,8 @@ ROWS=()
 # ---- helpers ----
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.${2:-3}f\", ($1) }"; }
+# Median (the lower one of an even count) of the numbers on stdin, one per line.
+median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 cpu_s() { # utime+stime of PID in seconds
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' \
 		"/proc/$1/stat" 2>/dev/null || echo 0
@@ -252,7 +254,7 @@ sc_probe() {
 	done
 	h_log "fping over $n targets, $FPING_RUNS runs: user+sys s: ${fcpus[*]}"
 	local fcpu
-	fcpu=$(printf '%s\n' "${fcpus[@]}" | sort -n | sed -n "$(((FPING_RUNS + 1) / 2))p")
+	fcpu=$(printf '%s\n' "${fcpus[@]}" | median_of)
 	local aper fper
 	aper=$(calc "$acpu * 1000 / $rounds * 1000" 2) # ms per 1000 line-rounds
 	fper=$(calc "$fcpu * 1000 / $n * 1000" 2)     # ms per 1000 targets
@@ -420,9 +422,8 @@ sc_save() {
 	saves=$(grep -c 'state saved to .*(wall' "$H_TMP/agent.log")
 	worst() { grep -o "$1 [0-9.]* ms" "$H_TMP/agent.log" | grep -o '[0-9.]*' | sort -n | tail -n 1; }
 	wall=$(worst wall)
-	local walls median
-	walls=$(grep -o "wall [0-9.]* ms" "$H_TMP/agent.log" | grep -o '[0-9.]*' | sort -n)
-	median=$(sed -n "$(((saves + 1) / 2))p" <<<"$walls")
+	local median
+	median=$(grep -o "wall [0-9.]* ms" "$H_TMP/agent.log" | grep -o '[0-9.]*' | median_of)
 	enc=$(worst encode)
 	slice=$(worst longest)
 	write=$(worst write)

@@ -469,6 +469,19 @@ START_TEST(failed_save_keeps_last_good)
 }
 END_TEST
 
+/* The whole model in one pass, in fresh memory. */
+static void encode_whole(struct store_encoder *e, const struct model *m, time_t end)
+{
+	store_enc_begin(e, (struct store_buf){0}, end, 0);
+	ck_assert(store_enc_step(e, m, SIZE_MAX));
+}
+
+static void assert_same_bytes(const struct store_buf *got, const struct store_buf *want)
+{
+	ck_assert_uint_eq(got->len, want->len);
+	ck_assert(memcmp(got->p, want->p, want->len) == 0);
+}
+
 /* The background saver encodes a few lines per loop turn: any slicing
  * must give the bytes of one pass, offices split across slices included. */
 START_TEST(sliced_encoding_is_identical)
@@ -477,8 +490,7 @@ START_TEST(sliced_encoding_is_identical)
 	struct model *a = busy_model(&end);
 	struct store_encoder whole, part;
 
-	store_enc_begin(&whole, (struct store_buf){0}, end, 0);
-	ck_assert(store_enc_step(&whole, a, SIZE_MAX));
+	encode_whole(&whole, a, end);
 	for (size_t n = 1; n <= 3; n++) {
 		unsigned steps = 0;
 		store_enc_begin(&part, (struct store_buf){0}, end, 64);
@@ -486,8 +498,7 @@ START_TEST(sliced_encoding_is_identical)
 			ck_assert_uint_lt(++steps, 10);
 		ck_assert_uint_eq(steps, (3 + n - 1) / n - 1);
 		ck_assert_uint_eq(part.lines, 3);
-		ck_assert_uint_eq(part.b.len, whole.b.len);
-		ck_assert(memcmp(part.b.p, whole.b.p, whole.b.len) == 0);
+		assert_same_bytes(&part.b, &whole.b);
 		store_buf_free(&part.b);
 	}
 	store_buf_free(&whole.b);
@@ -504,16 +515,14 @@ START_TEST(reused_buffer_is_clean)
 	struct store_encoder whole, again;
 	struct store_buf junk = {0};
 
-	store_enc_begin(&whole, (struct store_buf){0}, end, 0);
-	ck_assert(store_enc_step(&whole, a, SIZE_MAX));
+	encode_whole(&whole, a, end);
 	ck_assert(store_buf_reserve(&junk, 2 * whole.b.len));
 	memset(junk.p, 0xAA, junk.cap);
 	junk.len = junk.cap;
 	store_enc_begin(&again, junk, end, whole.b.len);
 	ck_assert_ptr_eq(again.b.p, junk.p); /* no new allocation */
 	ck_assert(store_enc_step(&again, a, SIZE_MAX));
-	ck_assert_uint_eq(again.b.len, whole.b.len);
-	ck_assert(memcmp(again.b.p, whole.b.p, whole.b.len) == 0);
+	assert_same_bytes(&again.b, &whole.b);
 	store_buf_free(&again.b);
 	store_buf_free(&whole.b);
 	model_free(a);
