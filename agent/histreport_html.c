@@ -147,10 +147,11 @@ static void office_list(const struct out *o, enum histreport_label title, bool s
 	fputs("</p>\n", o->f);
 }
 
-static void incidents_by(const struct out *o, enum histreport_label title, const char *const *names,
-                         int n, const unsigned *count, const int64_t *secs)
+static void incidents_by(const struct out *o, enum histreport_label title,
+                         enum histreport_label what, const char *const *names, int n,
+                         const unsigned *count, const int64_t *secs)
 {
-	static const enum histreport_label cols[] = {L_CAUSE, L_COUNT, L_DOWNTIME};
+	const enum histreport_label cols[] = {what, L_COUNT, L_DOWNTIME};
 	char d[40];
 
 	fputs("<h3>", o->f);
@@ -196,9 +197,9 @@ static void summary(const struct out *o)
 		fprintf(o->f, " (%s)", histreport_fmt_percent(x->adj_ppm, p, sizeof(p)));
 	}
 	fputs("</p>\n", o->f);
-	incidents_by(o, L_BY_CAUSE, histreport_data_causes, HISTREPORT_NCAUSES, s->cause_count,
-	             s->cause_s);
-	incidents_by(o, L_BY_CARRIER, histreport_data_carriers, HISTREPORT_NCARRIERS,
+	incidents_by(o, L_BY_CAUSE, L_CAUSE, histreport_data_causes, HISTREPORT_NCAUSES,
+	             s->cause_count, s->cause_s);
+	incidents_by(o, L_BY_CARRIER, L_CARRIER, histreport_data_carriers, HISTREPORT_NCARRIERS,
 	             s->carrier_count, s->carrier_s);
 	office_list(o, L_BELOW_SLA, false);
 	office_list(o, L_STALE, true);
