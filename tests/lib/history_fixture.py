@@ -5,7 +5,7 @@ The schema is the agent's own (agent/history_schema.h, read through the C
 preprocessor), so a fixture cannot drift from what the history writer makes.
 
   history_fixture.py scenario DB     a small known province (tests/integration/report.sh)
-  history_fixture.py bench DB LINES  LINES lines for 2026-Q4, 92 days (tests/bench)
+  history_fixture.py bench DB LINES  LINES lines over 2026-Q3, 92 days (tests/bench)
 """
 import datetime
 import os
@@ -97,10 +97,10 @@ def scenario(path):
 
 
 def bench(path, nlines):
-    """nlines lines over 2026-Q4: two per tier-I office, one per commune."""
+    """nlines lines over 2026-Q3: two per tier-I office, one per commune."""
     db = create(path)
     rng = random.Random(13)
-    q4 = days(datetime.date(2026, 10, 1), 92)
+    q3 = days(datetime.date(2026, 7, 1), 92)
     pairs = nlines // 5
     offices, lines = [], []
     for i in range(1, nlines - pairs + 1):
@@ -114,7 +114,7 @@ def bench(path, nlines):
     db.executemany("INSERT INTO lines VALUES (?,?,?,?,?,?,0)", lines)
     rows, outs = [], []
     for o in offices:
-        for d in q4:
+        for d in q3:
             dn = rng.choice((0,) * 30 + (600, 3600, 7200))
             rows.append((o[0], d, DAY - dn, dn, 0, 0, "compliant", "ready", None))
             if dn:
@@ -124,10 +124,10 @@ def bench(path, nlines):
     db.executemany("INSERT INTO office_days VALUES (?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT INTO outages VALUES (?,?,?,?,?,?,?,?,0,NULL,NULL)", outs)
     db.executemany("INSERT INTO line_days VALUES (" + ",".join("?" * 19) + ")",
-                   (line_day(l[0], l[1], d, l[4], rng) for l in lines for d in q4))
+                   (line_day(l[0], l[1], d, l[4], rng) for l in lines for d in q3))
     db.commit()
     print(f"{len(offices)} offices, {len(lines)} lines, {len(rows)} office_days, "
-          f"{len(lines) * len(q4)} line_days, {len(outs)} outages")
+          f"{len(lines) * len(q3)} line_days, {len(outs)} outages")
 
 
 if __name__ == "__main__":
