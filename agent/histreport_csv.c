@@ -194,15 +194,13 @@ static int write_usage(const struct histreport *r, const char *dir, char *err, s
 		return -1;
 	for (size_t i = 0; i < r->nusage; i++) {
 		const struct histreport_usage *u = &r->usage[i];
-		int64_t kbps = r->lines[u->line].kbps;
 		put_str(f, u->month, ',');
 		line_head(f, r, u->line);
-		put_int(f, kbps, ',');
+		put_int(f, r->lines[u->line].kbps, ',');
 		for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
 			put_int(f, u->t[cols[k]], ',');
-		for (size_t k = 0; k < 4; k++)
-			put_int(f, histreport_data_use_ppm(u->t[cols[k]], kbps),
-			        k < 3 ? ',' : '\n');
+		for (int k = 0; k < HR_NUSE; k++)
+			put_int(f, u->use[k], k + 1 < HR_NUSE ? ',' : '\n');
 	}
 	return close_table(f, "usage.csv", err, errlen);
 }

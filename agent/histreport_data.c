@@ -20,6 +20,11 @@ const char *const histreport_data_traffic_names[HR_NTRAFFIC] = {
     "in_avg_bps",   "in_peak_bps", "in_p95_bps", "out_avg_bps",
     "out_peak_bps", "out_p95_bps", "in_bytes",   "out_bytes"};
 
+const char *const histreport_data_use_names[HR_NUSE] = {"in_avg_use_ppm", "in_peak_use_ppm",
+                                                        "out_avg_use_ppm", "out_peak_use_ppm"};
+/* The traffic figure each use figure is of. */
+static const int use_of[HR_NUSE] = {HR_IN_AVG, HR_IN_PEAK, HR_OUT_AVG, HR_OUT_PEAK};
+
 const char *const histreport_data_dist_names[HISTREPORT_DIST_BUCKETS] = {
     ">=99.9", "99.5-99.9", "99-99.5", "95-99", "<95", "no data"};
 
@@ -320,6 +325,16 @@ static void finish_means(int64_t *t, const int64_t *counts)
 			t[k] = (t[k] + counts[k] / 2) / counts[k];
 }
 
+static int64_t ppm(int64_t num, int64_t den)
+{
+	return den > 0 && num >= 0 ? (num * 1000000 + den / 2) / den : -1;
+}
+
+int64_t histreport_data_use_ppm(int64_t bps, int64_t kbps)
+{
+	return ppm(bps, kbps > 0 ? kbps * 1000 : 0);
+}
+
 struct usage_acc {
 	long line;
 	char month[8];
@@ -338,6 +353,8 @@ static int flush_month(struct ctx *c, struct usage_acc *a)
 	u->line = (size_t)a->line;
 	memcpy(u->month, a->month, sizeof(u->month));
 	memcpy(u->t, a->t, sizeof(u->t));
+	for (int k = 0; k < HR_NUSE; k++)
+		u->use[k] = histreport_data_use_ppm(u->t[use_of[k]], c->r->lines[a->line].kbps);
 	return 0;
 }
 
@@ -464,16 +481,6 @@ static int load_reports(struct ctx *c)
 	return 0;
 }
 
-static int64_t ppm(int64_t num, int64_t den)
-{
-	return den > 0 && num >= 0 ? (num * 1000000 + den / 2) / den : -1;
-}
-
-int64_t histreport_data_use_ppm(int64_t bps, int64_t kbps)
-{
-	return ppm(bps, kbps > 0 ? kbps * 1000 : 0);
-}
-
 static void office_figures(struct histreport *r, struct histreport_office *o)
 {
 	int64_t covered = o->up_s + o->down_s + o->maint_s + o->unknown_s;
@@ -500,11 +507,11 @@ static int dist_bucket(int64_t adj)
 }
 
 /* Worse first: lower adjusted availability, then more downtime; no data last. */
-static const struct histreport *sort_r;
-static int by_worse(const void *a, const void *b)
+static int by_worse(const void *a, const void *b, void *ctx)
 {
-	const struct histreport_office *x = &sort_r->offices[*(const size_t *)a];
-	const struct histreport_office *y = &sort_r->offices[*(const size_t *)b];
+	const struct histreport *r = ctx;
+	const struct histreport_office *x = &r->offices[*(const size_t *)a];
+	const struct histreport_office *y = &r->offices[*(const size_t *)b];
 	int64_t ax = x->adj_ppm < 0 ? 2000000 : x->adj_ppm,
 	        ay = y->adj_ppm < 0 ? 2000000 : y->adj_ppm;
 
@@ -513,6 +520,12 @@ static int by_worse(const void *a, const void *b)
 	if (x->downtime_s != y->downtime_s)
 		return x->downtime_s > y->downtime_s ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* An office with nothing to regret (100 %, no outage) is not among the worst. */
+static bool has_faults(const struct histreport_office *o)
+{
+	return o->has_data && (o->adj_ppm < 1000000 || o->outages > 0);
 }
 
 static void summarise(struct histreport *r)
@@ -533,10 +546,9 @@ static void summarise(struct histreport *r)
 	}
 	if (!order)
 		return;
-	sort_r = r;
-	qsort(order, r->noffices, sizeof(*order), by_worse);
+	qsort_r(order, r->noffices, sizeof(*order), by_worse, r);
 	for (size_t i = 0; i < r->noffices && s->nworst < HISTREPORT_WORST; i++)
-		if (r->offices[order[i]].has_data)
+		if (has_faults(&r->offices[order[i]]))
 			s->worst[s->nworst++] = order[i];
 	free(order);
 }

@@ -72,11 +72,22 @@ struct histreport_line {
 	int64_t t[HR_NTRAFFIC];
 };
 
+/* Use of the contract in a month (ppm), as the 2026 rules ask for. */
+enum histreport_use_field {
+	HR_USE_IN_AVG,
+	HR_USE_IN_PEAK,
+	HR_USE_OUT_AVG,
+	HR_USE_OUT_PEAK,
+	HR_NUSE
+};
+extern const char *const histreport_data_use_names[HR_NUSE];
+
 /* One line's traffic in one calendar month of the period. */
 struct histreport_usage {
 	size_t line; /* index into lines */
 	char month[8];
 	int64_t t[HR_NTRAFFIC];
+	int64_t use[HR_NUSE]; /* -1 when the rate or the contract is unknown */
 };
 
 struct histreport_outage {
@@ -105,7 +116,8 @@ struct histreport_summary {
 	unsigned offices, connected; /* connected: some up time in the period */
 	/* adjusted availability: >=99.9, 99.5-99.9, 99-99.5, 95-99, <95, no data */
 	unsigned dist[HISTREPORT_DIST_BUCKETS];
-	size_t worst[HISTREPORT_WORST], nworst; /* office indices, worst first */
+	/* office indices, worst first; only offices below 100 % or with outages */
+	size_t worst[HISTREPORT_WORST], nworst;
 	unsigned cause_count[HISTREPORT_NCAUSES];
 	int64_t cause_s[HISTREPORT_NCAUSES];
 	unsigned carrier_count[HISTREPORT_NCARRIERS];

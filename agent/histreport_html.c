@@ -81,7 +81,8 @@ static const char css[] =
     "max-width:190mm;margin:auto}"
     "h1{font-size:15pt;margin:0 0 4pt}h2{font-size:12pt;margin:14pt 0 4pt;"
     "break-after:avoid;border-bottom:1px solid #888}"
-    "table{border-collapse:collapse;width:100%;font-size:8pt;margin-bottom:6pt}"
+    "table{border-collapse:collapse;width:100%;font-size:7.5pt;margin-bottom:6pt;"
+    "overflow-wrap:break-word}td:first-child{white-space:nowrap}"
     "th,td{border:1px solid #bbb;padding:1pt 3pt;text-align:left;vertical-align:top}"
     "th{background:#e8eef4}td.n{text-align:right;white-space:nowrap}"
     "thead{display:table-header-group}tr{break-inside:avoid}"
@@ -361,8 +362,14 @@ static void office_row(const struct out *o, const struct histreport_office *x)
 		}
 	fputs("</td>", o->f);
 	cell(o, T(o, x->redundancy));
-	cell(o, T(o, x->readiness));
-	cell(o, x->readiness_reason);
+	/* State and reason share a cell so that the table fits A4 portrait. */
+	fputs("<td>", o->f);
+	esc(o, x->readiness ? T(o, x->readiness) : "\u2014");
+	if (x->readiness_reason && *x->readiness_reason) {
+		fputs(": ", o->f);
+		esc(o, x->readiness_reason);
+	}
+	fputs("</td>", o->f);
 	fputs("</tr>\n", o->f);
 }
 
@@ -379,7 +386,7 @@ static void offices(const struct out *o)
 {
 	static const enum histreport_label cols[] = {
 	    L_CODE,    L_NAME,     L_LEVEL,   L_TIER,     L_AVAIL_RAW,  L_AVAIL_ADJ, L_MONITORED,
-	    L_OUTAGES, L_DOWNTIME, L_LONGEST, L_BY_CAUSE, L_REDUNDANCY, L_READINESS, L_REASON};
+	    L_OUTAGES, L_DOWNTIME, L_LONGEST, L_BY_CAUSE, L_REDUNDANCY, L_READINESS};
 
 	section(o, L_OFFICE_TABLE, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < o->r->noffices; i++)
@@ -466,11 +473,8 @@ static void usage(const struct out *o)
 		cell(o, T(o, l->carrier));
 		num_cell(o, histreport_fmt_bps(l->kbps < 0 ? -1 : l->kbps * 1000, k, sizeof(k)));
 		pair_cell(o, u->t[HR_IN_BYTES], u->t[HR_OUT_BYTES], histreport_fmt_bytes);
-		pair_cell(o, histreport_data_use_ppm(u->t[HR_IN_AVG], l->kbps),
-		          histreport_data_use_ppm(u->t[HR_OUT_AVG], l->kbps),
-		          histreport_fmt_percent);
-		pair_cell(o, histreport_data_use_ppm(u->t[HR_IN_PEAK], l->kbps),
-		          histreport_data_use_ppm(u->t[HR_OUT_PEAK], l->kbps),
+		pair_cell(o, u->use[HR_USE_IN_AVG], u->use[HR_USE_OUT_AVG], histreport_fmt_percent);
+		pair_cell(o, u->use[HR_USE_IN_PEAK], u->use[HR_USE_OUT_PEAK],
 		          histreport_fmt_percent);
 		fputs("</tr>\n", o->f);
 	}

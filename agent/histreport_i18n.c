@@ -36,7 +36,6 @@ static const char *const labels[L_NLABELS][2] = {
     [L_LONGEST] = {"Sự cố dài nhất", "Longest outage"},
     [L_REDUNDANCY] = {"Dự phòng", "Redundancy"},
     [L_READINESS] = {"Sẵn sàng ATTT", "Readiness"},
-    [L_REASON] = {"Lý do", "Reason"},
     [L_LINE_TABLE] = {"Đường truyền và tốc độ", "Lines and speeds"},
     [L_LINE] = {"Đường truyền", "Line"},
     [L_CARRIER] = {"Nhà mạng", "Carrier"},

@@ -40,7 +40,6 @@ enum histreport_label {
 	L_LONGEST,
 	L_REDUNDANCY,
 	L_READINESS,
-	L_REASON,
 	L_LINE_TABLE,
 	L_LINE,
 	L_CARRIER,

@@ -135,9 +135,6 @@ static void incident_obj(FILE *f, const struct histreport_outage *u)
 
 static void usage_obj(FILE *f, const struct histreport *r, const struct histreport_usage *u)
 {
-	static const int use[] = {HR_IN_AVG, HR_IN_PEAK, HR_OUT_AVG, HR_OUT_PEAK};
-	static const char *const use_names[] = {"in_avg_use_ppm", "in_peak_use_ppm",
-	                                        "out_avg_use_ppm", "out_peak_use_ppm"};
 	const struct histreport_line *l = &r->lines[u->line];
 
 	kstr(f, "{", "month", u->month);
@@ -145,8 +142,8 @@ static void usage_obj(FILE *f, const struct histreport *r, const struct histrepo
 	kint(f, ",", "line_id", l->line_id);
 	kint(f, ",", "contracted_kbps", l->kbps);
 	traffic(f, u->t);
-	for (int k = 0; k < 4; k++)
-		kint(f, ",", use_names[k], histreport_data_use_ppm(u->t[use[k]], l->kbps));
+	for (int k = 0; k < HR_NUSE; k++)
+		kint(f, ",", histreport_data_use_names[k], u->use[k]);
 	fputc('}', f);
 }
 
