@@ -254,7 +254,7 @@ static int load_lines(struct ctx *c)
 static int bind_days(struct ctx *c, sqlite3_stmt *st)
 {
 	sqlite3_bind_text(st, 1, c->r->period.first, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->r->period.last, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->r->period.through, -1, SQLITE_STATIC);
 	return 0;
 }
 
@@ -481,6 +481,13 @@ static int load_reports(struct ctx *c)
 	return 0;
 }
 
+/* Today's row may count a little past `until` (the writer's last flush):
+ * a share of the period is never above the whole. */
+static int64_t at_most_whole(int64_t v)
+{
+	return v > 1000000 ? 1000000 : v;
+}
+
 static void office_figures(struct histreport *r, struct histreport_office *o)
 {
 	int64_t covered = o->up_s + o->down_s + o->maint_s + o->unknown_s;
@@ -488,9 +495,9 @@ static void office_figures(struct histreport *r, struct histreport_office *o)
 	if (covered < r->period_s)
 		o->unknown_s += r->period_s - covered;
 	int64_t monitored = r->period_s - o->unknown_s;
-	o->raw_ppm = ppm(o->up_s, monitored);
-	o->adj_ppm = ppm(o->up_s, monitored - o->maint_s);
-	o->monitored_ppm = ppm(monitored, r->period_s);
+	o->raw_ppm = at_most_whole(ppm(o->up_s, monitored));
+	o->adj_ppm = at_most_whole(ppm(o->up_s, monitored - o->maint_s));
+	o->monitored_ppm = at_most_whole(ppm(monitored, r->period_s));
 	o->below_sla = o->adj_ppm >= 0 && o->adj_ppm < o->sla_ppm;
 	o->fresh =
 	    o->last_report > 0 && r->period.until - o->last_report <= HISTREPORT_FRESH_DAYS * 86400;

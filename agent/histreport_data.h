@@ -5,7 +5,8 @@
  * a report can run while the agent writes (WAL) or when it is stopped.
  *
  * Definitions (all over the period [start, until), see histreport_period.h):
- *  - period_s = until - start;
+ *  - period_s = until - start; days after `through` (the future part of a
+ *    period in progress) are not read, and no share exceeds 100 %;
  *  - unknown_s = the office_days unknown_s plus every second of the period
  *    no office_days row accounts for (the agent was not running);
  *  - raw availability      = up / (period_s - unknown_s),
@@ -13,8 +14,9 @@
  *    monitored fraction    = (period_s - unknown_s) / period_s, all in ppm,
  *    -1 when the denominator is zero (nothing to judge);
  *  - outages: every outages row of the office (line_id 0 being the office
- *    itself), clipped to the period: an outage that straddles a boundary
- *    counts only its part inside; an open one (end NULL or 0) runs to until;
+ *    itself; a cause this reader does not know counts as unknown), clipped
+ *    to the period: an outage that straddles a boundary counts only its
+ *    part inside; an open one (end NULL or 0) runs to until;
  *  - line traffic: average = mean of the daily averages, peak = highest daily
  *    peak, p95 = the busiest day's p95 (conservative: the period's true p95
  *    is never above it), volume = sum of daily bytes; -1 = not known;

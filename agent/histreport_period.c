@@ -104,5 +104,11 @@ int histreport_period_bind(struct histreport_period *p, time_t now, char *err, s
 	}
 	p->partial = now < p->end;
 	p->until = p->partial ? now : p->end;
+	memcpy(p->through, p->last, sizeof(p->through));
+	if (p->partial) {
+		struct tm tm;
+		if (localtime_r(&now, &tm))
+			strftime(p->through, sizeof(p->through), "%Y-%m-%d", &tm);
+	}
 	return 0;
 }

@@ -319,6 +319,15 @@ START_TEST(partial_period)
 	ck_assert(r.period.partial);
 	ck_assert_int_eq(r.period.until, now);
 	ck_assert_int_eq(r.period_s, 15 * DAY + 12 * 3600);
+	ck_assert_str_eq(r.period.through, "2026-11-16");
+	/* Days 1..16 read, not the 14 future ones: 16 days of rows (the fixture's
+	 * Nov 16 row is whole) over 15.5 days, capped at the whole. */
+	const struct histreport_office *o = office(&r, 10);
+	ck_assert_int_eq(o->down_s, 3600);
+	ck_assert_int_eq(o->maint_s, 7200);
+	ck_assert_int_eq(o->up_s, 16 * DAY - 10800);
+	ck_assert_int_eq(o->raw_ppm, 1000000);
+	ck_assert_int_eq(o->monitored_ppm, 1000000);
 	histreport_data_free(&r);
 	drop_db();
 }
