@@ -93,6 +93,12 @@ static int option(struct opts *o, const char *name, const char *v)
 	return 0;
 }
 
+static const char usage_text[] =
+    "usage: tslcdctl report --period 2026-Q4|2026-11|2026-11-01..2026-11-30\n"
+    "                [--province CODE] [--office ID[,ID...]] [--format csv|json|html]\n"
+    "                [--lang vi|en] [-o FILE|DIR] [--db PATH]\n"
+    "default: HTML in Vietnamese on stdout, from " HISTREPORT_CLI_DEFAULT_DB "\n";
+
 static int parse(struct opts *o, int argc, char **argv)
 {
 	o->q.db = HISTREPORT_CLI_DEFAULT_DB;
@@ -136,6 +142,10 @@ int histreport_cli(int argc, char **argv)
 
 	if (argc < 1 || strcmp(argv[0], "report"))
 		return -1;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
 	int rc = parse(&o, argc, argv);
 	if (rc)
 		return rc;

@@ -30,9 +30,7 @@ static void usage(void)
 	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
 	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
-	        "       tslcdctl report --period 2026-Q4|2026-11|2026-11-01..2026-11-30\n"
-	        "                [--province CODE] [--office ID[,ID...]] [--format csv|json|html]\n"
-	        "                [--lang vi|en] [-o FILE|DIR] [--db PATH]\n"
+	        "       tslcdctl report --period P [options]   (tslcdctl report --help)\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
 }

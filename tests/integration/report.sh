@@ -95,6 +95,7 @@ refused() { # refused DESCRIPTION WANT-EXIT WANT-TEXT ARGS...
 		h_fail "$what: exit $rc, '$err'"
 	fi
 }
+h_check "report --help" bash -c "'$CTL' report --help | grep -q -- '--period 2026-Q4'"
 refused "bad period" 1 "bad period '2026-Q7'" --period 2026-Q7 --format json
 refused "unknown province" 1 "unknown province '99'" --period 2026-Q3 --province 99
 refused "unknown office" 1 "unknown office 77" --period 2026-Q3 --office 2,77

@@ -86,8 +86,8 @@ sed -e "s|^${tab}id = 12\$|&\n${tab}readiness-key = \"$TOP/$KEYS/office-12.pub\"
 # Three lines read their counters from the router (the community is a
 # secret: the copy is private).
 for lc in "VNPT-BNH-0001-1 1" "VIETTEL-BNH-0010-1 2" "VIETTEL-BNH-0100-1 3"; do
-	set -- $lc
-	sed -i "s|^${tab}${tab}circuit = \"$1\"\$|&\n${tab}${tab}counters { router = \"$ROUTER\"  community = \"demo-router\"  ifindex = $2  interval = 2 }|" \
+	read -r circuit ifindex <<<"$lc"
+	sed -i "s|^${tab}${tab}circuit = \"$circuit\"\$|&\n${tab}${tab}counters { router = \"$ROUTER\"  community = \"demo-router\"  ifindex = $ifindex  interval = 2 }|" \
 		"$DIR/demo.conf"
 done
 chmod 600 "$DIR/demo.conf"
