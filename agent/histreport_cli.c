@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "histreport_csv.h"
 #include "histreport_data.h"
 #include "histreport_html.h"
@@ -20,6 +21,7 @@ enum format { FMT_CSV, FMT_JSON, FMT_HTML };
 
 struct opts {
 	struct histreport_query q;
+	char db[4096];
 	enum format format;
 	enum histreport_lang lang;
 	const char *out;
@@ -97,11 +99,11 @@ static const char usage_text[] =
     "usage: tslcdctl report --period 2026-Q4|2026-11|2026-11-01..2026-11-30\n"
     "                [--province CODE] [--office ID[,ID...]] [--format csv|json|html]\n"
     "                [--lang vi|en] [-o FILE|DIR] [--db PATH]\n"
-    "default: HTML in Vietnamese on stdout, from " HISTREPORT_CLI_DEFAULT_DB "\n";
+    "default: HTML in Vietnamese on stdout, from the state directory of\n"
+    "tslcdctl -c CONFIG report ..., else " HISTREPORT_CLI_DEFAULT_DB "\n";
 
 static int parse(struct opts *o, int argc, char **argv)
 {
-	o->q.db = HISTREPORT_CLI_DEFAULT_DB;
 	o->q.office_ids = o->ids;
 	o->format = FMT_HTML;
 	for (int i = 1; i < argc; i += 2) {
@@ -115,6 +117,25 @@ static int parse(struct opts *o, int argc, char **argv)
 		return bad("%s", "--period is required (e.g. --period 2026-Q4)");
 	if (o->format == FMT_CSV && !o->out)
 		return bad("%s", "--format csv writes one file per table: give -o DIR");
+	return 0;
+}
+
+static void config_error(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "tslcdctl report: %s\n", msg);
+}
+
+/* Without --db, -c CONFIG says where the agent keeps its history. */
+static int db_from_config(struct opts *o, const char *config)
+{
+	struct tslcd_config *c = config_load(config, config_error, NULL);
+
+	if (!c)
+		return bad("cannot use the configuration %s", config);
+	snprintf(o->db, sizeof(o->db), "%s/history.db", c->agent.state_dir);
+	o->q.db = o->db;
+	config_free(c);
 	return 0;
 }
 
@@ -134,7 +155,7 @@ static int write_report(const struct opts *o, const struct histreport *r)
 	return rc == 0 ? 0 : bad("cannot write %s", o->out ? o->out : "the report");
 }
 
-int histreport_cli(int argc, char **argv)
+int histreport_cli(const char *config, int argc, char **argv)
 {
 	struct opts o = {0};
 	struct histreport r;
@@ -147,8 +168,12 @@ int histreport_cli(int argc, char **argv)
 		return 0;
 	}
 	int rc = parse(&o, argc, argv);
+	if (rc == 0 && config && !o.q.db)
+		rc = db_from_config(&o, config);
 	if (rc)
 		return rc;
+	if (!o.q.db)
+		o.q.db = HISTREPORT_CLI_DEFAULT_DB;
 	o.q.now = (int64_t)time(NULL);
 	if (histreport_data_load(&o.q, &r, err, sizeof(err)) < 0)
 		return bad("%s", err);

@@ -5,7 +5,7 @@
  *   tslcdctl [-s SOCKET] status
  *   tslcdctl [-c CONFIG] readiness-template OFFICE      (local, no agent)
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
- *   tslcdctl report --period P [options]              (history.db, no agent)
+ *   tslcdctl [-c CONFIG] report --period P [options]  (history.db, no agent)
  *
  * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 when it
  * could not be reached.
@@ -30,7 +30,7 @@ static void usage(void)
 	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
 	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
-	        "       tslcdctl report --period P [options]   (tslcdctl report --help)\n"
+	        "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
 }
@@ -80,7 +80,9 @@ int main(int argc, char **argv)
 		first = 3;
 	}
 	/* Reports and readiness commands work on files, with no agent. */
-	int report = histreport_cli(argc - first, argv + first);
+	int report = argc > 2 && !strcmp(argv[1], "-c")
+	                 ? histreport_cli(argv[2], argc - 3, argv + 3)
+	                 : histreport_cli(NULL, argc - first, argv + first);
 	if (report >= 0)
 		return report;
 	int local = argc > 2 && !strcmp(argv[1], "-c")

@@ -83,7 +83,19 @@ h_check "report while a writer holds the database" \
 	bash -c "'$CTL' report --db '$DB' --period 2026-Q3 --format json | python3 -m json.tool >/dev/null"
 wait "$writer"
 
-# ---- bad input: one line on stderr, exit 1 (2 for usage) ----
+# ---- -c CONFIG: history.db in the config's state directory ----
+mkdir -p "$H_TMP/state"
+cp "$DB" "$H_TMP/state/history.db"
+cat >"$H_TMP/tslcd.conf" <<CONF
+agent { state-dir = "$H_TMP/state" }
+office { id = 1  code = "A"  name = "A"  level = province
+  line { id = 1  carrier = vnpt  bandwidth = 1000  probe = none } }
+CONF
+h_expect_eq "-c CONFIG finds history.db in its state-dir" 5 \
+	"$("$CTL" -c "$H_TMP/tslcd.conf" report --period 2026-Q3 --province 24 --format json |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)["offices"]))')"
+
+# ---- bad input: one line on stderr, exit 1 ----
 refused() { # refused DESCRIPTION WANT-EXIT WANT-TEXT ARGS...
 	local what=$1 want=$2 text=$3 err rc
 	shift 3
