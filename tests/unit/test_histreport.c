@@ -144,6 +144,9 @@ static void drop_db(void)
 {
 	char p[96];
 
+	if (!dbpath[0])
+		return;
+
 	unlink(dbpath);
 	snprintf(p, sizeof(p), "%s-wal", dbpath);
 	unlink(p);
@@ -390,6 +393,8 @@ static Suite *suite(void)
 	Suite *s = suite_create("histreport");
 	TCase *tc = tcase_create("core");
 
+	/* The fixture goes even when a check fails (the test stops there). */
+	tcase_add_checked_fixture(tc, NULL, drop_db);
 	tcase_add_test(tc, office_figures);
 	tcase_add_test(tc, summary_and_traffic);
 	tcase_add_test(tc, csv_columns);
