@@ -5,6 +5,7 @@
  *   tslcdctl [-s SOCKET] status
  *   tslcdctl [-c CONFIG] readiness-template OFFICE      (local, no agent)
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
+ *   tslcdctl [-c CONFIG] report --period P [options]  (history.db, no agent)
  *
  * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 when it
  * could not be reached.
@@ -16,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "histreport_cli.h"
 #include "readiness_cli.h"
 
 #define DEFAULT_SOCKET "/run/tslcd/control.sock"
@@ -28,6 +30,7 @@ static void usage(void)
 	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
 	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
+	        "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
 }
@@ -76,7 +79,12 @@ int main(int argc, char **argv)
 		path = argv[2];
 		first = 3;
 	}
-	/* Readiness commands work on files, with no agent. */
+	/* Reports and readiness commands work on files, with no agent. */
+	int report = argc > 2 && !strcmp(argv[1], "-c")
+	                 ? histreport_cli(argv[2], argc - 3, argv + 3)
+	                 : histreport_cli(NULL, argc - first, argv + first);
+	if (report >= 0)
+		return report;
 	int local = argc > 2 && !strcmp(argv[1], "-c")
 	                ? readiness_cli(argv[2], argc - 3, argv + 3)
 	                : readiness_cli(NULL, argc - first, argv + first);

@@ -33,7 +33,9 @@ DETECT_K=${BENCH_DETECT_K:-3}
 DETECT_TRIALS=${BENCH_DETECT_TRIALS:-3}
 SAVE_LINES=${BENCH_SAVE_LINES:-10000}
 SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save"}
+REPORT_LINES=${BENCH_REPORT_LINES:-2500}          # lines in the generated history.db
+REPORT_RUNS=${BENCH_REPORT_RUNS:-3}              # median of
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save report"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -387,6 +389,23 @@ sc_machine() {
 	cow=$(sed -E 's/.*cow_us=([0-9.]+).*/\1/' <<<"$out")
 	row "machine" "us per page: first touch" "$first" "-" "-" "-" "-"
 	row "machine" "us per page: copy-on-write" "$cow" "-" "-" "-" "-"
+}
+
+# `tslcdctl report` for a quarter of a province: a generated history.db
+# (tests/lib/history_fixture.py: 92 days of line_days and office_days and
+# some outages), each format's wall time (median of REPORT_RUNS) and peak RSS.
+sc_report() {
+	local db=$H_TMP/history.db f i out
+	python3 "$H_TOP/tests/lib/history_fixture.py" bench "$db" "$REPORT_LINES" |
+		sed 's/^/  history.db: /' || { h_fail "history.db generated"; return; }
+	for f in html json csv; do
+		out=$(for i in $(seq "$REPORT_RUNS"); do
+			/usr/bin/time -f "%e %M" "$H_BUILD/tslcdctl" report --db "$db" --period 2026-Q3 \
+				--format "$f" -o "$H_TMP/report-$f" 2>&1 >/dev/null | tail -n 1
+		done | sort -n | sed -n "$(((REPORT_RUNS + 1) / 2))p")
+		row "report Q3 $f ${REPORT_LINES} lines" "wall s (peak RSS ${out#* } kB)" "${out% *}" \
+			"-" "-" "< 5 s" "$(verdict "${out% *} < 5")"
+	done
 }
 
 sc_save() {

@@ -34,6 +34,10 @@ rocommunity public 127.0.0.1
 CONF
 
 pids=()
+# shellcheck source=tests/lib/harness.sh
+. tests/lib/harness.sh # h_start_router: the demo's loopback "router"
+H_TMP=$TOP/$DIR
+H_PIDS=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
@@ -46,6 +50,24 @@ SNMP_PERSISTENT_DIR=$DIR/snmpd-persist snmpd -f -Lf "$DIR/snmpd.log" -C -c "$DIR
 	-I -smux -p "$DIR/snmpd.pid" "udp:127.0.0.1:$PORT,tcp:127.0.0.1:$PORT" &
 pids+=($!)
 for _ in $(seq 50); do [ -S "$DIR/agentx.sock" ] && break; sleep 0.1; done
+
+# The office "router": a second snmpd on 127.0.0.1 and a free port whose
+# IF-MIB counters move at fixed rates, in octets per centisecond (ifIndex 1:
+# 30/10 Mbit/s in/out; 2: 70/20 Mbit/s; 3: 9/3 Mbit/s).  Lines 1.1 and 10.1
+# have 100 Mbit/s contracts, 100.1 has 20 Mbit/s.
+h_router_values router <<V
+T0 $(date +%s)
+.1.3.6.1.2.1.1.3.0 timeticks 0 1
+.1.3.6.1.2.1.31.1.1.1.6.1 counter64 0 37500
+.1.3.6.1.2.1.31.1.1.1.10.1 counter64 0 12500
+.1.3.6.1.2.1.31.1.1.1.6.2 counter64 0 87500
+.1.3.6.1.2.1.31.1.1.1.10.2 counter64 0 25000
+.1.3.6.1.2.1.31.1.1.1.6.3 counter64 0 11250
+.1.3.6.1.2.1.31.1.1.1.10.3 counter64 0 3750
+V
+h_start_router router "rocommunity demo-router 127.0.0.1" || exit 1
+pids+=("${H_RPID[router]}")
+ROUTER=127.0.0.1:${H_RPORT[router]}
 
 # Readiness: Ed25519 keys for two offices, made here for this machine only.
 # Office 12 files a signed report below; office 104 files none.
@@ -61,6 +83,14 @@ tab=$(printf '\t')
 sed -e "s|^${tab}id = 12\$|&\n${tab}readiness-key = \"$TOP/$KEYS/office-12.pub\"|" \
 	-e "s|^${tab}id = 104\$|&\n${tab}readiness-key = \"$TOP/$KEYS/office-104.pub\"|" \
 	conf/demo.conf >"$DIR/demo.conf"
+# Three lines read their counters from the router (the community is a
+# secret: the copy is private).
+for lc in "VNPT-BNH-0001-1 1" "VIETTEL-BNH-0010-1 2" "VIETTEL-BNH-0100-1 3"; do
+	read -r circuit ifindex <<<"$lc"
+	sed -i "s|^${tab}${tab}circuit = \"$circuit\"\$|&\n${tab}${tab}counters { router = \"$ROUTER\"  community = \"demo-router\"  ifindex = $ifindex  interval = 2 }|" \
+		"$DIR/demo.conf"
+done
+chmod 600 "$DIR/demo.conf"
 cat >>"$DIR/demo.conf" <<CONF
 
 readiness { spool-dir = "$TOP/$SPOOL"  rescan = 2  sig-wait = 1 }
@@ -113,6 +143,18 @@ echo "=== Lines (tslcdLineTable)"
 # shellcheck disable=SC2086
 snmptable $SNMP -Cb -Ci -Cw 200 TSLCD-MIB::tslcdLineTable | show 16
 echo
+echo "=== Bandwidth (tslcdLineTable): lines 1.1, 10.1 and 100.1 read their counters from"
+echo "    the demo router on $ROUTER; utilisation is of the contracted speed"
+for l in 1.1 10.1 100.1; do
+	# shellcheck disable=SC2086
+	snmpget $SNMP -OqvU "TSLCD-MIB::tslcdLineInBps.$l" "TSLCD-MIB::tslcdLineOutBps.$l" \
+		"TSLCD-MIB::tslcdLineInUtil.$l" "TSLCD-MIB::tslcdLineOutUtil.$l" \
+		"TSLCD-MIB::tslcdLineCountersStatus.$l" | tr '\n' ' ' |
+		awk -v l="$l" '{ printf "  line %-6s in %9s bit/s  out %9s bit/s  use in %8s %%  out %8s %%  poll %s\n", l, $1, $2, $3, $4, $5 }'
+done
+"$BUILD/tslcdctl" -s "$DIR/control.sock" bandwidth 1.1 | sed 's/^/  tslcdctl bandwidth 1.1: /'
+
+echo
 echo "=== Outage history (tslcdOutageTable): one row per outage, still open"
 # shellcheck disable=SC2086
 snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOutageTable
@@ -131,6 +173,18 @@ echo
 echo "=== Active alarms (tslcdAlarmTable): what an NMS resyncs from after missed traps"
 # shellcheck disable=SC2086
 snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdAlarmTable
+
+# The month's history report from the demo's history.db, once the agent
+# writes one (not run yet: the history writer comes with another change).
+demo_report() {
+	local db=$DIR/state/history.db
+	if [ ! -f "$db" ]; then
+		echo "demo: no history.db in $DIR/state yet"
+		return 0
+	fi
+	"$BUILD/tslcdctl" report --db "$db" --period "$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)" \
+		-o "$DIR/report.html" && echo "demo: this month's report (partial) in $DIR/report.html"
+}
 
 cat <<TXT
 

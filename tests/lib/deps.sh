@@ -5,7 +5,9 @@ set -euo pipefail
 
 PKGS=(
 	# build
-	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check
+	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check libsqlite3-dev
+	# history reports: fixtures (sqlite3) and the HTML check in a real browser
+	sqlite3 chromium
 	# integration tests and demo: real snmpd master, clients, trap receiver
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
