@@ -31,6 +31,7 @@
 #include "mib.h"
 #include "model.h"
 #include "notify.h"
+#include "numarg.h"
 #include "privilege.h"
 #include "poller.h"
 #include "probe_icmp.h"
@@ -81,13 +82,11 @@ static void usage(FILE *out)
  * there are no reconnects either. */
 static int parse_seconds(const char *text, unsigned *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
+	uint32_t v;
 
-	if (errno || end == text || *end || text[0] == '-' || v < 1 || v > PING_MAX_S)
+	if (!numarg_u32(text, 1, PING_MAX_S, &v))
 		return -1;
-	*out = (unsigned)v;
+	*out = v;
 	return 0;
 }
 

@@ -6,19 +6,25 @@
  *   tslcdctl [-c CONFIG] readiness-template OFFICE      (local, no agent)
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
  *
- * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 when it
- * could not be reached.
+ * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 on a
+ * usage error (a malformed id included) or when it could not be reached or
+ * did not answer within REPLY_TIMEOUT_S.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "numarg.h"
 #include "readiness_cli.h"
 
-#define DEFAULT_SOCKET "/run/tslcd/control.sock"
+#define DEFAULT_SOCKET  "/run/tslcd/control.sock"
+#define REPLY_TIMEOUT_S 10
+#define STR_(x)         #x
+#define STR(x)          STR_(x)
 
 static void usage(void)
 {
@@ -30,6 +36,30 @@ static void usage(void)
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
+}
+
+/* Ids are checked here too, so a typo is an error and never another outage
+ * (the agent checks again: the socket is not only ours). */
+static int check_ids(int argc, char **argv)
+{
+	uint32_t office, line, outage;
+	bool has_ref =
+	    argc > 1 && (!strcmp(argv[0], "outage-cause") || !strcmp(argv[0], "bandwidth"));
+
+	if (has_ref && !numarg_line_ref(argv[1], &office, &line)) {
+		fprintf(stderr,
+		        "tslcdctl: %s: '%s' is not OFFICE.LINE (two whole numbers 1..4294967295)\n",
+		        argv[0], argv[1]);
+		return -1;
+	}
+	if (argc > 2 && !strcmp(argv[0], "outage-cause") &&
+	    !numarg_u32(argv[2], 1, UINT32_MAX, &outage)) {
+		fprintf(stderr,
+		        "tslcdctl: outage-cause: OUTAGE '%s' is not a whole number 1..4294967295\n",
+		        argv[2]);
+		return -1;
+	}
+	return 0;
 }
 
 static int build_request(char *req, size_t len, int argc, char **argv)
@@ -56,8 +86,13 @@ static int connect_to(const char *path)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
+	/* A busy or stuck agent must not hang the operator's shell. */
+	const struct timeval tv = {REPLY_TIMEOUT_S, 0};
+
 	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
 		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	strcpy(sa.sun_path, path);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
@@ -86,6 +121,8 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (check_ids(argc - first, argv + first) < 0)
+		return 2;
 	int fd = connect_to(path);
 	if (fd < 0) {
 		fprintf(stderr, "tslcdctl: cannot reach the agent at %s: %s\n", path,
@@ -93,9 +130,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ssize_t n = write(fd, req, strlen(req)) < 0 ? -1 : read(fd, reply, sizeof(reply) - 1);
+	int err = errno;
 	close(fd);
+	errno = err;
 	if (n <= 0) {
-		fprintf(stderr, "tslcdctl: no answer from the agent at %s\n", path);
+		fprintf(stderr, "tslcdctl: no answer from the agent at %s%s\n", path,
+		        n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+		            ? " within " STR(REPLY_TIMEOUT_S) " s"
+		            : "");
 		return 2;
 	}
 	reply[n] = '\0';

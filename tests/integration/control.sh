@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The control socket under hostile clients (issue 12, items 5 and 8):
+# thousands of idle connections cost little CPU, are closed after the idle
+# timeout and never crowd out tslcdctl, probing or state saves, also under
+# a 1,024-fd limit; ids are parsed strictly by tslcdctl and by the agent;
+# who changed an outage cause is logged (SO_PEERCRED).
+set -uo pipefail
+. "$(dirname "$0")/../lib/harness.sh"
+h_setup
+
+ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
+L=$ROOT.3.1
+OUT=$ROOT.4.1
+CLOSED=$(h_free_port)
+SOCK=$H_TMP/control.sock
+CTL="$H_BUILD/tslcdctl -s $SOCK"
+IDLE="python3 $H_TOP/tests/lib/idle_clients.py"
+CAP=32        # CONTROL_MAX_CLIENTS
+TIMEOUT_S=5   # CONTROL_TIMEOUT_MS / 1000
+
+cat >"$H_TMP/tslcd.conf" <<CONF
+agent { state-dir = "$H_TMP/state"  control-socket = "$SOCK"  save-interval = 5 }
+probe { interval = 1  count = 2  spacing = 50  timeout = 300  down-after = 2  up-after = 2 }
+office {
+	id = 1  code = "CT-1"  name = "Control test"  level = province
+	line { id = 1  carrier = vnpt  bandwidth = 1000  probe = tcp  target = "127.0.0.1"  port = $CLOSED }
+	line { id = 2  carrier = vnpt  bandwidth = 1000  probe = icmp  target = "127.0.0.1" }
+}
+CONF
+mkdir -p "$H_TMP/state"
+
+get() { h_snmp snmpget -Ov -Oe "$1" 2>/dev/null | sed -E 's/^[A-Za-z0-9-]+: //'; }
+status_is() { [ "$(get "$L.12.$1")" == "$2" ]; }
+fds() { ls "/proc/$H_AGENT_PID/fd" | wc -l; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$H_AGENT_PID/stat"; }
+# Percent of one core the agent used over SECONDS.
+cpu_percent() {
+	local t0 t1
+	t0=$(cpu_ticks)
+	sleep "$1"
+	t1=$(cpu_ticks)
+	echo $(((t1 - t0) * 100 / ($1 * $(getconf CLK_TCK))))
+}
+# Milliseconds tslcdctl status takes; "fail" when it does not answer ok.
+status_ms() {
+	local t0 t1
+	t0=$(date +%s%N)
+	$CTL status 2>/dev/null | grep -q '^ok offices' || { echo fail; return; }
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000000))
+}
+idle_opened() { grep -q '^opened' "$1" 2>/dev/null; }
+idle_all_closed() { # every connection the script opened was closed by the agent
+	local opened
+	opened=$(awk '/^opened/ { print $2 }' "$1")
+	[ -n "$opened" ] && [ "$(awk '/closed/ { c = $NF } END { print c }' "$1")" == "$opened" ]
+}
+
+# Holds N idle clients for HOLD s and checks the agent stays responsive.
+idle_round() { # idle_round NAME N HOLD
+	local name=$1 n=$2 hold=$3 base during ms cpu
+	base=$(fds)
+	$IDLE "$SOCK" "$n" "$hold" >"$H_TMP/idle-$name.out" 2>&1 &
+	local idle=$!
+	H_PIDS+=("$idle")
+	h_check "$name: idle clients connected" h_wait_for 300 idle_opened "$H_TMP/idle-$name.out"
+	h_log "$name: $(head -1 "$H_TMP/idle-$name.out")"
+	ms=$(status_ms)
+	h_log "$name: tslcdctl status took $ms ms"
+	h_check "$name: tslcdctl status answers within 1 s ($ms ms)" \
+		bash -c '[ "$1" != fail ] && [ "$1" -lt 1000 ]' _ "$ms"
+	during=$(fds)
+	h_log "$name: agent fds $base before, $during with the clients"
+	h_check "$name: at most $CAP control connections held ($base -> $during fds)" \
+		[ "$during" -le $((base + CAP + 1)) ]
+	cpu=$(cpu_percent 3)
+	h_log "$name: agent CPU with the clients connected: $cpu %"
+	h_check "$name: agent CPU below 15 % ($cpu %)" [ "$cpu" -lt 15 ]
+	h_check "$name: every idle client closed by the agent within the timeout" \
+		h_wait_for $(((hold + 2) * 10)) idle_all_closed "$H_TMP/idle-$name.out"
+	wait "$idle"
+	h_expect_eq "$name: agent fds back to $base" "$base" "$(fds)"
+}
+
+h_start_master || exit 1
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
+h_check "line 1.1 down: outage 1 recorded" h_wait_for 80 status_is 1.1 4
+
+# Item 8: strict ids, in tslcdctl (exit 2) and in the agent.
+strict() { # strict DESCRIPTION WORDS ARGS...
+	local what=$1 words=$2 rc
+	shift 2
+	$CTL "$@" >/dev/null 2>"$H_TMP/ctl.err"
+	rc=$?
+	h_check "tslcdctl $what: exit 2 (got $rc)" [ "$rc" -eq 2 ]
+	h_check "tslcdctl $what: says why" grep -q -- "$words" "$H_TMP/ctl.err"
+}
+strict "outage 4294967297" "OUTAGE '4294967297' is not a whole number" \
+	outage-cause 1.1 4294967297 powerLoss
+strict "outage 1abc" "OUTAGE '1abc' is not a whole number" outage-cause 1.1 1abc powerLoss
+strict "outage -1" "OUTAGE '-1'" outage-cause 1.1 -1 powerLoss
+strict "office 4294967297" "'4294967297.1' is not OFFICE.LINE" \
+	outage-cause 4294967297.1 1 powerLoss
+strict "line 1abc" "'1.1abc' is not OFFICE.LINE" bandwidth 1.1abc
+h_expect_eq "the outage kept its cause (unknown)" 1 "$(get $OUT.6.1.1.1)"
+raw() { printf '%s\n' "$1" | socat -t 2 - "UNIX-CONNECT:$SOCK"; }
+h_check "agent refuses outage 4294967297 itself" \
+	bash -c '[[ "$1" == error:* ]]' _ "$(raw 'outage-cause 1.1 4294967297 powerLoss')"
+h_check "agent refuses outage 1abc itself" \
+	bash -c '[[ "$1" == error:* ]]' _ "$(raw 'outage-cause 1.1 1abc powerLoss')"
+h_expect_eq "the outage still kept its cause" 1 "$(get $OUT.6.1.1.1)"
+h_check "a well-formed request works" bash -c "$CTL outage-cause 1.1 1 powerLoss OMC-1 >/dev/null"
+h_expect_eq "cause now powerLoss(2)" 2 "$(get $OUT.6.1.1.1)"
+h_check "the log names who changed it (uid, pid)" \
+	grep -qE "control: uid $(id -u) pid [0-9]+ set outage 1.1.1 cause powerLoss" "$H_TMP/agent.log"
+
+# Item 5: thousands of idle clients.
+idle_round many 3000 $((TIMEOUT_S + 4))
+h_check "the log sums the closed connections" \
+	grep -q 'control socket: closed .* connection(s) silent for' "$H_TMP/agent.log"
+h_check "still probing: line 1.2 (ICMP) up" status_is 1.2 2
+h_stop_agent
+
+# The same under a 1,024-fd limit with 1,100 clients (the tester's case).
+: >"$H_TMP/agent.log"
+H_AGENT_WRAPPER="prlimit --nofile=1024:1024" h_start_agent "$H_TMP/tslcd.conf" ||
+	{ h_fail "agent served under a 1,024-fd limit"; h_done; exit 1; }
+h_check "limit 1024: line 1.2 up" h_wait_for 80 status_is 1.2 2
+idle_round limit1024 1100 $((TIMEOUT_S + 4))
+h_check "limit 1024: no fd exhaustion in the log" \
+	bash -c '! grep -E "Too many open files|budget exhausted" "$1"' _ "$H_TMP/agent.log"
+mtime() { stat -c %Y "$H_TMP/state/state.bin" 2>/dev/null || echo 0; }
+before=$(mtime)
+sleep 1.1 # mtime has whole seconds
+h_check "limit 1024: state saves go on" h_wait_for 80 bash -c '[ "$(stat -c %Y "$1")" -gt "$2" ]' \
+	_ "$H_TMP/state/state.bin" "$before"
+h_check "limit 1024: still probing: line 1.2 up" status_is 1.2 2
+
+h_done
