@@ -417,6 +417,7 @@ static int run(struct tslcd_config *cfg)
 	agent_status.icmp_mode = icmp_mode(AF_INET);
 	/* The raw ICMP sockets and the AgentX session are open: root is no
 	 * longer needed, and what is created from here on is the user's. */
+	privilege_warn_unreadable(opt.config, cfg->agent.user);
 	if (privilege_drop(cfg->agent.user) < 0)
 		return 1;
 	control_start(cfg->agent.control_socket, &model);

@@ -11,12 +11,14 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -190,4 +192,39 @@ int privilege_drop(const char *user)
 		return 0;
 	}
 	return switch_user(&t);
+}
+
+/* ---- judging files for the user to come ---- */
+
+uid_t privilege_run_uid(const char *user)
+{
+	const struct passwd *pw = geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+
+	return pw ? pw->pw_uid : geteuid();
+}
+
+/* Opens with the user's fs ids (and root's supplementary groups, which a
+ * root daemon rarely has), so modes and directories count as they will. */
+void privilege_warn_unreadable(const char *path, const char *user)
+{
+	/* An unknown user is privilege_drop()'s error to report, not ours. */
+	const struct passwd *pw = geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+
+	if (!pw || pw->pw_uid == 0)
+		return;
+	uid_t uid = pw->pw_uid;
+	setfsgid(pw->pw_gid);
+	setfsuid(uid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int err = errno;
+	setfsuid(0);
+	setfsgid(0);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	log_msg(LOG_WARNING,
+	        "%s: agent.user '%s' (uid %u) cannot read it (%s), so a reload (SIGHUP) will "
+	        "fail once root is dropped: chown %s %s and keep mode 600",
+	        path, user, (unsigned)uid, strerror(err), user, path);
 }

@@ -24,11 +24,21 @@
 #ifndef TSLCD_PRIVILEGE_H
 #define TSLCD_PRIVILEGE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 int privilege_drop(const char *user);
+
+/* The uid the agent runs as once privilege_drop(user) has run: user's when
+ * started as root with a user that exists, otherwise the current euid.
+ * For rules that must hold both at start and after the drop (secrets.h). */
+uid_t privilege_run_uid(const char *user);
+
+/* Before the drop: warns (naming path and the remedy) when user, the one
+ * the agent is about to become, could not open path for reading, since
+ * SIGHUP re-reads the config without root.  Does nothing unless root with
+ * a user set. */
+void privilege_warn_unreadable(const char *path, const char *user);
 
 /* Effective and permitted capability masks of this process (tests, logs). */
 int privilege_caps(uint64_t *effective, uint64_t *permitted);

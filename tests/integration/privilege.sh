@@ -112,6 +112,51 @@ h_check "no user: warns that it runs as root" \
 	grep -q 'running as root: set agent { user' "$H_TMP/agent.log"
 h_stop_agent
 
+# 5. Issue 12 item 7: a config holding SNMP secrets, started as root with
+# user = "nobody".  The README's recipe (owned by the agent's user, mode
+# 600) must pass the secrets rule at start (as root) and on reload (as
+# nobody); a root-owned 600 file starts with a warning that the reload will
+# fail; a third user's file is refused, naming the file and line.
+secret_conf() { # secret_conf FILE OWNER
+	conf "$1" nobody 'line { id = 9  carrier = vnpt  bandwidth = 1000  probe = icmp  target = "127.0.0.9"
+	         counters { router = "127.0.0.1:9"  community = "s3cret"  ifindex = 1 } }'
+	chown "$2" "$1"
+	chmod 600 "$1"
+}
+reloads() { grep -c 'configuration reloaded' "$H_TMP/agent.log"; }
+rm -f "$H_TMP/state/state.bin"
+: >"$H_TMP/agent.log"
+secret_conf "$H_TMP/secret.conf" nobody:nogroup
+h_start_agent "$H_TMP/secret.conf" || h_fail "secrets owned by the agent's user: starts as root"
+h_check "secrets owned by the agent's user: no warning about reading it" \
+	bash -c '! grep -q "cannot read it" "$1"' _ "$H_TMP/agent.log"
+kill -HUP "$H_AGENT_PID"
+h_check "secrets owned by the agent's user: SIGHUP reload works after the drop" \
+	h_wait_for 50 bash -c '[ "$(grep -c "configuration reloaded" "$1")" -ge 1 ]' _ "$H_TMP/agent.log"
+h_check "secrets owned by the agent's user: no reload error" \
+	bash -c '! grep -qE "reload failed|holds secrets" "$1"' _ "$H_TMP/agent.log"
+h_stop_agent
+
+rm -f "$H_TMP/state/state.bin"
+: >"$H_TMP/agent.log"
+secret_conf "$H_TMP/secret.conf" root:root
+h_start_agent "$H_TMP/secret.conf" || h_fail "root-owned secrets: starts as root"
+h_check "root-owned secrets: start warns that nobody cannot read it, with the remedy" \
+	grep -q "secret.conf: agent.user 'nobody' (uid 65534) cannot read it (Permission denied), so a reload (SIGHUP) will fail once root is dropped: chown nobody" \
+	"$H_TMP/agent.log"
+kill -HUP "$H_AGENT_PID"
+h_check "root-owned secrets: the failed reload says as which uid" h_wait_for 50 \
+	grep -q "secret.conf: cannot read (as uid 65534): Permission denied" "$H_TMP/agent.log"
+h_stop_agent
+
+secret_conf "$H_TMP/secret.conf" 4242:4242
+timeout 20 "$H_AGENT" -f -L -c "$H_TMP/secret.conf" -x "$H_SOCK" >"$H_TMP/thirduser.log" 2>&1
+rc=$?
+h_check "a third user's secrets file: refused (exit 1, got $rc)" [ "$rc" -eq 1 ]
+h_check "a third user's secrets file: says which file, line and why" \
+	grep -qE "secret.conf:[0-9]+: .*secret.conf holds secrets but is owned by uid 4242, neither root nor the agent's user \(uid 65534\)" \
+	"$H_TMP/thirduser.log"
+
 # 4. An unknown user is fatal: it must not carry on as root.
 conf "$H_TMP/baduser.conf" "tslcd-no-such-user"
 timeout 20 "$H_AGENT" -f -L -c "$H_TMP/baduser.conf" -x "$H_SOCK" >"$H_TMP/baduser.log" 2>&1
