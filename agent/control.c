@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -18,6 +20,7 @@
 #include "log.h"
 #include "loop.h"
 #include "numarg.h"
+#include "prober.h"
 
 #define REQUEST_MAX 512
 /* Accepts per wakeup: below the cap, so a client accepted in one pass is
@@ -25,6 +28,11 @@
 #define ACCEPT_BATCH 8
 /* Out of fds: how long the listener rests before trying again. */
 #define ACCEPT_PAUSE_MS 1000
+/* fds the control socket never takes, for probes, state saves, reconnects. */
+#define CONTROL_FD_SPARE 16
+/* Our fds (and the spare) are budgeted in the prober's reserve (prober.h). */
+_Static_assert(CONTROL_MAX_CLIENTS + 1 + CONTROL_FD_SPARE < PROBER_FD_RESERVE,
+               "the control socket's fds must fit in the prober's fd reserve");
 /* Refused and timed-out connections are summed in one line this often. */
 #define REPORT_EVERY_MS 60000
 
@@ -42,6 +50,7 @@ enum drop_kind { DROP_TIMEOUT, DROP_CAP, DROP_NOFD, DROP_KINDS };
 
 static struct {
 	int listen_fd;
+	int fd_line; /* a client fd at or above it leaves too few spare */
 	char *path;
 	struct model *const *model;
 	struct client *head, *tail;
@@ -266,7 +275,6 @@ static void on_resume(void *arg)
  * the listener would poll readable forever, so it rests a while instead. */
 static void listener_pause(void)
 {
-	note_drop(DROP_NOFD, NULL);
 	loop_fd_events(C.listen_fd, 0);
 	if (!C.resume)
 		C.resume = loop_timer_add(ACCEPT_PAUSE_MS, on_resume, NULL);
@@ -294,25 +302,76 @@ static bool client_add(int fd)
 	return true;
 }
 
+static bool out_of_fds(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM;
+}
+
+static void evict_oldest(enum drop_kind why)
+{
+	note_drop(why, &C.head->peer);
+	client_close(C.head, "error: too many control connections; this one was the oldest\n");
+}
+
+/* fds are handed out lowest first, so a new fd at or above the line means
+ * fewer than CONTROL_FD_SPARE are left for probes, saves and reconnects. */
+static void take(int cfd)
+{
+	bool short_of_fds = cfd >= C.fd_line;
+
+	if (C.head && short_of_fds) {
+		/* The oldest gives way, and the new one moves down to its fd (the
+		 * lowest free one), so every client fd stays below the line. */
+		evict_oldest(DROP_NOFD);
+		int low = fcntl(cfd, F_DUPFD_CLOEXEC, 0);
+		if (low >= 0) {
+			close(cfd);
+			cfd = low;
+		}
+	} else if (C.head && C.n == CONTROL_MAX_CLIENTS) {
+		evict_oldest(DROP_CAP);
+	} else if (short_of_fds) {
+		note_drop(DROP_NOFD, NULL);
+		static const char busy[] = "error: the agent is short of file descriptors\n";
+		if (write(cfd, busy, sizeof(busy) - 1) < 0)
+			log_msg(LOG_DEBUG, "control: reply lost: %s", strerror(errno));
+		close(cfd);
+		listener_pause();
+		return;
+	}
+	client_add(cfd);
+}
+
 static void on_accept(int fd, short revents, void *arg)
 {
 	(void)revents, (void)arg;
-	for (int i = 0; i < ACCEPT_BATCH; i++) {
+	for (int i = 0; i < ACCEPT_BATCH && !C.resume; i++) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (cfd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM)
+		if (cfd >= 0) {
+			take(cfd);
+		} else if (out_of_fds(errno) && C.head) {
+			/* Our oldest (idle) connection gives its fd to the new one. */
+			note_drop(DROP_NOFD, &C.head->peer);
+			client_close(C.head, NULL);
+		} else {
+			if (out_of_fds(errno)) {
+				note_drop(DROP_NOFD, NULL);
 				listener_pause();
+			}
 			break;
 		}
-		if (C.n == CONTROL_MAX_CLIENTS) {
-			note_drop(DROP_CAP, &C.head->peer);
-			client_close(C.head, "error: too many control connections; this one was "
-			                     "the oldest\n");
-		}
-		client_add(cfd);
 	}
 	sweep_arm();
+}
+
+static int fd_line(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > INT_MAX)
+		return INT_MAX;
+	return (int)rl.rlim_cur - CONTROL_FD_SPARE;
 }
 
 int control_start(const char *path, struct model *const *model)
@@ -327,6 +386,7 @@ int control_start(const char *path, struct model *const *model)
 	}
 	strcpy(sa.sun_path, path);
 	C.model = model;
+	C.fd_line = fd_line();
 	C.listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlink(path);
 	mode_t old = umask(0117); /* 0660: owner and group only */

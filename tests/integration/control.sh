@@ -135,5 +135,38 @@ sleep 1.1 # mtime has whole seconds
 h_check "limit 1024: state saves go on" h_wait_for 80 bash -c '[ "$(stat -c %Y "$1")" -gt "$2" ]' \
 	_ "$H_TMP/state/state.bin" "$before"
 h_check "limit 1024: still probing: line 1.2 up" status_is 1.2 2
+h_stop_agent
+
+# A limit so low that 32 connections would eat the fds saves need: the
+# agent keeps 16 fds spare (CONTROL_FD_SPARE) and the oldest gives way.
+# ICMP only: under 64 fds no TCP probe can run (PROBER_FD_RESERVE).
+LIMIT=48
+sed '/probe = tcp/d' "$H_TMP/tslcd.conf" >"$H_TMP/icmp.conf"
+: >"$H_TMP/agent.log"
+H_AGENT_WRAPPER="prlimit --nofile=$LIMIT:$LIMIT" h_start_agent "$H_TMP/icmp.conf" ||
+	{ h_fail "agent served under a $LIMIT-fd limit"; h_done; exit 1; }
+h_check "limit $LIMIT: line 1.2 up" h_wait_for 80 status_is 1.2 2
+$IDLE "$SOCK" 300 $((TIMEOUT_S + 3)) >"$H_TMP/idle-low.out" 2>&1 &
+H_PIDS+=("$!")
+h_check "limit $LIMIT: idle clients connected" h_wait_for 300 idle_opened "$H_TMP/idle-low.out"
+ms=$(status_ms)
+h_log "limit $LIMIT: $(head -1 "$H_TMP/idle-low.out"); tslcdctl status took $ms ms"
+h_check "limit $LIMIT: tslcdctl status answers within 1 s ($ms ms)" \
+	bash -c '[ "$1" != fail ] && [ "$1" -lt 1000 ]' _ "$ms"
+n=$(fds)
+h_log "limit $LIMIT: agent fds with the clients: $n"
+h_check "limit $LIMIT: 16 fds stay spare ($n open)" [ "$n" -le $((LIMIT - 16 + 1)) ]
+cpu=$(cpu_percent 2)
+h_log "limit $LIMIT: agent CPU with the clients connected: $cpu %"
+h_check "limit $LIMIT: agent CPU below 15 % ($cpu %)" [ "$cpu" -lt 15 ]
+before=$(mtime)
+sleep 1.1
+h_check "limit $LIMIT: state saves go on" h_wait_for 80 bash -c '[ "$(stat -c %Y "$1")" -gt "$2" ]' \
+	_ "$H_TMP/state/state.bin" "$before"
+h_check "limit $LIMIT: every idle client closed" \
+	h_wait_for $(((TIMEOUT_S + 5) * 10)) idle_all_closed "$H_TMP/idle-low.out"
+h_check "limit $LIMIT: no fd exhaustion in the log" \
+	bash -c '! grep -E "Too many open files" "$1"' _ "$H_TMP/agent.log"
+h_check "limit $LIMIT: ICMP line still up" status_is 1.2 2
 
 h_done
