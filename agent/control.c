@@ -22,7 +22,9 @@
 #include "numarg.h"
 #include "prober.h"
 
-#define REQUEST_MAX 512
+#define REQUEST_MAX_TEXT 511 /* bytes of one request line, newline included */
+#define STR_(x)          #x
+#define STR(x)           STR_(x)
 /* Accepts per wakeup: below the cap, so a client accepted in one pass is
  * still open (and read) in the next, however fast others connect. */
 #define ACCEPT_BATCH 8
@@ -42,7 +44,7 @@ struct client {
 	uint64_t deadline;
 	struct ucred peer;
 	size_t len;
-	char buf[REQUEST_MAX];
+	char buf[REQUEST_MAX_TEXT + 1];
 };
 
 /* Connections closed by the agent, not by their peer, since the last report. */
@@ -57,6 +59,7 @@ static struct {
 	unsigned n;
 	struct loop_timer *sweep, *resume;
 	unsigned long dropped[DROP_KINDS];
+	struct ucred last_peer; /* pid 0: none named yet */
 	uint64_t last_report;
 	bool reported;
 } C = {.listen_fd = -1};
@@ -186,14 +189,16 @@ static void note_drop(enum drop_kind kind, const struct ucred *peer)
 	uint64_t now = loop_now_ms();
 
 	C.dropped[kind]++;
+	if (peer)
+		C.last_peer = *peer;
 	if (C.reported && now - C.last_report < REPORT_EVERY_MS)
 		return;
 	log_msg(LOG_WARNING,
 	        "control socket: closed %lu connection(s) silent for %u ms, %lu over the cap of "
-	        "%u, %lu for want of fds (latest peer uid %u pid %d)",
+	        "%u, %lu for want of fds (latest peer closed: uid %u pid %d)",
 	        C.dropped[DROP_TIMEOUT], CONTROL_TIMEOUT_MS, C.dropped[DROP_CAP],
-	        CONTROL_MAX_CLIENTS, C.dropped[DROP_NOFD], peer ? (unsigned)peer->uid : 0u,
-	        peer ? (int)peer->pid : 0);
+	        CONTROL_MAX_CLIENTS, C.dropped[DROP_NOFD], (unsigned)C.last_peer.uid,
+	        (int)C.last_peer.pid);
 	memset(C.dropped, 0, sizeof(C.dropped));
 	C.last_report = now;
 	C.reported = true;
@@ -235,9 +240,15 @@ static void on_client(int fd, short revents, void *arg)
 	ssize_t n = read(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	if (n > 0)
-		c->len += (size_t)n;
-	if (n <= 0 || memchr(c->buf, '\n', c->len) || c->len == sizeof(c->buf) - 1)
+	if (n < 0) {
+		client_close(c, NULL);
+		return;
+	}
+	c->len += (size_t)n;
+	/* A line cut short would be a different request (a truncated ticket). */
+	if (!memchr(c->buf, '\n', c->len) && c->len == sizeof(c->buf) - 1)
+		client_close(c, "error: request longer than " STR(REQUEST_MAX_TEXT) " bytes\n");
+	else if (n == 0 || memchr(c->buf, '\n', c->len))
 		client_reply(c);
 }
 

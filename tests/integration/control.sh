@@ -109,6 +109,9 @@ h_check "agent refuses outage 4294967297 itself" \
 h_check "agent refuses outage 1abc itself" \
 	bash -c '[[ "$1" == error:* ]]' _ "$(raw 'outage-cause 1.1 1abc powerLoss')"
 h_expect_eq "the outage still kept its cause" 1 "$(get $OUT.6.1.1.1)"
+h_check "a request line too long for the agent is refused, not cut short" \
+	bash -c '[[ "$1" == "error: request longer than 511 bytes" ]]' _ \
+	"$(raw "outage-cause 1.1 1 powerLoss $(printf 'T%.0s' {1..600})")"
 h_check "a well-formed request works" bash -c "$CTL outage-cause 1.1 1 powerLoss OMC-1 >/dev/null"
 h_expect_eq "cause now powerLoss(2)" 2 "$(get $OUT.6.1.1.1)"
 h_check "the log names who changed it (uid, pid)" \
