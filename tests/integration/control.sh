@@ -49,6 +49,15 @@ status_ms() {
 	t1=$(date +%s%N)
 	echo $(((t1 - t0) / 1000000))
 }
+# The state file is written again (save-interval 5 s) after NAME's clients.
+saves_go_on() { # saves_go_on NAME
+	local before
+	before=$(stat -c %Y "$H_TMP/state/state.bin" 2>/dev/null || echo 0)
+	sleep 1.1 # mtime has whole seconds
+	h_check "$1: state saves go on" h_wait_for 80 \
+		bash -c '[ "$(stat -c %Y "$1" 2>/dev/null || echo 0)" -gt "$2" ]' _ \
+		"$H_TMP/state/state.bin" "$before"
+}
 idle_opened() { grep -q '^opened' "$1" 2>/dev/null; }
 idle_all_closed() { # every connection the script opened was closed by the agent
 	local opened
@@ -132,11 +141,7 @@ h_check "limit 1024: line 1.2 up" h_wait_for 80 status_is 1.2 2
 idle_round limit1024 1100 $((TIMEOUT_S + 4))
 h_check "limit 1024: no fd exhaustion in the log" \
 	bash -c '! grep -E "Too many open files|budget exhausted" "$1"' _ "$H_TMP/agent.log"
-mtime() { stat -c %Y "$H_TMP/state/state.bin" 2>/dev/null || echo 0; }
-before=$(mtime)
-sleep 1.1 # mtime has whole seconds
-h_check "limit 1024: state saves go on" h_wait_for 80 bash -c '[ "$(stat -c %Y "$1")" -gt "$2" ]' \
-	_ "$H_TMP/state/state.bin" "$before"
+saves_go_on "limit 1024"
 h_check "limit 1024: still probing: line 1.2 up" status_is 1.2 2
 h_stop_agent
 
@@ -162,10 +167,7 @@ h_check "limit $LIMIT: 16 fds stay spare ($n open)" [ "$n" -le $((LIMIT - 16 + 1
 cpu=$(cpu_percent 2)
 h_log "limit $LIMIT: agent CPU with the clients connected: $cpu %"
 h_check "limit $LIMIT: agent CPU below 15 % ($cpu %)" [ "$cpu" -lt 15 ]
-before=$(mtime)
-sleep 1.1
-h_check "limit $LIMIT: state saves go on" h_wait_for 80 bash -c '[ "$(stat -c %Y "$1")" -gt "$2" ]' \
-	_ "$H_TMP/state/state.bin" "$before"
+saves_go_on "limit $LIMIT"
 h_check "limit $LIMIT: every idle client closed" \
 	h_wait_for $(((TIMEOUT_S + 5) * 10)) idle_all_closed "$H_TMP/idle-low.out"
 h_check "limit $LIMIT: no fd exhaustion in the log" \
