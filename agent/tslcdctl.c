@@ -129,7 +129,15 @@ int main(int argc, char **argv)
 		        strerror(errno));
 		return 2;
 	}
-	ssize_t n = write(fd, req, strlen(req)) < 0 ? -1 : read(fd, reply, sizeof(reply) - 1);
+	/* The agent may refuse before reading (short of fds): no SIGPIPE, and
+	 * its one-line reason is still there to read. */
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) {
+		fprintf(stderr, "tslcdctl: cannot send to the agent at %s: %s\n", path,
+		        strerror(errno));
+		close(fd);
+		return 2;
+	}
+	ssize_t n = read(fd, reply, sizeof(reply) - 1);
 	int err = errno;
 	close(fd);
 	errno = err;

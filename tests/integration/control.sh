@@ -173,5 +173,22 @@ h_check "limit $LIMIT: every idle client closed" \
 h_check "limit $LIMIT: no fd exhaustion in the log" \
 	bash -c '! grep -E "Too many open files" "$1"' _ "$H_TMP/agent.log"
 h_check "limit $LIMIT: ICMP line still up" status_is 1.2 2
+h_stop_agent
+
+# Fewer than 16 fds left at all: every connection is refused at once with a
+# reason, and a flood of them does not make the listener spin.
+LIMIT=28
+: >"$H_TMP/agent.log"
+H_AGENT_WRAPPER="prlimit --nofile=$LIMIT:$LIMIT" h_start_agent "$H_TMP/icmp.conf" ||
+	{ h_fail "agent served under a $LIMIT-fd limit"; h_done; exit 1; }
+out=$($CTL status 2>&1)
+h_expect_eq "limit $LIMIT: tslcdctl status refused with the reason" \
+	"error: the agent is short of file descriptors" "$out"
+$IDLE "$SOCK" 2000 4 >"$H_TMP/idle-tiny.out" 2>&1 &
+H_PIDS+=("$!")
+cpu=$(cpu_percent 3)
+h_log "limit $LIMIT: agent CPU under a connection flood: $cpu %"
+h_check "limit $LIMIT: agent CPU below 15 % ($cpu %)" [ "$cpu" -lt 15 ]
+h_check "limit $LIMIT: ICMP line still up" h_wait_for 50 status_is 1.2 2
 
 h_done
