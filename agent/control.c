@@ -23,8 +23,6 @@
 #include "prober.h"
 
 #define REQUEST_MAX_TEXT 511 /* bytes of one request line, newline included */
-#define STR_(x)          #x
-#define STR(x)           STR_(x)
 /* Accepts per wakeup: below the cap, so a client accepted in one pass is
  * still open (and read) in the next, however fast others connect. */
 #define ACCEPT_BATCH 8
@@ -246,9 +244,12 @@ static void on_client(int fd, short revents, void *arg)
 	}
 	c->len += (size_t)n;
 	/* A line cut short would be a different request (a truncated ticket). */
-	if (!memchr(c->buf, '\n', c->len) && c->len == sizeof(c->buf) - 1)
-		client_close(c, "error: request longer than " STR(REQUEST_MAX_TEXT) " bytes\n");
-	else if (n == 0 || memchr(c->buf, '\n', c->len))
+	if (!memchr(c->buf, '\n', c->len) && c->len == sizeof(c->buf) - 1) {
+		char why[64];
+		snprintf(why, sizeof(why), "error: request longer than %d bytes\n",
+		         REQUEST_MAX_TEXT);
+		client_close(c, why);
+	} else if (n == 0 || memchr(c->buf, '\n', c->len))
 		client_reply(c);
 }
 

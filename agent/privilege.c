@@ -196,9 +196,16 @@ int privilege_drop(const char *user)
 
 /* ---- judging files for the user to come ---- */
 
+/* The user privilege_drop() will switch to; NULL when it will not switch
+ * (not root, no user) or cannot (unknown user: its error to report). */
+static const struct passwd *user_to_come(const char *user)
+{
+	return geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+}
+
 uid_t privilege_run_uid(const char *user)
 {
-	const struct passwd *pw = geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+	const struct passwd *pw = user_to_come(user);
 
 	return pw ? pw->pw_uid : geteuid();
 }
@@ -207,8 +214,7 @@ uid_t privilege_run_uid(const char *user)
  * root daemon rarely has), so modes and directories count as they will. */
 void privilege_warn_unreadable(const char *path, const char *user)
 {
-	/* An unknown user is privilege_drop()'s error to report, not ours. */
-	const struct passwd *pw = geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+	const struct passwd *pw = user_to_come(user);
 
 	if (!pw || pw->pw_uid == 0)
 		return;

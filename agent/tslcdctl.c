@@ -11,6 +11,7 @@
  * did not answer within REPLY_TIMEOUT_S.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,8 +24,6 @@
 
 #define DEFAULT_SOCKET  "/run/tslcd/control.sock"
 #define REPLY_TIMEOUT_S 10
-#define STR_(x)         #x
-#define STR(x)          STR_(x)
 
 static void usage(void)
 {
@@ -138,16 +137,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	ssize_t n = read(fd, reply, sizeof(reply) - 1);
-	int err = errno;
+	bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 	close(fd);
-	errno = err;
-	if (n <= 0) {
-		fprintf(stderr, "tslcdctl: no answer from the agent at %s%s\n", path,
-		        n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
-		            ? " within " STR(REPLY_TIMEOUT_S) " s"
-		            : "");
+	if (n <= 0 && timed_out)
+		fprintf(stderr, "tslcdctl: no answer from the agent at %s within %d s\n", path,
+		        REPLY_TIMEOUT_S);
+	else if (n <= 0)
+		fprintf(stderr, "tslcdctl: no answer from the agent at %s\n", path);
+	if (n <= 0)
 		return 2;
-	}
 	reply[n] = '\0';
 	fputs(reply, strncmp(reply, "ok", 2) ? stderr : stdout);
 	return strncmp(reply, "ok", 2) ? 1 : 0;
