@@ -21,6 +21,7 @@
 #include "log.h"
 #include "cfgerr.h"
 #include "conftext.h"
+#include "privilege.h"
 #include "report.h"
 #include "secrets.h"
 
@@ -762,7 +763,8 @@ static bool secrets_check(const struct tslcd_config *c)
 	for (size_t i = 0; i < c->n_offices && !first; i++)
 		for (size_t j = 0; j < c->offices[i].n_lines && !first; j++)
 			first = c->offices[i].lines[j].counters;
-	if (!first || secrets_file_private(c->path, why, sizeof(why)))
+	if (!first ||
+	    secrets_file_private(c->path, privilege_run_uid(c->agent.user), why, sizeof(why)))
 		return true;
 	if (allow_readable_secrets) {
 		log_msg(LOG_WARNING, "%s (allowed by --allow-readable-secrets)", why);
@@ -1420,7 +1422,7 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 		ok = tree_build(c, root) && secrets_check(c) && cfgerr_count() == 0;
 		break;
 	case CFG_FILE_ERROR:
-		report(0, "cannot read: %s", strerror(errno));
+		report(0, "cannot read (as uid %u): %s", (unsigned)geteuid(), strerror(errno));
 		break;
 	default:
 		if (cfgerr_count() == 0)

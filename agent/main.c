@@ -31,6 +31,7 @@
 #include "mib.h"
 #include "model.h"
 #include "notify.h"
+#include "numarg.h"
 #include "privilege.h"
 #include "poller.h"
 #include "probe_icmp.h"
@@ -81,13 +82,11 @@ static void usage(FILE *out)
  * there are no reconnects either. */
 static int parse_seconds(const char *text, unsigned *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
+	uint32_t v;
 
-	if (errno || end == text || *end || text[0] == '-' || v < 1 || v > PING_MAX_S)
+	if (!numarg_u32(text, 1, PING_MAX_S, &v))
 		return -1;
-	*out = (unsigned)v;
+	*out = v;
 	return 0;
 }
 
@@ -418,6 +417,7 @@ static int run(struct tslcd_config *cfg)
 	agent_status.icmp_mode = icmp_mode(AF_INET);
 	/* The raw ICMP sockets and the AgentX session are open: root is no
 	 * longer needed, and what is created from here on is the user's. */
+	privilege_warn_unreadable(opt.config, cfg->agent.user);
 	if (privilege_drop(cfg->agent.user) < 0)
 		return 1;
 	control_start(cfg->agent.control_socket, &model);

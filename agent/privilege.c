@@ -1,27 +1,27 @@
 /*
- * privilege: drop root after the privileged setup, keeping CAP_NET_RAW.
+ * privilege: drop root and every capability after the privileged setup.
  *
  * Order matters: the bounding set can only shrink while we still hold
- * CAP_SETPCAP (as root); PR_SET_KEEPCAPS keeps the permitted set across
- * setresuid(), which would otherwise empty it; the effective set is then
- * raised again from the permitted one with capset().
+ * CAP_SETPCAP (as root), so before setresuid(), which empties the other
+ * sets; capset() then makes sure of it (and is all there is to do when we
+ * were started unprivileged with capabilities).
  */
 #include "privilege.h"
 
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#define KEPT_CAP CAP_NET_RAW
 
 /* ---- capability sets through the raw syscalls (no libcap) ---- */
 
@@ -65,18 +65,13 @@ int privilege_caps(uint64_t *effective, uint64_t *permitted)
 	return 0;
 }
 
-/* Keep CAP_NET_RAW only if we have it: raw ICMP sockets may have to be
- * reopened, but nothing else the agent does needs a capability. */
-static int caps_keep_only_net_raw(void)
+/* The raw sockets are open and are never reopened (privilege.h): nothing
+ * else needs a capability, so none is kept. */
+static int caps_drop_all(void)
 {
-	struct capsets c;
+	const struct capsets none = {0, 0, 0};
 
-	if (caps_get(&c) < 0)
-		return -1;
-	c.permitted &= PRIVILEGE_KEPT_MASK;
-	c.effective = c.permitted;
-	c.inheritable = 0;
-	if (caps_set(&c) < 0)
+	if (caps_set(&none) < 0)
 		return -1;
 	/* Ambient capabilities (setpriv, systemd) would pass to an exec'd child. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
@@ -86,10 +81,10 @@ static int caps_keep_only_net_raw(void)
 
 /* Needs CAP_SETPCAP, so only as root; stops any later exec from regaining
  * a capability.  Ends at the first number the kernel does not know. */
-static int bounding_set_shrink(void)
+static int bounding_set_clear(void)
 {
 	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
-		if (cap != KEPT_CAP && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			return -1;
 	}
 	return 0;
@@ -137,16 +132,13 @@ static int switch_user(const struct target *t)
 {
 	if (initgroups(t->name, t->gid) < 0)
 		return fail("initgroups");
-	if (bounding_set_shrink() < 0)
+	if (bounding_set_clear() < 0)
 		return fail("PR_CAPBSET_DROP");
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return fail("PR_SET_KEEPCAPS");
 	if (setresgid(t->gid, t->gid, t->gid) < 0)
 		return fail("setresgid");
 	if (setresuid(t->uid, t->uid, t->uid) < 0)
 		return fail("setresuid");
-	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
-	if (caps_keep_only_net_raw() < 0)
+	if (caps_drop_all() < 0)
 		return fail("capset");
 	/* We never exec; this makes sure nothing exec'd could gain privilege. */
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -155,12 +147,13 @@ static int switch_user(const struct target *t)
 		return fail("root could be regained");
 	}
 	log_msg(LOG_INFO,
-	        "dropped privileges: running as %s (uid %u, gid %u) with only CAP_NET_RAW", t->name,
-	        (unsigned)t->uid, (unsigned)t->gid);
+	        "dropped privileges: running as %s (uid %u, gid %u) with no capabilities "
+	        "(the ICMP sockets are open)",
+	        t->name, (unsigned)t->uid, (unsigned)t->gid);
 	return 0;
 }
 
-/* Already unprivileged: shed whatever capabilities came with us but one. */
+/* Already unprivileged: shed whatever capabilities came with us. */
 static int trim_unprivileged(const char *user)
 {
 	const struct passwd *pw = user[0] ? getpwnam(user) : NULL;
@@ -169,10 +162,13 @@ static int trim_unprivileged(const char *user)
 		log_msg(LOG_WARNING,
 		        "agent.user '%s' ignored: not started as root (running as uid %u)", user,
 		        (unsigned)geteuid());
-	if (caps_keep_only_net_raw() < 0) {
+	if (caps_drop_all() < 0) {
 		log_msg(LOG_ERR, "dropping capabilities: %s", strerror(errno));
 		return -1;
 	}
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	log_msg(LOG_INFO, "running as uid %u with no capabilities (the ICMP sockets are open)",
+	        (unsigned)geteuid());
 	return 0;
 }
 
@@ -196,4 +192,45 @@ int privilege_drop(const char *user)
 		return 0;
 	}
 	return switch_user(&t);
+}
+
+/* ---- judging files for the user to come ---- */
+
+/* The user privilege_drop() will switch to; NULL when it will not switch
+ * (not root, no user) or cannot (unknown user: its error to report). */
+static const struct passwd *user_to_come(const char *user)
+{
+	return geteuid() == 0 && user && user[0] ? getpwnam(user) : NULL;
+}
+
+uid_t privilege_run_uid(const char *user)
+{
+	const struct passwd *pw = user_to_come(user);
+
+	return pw ? pw->pw_uid : geteuid();
+}
+
+/* Opens with the user's fs ids (and root's supplementary groups, which a
+ * root daemon rarely has), so modes and directories count as they will. */
+void privilege_warn_unreadable(const char *path, const char *user)
+{
+	const struct passwd *pw = user_to_come(user);
+
+	if (!pw || pw->pw_uid == 0)
+		return;
+	uid_t uid = pw->pw_uid;
+	setfsgid(pw->pw_gid);
+	setfsuid(uid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int err = errno;
+	setfsuid(0);
+	setfsgid(0);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	log_msg(LOG_WARNING,
+	        "%s: agent.user '%s' (uid %u) cannot read it (%s), so a reload (SIGHUP) will "
+	        "fail once root is dropped: chown %s %s and keep mode 600",
+	        path, user, (unsigned)uid, strerror(err), user, path);
 }

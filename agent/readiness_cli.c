@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "numarg.h"
 #include "readiness.h"
 #include "report.h"
 
@@ -37,24 +38,23 @@ static struct tslcd_config *load(const char *path)
 
 static int do_template(const char *config, int argc, char **argv)
 {
-	char *end;
-	unsigned long id = argc == 2 ? strtoul(argv[1], &end, 10) : 0;
+	uint32_t id = 0;
 	struct tslcd_config *c = NULL;
 	const struct office_cfg *o = NULL;
 
-	if (argc != 2 || *end || id == 0 || id > UINT32_MAX) {
+	if (argc != 2 || !numarg_u32(argv[1], 1, UINT32_MAX, &id)) {
 		fprintf(stderr, "usage: tslcdctl [-c CONFIG] readiness-template OFFICE-ID\n");
 		return 2;
 	}
 	/* The config only adds the office's code and name; it is optional. */
 	if (config && !(c = load(config)))
 		return 2;
-	if (c && !(o = config_find_office(c, (uint32_t)id))) {
-		fprintf(stderr, "tslcdctl: office %lu is not in %s\n", id, config);
+	if (c && !(o = config_find_office(c, id))) {
+		fprintf(stderr, "tslcdctl: office %u is not in %s\n", id, config);
 		config_free(c);
 		return 1;
 	}
-	report_template(stdout, (uint32_t)id, o ? o->code : NULL, o ? o->name : NULL, time(NULL));
+	report_template(stdout, id, o ? o->code : NULL, o ? o->name : NULL, time(NULL));
 	config_free(c);
 	return 0;
 }

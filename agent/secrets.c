@@ -13,7 +13,8 @@
 
 #define OPEN_BITS (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)
 
-static bool judge(const struct stat *st, const char *path, char *why, size_t whylen)
+static bool judge(const struct stat *st, const char *path, uid_t agent_uid, char *why,
+                  size_t whylen)
 {
 	if (!S_ISREG(st->st_mode)) {
 		snprintf(why, whylen, "%s holds secrets but is not a regular file", path);
@@ -28,17 +29,17 @@ static bool judge(const struct stat *st, const char *path, char *why, size_t why
 		return false;
 	}
 	/* Another user could rewrite a file it owns, whatever its mode. */
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+	if (st->st_uid != 0 && st->st_uid != agent_uid) {
 		snprintf(why, whylen,
 		         "%s holds secrets but is owned by uid %u, neither root nor the agent's "
-		         "user (uid %u)",
-		         path, (unsigned)st->st_uid, (unsigned)geteuid());
+		         "user (uid %u): chown it to the agent's user, mode 600",
+		         path, (unsigned)st->st_uid, (unsigned)agent_uid);
 		return false;
 	}
 	return true;
 }
 
-bool secrets_fd_private(int fd, const char *path, char *why, size_t whylen)
+bool secrets_fd_private(int fd, const char *path, uid_t agent_uid, char *why, size_t whylen)
 {
 	struct stat st;
 
@@ -46,10 +47,10 @@ bool secrets_fd_private(int fd, const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return false;
 	}
-	return judge(&st, path, why, whylen);
+	return judge(&st, path, agent_uid, why, whylen);
 }
 
-bool secrets_file_private(const char *path, char *why, size_t whylen)
+bool secrets_file_private(const char *path, uid_t agent_uid, char *why, size_t whylen)
 {
 	struct stat st;
 
@@ -57,5 +58,5 @@ bool secrets_file_private(const char *path, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: %s", path, strerror(errno));
 		return false;
 	}
-	return judge(&st, path, why, whylen);
+	return judge(&st, path, agent_uid, why, whylen);
 }

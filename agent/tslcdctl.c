@@ -7,20 +7,25 @@
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
  *   tslcdctl [-c CONFIG] report --period P [options]  (history.db, no agent)
  *
- * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 when it
- * could not be reached.
+ * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 on a
+ * usage error (a malformed id included) or when it could not be reached or
+ * did not answer within REPLY_TIMEOUT_S.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "histreport_cli.h"
+#include "numarg.h"
 #include "readiness_cli.h"
 
-#define DEFAULT_SOCKET "/run/tslcd/control.sock"
+#define DEFAULT_SOCKET  "/run/tslcd/control.sock"
+#define REPLY_TIMEOUT_S 10
 
 static void usage(void)
 {
@@ -33,6 +38,30 @@ static void usage(void)
 	        "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
+}
+
+/* Ids are checked here too, so a typo is an error and never another outage
+ * (the agent checks again: the socket is not only ours). */
+static int check_ids(int argc, char **argv)
+{
+	uint32_t office, line, outage;
+	bool has_ref =
+	    argc > 1 && (!strcmp(argv[0], "outage-cause") || !strcmp(argv[0], "bandwidth"));
+
+	if (has_ref && !numarg_line_ref(argv[1], &office, &line)) {
+		fprintf(stderr,
+		        "tslcdctl: %s: '%s' is not OFFICE.LINE (two whole numbers 1..4294967295)\n",
+		        argv[0], argv[1]);
+		return -1;
+	}
+	if (argc > 2 && !strcmp(argv[0], "outage-cause") &&
+	    !numarg_u32(argv[2], 1, UINT32_MAX, &outage)) {
+		fprintf(stderr,
+		        "tslcdctl: outage-cause: OUTAGE '%s' is not a whole number 1..4294967295\n",
+		        argv[2]);
+		return -1;
+	}
+	return 0;
 }
 
 static int build_request(char *req, size_t len, int argc, char **argv)
@@ -59,8 +88,13 @@ static int connect_to(const char *path)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
+	/* A busy or stuck agent must not hang the operator's shell. */
+	const struct timeval tv = {REPLY_TIMEOUT_S, 0};
+
 	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
 		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	strcpy(sa.sun_path, path);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(fd);
@@ -94,18 +128,32 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (check_ids(argc - first, argv + first) < 0)
+		return 2;
 	int fd = connect_to(path);
 	if (fd < 0) {
 		fprintf(stderr, "tslcdctl: cannot reach the agent at %s: %s\n", path,
 		        strerror(errno));
 		return 2;
 	}
-	ssize_t n = write(fd, req, strlen(req)) < 0 ? -1 : read(fd, reply, sizeof(reply) - 1);
-	close(fd);
-	if (n <= 0) {
-		fprintf(stderr, "tslcdctl: no answer from the agent at %s\n", path);
+	/* The agent may refuse before reading (short of fds): no SIGPIPE, and
+	 * its one-line reason is still there to read. */
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 && errno != EPIPE && errno != ECONNRESET) {
+		fprintf(stderr, "tslcdctl: cannot send to the agent at %s: %s\n", path,
+		        strerror(errno));
+		close(fd);
 		return 2;
 	}
+	ssize_t n = read(fd, reply, sizeof(reply) - 1);
+	bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+	close(fd);
+	if (n <= 0 && timed_out)
+		fprintf(stderr, "tslcdctl: no answer from the agent at %s within %d s\n", path,
+		        REPLY_TIMEOUT_S);
+	else if (n <= 0)
+		fprintf(stderr, "tslcdctl: no answer from the agent at %s\n", path);
+	if (n <= 0)
+		return 2;
 	reply[n] = '\0';
 	fputs(reply, strncmp(reply, "ok", 2) ? stderr : stdout);
 	return strncmp(reply, "ok", 2) ? 1 : 0;

@@ -29,9 +29,9 @@ START_TEST(private_file_passes)
 	char why[512] = "";
 
 	make_file(0600);
-	ck_assert_msg(secrets_file_private(path, why, sizeof(why)), "%s", why);
+	ck_assert_msg(secrets_file_private(path, geteuid(), why, sizeof(why)), "%s", why);
 	ck_assert_int_eq(chmod(path, 0400), 0);
-	ck_assert_msg(secrets_file_private(path, why, sizeof(why)), "%s", why);
+	ck_assert_msg(secrets_file_private(path, geteuid(), why, sizeof(why)), "%s", why);
 	unlink(path);
 }
 END_TEST
@@ -52,7 +52,7 @@ START_TEST(open_file_refused)
 	char why[512] = "";
 
 	make_file(open_modes[_i].mode);
-	ck_assert(!secrets_file_private(path, why, sizeof(why)));
+	ck_assert(!secrets_file_private(path, geteuid(), why, sizeof(why)));
 	ck_assert_msg(strstr(why, path) == why, "message must start with the path: %s", why);
 	ck_assert_msg(strstr(why, open_modes[_i].words), "'%s' not in: %s", open_modes[_i].words,
 	              why);
@@ -65,10 +65,44 @@ START_TEST(not_a_file_refused)
 {
 	char why[512] = "";
 
-	ck_assert(!secrets_file_private("/tmp", why, sizeof(why)));
+	ck_assert(!secrets_file_private("/tmp", geteuid(), why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "not a regular file"));
-	ck_assert(!secrets_file_private("/nonexistent/key", why, sizeof(why)));
+	ck_assert(!secrets_file_private("/nonexistent/key", geteuid(), why, sizeof(why)));
 	ck_assert_ptr_nonnull(strstr(why, "/nonexistent/key: "));
+}
+END_TEST
+
+/* Issue 12 item 7: started as root with `user`, the config is judged
+ * against that user, so one file owned by it passes at start and on reload;
+ * a file of a third user is still refused. */
+START_TEST(owner_is_the_agent_user)
+{
+	char why[512] = "";
+
+	if (geteuid() != 0)
+		return; /* chown needs root */
+	make_file(0600);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_msg(secrets_file_private(path, 65534, why, sizeof(why)), "%s", why);
+	ck_assert(!secrets_file_private(path, 4242, why, sizeof(why)));
+	ck_assert_msg(
+	    strstr(why, "owned by uid 65534, neither root nor the agent's user (uid 4242)"), "%s",
+	    why);
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	ck_assert_msg(secrets_file_private(path, 65534, why, sizeof(why)), "root may own it: %s",
+	              why);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(run_uid_is_the_user_to_come)
+{
+	if (geteuid() != 0)
+		return;
+	ck_assert_uint_eq(privilege_run_uid("nobody"), 65534);
+	ck_assert_uint_eq(privilege_run_uid(""), 0);
+	ck_assert_uint_eq(privilege_run_uid(NULL), 0);
+	ck_assert_uint_eq(privilege_run_uid("tslcd-no-such-user"), 0);
 }
 END_TEST
 
@@ -89,6 +123,8 @@ int main(void)
 	tcase_add_test(tc, private_file_passes);
 	tcase_add_loop_test(tc, open_file_refused, 0, sizeof(open_modes) / sizeof(open_modes[0]));
 	tcase_add_test(tc, not_a_file_refused);
+	tcase_add_test(tc, owner_is_the_agent_user);
+	tcase_add_test(tc, run_uid_is_the_user_to_come);
 	tcase_add_test(tc, caps_readable);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
