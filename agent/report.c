@@ -510,16 +510,6 @@ bool report_read_body(const char *path, char **body, size_t *len)
 
 /* ---- the whole check ---- */
 
-static bool authority_covers(const struct authority_cfg *a, uint32_t office)
-{
-	if (!a->n_offices)
-		return true;
-	for (size_t i = 0; i < a->n_offices; i++)
-		if (a->offices[i] == office)
-			return true;
-	return false;
-}
-
 /* Try the office's own key, then every authority that covers the office. */
 static const struct key_cfg *find_signer(const struct tslcd_config *cfg, const struct office_cfg *o,
                                          const char *body, size_t len, const uint8_t *sig,
@@ -530,7 +520,7 @@ static const struct key_cfg *find_signer(const struct tslcd_config *cfg, const s
 		return &o->ready.key;
 	for (size_t i = 0; i < cfg->n_authorities; i++) {
 		const struct authority_cfg *a = &cfg->authorities[i];
-		if (authority_covers(a, o->id) && ++*tried &&
+		if (config_authority_covers(a, o->id) && ++*tried &&
 		    report_verify(a->key.pub, body, len, sig, siglen))
 			return &a->key;
 	}
