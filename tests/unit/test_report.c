@@ -116,6 +116,23 @@ START_TEST(bad_report)
 }
 END_TEST
 
+/* issue 12 item 4: "${PATH}" is not expanded from the agent's environment
+ * (an unsigned report put the agent's PATH into its .reason file). */
+START_TEST(environment_not_expanded)
+{
+	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	struct readiness_report r;
+	uint32_t office;
+	uint8_t sig[64] = {0};
+	const char *body = variant("security-level", "security-level = ${PATH}\n");
+
+	ck_assert(!report_check(NULL, "r.conf", body, strlen(body), sig, 64, sig, &r, signer,
+	                        &office, reason, sizeof(reason)));
+	ck_assert_msg(strstr(reason, "malformed: r.conf:4: '${' is refused"), "reason: %s", reason);
+	ck_assert_msg(!strstr(reason, getenv("PATH")), "reason: %s", reason);
+}
+END_TEST
+
 START_TEST(control_characters_refused)
 {
 	struct readiness_report r;
@@ -310,6 +327,7 @@ int main(void)
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	tcase_add_test(tc, good_report);
 	tcase_add_loop_test(tc, bad_report, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, environment_not_expanded);
 	tcase_add_test(tc, control_characters_refused);
 	tcase_add_test(tc, signature_checks);
 	tcase_add_test(tc, check_with_config);
