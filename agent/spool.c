@@ -24,12 +24,12 @@
 #include "loop.h"
 #include "report.h"
 
-#define SPOOL_BATCH    16384 /* names read per pass; the next pass continues after them */
-#define SPOOL_REFUSALS 256   /* per pass: the rest of a flood in the next passes */
-#define KEPT_NAME_MAX  200   /* of a name in "STAMP-N-NAME.sig.reason" (NAME_MAX 255) */
-#define SHOWN_MAX      1024  /* an escaped name: 255 bytes, 4 each at worst */
-#define REASON_MAX     (SHOWN_MAX + 384)
-#define STASH          ".incoming" /* in accepted/: the copy being made */
+#define SPOOL_BATCH   16384 /* names read per pass; the next pass continues after them */
+#define SPOOL_WORK    256   /* files judged or refused per pass; the rest soon after */
+#define KEPT_NAME_MAX 200   /* of a name in "STAMP-N-NAME.sig.reason" (NAME_MAX 255) */
+#define SHOWN_MAX     1024  /* an escaped name: 255 bytes, 4 each at worst */
+#define REASON_MAX    (SHOWN_MAX + 384)
+#define STASH         ".incoming" /* in accepted/: the copy being made */
 
 static struct {
 	char *dir;
@@ -153,13 +153,30 @@ static bool is_subdir_name(const char *name)
 
 /* ---- reading ---- */
 
-/* A file's bytes, never through a link; own: only a file of the agent's. */
+/* Why the file open at fd may not be read as a report, or NULL.  own: only
+ * a file of the agent's (accepted/).  Otherwise a second hard link is
+ * refused: it would be someone else's file (a key, the state) put there
+ * under a report's name, its content quoted back in the .reason. */
+static const char *refused_file(int fd, bool own)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return strerror(errno);
+	if (own && st.st_uid != geteuid())
+		return "not a file of the agent's";
+	if (!own && S_ISREG(st.st_mode) && st.st_nlink != 1)
+		return "a hard link to another file (deliver a copy, renamed into place)";
+	return NULL;
+}
+
+/* A file's bytes, bounded, never through a link. */
 static bool read_entry(int dfd, const char *name, size_t max, bool own, char **buf, size_t *len,
                        char *why, size_t whylen)
 {
-	struct stat st;
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	bool ok;
+	const char *bad;
+	bool ok = false;
 
 	*buf = NULL;
 	if (fd < 0) {
@@ -167,12 +184,10 @@ static bool read_entry(int dfd, const char *name, size_t max, bool own, char **b
 		         errno == ELOOP ? "a symbolic link, not a file" : strerror(errno));
 		return false;
 	}
-	if (own && (fstat(fd, &st) < 0 || st.st_uid != geteuid())) {
-		snprintf(why, whylen, "not a file of the agent's");
-		ok = false;
-	} else {
+	if ((bad = refused_file(fd, own)))
+		snprintf(why, whylen, "%s", bad);
+	else
 		ok = report_read_fd(fd, max, buf, len, why, whylen);
-	}
 	close(fd);
 	return ok;
 }
@@ -384,8 +399,8 @@ static bool is_pair(const char *name)
 	       exists(name, ".sig");
 }
 
-/* Anything but a pair: true when it was refused (a log line, a move and a
- * .reason file, the cost a flood of junk multiplies). */
+/* Anything but a pair: true when it was judged or refused (work a flood
+ * multiplies). */
 static bool handle_entry(const char *name, time_t now)
 {
 	struct stat st;
@@ -398,7 +413,7 @@ static bool handle_entry(const char *name, time_t now)
 	log_escape(shown, sizeof(shown), name);
 	if (role == SPOOL_SIG) {
 		snprintf(base, sizeof(base), "%.*s", (int)strlen(name) - 4, name);
-		if (exists(base, ""))
+		if (exists(base, "") && !is_subdir_name(base))
 			return false; /* goes with its report, whatever either is */
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -408,7 +423,7 @@ static bool handle_entry(const char *name, time_t now)
 	}
 	if (role == SPOOL_REPORT && exists(name, ".sig")) {
 		handle_pair(name, shown); /* its .sig came during this pass */
-		return false;
+		return true;
 	}
 	return handle_waiting(name, shown, &st, now);
 }
@@ -445,23 +460,25 @@ static size_t collect_names(char **names, size_t max, bool *more)
 
 static void on_soon(void *arg);
 
-/* Pairs first: however much junk there is, a report waits for one pass
- * at most.  Then at most SPOOL_REFUSALS refusals, the rest in later passes
- * soon after, so the loop (probing, SNMP) is never held for long. */
+/* Pairs first, so junk never delays a report; at most SPOOL_WORK files
+ * judged or refused per pass (each costs a parse or a signature check, a
+ * move, a log line), the rest in passes soon after, so a flood never holds
+ * the loop (probing, SNMP) for long. */
 static void one_pass(void)
 {
 	char **names = calloc(SPOOL_BATCH, sizeof(*names)), shown[SHOWN_MAX];
 	time_t now = time(NULL);
-	unsigned budget = SPOOL_REFUSALS;
+	unsigned budget = SPOOL_WORK;
 	bool more;
 
 	if (!names)
 		return;
 	size_t n = collect_names(names, SPOOL_BATCH, &more);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && budget; i++) {
 		if (is_pair(names[i])) {
 			log_escape(shown, sizeof(shown), names[i]);
 			handle_pair(names[i], shown);
+			budget--;
 			free(names[i]);
 			names[i] = NULL;
 		}

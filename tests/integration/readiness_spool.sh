@@ -3,7 +3,7 @@
 # others may write to without the sticky bit is refused; symbolic links,
 # FIFOs and directories are rejected, counted and logged (per office too
 # when a report names one); 20,000 FIFOs do not starve new reports; names
-# with a newline or ESC cannot forge log lines; accepted/ and rejected/
+# with a newline or ESC cannot forge log lines; hard links are refused; accepted/ and rejected/
 # replaced by symbolic links are never written through or restored from;
 # an accepted report becomes the agent's own file.
 set -uo pipefail
@@ -53,14 +53,14 @@ report "$H_TMP/r12-a.conf" 12 30 4
 sign r12-a.conf office-12
 cp "$H_TMP/r12-a.conf" "$SPOOL/.up.tmp" && chown nobody "$SPOOL/.up.tmp"
 cp "$H_TMP/r12-a.conf.sig" "$SPOOL/.up.sig.tmp" && chown nobody "$SPOOL/.up.sig.tmp"
-ln "$SPOOL/.up.tmp" "$H_TMP/held" # the uploader's inode, kept
+uploaded=$(stat -c %i "$SPOOL/.up.tmp") # the uploader's inode
 mv "$SPOOL/.up.tmp" "$SPOOL/r12-a.conf" && mv "$SPOOL/.up.sig.tmp" "$SPOOL/r12-a.conf.sig"
 h_check "report accepted" h_wait_for 50 is $ACCEPTED 1
 copy=$(ls "$SPOOL"/accepted/*-r12-a.conf 2>/dev/null | head -1)
 h_expect_eq "accepted copy owned by the agent's user" "$(id -un)" "$(stat -c %U "$copy" 2>/dev/null)"
 h_expect_eq "accepted .sig owned by the agent's user" "$(id -un)" "$(stat -c %U "$copy.sig" 2>/dev/null)"
 h_check "accepted copy is not the uploader's inode" \
-	bash -c "[ \"\$(stat -c %i '$copy')\" != \"\$(stat -c %i '$H_TMP/held')\" ]"
+	bash -c "[ \"\$(stat -c %i '$copy')\" != '$uploaded' ]"
 h_check "accepted copy holds the verified bytes" cmp -s "$copy" "$H_TMP/r12-a.conf"
 h_check "uploaded files gone from the spool" bash -c "[ ! -e '$SPOOL/r12-a.conf' ] && [ ! -e '$SPOOL/r12-a.conf.sig' ]"
 
@@ -84,11 +84,20 @@ h_check "FIFO and directory counted" h_wait_for 50 is $REJECTED 4
 h_check "FIFO logged" logged "pipe.conf rejected: a FIFO"
 h_check "directory moved to rejected/" bash -c "[ -d \"\$(ls -d '$SPOOL'/rejected/*-somedir | head -1)\" ]"
 
+# ... and a genuine report that is a hard link to a file elsewhere.
+report "$H_TMP/r13-h.conf" 13 15 4
+sign r13-h.conf office-13
+ln "$H_TMP/r13-h.conf" "$SPOOL/r13-h.conf"
+cp "$H_TMP/r13-h.conf.sig" "$SPOOL/r13-h.conf.sig"
+h_check "hard-linked report rejected" h_wait_for 50 is $REJECTED 5
+h_check "hard link logged" logged "r13-h.conf rejected: r13-h.conf: a hard link"
+h_check "the linked file is left where it was" test -f "$H_TMP/r13-h.conf"
+
 # 4. Names with a newline and ESC are escaped in the log and .reason.
 evil=$'evil\nFORGED tslcd-agent error: \e[31mred.conf'
 report "$H_TMP/unsigned.conf" 13 10 4
 cp "$H_TMP/unsigned.conf" "$SPOOL/$evil"
-h_check "unsigned report with a crafted name counted" h_wait_for 50 is $REJECTED 5
+h_check "unsigned report with a crafted name counted" h_wait_for 50 is $REJECTED 6
 h_check "no forged line in the log" bash -c "! grep -q '^FORGED' '$H_TMP/agent.log'"
 h_check "no ESC in the log" bash -c "! grep -q \$'\\e' '$H_TMP/agent.log'"
 h_check "name escaped in the log" logged 'evil\\x0aFORGED tslcd-agent error: \\x1b\[31mred.conf'
@@ -101,7 +110,7 @@ mv "$SPOOL/rejected" "$H_TMP/rejected.real" # out of the spool: not junk to coun
 ln -s "$H_TMP/state" "$SPOOL/rejected"
 report "$H_TMP/r12-forged.conf" 12 10 4
 drop r12-forged.conf office-13
-h_check "forged report rejected" h_wait_for 50 is $REJECTED 6
+h_check "forged report rejected" h_wait_for 50 is $REJECTED 7
 h_check "... and gone from the spool" h_wait_for 50 bash -c "[ ! -e '$SPOOL/r12-forged.conf' ]"
 h_check "nothing written into the state directory" \
 	bash -c "! ls '$H_TMP/state' | grep -q forged"
@@ -125,6 +134,8 @@ for f in r12-b.conf r13-f{1..9}.conf; do
 	cp "$H_TMP/$f" "$SPOOL/.$f.tmp" && mv "$SPOOL/.$f.tmp" "$SPOOL/$f"
 	cp "$H_TMP/$f.sig" "$SPOOL/.$f.sig.tmp" && mv "$SPOOL/.$f.sig.tmp" "$SPOOL/$f.sig"
 done
+h_check "the agent answers within 0.5 s during the flood" snmpget -v2c -c public -t 0.5 -r 0 \
+	"udp:127.0.0.1:$H_PORT" $REJECTED
 # (counters start from 0 again with the restart)
 h_check "new report accepted behind 20,000 FIFOs within 10 s" h_wait_for 100 is $ACCEPTED 1
 h_check "and the other 9 judged within 10 s" h_wait_for 100 is $R.21.13 9
