@@ -275,7 +275,6 @@ static bool write_copy(const char *name, const void *buf, size_t len)
 		ok = n > 0;
 		done += ok ? (size_t)n : 0;
 	}
-	ok = ok && fsync(fd) == 0; /* the report must outlive a crash once accepted */
 	if (fd >= 0 && close(fd) < 0)
 		ok = false;
 	return ok;
@@ -300,10 +299,26 @@ static bool stash(const struct spool_item *it)
 	return false;
 }
 
+/* Only an accepted copy is synced (a flood of forged pairs costs no
+ * fsync): it must outlive a crash before the uploaded files go. */
+static bool sync_stash(void)
+{
+	static const char *const names[] = {STASH, STASH ".sig"};
+	bool ok = true;
+
+	for (size_t i = 0; i < 2; i++) {
+		int fd = openat(S.accfd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		ok = ok && fd >= 0 && fsync(fd) == 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	return ok;
+}
+
 static void publish(const char *name, const char *shown)
 {
 	char dest[256], sig[300];
-	bool ok = rename_unique(S.accfd, STASH, S.accfd, name, dest, sizeof(dest));
+	bool ok = sync_stash() && rename_unique(S.accfd, STASH, S.accfd, name, dest, sizeof(dest));
 
 	if (ok) {
 		snprintf(sig, sizeof(sig), "%s.sig", dest);
