@@ -32,7 +32,7 @@ START_TEST(truncation_keeps_escapes_whole)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
 	Suite *s = suite_create("log");
 	TCase *tc = tcase_create("log");
@@ -40,5 +40,7 @@ int main(void)
 	tcase_add_test(tc, controls_escaped);
 	tcase_add_test(tc, truncation_keeps_escapes_whole);
 	suite_add_tcase(s, tc);
-	return unit_run(s);
+	return s;
 }
+
+UNIT_MAIN(suite)
