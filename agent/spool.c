@@ -139,6 +139,11 @@ static int subdir_open(const char *sub)
 		log_msg(LOG_ERR, "spool %s: cannot create %s/: %s", S.dir, sub, strerror(errno));
 		return -1;
 	}
+	fd = openat(S.dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) { /* a default ACL may have given the group write access */
+		fchmod(fd, 0750);
+		close(fd);
+	}
 	fd = subdir_try(sub, &why, &foreign);
 	if (fd < 0)
 		log_msg(LOG_ERR, "spool %s: cannot use %s/: %s", S.dir, sub,
@@ -293,7 +298,9 @@ static bool stash(const struct spool_item *it)
 	unstash(); /* a crash's leftovers */
 	if (write_copy(STASH, it->body, it->blen) && write_copy(STASH ".sig", it->sig, it->slen))
 		return true;
-	log_msg(LOG_ERR, "spool %s: cannot keep a copy of %s in accepted/ (%s); it waits there",
+	log_msg(LOG_ERR,
+	        "spool %s: cannot keep a copy of %s in accepted/ (%s); it stays in the spool until "
+	        "there is room",
 	        S.dir, it->name, strerror(errno));
 	unstash();
 	return false;
