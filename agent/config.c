@@ -1123,6 +1123,10 @@ static bool authority_parse(const struct tslcd_config *c, struct authority_cfg *
 	bool ok = require(sec, "authority", "key") &&
 	          key_parse(&a->key, cfg_title(sec), cfg_getstr(sec, "key"), line_of(sec, "key"));
 
+	/* Only an absent list means every office: `offices = {}` (emptied by
+	 * mistake or by a template) must fail closed, so look at whether it was
+	 * written, which cfg_size() cannot tell. */
+	a->every_office = !(cfg_getopt(sec, "offices")->flags & CFGF_MODIFIED);
 	a->n_offices = cfg_size(sec, "offices");
 	a->offices = calloc(a->n_offices ? a->n_offices : 1, sizeof(*a->offices));
 	if (!a->offices)
@@ -1136,6 +1140,16 @@ static bool authority_parse(const struct tslcd_config *c, struct authority_cfg *
 		}
 	}
 	return ok;
+}
+
+bool config_authority_covers(const struct authority_cfg *a, uint32_t office)
+{
+	if (a->every_office)
+		return true;
+	for (size_t i = 0; i < a->n_offices; i++)
+		if (a->offices[i] == office)
+			return true;
+	return false;
 }
 
 static bool authorities_parse(struct tslcd_config *c, cfg_t *root)

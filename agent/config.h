@@ -100,6 +100,7 @@ struct authority_cfg {
 	struct key_cfg key;
 	uint32_t *offices;
 	size_t n_offices;
+	bool every_office; /* no `offices` written; `offices = {}` covers none */
 };
 
 /* Global readiness rules and ingestion settings (section `readiness`). */
@@ -185,6 +186,9 @@ void config_free(struct tslcd_config *cfg);
 void config_allow_readable_secrets(bool allow);
 
 const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint32_t id);
+/* May this authority sign for this office?  No `offices` list: every
+ * office; an empty one: none. */
+bool config_authority_covers(const struct authority_cfg *a, uint32_t office);
 const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id);
 
 #endif

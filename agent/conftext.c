@@ -47,6 +47,17 @@ static void brace(struct scan *s, char c)
 	}
 }
 
+/* libconfuse replaces ${NAME} (bare or in double quotes) by the agent's
+ * environment, with no flag to turn it off: a report could then read the
+ * agent's variables into its .reason file, and the same signed bytes would
+ * mean different things on different hosts.  Refuse it instead. */
+static void env_expansion(struct scan *s)
+{
+	fault(s, s->line,
+	      "'${' is refused: libconfuse would replace ${NAME} by an environment variable "
+	      "(write a literal '$' as \\$ inside double quotes, or use single quotes)");
+}
+
 /* One character of code; returns how many it consumed (2 for a "/" "*"). */
 static size_t in_code(struct scan *s, const char *p, const char *end, char *out)
 {
@@ -59,6 +70,8 @@ static size_t in_code(struct scan *s, const char *p, const char *end, char *out)
 	} else if (*p == '#' || (*p == '/' && next == '/')) {
 		s->st = LINE_COMMENT;
 		*out = ' ';
+	} else if (*p == '$' && next == '{') {
+		env_expansion(s);
 	} else if (*p == '/' && next == '*') {
 		s->st = BLOCK_COMMENT;
 		s->opened_at = s->line;
@@ -78,6 +91,8 @@ static size_t in_string(struct scan *s, const char *p, const char *end, char *ou
 		out[1] = p[1];
 		return 2;
 	}
+	if (s->st == DQUOTE && *p == '$' && p + 1 < end && p[1] == '{')
+		env_expansion(s);
 	if (*p == '\n') /* no option takes a multi-line value */
 		fault(s, s->opened_at, "a quoted string does not end on its line (missing quote?)");
 	if (*p == (s->st == DQUOTE ? '"' : '\''))

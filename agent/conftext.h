@@ -13,7 +13,8 @@
  * (caller frees), or NULL with *err set to an errno value (ENOENT, EACCES,
  * ...), or with *err = 0 and *bad_line / *what describing a defect that
  * makes the text unusable: a NUL byte, a block comment or a quoted string
- * never closed, a string running past its line.  *unclosed_line, when not
+ * never closed, a string running past its line, a "${" that libconfuse
+ * would replace by an environment variable.  *unclosed_line, when not
  * 0, is where a section opens that the file never closes: libconfuse
  * accepts that, so the caller must refuse the file (after reporting any
  * error libconfuse finds, which is likely the more precise one).

@@ -184,14 +184,9 @@ static bool can_report(const struct tslcd_config *cfg, const struct office_cfg *
 {
 	if (o->ready.has_key)
 		return true;
-	for (size_t i = 0; i < cfg->n_authorities; i++) {
-		const struct authority_cfg *a = &cfg->authorities[i];
-		if (!a->n_offices)
+	for (size_t i = 0; i < cfg->n_authorities; i++)
+		if (config_authority_covers(&cfg->authorities[i], o->id))
 			return true;
-		for (size_t j = 0; j < a->n_offices; j++)
-			if (a->offices[j] == o->id)
-				return true;
-	}
 	return false;
 }
 

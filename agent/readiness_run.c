@@ -5,7 +5,6 @@
  */
 #include "readiness_run.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,42 +141,32 @@ static uint32_t claimed_office(const char *body)
 	return body && report_parse("-", body, &r, NULL, NULL) ? r.office : 0;
 }
 
-static bool refuse(const char *path, uint32_t office, const char *reason)
+static bool refuse(const char *name, uint32_t office, const char *reason)
 {
-	log_msg(LOG_WARNING, "readiness report %s rejected: %s", path, reason);
+	log_msg(LOG_WARNING, "readiness report %s rejected: %s", name, reason);
 	readiness_reject(R.rd, office);
 	return false;
 }
 
-static bool ingest(void *ctx, const char *path, const char *name, char *reason, size_t len)
+/* Every rejection, the spool's own ones included, is logged and counted,
+ * per office too when the body names one. */
+static bool ingest(void *ctx, const struct spool_item *it, char *reason, size_t len)
 {
-	char *body = NULL, signer[REPORT_SIGNER_MAX];
-	uint8_t *sig = NULL;
-	size_t blen = 0, slen = 0;
+	char signer[REPORT_SIGNER_MAX];
 	struct readiness_report r;
 	uint32_t office = 0;
-	bool ok = false;
 
 	(void)ctx;
-	if (!len) { /* the spool refused it already (unsigned) */
-		report_read_body(path, &body, &blen);
-		ok = refuse(path, claimed_office(body), reason);
-		goto out;
-	}
-	if (!report_read_pair(path, &body, &blen, &sig, &slen, reason, len) ||
-	    !report_check(R.cfg, name, body, blen, sig, slen, NULL, &r, signer, &office, reason,
-	                  len) ||
-	    !readiness_accept(R.rd, &r, signer, time(NULL), reason, len)) {
-		ok = refuse(path, office ? office : claimed_office(body), reason);
-		goto out;
-	}
-	ok = true;
-	log_msg(LOG_INFO, "readiness report %s accepted: office %u, signed by %s, state %s", path,
-	        r.office, signer, readiness_state_name(readiness_find(R.rd, r.office)->eval.state));
-out:
-	free(body);
-	free(sig);
-	return ok;
+	if (it->refused)
+		return refuse(it->name, claimed_office(it->body), it->refused);
+	if (!report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL, &r, signer,
+	                  &office, reason, len) ||
+	    !readiness_accept(R.rd, &r, signer, time(NULL), reason, len))
+		return refuse(it->name, office ? office : claimed_office(it->body), reason);
+	log_msg(LOG_INFO, "readiness report %s accepted: office %u, signed by %s, state %s",
+	        it->name, r.office, signer,
+	        readiness_state_name(readiness_find(R.rd, r.office)->eval.state));
+	return true;
 }
 
 static void on_tls(void *ctx, uint32_t office, const struct tls_result *t)
@@ -211,53 +200,41 @@ static bool newer_than_held(const char *body, struct readiness_report *r)
 	return e && (!e->have_report || r->report_time > e->report.report_time);
 }
 
-static bool restore_one(const char *path)
+static bool restore_one(void *ctx, const struct spool_item *it, char *reason, size_t len)
 {
-	char *body = NULL, signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
-	uint8_t *sig = NULL;
-	size_t blen, slen;
+	char signer[REPORT_SIGNER_MAX];
 	struct readiness_report r;
 	uint32_t office;
-	bool ok = report_read_pair(path, &body, &blen, &sig, &slen, reason, sizeof(reason)) &&
-	          newer_than_held(body, &r) &&
-	          report_check(R.cfg, path, body, blen, sig, slen, NULL, &r, signer, &office,
-	                       reason, sizeof(reason));
 
-	if (ok)
-		readiness_restore(R.rd, &r, signer, time(NULL));
-	free(body);
-	free(sig);
-	return ok;
+	(void)ctx;
+	if (!newer_than_held(it->body, &r) ||
+	    !report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL, &r, signer,
+	                  &office, reason, len))
+		return false;
+	readiness_restore(R.rd, &r, signer, time(NULL));
+	return true;
 }
 
 static void restore_accepted(const char *spool)
 {
-	char dir[4096], path[8192];
-	struct dirent *de;
-	unsigned n = 0;
+	unsigned n = spool_each_accepted(restore_one, NULL);
 
-	snprintf(dir, sizeof(dir), "%s/accepted", spool);
-	DIR *d = opendir(dir);
-	if (!d)
-		return; /* first start: nothing accepted yet */
-	while ((de = readdir(d))) {
-		if (spool_role(de->d_name) != SPOOL_REPORT)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		n += restore_one(path);
-	}
-	closedir(d);
 	if (n)
-		log_msg(LOG_INFO, "readiness: restored from %s (%u report(s) verified)", dir, n);
+		log_msg(LOG_INFO, "readiness: restored from %s/accepted (%u report(s) verified)",
+		        spool, n);
 }
 
 /* ---- lifecycle ---- */
 
-static void services_start(const struct tslcd_config *cfg)
+static void spool_begin(const struct tslcd_config *cfg)
 {
 	if (cfg->readiness.spool_dir[0])
 		spool_start(cfg->readiness.spool_dir, cfg->readiness.rescan_s,
 		            cfg->readiness.sig_wait_s, ingest, NULL);
+}
+
+static void services_start(const struct tslcd_config *cfg)
+{
 	tls_checks_start(cfg, on_tls, NULL);
 	R.tick = loop_timer_add(TICK_MS, on_tick, NULL);
 }
@@ -276,6 +253,7 @@ int readiness_run_start(const struct tslcd_config *cfg)
 	R.rd = readiness_create(cfg, NULL, time(NULL));
 	if (!R.rd)
 		return -1;
+	spool_begin(cfg); /* checks the spool; its first scan waits for the loop */
 	if (cfg->readiness.spool_dir[0])
 		restore_accepted(cfg->readiness.spool_dir); /* before anyone listens */
 	readiness_set_listener(R.rd, &listener);
@@ -300,6 +278,7 @@ void readiness_run_reload(const struct tslcd_config *cfg)
 	R.rd = next;
 	R.cfg = cfg;
 	readiness_tick(R.rd, time(NULL)); /* the rules may have changed */
+	spool_begin(cfg);
 	services_start(cfg);
 }
 

@@ -395,27 +395,22 @@ static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, si
 	return true;
 }
 
-/* A bounded read of a regular file: never blocks on a FIFO, never reads
- * /dev/zero forever.  flags adds O_NOFOLLOW where symlinks are refused. */
-static bool read_small_file(const char *path, int flags, size_t max, char **buf, size_t *len,
-                            char *reason, size_t reasonlen)
+bool report_read_fd(int fd, size_t max, char **buf, size_t *len, char *reason, size_t reasonlen)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
 
 	*buf = NULL;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)max) {
+	if (fstat(fd, &st) < 0) {
+		snprintf(reason, reasonlen, "%s", strerror(errno));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)max) {
 		snprintf(reason, reasonlen, "%s",
-		         fd < 0                 ? strerror(errno)
-		         : !S_ISREG(st.st_mode) ? "not a regular file"
-		                                : "too large");
-		if (fd >= 0)
-			close(fd);
+		         !S_ISREG(st.st_mode) ? "not a regular file" : "too large");
 		return false;
 	}
 	*buf = malloc((size_t)st.st_size + 1);
 	ssize_t n = *buf ? read(fd, *buf, (size_t)st.st_size + 1) : -1;
-	close(fd);
 	if (n < 0 || n > st.st_size) { /* grew while we read: not finished */
 		snprintf(reason, reasonlen, "%s", n < 0 ? "read failed" : "changed");
 		free(*buf);
@@ -425,6 +420,22 @@ static bool read_small_file(const char *path, int flags, size_t max, char **buf,
 	(*buf)[n] = '\0';
 	*len = (size_t)n;
 	return true;
+}
+
+/* flags adds O_NOFOLLOW where symlinks are refused. */
+static bool read_small_file(const char *path, int flags, size_t max, char **buf, size_t *len,
+                            char *reason, size_t reasonlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
+
+	*buf = NULL;
+	if (fd < 0) {
+		snprintf(reason, reasonlen, "%s", strerror(errno));
+		return false;
+	}
+	bool ok = report_read_fd(fd, max, buf, len, reason, reasonlen);
+	close(fd);
+	return ok;
 }
 
 #define KEY_MAX_BYTES 16384u /* a PEM public key is a few hundred bytes */
@@ -492,7 +503,8 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 		snprintf(reason, reasonlen, "%s: %s", path, why);
 		return false;
 	}
-	if (!read_small_file(sigpath, O_NOFOLLOW, 4096, (char **)sig, siglen, why, sizeof(why))) {
+	if (!read_small_file(sigpath, O_NOFOLLOW, REPORT_SIG_MAX_BYTES, (char **)sig, siglen, why,
+	                     sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", sigpath, why);
 		free(*body);
 		*body = NULL;
@@ -501,24 +513,7 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 	return true;
 }
 
-bool report_read_body(const char *path, char **body, size_t *len)
-{
-	char reason[64];
-	return read_small_file(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, reason,
-	                       sizeof(reason));
-}
-
 /* ---- the whole check ---- */
-
-static bool authority_covers(const struct authority_cfg *a, uint32_t office)
-{
-	if (!a->n_offices)
-		return true;
-	for (size_t i = 0; i < a->n_offices; i++)
-		if (a->offices[i] == office)
-			return true;
-	return false;
-}
 
 /* Try the office's own key, then every authority that covers the office. */
 static const struct key_cfg *find_signer(const struct tslcd_config *cfg, const struct office_cfg *o,
@@ -530,7 +525,7 @@ static const struct key_cfg *find_signer(const struct tslcd_config *cfg, const s
 		return &o->ready.key;
 	for (size_t i = 0; i < cfg->n_authorities; i++) {
 		const struct authority_cfg *a = &cfg->authorities[i];
-		if (authority_covers(a, o->id) && ++*tried &&
+		if (config_authority_covers(a, o->id) && ++*tried &&
 		    report_verify(a->key.pub, body, len, sig, siglen))
 			return &a->key;
 	}

@@ -9,8 +9,8 @@
  * into a struct or reports every problem as "NAME:LINE: message";
  * report_check() does the whole job on bytes already read (parse, find the
  * keys allowed for the office, verify), so what is verified is what is
- * parsed.  Nothing here does I/O except report_read_pair() and
- * report_key_load().
+ * parsed.  Nothing here does I/O except report_read_pair(), report_read_fd()
+ * and report_key_load().
  */
 #ifndef TSLCD_REPORT_H
 #define TSLCD_REPORT_H
@@ -23,11 +23,12 @@
 
 #include "config.h"
 
-#define REPORT_MAX_BYTES  65536 /* larger files are refused unread */
-#define REPORT_SIG_BYTES  64
-#define REPORT_KEY_BYTES  32
-#define REPORT_SIGNER_MAX 64
-#define REPORT_REASON_MAX 256
+#define REPORT_MAX_BYTES     65536 /* larger files are refused unread */
+#define REPORT_SIG_BYTES     64
+#define REPORT_SIG_MAX_BYTES 4096 /* a larger .sig is refused unread */
+#define REPORT_KEY_BYTES     32
+#define REPORT_SIGNER_MAX    64
+#define REPORT_REASON_MAX    256
 
 /* MIB TslcdApprovalState values. */
 enum report_approval {
@@ -69,8 +70,12 @@ bool report_verify(const uint8_t pub[REPORT_KEY_BYTES], const void *body, size_t
 bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig, size_t *siglen,
                       char *reason, size_t reasonlen);
 
-/* Read REPORT alone (to tell who an unsigned report claims to be from). */
-bool report_read_body(const char *path, char **body, size_t *len);
+/* A bounded read of the regular file open at fd (the caller opened it
+ * O_NONBLOCK, so a FIFO never blocks; /dev/zero is not read forever):
+ * false with a reason when it is not a regular file, is over max bytes, or
+ * grew while read (still being written).  buf is malloc'ed and
+ * NUL-terminated. */
+bool report_read_fd(int fd, size_t max, char **buf, size_t *len, char *reason, size_t reasonlen);
 
 /* Whole check of a report held in memory.  With `key` non-NULL only that key
  * is tried (signer "command-line key"); otherwise the keys cfg allows for the

@@ -4,24 +4,52 @@
  * Contract: a report is complete when both REPORT and REPORT.sig exist in
  * the spool directory; names starting with '.' or ending in .tmp, .part,
  * .swp or ~ are someone's temp files and are left alone (write there, then
- * rename, .sig last).  Each complete pair goes to the handler once, then is
- * moved, never deleted: to accepted/ or to rejected/ with a .reason file
- * beside it, under "YYYYMMDDTHHMMSS-NAME" so resubmissions never collide.
- * A report still without its .sig (or a .sig without its report) after
- * sig_wait seconds is rejected as unsigned.  Changes are noticed through
- * inotify at once, and by a rescan every rescan_s seconds in case inotify
- * is unavailable or missed something.  Loop thread only.
+ * rename, .sig last).  Each complete pair is read (regular files only,
+ * never through a symbolic link, size-limited) and its bytes go to the
+ * handler once.  Accepted: exactly those bytes are written to new files of
+ * the agent's own in accepted/ and the uploaded files are removed, so the
+ * uploader can change nothing a restart restores.  Rejected: the files are
+ * moved, never deleted, to rejected/ with a .reason file beside it.  Both
+ * under "YYYYMMDDTHHMMSS[-N]-NAME" so resubmissions never collide.
+ * Anything else in the spool (a symbolic link, a FIFO, a directory, a
+ * device) and a report still without its .sig (or a .sig without its
+ * report) sig_wait seconds after it arrived are rejected the same way, and
+ * the handler hears of every rejection.  Names in messages and .reason
+ * files are escaped (log_escape).
+ *
+ * The spool must belong to the agent's user, and when others may write to
+ * it, have the sticky bit (so an uploader cannot rename or replace
+ * accepted/, rejected/ or another's files); spool_start() refuses it
+ * otherwise.  accepted/ and rejected/ are opened relative to the spool
+ * without following links and must be the agent's own and writable by no
+ * one else; anything else of that name is moved aside (".NAME-unsafe-STAMP")
+ * and a new directory made, checked on every scan.  Changes are noticed
+ * through inotify at once, and by a rescan every rescan_s seconds; a large
+ * directory is read in batches, each continuing where the last stopped.
+ * Loop thread only.
  */
 #ifndef TSLCD_SPOOL_H
 #define TSLCD_SPOOL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* One report as the handler sees it. */
+struct spool_item {
+	const char *name; /* escaped, for messages only */
+	const char *body; /* NUL-terminated; NULL when it could not be read */
+	size_t blen;
+	const uint8_t *sig; /* NULL when absent or unreadable */
+	size_t slen;
+	const char *refused; /* non-NULL: the spool rejects it for this reason */
+};
 
 /* true: accepted; false: rejected, with a one-line reason written to
- * reason.  reasonlen 0: the spool itself rejected the file (unsigned) for
- * the reason given; the handler only counts and logs it. */
-typedef bool (*spool_handle_fn)(void *ctx, const char *path, const char *name, char *reason,
+ * reason.  When item->refused is set the verdict is made already: the
+ * handler only counts and logs it (body, if any, says who it claims to be
+ * from). */
+typedef bool (*spool_handle_fn)(void *ctx, const struct spool_item *item, char *reason,
                                 size_t reasonlen);
 
 enum spool_role { SPOOL_IGNORE, SPOOL_REPORT, SPOOL_SIG };
@@ -34,5 +62,8 @@ int spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s, spool_h
 void spool_stop(void);
 /* Look at the directory now (also what the timers call). */
 void spool_scan(void);
+/* Each report in accepted/ that is the agent's own file with its .sig, to
+ * fn (refused NULL); returns how many fn took.  After spool_start(). */
+unsigned spool_each_accepted(spool_handle_fn fn, void *ctx);
 
 #endif

@@ -71,35 +71,7 @@ office {
 CONF
 mkdir -p "$H_TMP/state"
 
-# report FILE OFFICE MINUTES-AGO DESK-PROTECTED: a filled-in report.
-report() {
-	cat >"$1" <<REP
-# readiness report, office $2
-office = $2
-report-time = "$(date -u -d "-$3 minutes" +%Y-%m-%dT%H:%M:%SZ)"
-security-level = 2
-framework = decree85
-approval = approved
-pre-check = "2025-11-20"
-lan-segmented = yes
-desk-pcs-protected = $4
-desk-pcs-total = 4
-pcs-protected = 40
-pcs-total = 40
-monitoring = yes
-last-inspection = "$(date -d '-30 days' +%Y-%m-%d)"
-next-inspection = "none"
-last-drill = "$(date -d '-60 days' +%Y-%m-%d)"
-REP
-}
-
-# drop NAME KEY: sign the prepared $H_TMP/NAME and move it into the spool the
-# way an office should: temp name first, rename, signature last.
-drop() {
-	openssl pkeyutl -sign -rawin -inkey "$K/$2.pem" -in "$H_TMP/$1" -out "$H_TMP/$1.sig"
-	cp "$H_TMP/$1" "$SPOOL/.$1.tmp" && mv "$SPOOL/.$1.tmp" "$SPOOL/$1"
-	cp "$H_TMP/$1.sig" "$SPOOL/.$1.sig.tmp" && mv "$SPOOL/.$1.sig.tmp" "$SPOOL/$1.sig"
-}
+. "$(dirname "$0")/../lib/reports.sh" # report, drop
 
 get() { h_snmp snmpget -Oqv "$1" 2>/dev/null | tr -d '"'; }
 is() { [ "$(get "$1")" == "$2" ]; }

@@ -31,11 +31,21 @@ END_TEST
 
 START_TEST(strings_untouched)
 {
-	const char *in = "a = \"x # y // z /* w\"\nb = 'it''s # not'\nc = \"q\\\"#\"\n";
+	const char *in = "a = \"x # y // z /* w\"\nb = 'it''s # not'\nc = \"q\\\"#\"\n"
+	                 "d = '${literal}'\ne = \"\\${escaped}\"\n";
 	char *t = strip(in);
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(t, in);
+	free(t);
+}
+END_TEST
+
+START_TEST(env_syntax_in_comment_is_fine)
+{
+	char *t = strip("x = 1 # ${comment}\n");
+
+	ck_assert_ptr_nonnull(t);
 	free(t);
 }
 END_TEST
@@ -59,6 +69,9 @@ static const struct {
     {"a = 1\n\n/* open\n\n", 3, "never closed"},
     {"a = 1\nname = \"no end\nb = 2\n", 2, "does not end on its line"},
     {"a = 'x", 1, "never closed"},
+    /* issue 12 item 4: libconfuse would put the environment there */
+    {"a = 1\nb = ${PATH}\n", 2, "'${' is refused"},
+    {"a = 1\n\nb = \"x${HOME:-y}\"\n", 3, "environment variable"},
 };
 
 START_TEST(defect_found)
@@ -94,6 +107,7 @@ int main(void)
 
 	tcase_add_test(tc, comments_become_blanks);
 	tcase_add_test(tc, strings_untouched);
+	tcase_add_test(tc, env_syntax_in_comment_is_fine);
 	tcase_add_test(tc, slash_star_slash_does_not_close);
 	tcase_add_loop_test(tc, defect_found, 0, sizeof(defects) / sizeof(defects[0]));
 	tcase_add_test(tc, unclosed_section_line);

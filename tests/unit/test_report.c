@@ -116,6 +116,23 @@ START_TEST(bad_report)
 }
 END_TEST
 
+/* issue 12 item 4: "${PATH}" is not expanded from the agent's environment
+ * (an unsigned report put the agent's PATH into its .reason file). */
+START_TEST(environment_not_expanded)
+{
+	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	struct readiness_report r;
+	uint32_t office;
+	uint8_t sig[64] = {0};
+	const char *body = variant("security-level", "security-level = ${PATH}\n");
+
+	ck_assert(!report_check(NULL, "r.conf", body, strlen(body), sig, 64, sig, &r, signer,
+	                        &office, reason, sizeof(reason)));
+	ck_assert_msg(strstr(reason, "malformed: r.conf:4: '${' is refused"), "reason: %s", reason);
+	ck_assert_msg(!strstr(reason, getenv("PATH")), "reason: %s", reason);
+}
+END_TEST
+
 START_TEST(control_characters_refused)
 {
 	struct readiness_report r;
@@ -188,7 +205,9 @@ static void write_pub(EVP_PKEY *k, const char *name)
 	fclose(f);
 }
 
-static struct tslcd_config *config_with_keys(EVP_PKEY *k12, EVP_PKEY *k13, EVP_PKEY *auth)
+/* auth_offices: the authority's `offices` line ("" for none at all). */
+static struct tslcd_config *config_with_keys(EVP_PKEY *k12, EVP_PKEY *k13, EVP_PKEY *auth,
+                                             const char *auth_offices)
 {
 	char p[128];
 	snprintf(dir, sizeof(dir), "/tmp/tslcd-report-XXXXXX");
@@ -198,8 +217,8 @@ static struct tslcd_config *config_with_keys(EVP_PKEY *k12, EVP_PKEY *k13, EVP_P
 	write_pub(auth, "so-khcn.pub");
 	snprintf(p, sizeof(p), "%s/tslcd.conf", dir);
 	FILE *f = fopen(p, "w");
-	fputs("authority \"so-khcn\" {\n key = \"so-khcn.pub\"\n offices = {13}\n}\n"
-	      "office {\n id = 12\n code = \"A\"\n name = \"A\"\n level = province\n"
+	fprintf(f, "authority \"so-khcn\" {\n key = \"so-khcn.pub\"\n%s}\n", auth_offices);
+	fputs("office {\n id = 12\n code = \"A\"\n name = \"A\"\n level = province\n"
 	      " readiness-key = \"office-12.pub\"\n}\n"
 	      "office {\n id = 13\n code = \"B\"\n name = \"B\"\n level = province\n"
 	      " readiness-key = \"office-13.pub\"\n}\n",
@@ -224,7 +243,7 @@ START_TEST(check_with_config)
 {
 	uint8_t p12[32], p13[32], pa[32], sig[64];
 	EVP_PKEY *k12 = keygen(p12), *k13 = keygen(p13), *ka = keygen(pa);
-	struct tslcd_config *c = config_with_keys(k12, k13, ka);
+	struct tslcd_config *c = config_with_keys(k12, k13, ka, " offices = {13}\n");
 	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
 	const char *for13 = variant("office =", "office = 13\n");
 	char body13[2048];
@@ -247,6 +266,29 @@ START_TEST(check_with_config)
 	ck_assert_ptr_nonnull(strstr(reason, "not in the configuration"));
 	ck_assert(!check(c, "office = 12\n", sig, 64, signer, reason));
 	ck_assert_ptr_nonnull(strstr(reason, "malformed: r.conf:"));
+	config_free(c);
+	EVP_PKEY_free(k12);
+	EVP_PKEY_free(k13);
+	EVP_PKEY_free(ka);
+}
+END_TEST
+
+/* issue 12 item 6: `offices = {}` signs for no office (it used to mean
+ * every office); only a list never written means every office. */
+START_TEST(authority_empty_list_covers_none)
+{
+	uint8_t p12[32], p13[32], pa[32], sig[64];
+	EVP_PKEY *k12 = keygen(p12), *k13 = keygen(p13), *ka = keygen(pa);
+	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	struct tslcd_config *c = config_with_keys(k12, k13, ka, " offices = {}\n");
+
+	sign(ka, GOOD, sig);
+	ck_assert_msg(!check(c, GOOD, sig, 64, signer, reason), "accepted, signed by %s", signer);
+	ck_assert_ptr_nonnull(strstr(reason, "does not verify"));
+	config_free(c);
+	c = config_with_keys(k12, k13, ka, "");
+	ck_assert_msg(check(c, GOOD, sig, 64, signer, reason), "%s", reason);
+	ck_assert_str_eq(signer, "so-khcn");
 	config_free(c);
 	EVP_PKEY_free(k12);
 	EVP_PKEY_free(k13);
@@ -285,9 +327,11 @@ int main(void)
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	tcase_add_test(tc, good_report);
 	tcase_add_loop_test(tc, bad_report, 0, sizeof(bad) / sizeof(bad[0]));
+	tcase_add_test(tc, environment_not_expanded);
 	tcase_add_test(tc, control_characters_refused);
 	tcase_add_test(tc, signature_checks);
 	tcase_add_test(tc, check_with_config);
+	tcase_add_test(tc, authority_empty_list_covers_none);
 	tcase_add_test(tc, key_file_errors);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
