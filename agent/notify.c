@@ -586,14 +586,13 @@ static struct line_watch *watch_of(const struct line *l)
 	return (struct line_watch *)watch_find(l->office->cfg->id, l->cfg->id);
 }
 
-/* Maintenance is planned work, not instability: it does not count. */
 static void line_flap_edge(const struct line *l, enum line_status old, const char *title)
 {
 	struct line_watch *w = watch_of(l);
 	struct flap_params fp = flap_params();
 	char text[256];
 
-	if (!w || old == LINE_MAINTENANCE || linestate_reported(&l->ls) == LINE_MAINTENANCE)
+	if (!w || !flap_counts(old, linestate_reported(&l->ls)))
 		return;
 	if (!flap_change(&w->flap, &fp, mono_s()))
 		return;
