@@ -911,7 +911,8 @@ static const char *check_alarm_ids(const struct alarm_set *s)
 
 	if (!v)
 		return "out of memory";
-	memcpy(v, s->v, s->n * sizeof(*v));
+	if (s->n) /* s->v is NULL for an empty set */
+		memcpy(v, s->v, s->n * sizeof(*v));
 	qsort(v, s->n, sizeof(*v), cmp_id);
 	for (size_t i = 1; i < s->n && !err; i++)
 		if (v[i]->id == v[i - 1]->id)

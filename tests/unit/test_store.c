@@ -609,7 +609,7 @@ struct craft {
 static void c_le(struct craft *c, uint64_t v, unsigned bytes)
 {
 	for (unsigned i = 0; i < bytes; i++)
-		c->b[c->n++] = (uint8_t)(v >> (8 * i));
+		c->b[c->n++] = i < 8 ? (uint8_t)(v >> (8 * i)) : 0; /* wider: zeros */
 }
 
 static void c_header(struct craft *c)
