@@ -23,7 +23,8 @@
  *    per-notification values, like scalars).
  *  - Storm control: a global token bucket (notify.rate per second,
  *    notify.burst at once), and per-line flap dampening: a line with more
- *    than notify.flap-count state changes within notify.flap-window seconds
+ *    than notify.flap-count state changes (flap_counts(): not maintenance,
+ *    not the first verdict after start-up) within notify.flap-window seconds
  *    raises lineFlapping, and its lineDown/lineUp/lineDegraded (and its
  *    office's officeIsolated/Restored) notifications are held until it has
  *    been stable for the window; then lineFlappingCleared is sent and
