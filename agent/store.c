@@ -663,6 +663,8 @@ static const char *load_outages(struct rbuf *r, struct line *l, uint32_t last_in
 			return err;
 		if (!when_ok(o.start, written) || !when_ok(o.end, written))
 			return "outage time out of range";
+		if (o.loss_ppm > 1000000u)
+			return "outage loss_ppm out of range";
 		if (o.index <= prev || o.index > last_index)
 			return "outage index out of order";
 		if (o.end == 0 && i + 1 < n)
@@ -856,6 +858,8 @@ static const char *check_alarm(const struct alarm *a, bool strings_ok, time_t wr
 	if (a->raised <= 0 || !when_ok(a->raised, written) ||
 	    !when_ok(a->extra.report_time, written))
 		return "alarm time out of range";
+	if (a->extra.readiness_state < 0 || a->extra.readiness_state > 4) /* TC 1..4, 0: none */
+		return "alarm readiness_state out of range";
 	return strings_ok ? NULL : "alarm text too long or holds a NUL";
 }
 
