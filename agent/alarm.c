@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linestate.h"
+
 /* ---- types and severities ---- */
 
 static const char *const type_names[ALARM_TYPE_MAX + 1] = {
@@ -188,6 +190,11 @@ bool token_bucket_take(struct token_bucket *b, uint64_t now_ms)
 static uint32_t nth_newest(const struct flap *f, unsigned k)
 {
 	return f->at[(f->head + FLAP_RING - k) % FLAP_RING];
+}
+
+bool flap_counts(unsigned old, unsigned now)
+{
+	return old != LINE_UNKNOWN && old != LINE_MAINTENANCE && now != LINE_MAINTENANCE;
 }
 
 bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s)

@@ -126,6 +126,10 @@ struct flap_params {
 	unsigned window_s; /* Y */
 };
 
+/* Whether a line's reported change old -> now (enum line_status values)
+ * counts as a flap: maintenance is planned work, and leaving unknown is the
+ * first verdict after start-up, not instability. */
+bool flap_counts(unsigned old, unsigned now);
 /* Record one change at now_s; true when this change starts flapping. */
 bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s);
 /* Changes within the window ending at now_s (value of the lineFlapping alarm). */

@@ -129,8 +129,9 @@ static void on_good_round(struct linestate *ls, const struct linestate_params *p
 	streak_inc(&ls->good_streak);
 	if (!is_up(ls->tracked) && streak_reached(ls->good_streak, p->up_after))
 		track(ls, LINE_UP);
-	/* The round that brings the line up already counts for quality. */
-	if (is_up(ls->tracked))
+	/* The round that brings the line up already counts for quality; a
+	 * round with nothing answered is no evidence of degradation. */
+	if (is_up(ls->tracked) && (r->received || !r->sent))
 		judge_quality(ls, p, round_loss_ppm(r), r->received ? r->rtt_avg_us : 0);
 }
 
@@ -142,9 +143,12 @@ static void on_bad_round(struct linestate *ls, const struct linestate_params *p)
 		track(ls, LINE_DOWN);
 		return;
 	}
-	/* A lost round short of K is still 100 % loss: flapping degrades. */
-	if (is_up(ls->tracked))
-		judge_quality(ls, p, PPM_ALL, 0);
+	/* Degraded means the target answers (TSLCD-MIB): a silent round never
+	 * counts towards it, or a cut landing mid-round would raise
+	 * lineDegraded one round before lineDown.  It is not clean either, so
+	 * it breaks a streak back to UP; a streak towards DEGRADED survives it. */
+	if (ls->tracked == LINE_DEGRADED)
+		ls->band_streak = 0;
 }
 
 static void on_unresolved(struct linestate *ls)

@@ -12,8 +12,10 @@
  *    consecutive good rounds.
  *  - While UP, a round whose loss >= loss_raise_ppm (or, if rtt_raise_us is
  *    non-zero, whose avg RTT >= rtt_raise_us) counts toward DEGRADED; N
- *    (degrade_after) such rounds in a row raise it.  A bad round counts as
- *    100 % loss.  While DEGRADED, degrade_clear_after rounds in a row with
+ *    (degrade_after) such rounds in a row raise it.  A bad round (nothing
+ *    answered) never counts toward DEGRADED, which means the target
+ *    answers: it neither extends nor breaks that streak, and it breaks the
+ *    clean streak below.  While DEGRADED, degrade_clear_after rounds in a row with
  *    loss <= loss_clear_ppm (and RTT <= rtt_clear_us if enabled) go back to
  *    UP.  Rounds between the bands break either streak.
  *  - PROBE_UNRESOLVED makes the status UNRESOLVED at once (its own state; we

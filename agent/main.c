@@ -358,6 +358,13 @@ static void on_redundancy_ok(void *ctx, const struct office *o, unsigned paths, 
 	on_redundancy(true, o, paths, required);
 }
 
+/* The model's rules ask which of their alarms the notifier holds. */
+static bool rule_alarm_active(bool utilisation, uint32_t office, uint32_t line)
+{
+	return notify_is_active(utilisation ? ALARM_UTILISATION_HIGH : ALARM_REDUNDANCY, office,
+	                        line);
+}
+
 static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
@@ -406,10 +413,14 @@ static int run(struct tslcd_config *cfg)
 		log_msg(LOG_ERR, "signalfd: %s", strerror(errno));
 		return 1;
 	}
-	store_restore(model); /* before the MIB shows the tables */
+	struct alarm_set restored;
+	alarm_set_init(&restored);
+	store_restore(model, &restored); /* before the MIB shows the tables */
 	model_set_listener(model, &listener);
 	mib_bind_model(model);
+	notify_restore(&restored);
 	notify_bind_model(model);
+	model_bw_restored(model, rule_alarm_active);
 	model_set_thresholds(model, notify_tick(time(NULL)));
 	agentx_start(cfg);
 	raise_fd_limit();
@@ -424,7 +435,7 @@ static int run(struct tslcd_config *cfg)
 	reach_start(model);
 	poller_start(model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
-	saver_start(&model);
+	saver_start(&model, notify_alarms());
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
 	        cfg->n_offices, cfg->n_lines);

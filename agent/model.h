@@ -144,6 +144,14 @@ bool model_bw_line_init(struct model *m, struct line *l, const struct line *prev
 void model_bw_line_free(struct line *l);
 void model_bw_tick(struct model *m, time_t now);
 void model_redundancy_update(struct model *m, struct office *o);
+/* After a restart (state restored, listener set): the alarm flags of the
+ * redundancy and utilisation rules take the values the notifier restored,
+ * then every office's redundancy is judged once, as no transition will
+ * (a compliant office clears its alarm, a non-compliant one keeps it).
+ * A utilisation alarm on a line no longer polled is cleared; the others
+ * are judged at the next sample. */
+void model_bw_restored(struct model *m,
+                       bool (*active)(bool utilisation, uint32_t office, uint32_t line));
 
 /* Rolling RTT/loss figures; false when no round answered in the window. */
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,

@@ -121,3 +121,29 @@ void model_redundancy_update(struct model *m, struct office *o)
 			m->listener.redundancy_compliant(m->listener.ctx, o, paths, need);
 	}
 }
+
+/* ---- after a restart ---- */
+
+static void utilisation_restored(struct model *m, struct line *l, bool on)
+{
+	if (l->bw) {
+		l->bw->alarm = on;
+		l->bw->alarm_dir = l->bw->p95_ppm[BW_OUT] > l->bw->p95_ppm[BW_IN] ? BW_OUT : BW_IN;
+	} else if (on && m->listener.utilisation_cleared) {
+		m->listener.utilisation_cleared(m->listener.ctx, l, BW_IN, 0,
+		                                m->cfg->bandwidth.bw.clear_ppm);
+	}
+}
+
+void model_bw_restored(struct model *m,
+                       bool (*active)(bool utilisation, uint32_t office, uint32_t line))
+{
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
+		for (size_t j = 0; j < o->n_lines; j++)
+			utilisation_restored(m, &o->lines[j],
+			                     active(true, o->cfg->id, o->lines[j].cfg->id));
+		o->redundancy_alarm = active(false, o->cfg->id, 0);
+		model_redundancy_update(m, o);
+	}
+}

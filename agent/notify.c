@@ -31,6 +31,7 @@ static struct {
 	uint32_t session_seq; /* last seq before the current master session */
 	const struct heightened_cfg *period;
 	bool connected;
+	bool restored; /* alarms from the state file, not judged yet */
 	struct loop_timer *resync;
 } N;
 
@@ -586,14 +587,13 @@ static struct line_watch *watch_of(const struct line *l)
 	return (struct line_watch *)watch_find(l->office->cfg->id, l->cfg->id);
 }
 
-/* Maintenance is planned work, not instability: it does not count. */
 static void line_flap_edge(const struct line *l, enum line_status old, const char *title)
 {
 	struct line_watch *w = watch_of(l);
 	struct flap_params fp = flap_params();
 	char text[256];
 
-	if (!w || old == LINE_MAINTENANCE || linestate_reported(&l->ls) == LINE_MAINTENANCE)
+	if (!w || !flap_counts(old, linestate_reported(&l->ls)))
 		return;
 	if (!flap_change(&w->flap, &fp, mono_s()))
 		return;
@@ -772,6 +772,72 @@ static void raise_standing(const struct model *m)
 	}
 }
 
+void notify_restore(struct alarm_set *s)
+{
+	alarm_set_free(&N.alarms);
+	N.alarms = *s;
+	alarm_set_init(s);
+	/* The NOC holds them: a clear is owed whatever becomes of them. */
+	for (size_t i = 0; i < N.alarms.n; i++) {
+		struct alarm *t = alarm_add(&N.told, &N.alarms.v[i]->key);
+		if (t)
+			t->severity = N.alarms.v[i]->severity;
+	}
+	N.restored = N.alarms.n > 0;
+}
+
+/* A restored alarm of the model's own kinds whose state no longer holds:
+ * the clear the NOC is owed, with the figures of the state it is in. */
+static void judge_restored_one(const struct model *m, const struct alarm_key *k)
+{
+	const struct office *o = model_find_office(m, k->office);
+	const struct line *l = model_find_line(m, k->office, k->line);
+	char title[192];
+
+	if (l)
+		line_title(title, sizeof(title), l);
+	if (k->type == ALARM_LINE_DOWN && l && linestate_reported(&l->ls) != LINE_DOWN)
+		line_down_edge(l, false, title);
+	else if (k->type == ALARM_LINE_DEGRADED && l && linestate_reported(&l->ls) != LINE_DEGRADED)
+		line_degraded_edge(l, false, title);
+	else if (k->type == ALARM_OFFICE_ISOLATED && o && o->status != OFFICE_ISOLATED)
+		notify_office_changed(o, OFFICE_ISOLATED);
+}
+
+/* The changes that made a line flap were before the restart, unseen by
+ * this run: it counts as flapping from now, and flap_ends() clears it once
+ * the line has been stable for the window. */
+static void restore_flapping(const struct alarm_key *k)
+{
+	struct line_watch *w = (struct line_watch *)watch_find(k->office, k->line);
+
+	if (!w)
+		return;
+	w->flap = (struct flap){.flapping = true, .n = 1, .head = 1};
+	w->flap.at[0] = mono_s();
+}
+
+static void judge_restored(const struct model *m)
+{
+	size_t n = N.alarms.n;
+	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+
+	N.restored = false;
+	clear_removed(m); /* ids no longer configured */
+	n = N.alarms.n;
+	if (!keys)
+		return;
+	for (size_t i = 0; i < n; i++)
+		keys[i] = N.alarms.v[i]->key;
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].type == ALARM_LINE_FLAPPING)
+			restore_flapping(&keys[i]);
+		else
+			judge_restored_one(m, &keys[i]);
+	}
+	free(keys);
+}
+
 void notify_bind_model(const struct model *m)
 {
 	if (N.m && m)
@@ -789,6 +855,8 @@ void notify_bind_model(const struct model *m)
 		return;
 	for (size_t i = 0; i < N.alarms.n; i++)
 		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+	if (N.restored)
+		judge_restored(m);
 	raise_standing(m);
 }
 

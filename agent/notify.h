@@ -23,7 +23,8 @@
  *    per-notification values, like scalars).
  *  - Storm control: a global token bucket (notify.rate per second,
  *    notify.burst at once), and per-line flap dampening: a line with more
- *    than notify.flap-count state changes within notify.flap-window seconds
+ *    than notify.flap-count state changes (flap_counts(): not maintenance,
+ *    not the first verdict after start-up) within notify.flap-window seconds
  *    raises lineFlapping, and its lineDown/lineUp/lineDegraded (and its
  *    office's officeIsolated/Restored) notifications are held until it has
  *    been stable for the window; then lineFlappingCleared is sent and
@@ -72,6 +73,14 @@ bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line);
 
 /* ---- wiring (main) ---- */
 
+/* After a restart, before the first notify_bind_model(): take over the
+ * alarms the state file held (s is left empty).  The NOC was told of them,
+ * so each is judged again: the bind keeps the line and office alarms whose
+ * state still holds (announced again on connect) and clears the others;
+ * lineFlapping clears once the line has been stable for the window; the
+ * engines (redundancy, utilisation, SLA, readiness) raise or clear theirs
+ * at their first evaluation. */
+void notify_restore(struct alarm_set *s);
 /* Point at the model after start-up or a reload (call before freeing the
  * old one): alarms of offices and lines that are gone are cleared. */
 void notify_bind_model(const struct model *m);

@@ -109,20 +109,30 @@ static void on_cert(void *ctx, const struct office_readiness *e, bool expiring)
 		                (int32_t)c->cert_clear_days, text, &x);
 }
 
+/* The certificate has been judged: checked, or no endpoint to check. */
+static bool cert_judged(const struct office_readiness *e)
+{
+	return e->tls_verify != TLS_NOT_CHECKED || !e->cfg->ready.tls_endpoint ||
+	       !e->cfg->ready.tls_endpoint[0];
+}
+
 /* Alarms are level-triggered on our side too: re-assert every condition
  * that holds (raise is idempotent), so state restored at start or an alarm
- * the notifier lost is raised again. */
+ * the notifier lost is raised again; and clear an active one whose
+ * condition is judged not to hold (an alarm restored from the state file
+ * that no engine transition would clear). */
 static void alarms_assert(void)
 {
 	for (size_t i = 0; i < R.rd->n; i++) {
 		const struct office_readiness *e = &R.rd->v[i];
-		if (e->eval.state == READINESS_NOT_READY &&
-		    !notify_is_active(ALARM_READINESS_NOT_READY, e->office_id, 0))
-			on_state(NULL, e, READINESS_NOT_READY);
-		if (e->stale && !notify_is_active(ALARM_REPORT_STALE, e->office_id, 0))
-			on_stale(NULL, e, true);
-		if (e->cert_expiring && !notify_is_active(ALARM_CERT_EXPIRING, e->office_id, 0))
-			on_cert(NULL, e, true);
+		bool not_ready = e->eval.state == READINESS_NOT_READY;
+		if (not_ready != notify_is_active(ALARM_READINESS_NOT_READY, e->office_id, 0))
+			on_state(NULL, e, not_ready ? READINESS_UNKNOWN : READINESS_NOT_READY);
+		if (e->stale != notify_is_active(ALARM_REPORT_STALE, e->office_id, 0))
+			on_stale(NULL, e, e->stale);
+		if (e->cert_expiring != notify_is_active(ALARM_CERT_EXPIRING, e->office_id, 0) &&
+		    (e->cert_expiring || cert_judged(e)))
+			on_cert(NULL, e, e->cert_expiring);
 	}
 }
 

@@ -33,6 +33,7 @@ struct write_job {
 
 static struct {
 	struct model **mp;
+	const struct alarm_set *alarms;
 	struct loop_timer *timer; /* the next save */
 	struct loop_timer *slice; /* the next encoding slice */
 	/* encoding, on the loop */
@@ -244,6 +245,7 @@ static void on_slice(void *arg)
 		}
 		return;
 	}
+	store_enc_alarms(&sv.enc, sv.alarms); /* few, and they change on the loop only */
 	sv.encoding = NULL;
 	sv.last_len = sv.enc.b.len;
 	writer_start();
@@ -298,9 +300,10 @@ static void on_save_timer(void *arg)
 	schedule_save();
 }
 
-void saver_start(struct model **mp)
+void saver_start(struct model **mp, const struct alarm_set *alarms)
 {
 	sv.mp = mp;
+	sv.alarms = alarms;
 	schedule_save();
 }
 
@@ -318,7 +321,7 @@ void saver_stop(void)
 	struct model *m = *sv.mp;
 	time_t now = time(NULL);
 	uint64_t t0 = loop_clock_us();
-	if (store_save(m, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0) {
+	if (store_save(m, sv.alarms, m->cfg->agent.state_dir, now, err, sizeof(err)) == 0) {
 		save_finished(true, now, "final save");
 		log_msg(LOG_INFO, "state saved to %s/" STORE_FILE " in %.1f ms",
 		        m->cfg->agent.state_dir, (double)(loop_clock_us() - t0) / 1000.0);

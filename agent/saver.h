@@ -14,11 +14,13 @@
 #ifndef TSLCD_SAVER_H
 #define TSLCD_SAVER_H
 
+#include "alarm.h"
 #include "model.h"
 
 /* Start periodic saves of *mp (re-read at each save, so a config reload
- * may replace the model, the directory or the interval). */
-void saver_start(struct model **mp);
+ * may replace the model, the directory or the interval) and of the active
+ * alarms (the notifier's set, which lives as long as the saver). */
+void saver_start(struct model **mp, const struct alarm_set *alarms);
 /* Stop the timer, wait for a running write, save synchronously. */
 void saver_stop(void);
 

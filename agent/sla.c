@@ -33,6 +33,10 @@ void sla_evaluate(const struct model *m, time_t now)
 {
 	const struct notify_cfg *n = &m->cfg->notify;
 
+	/* No target: an alarm restored from before the change has no rule. */
+	for (size_t i = 0; !n->sla_target_ppm && i < m->n_offices; i++)
+		notify_clear(ALARM_AVAILABILITY_LOW, m->offices[i].cfg->id, 0, 0, 0,
+		             "no availability target configured");
 	if (!n->sla_target_ppm)
 		return;
 	for (size_t i = 0; i < m->n_offices; i++)

@@ -183,8 +183,8 @@ static void put_line(struct store_buf *b, const struct line *l)
 
 /* STORE_REC_BANDWIDTH: counters, calendars and the sample window in period
  * order (so a different window length can take what fits).  The poll status
- * and the alarm flag are not kept: after a restart the first evaluation
- * raises again if still due, so the notifier's alarm table agrees. */
+ * and the alarm flag are not kept: the alarm itself is (STORE_REC_ALARM),
+ * and model_bw_restored() sets the flag from it. */
 static void put_calendar(struct store_buf *b, const struct bw_calendar *c)
 {
 	put_i32(b, c->key);
@@ -231,6 +231,37 @@ static void put_bandwidth(struct store_buf *b, const struct line *l)
 	rec_end(b, start);
 }
 
+/* A string as u16 length + bytes (no NUL), at most max - 1 bytes. */
+static void put_str(struct store_buf *b, const char *str, size_t max)
+{
+	size_t n = strnlen(str, max - 1);
+
+	put_u16(b, n);
+	put(b, str, n);
+}
+
+/* STORE_REC_ALARM: the alarm as the table shows it.  seq is not kept: it
+ * numbers this run's notifications, and a restart announces again. */
+static void put_alarm(struct store_buf *b, const struct alarm *a)
+{
+	size_t start = rec_begin(b, STORE_REC_ALARM);
+
+	put_u32(b, a->key.type);
+	put_u32(b, a->key.office);
+	put_u32(b, a->key.line);
+	put_u32(b, a->id);
+	put_u8(b, a->severity);
+	put_i64(b, a->raised);
+	put_i32(b, a->value);
+	put_i32(b, a->threshold);
+	put_str(b, a->text, sizeof(a->text));
+	put_i32(b, a->extra.readiness_state);
+	put_str(b, a->extra.readiness_reason, sizeof(a->extra.readiness_reason));
+	put_i64(b, a->extra.report_time);
+	put_i32(b, a->extra.cert_days_left);
+	rec_end(b, start);
+}
+
 /* ---- encoding the model ---- */
 
 void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now, size_t size_hint)
@@ -261,6 +292,12 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 		e->line = 0;
 	}
 	return e->office >= m->n_offices;
+}
+
+void store_enc_alarms(struct store_encoder *e, const struct alarm_set *alarms)
+{
+	for (size_t i = 0; alarms && i < alarms->n; i++)
+		put_alarm(&e->b, alarms->v[i]);
 }
 
 /* ---- writing the file ---- */
@@ -376,12 +413,14 @@ void store_buf_free(struct store_buf *b)
 	*b = (struct store_buf){0};
 }
 
-int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen)
+int store_save(const struct model *m, const struct alarm_set *alarms, const char *dir, time_t now,
+               char *err, size_t errlen)
 {
 	struct store_encoder e;
 
 	store_enc_begin(&e, (struct store_buf){0}, now, 0);
 	store_enc_step(&e, m, SIZE_MAX);
+	store_enc_alarms(&e, alarms);
 	int rc = store_write_file(&e.b, dir, err, errlen);
 	store_buf_free(&e.b);
 	return rc;
@@ -476,6 +515,9 @@ static const char *get_stats(struct rbuf *r, struct line_stats *s)
 	s->last_rtt_us = get_u32(r);
 	if (s->head >= MODEL_STATS_ROUNDS || s->count > MODEL_STATS_ROUNDS)
 		return "statistics ring position out of range";
+	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++)
+		if (s->ring[i].received > s->ring[i].sent)
+			return "statistics round received more than it sent";
 	return NULL;
 }
 
@@ -517,6 +559,43 @@ static const char *get_outage(struct rbuf *r, struct outage *o)
 	return outage_check_ticket(o->ticket, strlen(o->ticket));
 }
 
+/* ---- plausible values ----
+ * A file with a good checksum can still be hand-made: every value that
+ * later drives a loop or arithmetic is bounded here, so a restored model
+ * can never spin, overflow or stall (a period of INT64_MAX did both). */
+
+#define EPOCH_2000 946684800LL  /* no agent wrote a state file before */
+#define EPOCH_2200 7258118400LL /* nor after; keeps every sum in range */
+#define DAY_S      86400LL
+
+/* A wall time: 0 (never), or from 2000 to a day after the file was written. */
+static bool when_ok(int64_t t, time_t written)
+{
+	return t == 0 || (t >= EPOCH_2000 && t <= (int64_t)written + DAY_S);
+}
+
+/* A period number of unit_s seconds since the epoch, or -1 (none). */
+static bool period_ok(int64_t p, int64_t unit_s, time_t written)
+{
+	return p == -1 || (p >= 0 && p <= ((int64_t)written + DAY_S) / unit_s);
+}
+
+/* A calendar key (year * per_year + month or quarter), or 0 (none). */
+static bool cal_key_ok(int32_t key, int32_t per_year)
+{
+	return key == 0 || (key >= 2000 * per_year && key <= 2201 * per_year);
+}
+
+static const char *check_avail(const struct avail *a, time_t written)
+{
+	if (!period_ok(a->hour_head, 3600, written) || !period_ok(a->day_head, DAY_S, written))
+		return "availability ring position out of range";
+	if (!cal_key_ok(a->month.key, 12) || !cal_key_ok(a->prev_month.key, 12) ||
+	    !cal_key_ok(a->quarter.key, 4) || !cal_key_ok(a->prev_quarter.key, 4))
+		return "availability calendar key out of range";
+	return NULL;
+}
+
 /* ---- loading ---- */
 
 /* The file is walked twice: once to check every record, once to apply
@@ -546,6 +625,10 @@ static const char *load_office(struct loader *ld, struct rbuf *r)
 		return fail(ld, "office", id, 0, "record truncated");
 	if (status < OFFICE_UNKNOWN || status > OFFICE_MAINTENANCE)
 		err = "office status out of range";
+	else if (!when_ok(last_change, ld->info->written_at))
+		err = "office last change out of range";
+	else if (!err)
+		err = check_avail(&av, ld->info->written_at);
 	if (err)
 		return fail(ld, "office", id, 0, err);
 	if (!ld->apply)
@@ -563,7 +646,8 @@ static const char *load_office(struct loader *ld, struct rbuf *r)
 }
 
 /* The outage entries of a line record: checked, and restored if l. */
-static const char *load_outages(struct rbuf *r, struct line *l, uint32_t last_index, unsigned n)
+static const char *load_outages(struct rbuf *r, struct line *l, uint32_t last_index, unsigned n,
+                                time_t written)
 {
 	uint32_t prev = 0;
 	struct outage o;
@@ -577,6 +661,10 @@ static const char *load_outages(struct rbuf *r, struct line *l, uint32_t last_in
 		const char *err = get_outage(r, &o);
 		if (err)
 			return err;
+		if (!when_ok(o.start, written) || !when_ok(o.end, written))
+			return "outage time out of range";
+		if (o.loss_ppm > 1000000u)
+			return "outage loss_ppm out of range";
 		if (o.index <= prev || o.index > last_index)
 			return "outage index out of order";
 		if (o.end == 0 && i + 1 < n)
@@ -603,8 +691,10 @@ static const char *load_line(struct loader *ld, struct rbuf *r)
 	const char *e3 = get_avail(r, &av);
 	uint32_t last_index = get_u32(r);
 	uint16_t n = get_u16(r);
-	const char *err = e1 ? e1 : e2 ? e2 : e3;
+	const char *err = e1 ? e1 : e2 ? e2 : e3 ? e3 : check_avail(&av, ld->info->written_at);
 
+	if (!err && !when_ok(last_change, ld->info->written_at))
+		err = "line last change out of range";
 	if (r->short_read)
 		return fail(ld, "line", oid, lid, "record truncated");
 	if (err)
@@ -614,7 +704,7 @@ static const char *load_line(struct loader *ld, struct rbuf *r)
 		ld->info->dropped_lines++;
 		return NULL;
 	}
-	err = load_outages(r, l, last_index, n);
+	err = load_outages(r, l, last_index, n, ld->info->written_at);
 	if (err)
 		return fail(ld, "line", oid, lid, err);
 	if (!l)
@@ -662,7 +752,34 @@ static const char *get_bw_state(struct rbuf *r, struct bw_line *w, uint32_t *sam
 	get_calendar(r, &w->quarter);
 	if (w->have_prev && (w->prev.width < BW_WIDTH_HC64 || w->prev.width > BW_WIDTH_C32))
 		return "counter width out of range";
-	return *sample_s ? NULL : "sample period 0";
+	return NULL;
+}
+
+static const char *check_calendar(const struct bw_calendar *c, int32_t per_year)
+{
+	if (!cal_key_ok(c->key, per_year))
+		return "calendar key out of range";
+	return c->cs > 93 * DAY_S * 100 ? "calendar time (cs) out of range" : NULL;
+}
+
+/* sample_s as the config allows it; times and periods no later than the
+ * file (a period of INT64_MAX made the window loop spin for ever). */
+static const char *check_bw(const struct bw_line *w, uint32_t sample_s, int64_t last_period,
+                            time_t written)
+{
+	if (sample_s < 10 || sample_s > 3600)
+		return "sample period out of range";
+	if (!when_ok(w->last_ok, written) || !when_ok(w->last_fail, written) ||
+	    !when_ok(w->disc_time, written))
+		return "poll time out of range";
+	if (!period_ok(w->acc_period, sample_s, written))
+		return "acc_period out of range";
+	if (!period_ok(last_period, sample_s, written))
+		return "last_period out of range";
+	if (w->acc_cs > DAY_S * 100)
+		return "acc_cs out of range";
+	const char *err = check_calendar(&w->month, 12);
+	return err ? err : check_calendar(&w->quarter, 4);
 }
 
 static void bw_apply(struct bw_line *dst, const struct bw_line *src, bool same_period)
@@ -693,6 +810,8 @@ static const char *load_bandwidth(struct loader *ld, struct rbuf *r)
 
 	if (r->short_read)
 		return fail(ld, "bandwidth", oid, lid, "record truncated");
+	if (!err)
+		err = check_bw(&w, sample_s, last_period, ld->info->written_at);
 	if (err)
 		return fail(ld, "bandwidth", oid, lid, err);
 	if ((uint64_t)n * 4u > r->len - r->pos)
@@ -708,6 +827,102 @@ static const char *load_bandwidth(struct loader *ld, struct rbuf *r)
 	}
 	bw_window_refresh(l->bw);
 	return NULL;
+}
+
+/* A u16-length string into dst (NUL-terminated); false when it does not
+ * fit or holds a NUL. */
+static bool get_str(struct rbuf *r, char *dst, size_t max)
+{
+	size_t n = get_u16(r);
+
+	if (n >= max || n > r->len - r->pos) {
+		r->short_read |= n > r->len - r->pos;
+		return false;
+	}
+	memcpy(dst, r->p + r->pos, n);
+	dst[n] = '\0';
+	r->pos += n;
+	return memchr(dst, '\0', n) == NULL;
+}
+
+static const char *check_alarm(const struct alarm *a, bool strings_ok, time_t written)
+{
+	if (!alarm_type_name(a->key.type))
+		return "alarm type out of range";
+	if (a->key.office == 0 || (a->key.line != 0) != alarm_type_is_line(a->key.type))
+		return "alarm office or line out of range";
+	if (a->id == 0)
+		return "alarm id 0";
+	if (a->severity < SEV_INDETERMINATE || a->severity > SEV_INFO)
+		return "alarm severity out of range";
+	if (a->raised <= 0 || !when_ok(a->raised, written) ||
+	    !when_ok(a->extra.report_time, written))
+		return "alarm time out of range";
+	if (a->extra.readiness_state < 0 || a->extra.readiness_state > 4) /* TC 1..4, 0: none */
+		return "alarm readiness_state out of range";
+	return strings_ok ? NULL : "alarm text too long or holds a NUL";
+}
+
+/* Alarms are collected in the checking pass, into info->alarms (not the
+ * model), so the applying pass has nothing left to do for them. */
+static const char *load_alarm(struct loader *ld, struct rbuf *r)
+{
+	struct alarm a = {0};
+
+	a.key.type = get_u32(r);
+	a.key.office = get_u32(r);
+	a.key.line = get_u32(r);
+	a.id = get_u32(r);
+	a.severity = get_u8(r);
+	a.raised = (time_t)get_i64(r);
+	a.value = get_i32(r);
+	a.threshold = get_i32(r);
+	bool ok = get_str(r, a.text, sizeof(a.text));
+	a.extra.readiness_state = get_i32(r);
+	ok &= get_str(r, a.extra.readiness_reason, sizeof(a.extra.readiness_reason));
+	a.extra.report_time = get_i64(r);
+	a.extra.cert_days_left = get_i32(r);
+	const char *err =
+	    r->short_read ? "record truncated" : check_alarm(&a, ok, ld->info->written_at);
+	if (err)
+		return fail(ld, "alarm", a.key.office, a.key.line, err);
+	if (ld->apply)
+		return NULL;
+	uint32_t last_id = ld->info->alarms.last_id; /* ids come from the file */
+	struct alarm *added = alarm_add(&ld->info->alarms, &a.key);
+	if (!added)
+		return fail(ld, "alarm", a.key.office, a.key.line,
+		            alarm_find(&ld->info->alarms, &a.key) ? "alarm listed twice"
+		                                                  : "out of memory");
+	a.seq = 0;
+	*added = a;
+	ld->info->alarms.last_id = a.id > last_id ? a.id : last_id;
+	return NULL;
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+	uint32_t a = (*(struct alarm *const *)x)->id, b = (*(struct alarm *const *)y)->id;
+	return (a > b) - (a < b);
+}
+
+/* The alarm table is indexed by id: two alarms with one id cannot both be
+ * rows.  A copy of the pointers is sorted; the set stays in key order. */
+static const char *check_alarm_ids(const struct alarm_set *s)
+{
+	struct alarm **v = malloc((s->n ? s->n : 1) * sizeof(*v));
+	const char *err = NULL;
+
+	if (!v)
+		return "out of memory";
+	if (s->n) /* s->v is NULL for an empty set */
+		memcpy(v, s->v, s->n * sizeof(*v));
+	qsort(v, s->n, sizeof(*v), cmp_id);
+	for (size_t i = 1; i < s->n && !err; i++)
+		if (v[i]->id == v[i - 1]->id)
+			err = "two alarms share one id";
+	free(v);
+	return err;
 }
 
 static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
@@ -729,6 +944,8 @@ static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 			err = load_line(ld, &rec);
 		else if (type == STORE_REC_BANDWIDTH)
 			err = load_bandwidth(ld, &rec);
+		else if (type == STORE_REC_ALARM)
+			err = load_alarm(ld, &rec);
 		else if (ld->apply)
 			ld->info->skipped_records++; /* a later engine's record */
 		if (err)
@@ -761,6 +978,8 @@ static const char *check_frame(const uint8_t *buf, size_t len, struct store_load
 		return "cannot compute SHA-256";
 	if (memcmp(digest, buf + len - DIGEST_LEN, DIGEST_LEN) != 0)
 		return "SHA-256 checksum mismatch (truncated or damaged)";
+	if (info->written_at < EPOCH_2000 || info->written_at > EPOCH_2200)
+		return "written_at out of range";
 	return NULL;
 }
 
@@ -773,6 +992,8 @@ static const char *decode(struct model *m, const uint8_t *buf, size_t len,
 	if (err)
 		return err;
 	err = load_records(&ld, buf + HDR_LEN, len - HDR_LEN - DIGEST_LEN);
+	if (!err)
+		err = check_alarm_ids(&info->alarms);
 	if (err)
 		return err;
 	ld.apply = true;
@@ -793,19 +1014,43 @@ static void recount_lines_up(struct model *m)
 	}
 }
 
-static uint8_t *read_file(const char *path, size_t *len, int *err)
+/* The state directory may be writable by others than the agent: the file
+ * is hostile input.  Never block on open or read (a FIFO), follow a symlink
+ * only when the agent or root owns it.  -1 with errno, or -2 with why. */
+static int open_state(const char *path, const char **why)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	if (lstat(path, &st) == 0 && st.st_uid != geteuid() && st.st_uid != 0) {
+		*why = "a symbolic link owned by another user";
+		return -2;
+	}
+	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+}
+
+/* Regular and no larger than MAX_FILE, or why not. */
+static const char *check_kind(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		return S_ISFIFO(st->st_mode) ? "not a regular file (a FIFO)" : "not a regular file";
+	return st->st_size > (off_t)MAX_FILE ? "larger than 1 GiB" : NULL;
+}
+
+/* The whole file, or NULL with *err (an errno value) or *why (rejected). */
+static uint8_t *read_file(const char *path, size_t *len, int *err, const char **why)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_state(path, why);
 
 	*err = 0;
 	*len = 0;
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd == -1 || (fd >= 0 && fstat(fd, &st) < 0))
 		*err = errno;
-	else if (st.st_size > (off_t)MAX_FILE)
-		*err = EFBIG;
-	else if (!(buf = malloc((size_t)st.st_size + 1)))
+	else if (fd >= 0 && !(*why = check_kind(&st)) && !(buf = malloc((size_t)st.st_size + 1)))
 		*err = ENOMEM;
 	while (buf && *len < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + *len, (size_t)st.st_size - *len);
@@ -853,17 +1098,20 @@ enum store_load_status store_load(struct model *m, const char *dir, struct store
 
 	memset(info, 0, sizeof(*info));
 	snprintf(path, sizeof(path), "%s/" STORE_FILE, dir);
-	uint8_t *buf = read_file(path, &len, &err);
-	if (!buf) {
+	const char *why = NULL;
+	uint8_t *buf = read_file(path, &len, &err, &why);
+	if (!buf && !why) {
 		snprintf(info->reason, sizeof(info->reason), "%s", strerror(err));
 		return err == ENOENT ? STORE_MISSING : STORE_IOERROR;
 	}
-	const char *why = decode(m, buf, len, info);
+	if (buf)
+		why = decode(m, buf, len, info);
 	free(buf);
 	if (why) {
 		if (why != info->reason)
 			snprintf(info->reason, sizeof(info->reason), "%s", why);
 		info->offices = info->lines = 0;
+		alarm_set_free(&info->alarms);
 		move_aside(dir, path, info);
 		return STORE_CORRUPT;
 	}
@@ -900,8 +1148,8 @@ static void log_loaded(const char *dir, const struct store_load_info *info, doub
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	log_msg(LOG_INFO,
 	        "state restored from %s/" STORE_FILE
-	        " (saved %s) in %.1f ms: %zu offices, %zu lines",
-	        dir, when, ms, info->offices, info->lines);
+	        " (saved %s) in %.1f ms: %zu offices, %zu lines, %zu active alarms",
+	        dir, when, ms, info->offices, info->lines, info->alarms.n);
 	if (info->dropped_offices || info->dropped_lines)
 		log_msg(LOG_NOTICE, "state: dropped %zu offices and %zu lines no longer configured",
 		        info->dropped_offices, info->dropped_lines);
@@ -910,7 +1158,7 @@ static void log_loaded(const char *dir, const struct store_load_info *info, doub
 		        info->skipped_records);
 }
 
-void store_restore(struct model *m)
+void store_restore(struct model *m, struct alarm_set *alarms)
 {
 	const char *dir = m->cfg->agent.state_dir;
 	struct store_load_info info;
@@ -922,6 +1170,7 @@ void store_restore(struct model *m)
 	switch (store_load(m, dir, &info)) {
 	case STORE_LOADED:
 		log_loaded(dir, &info, (double)(loop_clock_us() - t0) / 1000.0);
+		*alarms = info.alarms;
 		break;
 	case STORE_MISSING:
 		log_msg(LOG_INFO,

@@ -15,9 +15,15 @@
  * A new version number is only for changes old readers must refuse.
  *
  * Loading matches offices and lines by id; records of ids no longer
- * configured are dropped and counted.  A file that fails any check (magic,
- * version, checksum, framing, a value out of range) is renamed aside to
- * state.bin.corrupt-YYYYMMDDTHHMMSS and the model is left untouched.
+ * configured are dropped and counted.  The file is hostile input (the
+ * directory may be writable by others): it is opened O_NONBLOCK, and must
+ * be a regular file of at most 1 GiB, through a symlink only if the agent
+ * or root owns the link; every value is range-checked (times no later than
+ * a day after the file was written, periods likewise, enums, lengths).  A
+ * file that fails any check (kind, magic, version, checksum, framing, a
+ * value out of range) is renamed aside to state.bin.corrupt-YYYYMMDDTHHMMSS
+ * with a reason naming the record and the field, and the model is left
+ * untouched.
  *
  * Saving is split so saver.c can encode on the loop in slices and write
  * from a thread: store_enc_*() build the bytes, store_write_file() frames
@@ -31,6 +37,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "alarm.h"
 #include "model.h"
 
 #define STORE_FILE    "state.bin"
@@ -41,6 +48,7 @@ enum store_rec {
 	STORE_REC_OFFICE = 1,
 	STORE_REC_LINE = 2,
 	STORE_REC_BANDWIDTH = 3, /* a line's bandwidth state (bandwidth.h), after its line */
+	STORE_REC_ALARM = 4,     /* an active alarm (alarm.h), after every line */
 };
 
 enum store_load_status {
@@ -57,6 +65,10 @@ struct store_load_info {
 	size_t skipped_records;                /* unknown types */
 	char reason[128];                      /* why it was rejected */
 	char moved_to[512];                    /* where a corrupt file went */
+	/* The alarms active when the file was written, ids kept, seq 0 (not
+	 * announced by this run); the caller takes them (notify_restore()) or
+	 * frees them.  Empty unless STORE_LOADED. */
+	struct alarm_set alarms;
 };
 
 struct store_buf {
@@ -78,6 +90,8 @@ void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now
 /* Encode up to max_lines more lines of m (with their offices); true when
  * the whole model is in.  m may change between steps, not during one. */
 bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines);
+/* Then the active alarms (NULL: none), so a restart can judge each again. */
+void store_enc_alarms(struct store_encoder *e, const struct alarm_set *alarms);
 /* Frame b (adding its SHA-256) into dir/state.bin crash-safely; 0, or -1
  * with the reason in err.  Thread-safe. */
 int store_write_file(const struct store_buf *b, const char *dir, char *err, size_t errlen);
@@ -87,12 +101,14 @@ void store_buf_free(struct store_buf *b);
 
 /* Write the state file synchronously; 0 on success, else -1 with the
  * reason in err.  The previous file stays intact on failure. */
-int store_save(const struct model *m, const char *dir, time_t now, char *err, size_t errlen);
+int store_save(const struct model *m, const struct alarm_set *alarms, const char *dir, time_t now,
+               char *err, size_t errlen);
 
 /* Restore dir/state.bin into a freshly created model (no logging). */
 enum store_load_status store_load(struct model *m, const char *dir, struct store_load_info *info);
 
-/* store_load() plus the log lines an operator needs; used by main. */
-void store_restore(struct model *m);
+/* store_load() plus the log lines an operator needs; used by main.  The
+ * restored alarms go to *alarms (the caller owns them). */
+void store_restore(struct model *m, struct alarm_set *alarms);
 
 #endif

@@ -29,13 +29,16 @@
 static const char magic[8] = "TSLCDST";
 static char dir[64], conf[PATH_MAX], state[PATH_MAX];
 
-/* Ids match the agent run that produced the seed corpus. */
+/* Ids match the agent run that produced the seed corpus.  Lines 1.1 and
+ * 1.2 poll counters, so bandwidth records reach the window restore (a
+ * period of INT64_MAX once made it spin for ever). */
 static const char config_text[] =
     "agent { control-socket = \"\" }\n"
     "office { id = 1 code = \"F1\" name = \"Fuzz 1\" level = province\n"
-    "  line { id = 1 carrier = vnpt bandwidth = 1000 probe = tcp target = \"127.0.0.1\" port = 9 "
-    "}\n"
-    "  line { id = 2 carrier = viettel bandwidth = 1000 probe = icmp target = \"127.0.0.1\" } }\n"
+    "  line { id = 1 carrier = vnpt bandwidth = 1000 probe = tcp target = \"127.0.0.1\" port = 9\n"
+    "    counters { router = \"127.0.0.1:161\" version = 2c community = \"f\" ifindex = 1 } }\n"
+    "  line { id = 2 carrier = viettel bandwidth = 1000 probe = icmp target = \"127.0.0.1\"\n"
+    "    counters { router = \"127.0.0.1:161\" version = 2c community = \"f\" ifindex = 2 } } }\n"
     "office { id = 2 code = \"F2\" name = \"Fuzz 2\" level = province\n"
     "  line { id = 1 carrier = vnpt bandwidth = 1000 probe = icmp target = \"::1\" } }\n";
 
@@ -57,6 +60,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(conf, sizeof(conf), "%s/tslcd.conf", dir);
 	snprintf(state, sizeof(state), "%s/" STORE_FILE, dir);
 	write_file(conf, config_text, sizeof(config_text) - 1);
+	config_allow_readable_secrets(true); /* mode 0600, but the fuzzer's owner may vary */
 	return 0;
 }
 
@@ -102,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file(state, buf, len);
 	free(buf);
 	store_load(m, dir, &info);
+	alarm_set_free(&info.alarms);
 	model_free(m);
 	/* A rejected file is renamed aside: keep the directory small. */
 	if (info.moved_to[0] == '/')

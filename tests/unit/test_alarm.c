@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "alarm.h"
+#include "linestate.h"
 
 START_TEST(set_add_find_detach)
 {
@@ -156,6 +157,20 @@ START_TEST(flap_slow_changes_never_flap)
 }
 END_TEST
 
+START_TEST(flap_counts_real_changes_only)
+{
+	/* The first verdict after start-up is not a flap, nor is maintenance. */
+	ck_assert(!flap_counts(LINE_UNKNOWN, LINE_UP));
+	ck_assert(!flap_counts(LINE_UNKNOWN, LINE_DOWN));
+	ck_assert(!flap_counts(LINE_UP, LINE_MAINTENANCE));
+	ck_assert(!flap_counts(LINE_MAINTENANCE, LINE_DOWN));
+	ck_assert(flap_counts(LINE_UP, LINE_DOWN));
+	ck_assert(flap_counts(LINE_DOWN, LINE_UP));
+	ck_assert(flap_counts(LINE_UP, LINE_DEGRADED));
+	ck_assert(flap_counts(LINE_UNRESOLVED, LINE_UP));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("alarm");
@@ -167,6 +182,7 @@ int main(void)
 	tcase_add_test(tc, bucket_burst_then_rate);
 	tcase_add_test(tc, flap_start_and_end);
 	tcase_add_test(tc, flap_slow_changes_never_flap);
+	tcase_add_test(tc, flap_counts_real_changes_only);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -59,6 +60,7 @@ static struct model *model_from(const char *offices, time_t now)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
+	chmod(path, 0600); /* conf_bw holds a community */
 	struct tslcd_config *cfg = config_load(path, collect, NULL);
 	ck_assert_ptr_nonnull(cfg);
 	unlink(path);
@@ -176,7 +178,7 @@ static void reseal(uint8_t *buf, size_t len)
 static void save(const struct model *m, time_t t)
 {
 	char err[256];
-	ck_assert_msg(store_save(m, dir, t, err, sizeof(err)) == 0, "save: %s", err);
+	ck_assert_msg(store_save(m, NULL, dir, t, err, sizeof(err)) == 0, "save: %s", err);
 }
 
 /* ---- field-by-field comparison ---- */
@@ -455,14 +457,14 @@ START_TEST(failed_save_keeps_last_good)
 	getrlimit(RLIMIT_FSIZE, &rl);
 	struct rlimit small = {.rlim_cur = 512, .rlim_max = rl.rlim_max};
 	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-	ck_assert_int_eq(store_save(a, dir, end, err, sizeof(err)), -1);
+	ck_assert_int_eq(store_save(a, NULL, dir, end, err, sizeof(err)), -1);
 	setrlimit(RLIMIT_FSIZE, &rl);
 	ck_assert_msg(strstr(err, "write") && strstr(err, "too large"), "err: %s", err);
 	ck_assert_int_eq(count_files("state.bin.tmp"), 0);
 	uint8_t *now = slurp(&len2);
 	ck_assert_uint_eq(len, len2);
 	ck_assert(memcmp(copy, now, len) == 0);
-	ck_assert_int_eq(store_save(a, "/nonexistent/dir", end, err, sizeof(err)), -1);
+	ck_assert_int_eq(store_save(a, NULL, "/nonexistent/dir", end, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "No such file"));
 	free(copy);
 	model_free(a);
@@ -529,6 +531,259 @@ START_TEST(reused_buffer_is_clean)
 }
 END_TEST
 
+/* Two alarms as the notifier holds them: office 1's redundancy, line 1.1 down. */
+static void alarms_of(struct alarm_set *s)
+{
+	const struct alarm_key k1 = {ALARM_REDUNDANCY, 1, 0}, k2 = {ALARM_LINE_DOWN, 1, 1};
+	struct alarm *a;
+
+	alarm_set_init(s);
+	a = alarm_add(s, &k1);
+	a->severity = SEV_MAJOR;
+	a->raised = T0 + 5;
+	a->value = 1;
+	a->threshold = 2;
+	a->seq = 9;
+	snprintf(a->text, sizeof(a->text), "redundancy of office 1");
+	a = alarm_add(s, &k2);
+	a->severity = SEV_CRITICAL;
+	a->raised = T0 + 7;
+	a->value = -3;
+	a->extra.report_time = T0;
+	snprintf(a->extra.readiness_reason, sizeof(a->extra.readiness_reason), "why");
+}
+
+START_TEST(alarms_round_trip)
+{
+	struct model *a = model_from(conf_a, T0), *b = model_from(conf_a, T0);
+	struct store_load_info info;
+	struct alarm_set want;
+	char err[256];
+
+	alarms_of(&want);
+	ck_assert_int_eq(store_save(a, &want, dir, T0 + 10, err, sizeof(err)), 0);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.alarms.n, 2);
+	ck_assert_uint_eq(info.alarms.last_id, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct alarm *x = want.v[i], *y = info.alarms.v[i];
+		ck_assert_int_eq(alarm_key_cmp(&x->key, &y->key), 0);
+		ck_assert_uint_eq(x->id, y->id);
+		ck_assert_uint_eq(x->severity, y->severity);
+		ck_assert_int_eq(x->raised, y->raised);
+		ck_assert_int_eq(x->value, y->value);
+		ck_assert_int_eq(x->threshold, y->threshold);
+		ck_assert_uint_eq(y->seq, 0); /* this run has not announced it */
+		ck_assert_str_eq(x->text, y->text);
+		ck_assert_str_eq(x->extra.readiness_reason, y->extra.readiness_reason);
+		ck_assert_int_eq(x->extra.report_time, y->extra.report_time);
+	}
+	alarm_set_free(&info.alarms);
+
+	/* Two rows with one index cannot be served: the file is refused. */
+	size_t len;
+	want.v[1]->id = want.v[0]->id;
+	ck_assert_int_eq(store_save(a, &want, dir, T0 + 10, err, sizeof(err)), 0);
+	uint8_t *buf = slurp(&len);
+	expect_rejected(b, buf, len, "two alarms share one id");
+	alarm_set_free(&want);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* ---- hostile files: a good checksum around values no agent writes ---- */
+
+/* Office 1 line 1 polls its router: its window is restored. */
+static const char *conf_bw =
+    "office {\n id = 1\n code = \"A\"\n name = \"Xã A\"\n level = province\n"
+    " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.1\"\n"
+    "  counters { router = \"127.0.0.1:161\" version = 2c community = \"c\" ifindex = 1 } }\n"
+    "}\n";
+
+struct craft {
+	uint8_t b[4096];
+	size_t n;
+};
+
+static void c_le(struct craft *c, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		c->b[c->n++] = i < 8 ? (uint8_t)(v >> (8 * i)) : 0; /* wider: zeros */
+}
+
+static void c_header(struct craft *c)
+{
+	c->n = 0;
+	memcpy(c->b, "TSLCDST", 8);
+	c->n = 8;
+	c_le(c, STORE_VERSION, 4);
+	c_le(c, T0, 8);
+}
+
+/* One STORE_REC_BANDWIDTH record for line 1.1, the window holding n samples. */
+static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period, uint32_t n)
+{
+	size_t start;
+
+	c_le(c, STORE_REC_BANDWIDTH, 4);
+	c_le(c, 0, 4);
+	start = c->n;
+	c_le(c, 1, 4);   /* office */
+	c_le(c, 1, 4);   /* line */
+	c_le(c, 300, 4); /* sample_s */
+	c_le(c, 0, 1);   /* have_prev */
+	c_le(c, 0, 4);   /* uptime_cs */
+	c_le(c, 0, 1);   /* width */
+	c_le(c, 0, 16);  /* in, out */
+	c_le(c, 0, 1);   /* has_disc */
+	c_le(c, 0, 8);   /* disc_cs, ifindex */
+	c_le(c, 0, 24);  /* last_ok, last_fail, disc_time */
+	c_le(c, (uint64_t)acc_period, 8);
+	c_le(c, 0, 24); /* acc_octets, acc_cs */
+	c_le(c, 0, 96); /* month and quarter calendars: none */
+	c_le(c, (uint64_t)last_period, 8);
+	c_le(c, n, 4);
+	c_le(c, 0, 4 * n);
+	for (unsigned i = 0; i < 4; i++)
+		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+}
+
+static void c_seal(struct craft *c)
+{
+	c->n += 32;
+	reseal(c->b, c->n);
+}
+
+/* Issue 12 (3): INT64_MAX made the window loop spin for ever (and overflow,
+ * store.c and bandwidth.c); INT64_MIN too.  Each is refused, naming the field. */
+START_TEST(bandwidth_periods_range_checked)
+{
+	struct model *m = model_from(conf_bw, T0);
+	const int64_t bad[] = {INT64_MAX, INT64_MIN, -2, T0 / 300 + 1000};
+	struct craft c;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c_header(&c);
+		c_bandwidth(&c, bad[i], -1, 1);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, "bandwidth 1.1: last_period out of range");
+		c_header(&c);
+		c_bandwidth(&c, T0 / 300 - 1, bad[i], 1);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, "bandwidth 1.1: acc_period out of range");
+	}
+	/* The same record with sane periods is accepted. */
+	struct store_load_info info;
+	c_header(&c);
+	c_bandwidth(&c, T0 / 300 - 1, T0 / 300, 3);
+	c_seal(&c);
+	spit(c.b, c.n);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_LOADED);
+	model_free(m);
+}
+END_TEST
+
+/* The checks accept what a real agent writes: a polled line's state. */
+START_TEST(bandwidth_state_accepted)
+{
+	struct store_load_info info;
+
+	struct model *a = model_from(conf_bw, T0), *b = model_from(conf_bw, T0);
+	struct line *l = model_find_line(a, 1, 1);
+	ck_assert_ptr_nonnull(l->bw);
+	for (unsigned i = 0; i <= 40; i++) {
+		struct bw_reading r = {.uptime_cs = 1000 + i * 6000u,
+		                       .width = BW_WIDTH_HC64,
+		                       .in = (uint64_t)i * 300000u,
+		                       .out = (uint64_t)i * 100000u,
+		                       .ifindex = 1};
+		model_line_counters(a, l, &r, T0 + 60 * i);
+	}
+	ck_assert_int_ge(l->bw->last_period, 0);
+	save(a, T0 + 60 * 40);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(model_find_line(b, 1, 1)->bw->last_period, l->bw->last_period);
+	ck_assert_uint_eq(model_find_line(b, 1, 1)->bw->n_samples, l->bw->n_samples);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* Times in every record type are bounded too. */
+START_TEST(times_range_checked)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct craft c;
+	size_t start;
+
+	/* An office record whose last change is in the year 292277026596. */
+	c_header(&c);
+	c_le(&c, STORE_REC_OFFICE, 4);
+	c_le(&c, 0, 4);
+	start = c.n;
+	c_le(&c, 1, 4);
+	c_le(&c, 2, 1); /* up */
+	c_le(&c, (uint64_t)INT64_MAX, 8);
+	c_le(&c, (uint64_t)(T0 / 3600), 4);
+	c_le(&c, (uint64_t)(T0 / 86400), 4);
+	c_le(&c, 0, 25 * 6 + 31 * 12 + 4 * 20);
+	for (unsigned i = 0; i < 4; i++)
+		c.b[start - 4 + i] = (uint8_t)((c.n - start) >> (8 * i));
+	c_seal(&c);
+	expect_rejected(m, c.b, c.n, "office 1.0: office last change out of range");
+	/* The file's own time. */
+	c_header(&c);
+	c.n = 12;
+	c_le(&c, (uint64_t)INT64_MIN, 8);
+	c_seal(&c);
+	expect_rejected(m, c.b, c.n, "written_at out of range");
+	model_free(m);
+}
+END_TEST
+
+/* A FIFO named like the state file blocked start-up: now refused at once. */
+START_TEST(fifo_rejected)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct store_load_info info;
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/state.bin", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_CORRUPT); /* blocked in open() */
+	ck_assert_msg(strstr(info.reason, "FIFO"), "reason '%s'", info.reason);
+	ck_assert_int_eq(count_files("state.bin.corrupt-"), 1);
+	ck_assert_int_eq(count_files("state.bin"), 1);
+	model_free(m);
+}
+END_TEST
+
+/* A symlink someone else planted is not followed; one of ours is. */
+START_TEST(foreign_symlink_rejected)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct store_load_info info;
+	char path[128], target[128];
+
+	save(m, T0);
+	snprintf(path, sizeof(path), "%s/state.bin", dir);
+	snprintf(target, sizeof(target), "%s/real.bin", dir);
+	ck_assert_int_eq(rename(path, target), 0);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_LOADED);
+	if (geteuid() != 0 || lchown(path, 12345, 12345) != 0) {
+		model_free(m);
+		return; /* cannot give the link away without root */
+	}
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_CORRUPT);
+	ck_assert_msg(strstr(info.reason, "symbolic link owned by another user"), "reason '%s'",
+	              info.reason);
+	ck_assert_int_eq(count_files("state.bin.corrupt-"), 1);
+	model_free(m);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -546,7 +801,17 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, vanished_ids_dropped);
 	tcase_add_test(tc, failed_save_keeps_last_good);
 	tcase_add_test(tc, sliced_encoding_is_identical);
+	tcase_add_test(tc, alarms_round_trip);
 	suite_add_tcase(s, tc);
+	TCase *hostile = tcase_create("hostile");
+	tcase_add_checked_fixture(hostile, setup, teardown);
+	tcase_set_timeout(hostile, 10); /* the old code spun or blocked for ever */
+	tcase_add_test(hostile, bandwidth_periods_range_checked);
+	tcase_add_test(hostile, times_range_checked);
+	tcase_add_test(hostile, bandwidth_state_accepted);
+	tcase_add_test(hostile, fifo_rejected);
+	tcase_add_test(hostile, foreign_symlink_rejected);
+	suite_add_tcase(s, hostile);
 	return s;
 }
 
