@@ -20,14 +20,15 @@
 
 #define DEFAULT_SOCKET "/run/tslcd/control.sock"
 
-static void usage(void)
+static void usage(FILE *out)
 {
-	fprintf(stderr,
+	fprintf(out,
 	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
 	        "       tslcdctl [-s SOCKET] status\n"
 	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
 	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
 	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
+	        "       tslcdctl --help\n"
 	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
 	        "        naturalDisaster securityIsolation plannedWork\n");
 }
@@ -72,6 +73,10 @@ int main(int argc, char **argv)
 	char req[512], reply[1024];
 	int first = 1;
 
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-s")) {
 		path = argv[2];
 		first = 3;
@@ -82,8 +87,8 @@ int main(int argc, char **argv)
 	                : readiness_cli(NULL, argc - first, argv + first);
 	if (local >= 0)
 		return local;
-	if (first >= argc || build_request(req, sizeof(req), argc - first, argv + first) < 0) {
-		usage();
+	if (first >= argc || argv[first][0] == '-' || build_request(req, sizeof(req), argc - first, argv + first) < 0) {
+		usage(stderr);
 		return 2;
 	}
 	int fd = connect_to(path);
