@@ -62,7 +62,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: tslcd-agent [-c FILE] [-x SOCKET] [-f] [-L] [-d] [-P SECONDS]\n"
 	             "       tslcd-agent --check-config [-c FILE]\n"
-	             "       tslcd-agent --dump-oids | --version\n"
+	             "       tslcd-agent --dump-oids | --dump-config-schema | --version\n"
 	             "  -c FILE          configuration (default " DEFAULT_CONFIG ")\n"
 	             "  -x SOCKET        AgentX master socket (overrides agent.agentx-socket)\n"
 	             "  -f               stay in the foreground\n"
@@ -71,6 +71,8 @@ static void usage(FILE *out)
 	             "  -P SECONDS       AgentX ping interval, for quick reconnects (default 5)\n"
 	             "  --check-config   validate the configuration and exit (0 = valid)\n"
 	             "  --dump-oids      print every served object as NAME OID and exit\n"
+	             "  --dump-config-schema  print every configuration option with its type,\n"
+	             "                   default and values, and exit\n"
 	             "  --allow-readable-secrets  load a config holding communities/keys even\n"
 	             "                   when group or others can read it\n");
 }
@@ -96,6 +98,7 @@ static int parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"check-config", no_argument, NULL, 'C'},
 	    {"dump-oids", no_argument, NULL, 'D'},
+	    {"dump-config-schema", no_argument, NULL, 'K'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"allow-readable-secrets", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
@@ -134,6 +137,9 @@ static int parse_options(int argc, char **argv)
 		case 'D':
 			opt.dump_oids = true;
 			break;
+		case 'K':
+			config_dump_schema(stdout);
+			exit(0);
 		case 'S':
 			/* Explicit override of the secrets check (agent/secrets.h). */
 			config_allow_readable_secrets(true);

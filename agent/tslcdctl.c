@@ -22,15 +22,14 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
-	        "       tslcdctl [-s SOCKET] status\n"
-	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
-	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
-	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
-	        "       tslcdctl --help\n"
-	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
-	        "        naturalDisaster securityIsolation plannedWork\n");
+	fprintf(out, "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
+	             "       tslcdctl [-s SOCKET] status\n"
+	             "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
+	             "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
+	             "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
+	             "       tslcdctl --help\n"
+	             "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
+	             "        naturalDisaster securityIsolation plannedWork\n");
 }
 
 static int build_request(char *req, size_t len, int argc, char **argv)
@@ -87,7 +86,8 @@ int main(int argc, char **argv)
 	                : readiness_cli(NULL, argc - first, argv + first);
 	if (local >= 0)
 		return local;
-	if (first >= argc || argv[first][0] == '-' || build_request(req, sizeof(req), argc - first, argv + first) < 0) {
+	if (first >= argc || argv[first][0] == '-' ||
+	    build_request(req, sizeof(req), argc - first, argv + first) < 0) {
 		usage(stderr);
 		return 2;
 	}
