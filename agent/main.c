@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <systemd/sd-daemon.h>
 #include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -256,8 +257,11 @@ static void on_signal(int fd, short revents, void *arg)
 	(void)revents, (void)arg;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			sd_notify(0, "RELOADING=1"); /* systemd (Type=notify); no-op elsewhere */
 			reload();
+			sd_notify(0, "READY=1");
 		} else {
+			sd_notify(0, "STOPPING=1");
 			log_msg(LOG_INFO, "signal %u: shutting down", si.ssi_signo);
 			loop_stop();
 		}
@@ -434,6 +438,7 @@ static int run(struct tslcd_config *cfg)
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
 	        cfg->n_offices, cfg->n_lines);
+	sd_notify(0, "READY=1"); /* config loaded, sockets open */
 	loop_run();
 	control_stop();
 	reach_stop(model);

@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
 	# build
-	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check
+	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev libsystemd-dev check
 	# integration tests and demo: real snmpd master, clients, trap receiver
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
