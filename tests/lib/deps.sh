@@ -10,6 +10,9 @@ PKGS=(
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
 	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
+	# make check-package: build, lint and install the .deb, check the unit,
+	# man pages and the RPM spec
+	debhelper dpkg-dev fakeroot lintian adduser man-db groff-base systemd rpm rpmlint
 )
 
 missing=()
