@@ -140,8 +140,8 @@ install: all man
 	$(INSTALL) -D -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/tslcd-agent.conf
 	$(INSTALL) -D -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/tslcd-agent.conf
 	$(INSTALL) -D -m 0640 conf/tslcd.conf $(DESTDIR)$(SYSCONFDIR)/tslcd/tslcd.conf
-	-getent group tslcd >/dev/null && [ -z "$(DESTDIR)" ] && \
-		chgrp tslcd $(DESTDIR)$(SYSCONFDIR)/tslcd/tslcd.conf
+	if [ -z "$(DESTDIR)" ] && getent group tslcd >/dev/null; then \
+		chgrp tslcd $(SYSCONFDIR)/tslcd/tslcd.conf; fi
 	$(INSTALL) -D -m 0644 conf/snmpd.conf.d/tslcd.conf \
 		$(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d/tslcd.conf
 	$(INSTALL) -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 $(BUILD)/man/tslcd-agent.8 $(BUILD)/man/tslcdctl.8

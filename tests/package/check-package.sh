@@ -39,6 +39,27 @@ score=$(systemd-analyze security --offline=yes "$H_TOP/packaging/systemd/tslcd-a
 echo "  systemd-analyze security --offline=yes: exposure $score"
 h_check "unit exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
 
+# ---- make install honours DESTDIR and the directory variables ----
+D=$H_TMP/destdir
+make -s -C "$H_TOP" install BUILD="$BUILD" DESTDIR="$D" PREFIX=/usr/local SYSCONFDIR=/usr/local/etc \
+	UNITDIR=/usr/local/lib/systemd/system >"$H_TMP/install-destdir.log" 2>&1
+for f in usr/local/sbin/tslcd-agent usr/local/bin/tslcdctl usr/local/share/snmp/mibs/TSLCD-MIB.txt \
+	usr/local/etc/tslcd/tslcd.conf usr/local/etc/snmp/snmpd.conf.d/tslcd.conf \
+	usr/local/lib/systemd/system/tslcd-agent.service usr/local/share/man/man5/tslcd.conf.5 \
+	usr/local/share/man/man8/tslcd-agent.8 usr/local/share/man/man8/tslcdctl.8 \
+	usr/local/lib/sysusers.d/tslcd-agent.conf usr/local/lib/tmpfiles.d/tslcd-agent.conf; do
+	h_check "make install DESTDIR PREFIX=/usr/local: $f" test -f "$D/$f"
+done
+h_expect_eq "make install: config mode 0640" 640 "$(stat -c %a "$D/usr/local/etc/tslcd/tslcd.conf")"
+h_expect_eq "make install: nothing outside DESTDIR/usr/local" "" "$(ls "$D" | grep -vx usr)$(ls "$D/usr" | grep -vx local)"
+
+# ---- the RPM spec (Debian has rpm and rpmlint, not Fedora's systemd macros) ----
+SPEC=$H_TOP/packaging/rpm/tslcd-agent.spec
+h_check "rpmspec -P parses the spec" bash -c "rpmspec -P $SPEC >$H_TMP/spec.txt 2>&1"
+rpmlint "$SPEC" >"$H_TMP/rpmlint.log" 2>&1
+echo "  rpmlint: $(tail -1 "$H_TMP/rpmlint.log")"
+h_check "rpmlint: 0 errors" grep -q ' 0 errors' "$H_TMP/rpmlint.log"
+
 # ---- install ----
 "${APT[@]}" install "$DEB" >"$H_TMP/install.log" 2>&1
 h_check "package installs" installed
