@@ -75,8 +75,7 @@ for f in /usr/sbin/tslcd-agent /usr/bin/tslcdctl /usr/share/snmp/mibs/TSLCD-MIB.
 	h_check "installed: $f" test -f "$f"
 done
 h_check "packaged config passes --check-config (as tslcd)" \
-	setpriv --reuid=tslcd --regid=tslcd --init-groups \
-	/usr/sbin/tslcd-agent --check-config -c /etc/tslcd/tslcd.conf
+	runuser -u tslcd -- /usr/sbin/tslcd-agent --check-config -c /etc/tslcd/tslcd.conf
 for cmd in tslcd-agent tslcdctl; do
 	h_check "$cmd --help works with no agent" bash -c "$cmd --help | grep -q usage"
 	h_expect_eq "$cmd --no-such-option: usage, exit 2" 2 "$($cmd --no-such-option >/dev/null 2>&1; echo $?)"
@@ -103,11 +102,18 @@ if [ -S /var/agentx/master ] && ! socat -u OPEN:/dev/null UNIX-CONNECT:/var/agen
 	rm -rf /var/agentx
 fi
 [ -e /var/agentx ] || H_CLEANUPS+=("rm -rf /var/agentx")
+# The README's SNMPv3 user for a carrier's NMS.
+V3=(-v3 -l authPriv -u nms-vnpt -a SHA-256 -A vnpt-auth-passphrase-16+ -x AES -X vnpt-priv-passphrase-16+)
+cat >"$H_TMP/nms-users.conf" <<CONF
+createUser nms-vnpt SHA-256 "vnpt-auth-passphrase-16+" AES "vnpt-priv-passphrase-16+"
+rouser -s usm nms-vnpt authpriv -V systemonly
+CONF
+chmod 600 "$H_TMP/nms-users.conf"
 mkdir -p "$H_TMP/snmpd-persist" && chown Debian-snmp: "$H_TMP/snmpd-persist"
 # As Debian's snmpd.service runs it, with files in the test directory.
 SNMP_PERSISTENT_DIR=$H_TMP/snmpd-persist snmpd -f -Lf "$H_TMP/snmpd.log" -u Debian-snmp \
 	-g Debian-snmp -I -smux,mteTrigger,mteTriggerConf -p "$H_TMP/snmpd.pid" -C \
-	-c "$H_TMP/snmpd.conf,/etc/snmp/snmpd.conf.d/tslcd.conf" &
+	-c "$H_TMP/snmpd.conf,/etc/snmp/snmpd.conf.d/tslcd.conf,$H_TMP/nms-users.conf" &
 H_PIDS+=($!)
 h_check "snmpd opened the AgentX socket of the snippet" h_wait_for 50 test -S /var/agentx/master
 
@@ -150,6 +156,9 @@ h_expect_eq "agent's capabilities: CAP_NET_RAW only" 0000000000002000 \
 snmpwalk -v2c -c public -On -t 2 -r 1 "udp:127.0.0.1:$H_PORT" $ROOT >"$H_TMP/walk.txt" 2>&1
 h_check "snmpwalk -c public through the stock view reaches TSLCD-MIB ($(wc -l <"$H_TMP/walk.txt") objects)" \
 	grep -q "^$ROOT.1.2.1.2.12 = STRING: \"PKG-12\"" "$H_TMP/walk.txt"
+snmpwalk "${V3[@]}" -On -t 2 -r 1 "udp:127.0.0.1:$H_PORT" $ROOT >"$H_TMP/walk-v3.txt" 2>&1
+h_check "snmpwalk -v3 authPriv (SHA-256/AES) as the NMS user reaches TSLCD-MIB" \
+	grep -q "^$ROOT.1.2.1.2.12 = STRING: \"PKG-12\"" "$H_TMP/walk-v3.txt"
 h_check "the stock view still shows the system group" \
 	bash -c "snmpget -v2c -c public -On udp:127.0.0.1:$H_PORT .1.3.6.1.2.1.1.5.0 | grep -q STRING"
 h_check "tslcdctl status over the packaged control socket" tslcdctl status
