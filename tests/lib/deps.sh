@@ -12,7 +12,7 @@ PKGS=(
 	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
 	# make check-package: build, lint and install the .deb, check the unit,
 	# man pages and the RPM spec
-	debhelper dpkg-dev fakeroot lintian adduser man-db groff-base systemd rpm rpmlint
+	debhelper dpkg-dev fakeroot lintian adduser man-db groff-base systemd rpm rpmlint strace
 )
 
 missing=()

@@ -143,11 +143,15 @@ with open(sys.argv[2], "a", buffering=1) as log:
 ' "$H_TMP/notify.sock" "$H_TMP/notify.log" &
 H_PIDS+=($!)
 h_wait_for 30 test -S "$H_TMP/notify.sock"
-NOTIFY_SOCKET=$H_TMP/notify.sock setpriv --reuid=tslcd --regid=tslcd --init-groups \
-	--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw \
+# Under strace, to check every system call against the unit's SystemCallFilter.
+strace -f -qq -o "$H_TMP/strace.txt" env NOTIFY_SOCKET="$H_TMP/notify.sock" \
+	setpriv --reuid=tslcd --regid=tslcd --init-groups --inh-caps=-all,+net_raw \
+	--ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw \
 	/usr/sbin/tslcd-agent -f -L -P 1 -c "$H_TMP/tslcd.conf" >>"$H_TMP/agent.log" 2>&1 &
-AGENT=$!
-H_PIDS+=("$AGENT")
+TRACER=$!
+H_PIDS+=("$TRACER")
+h_wait_for 50 pgrep -P "$TRACER" >/dev/null
+AGENT=$(pgrep -P "$TRACER")
 h_check "agent served through the stock master" h_wait_served 150
 h_check "sd_notify READY=1" h_wait_for 50 grep -qx 'READY=1' "$H_TMP/notify.log"
 h_expect_eq "agent runs as tslcd" tslcd "$(ps -o user= -p "$AGENT")"
@@ -198,6 +202,18 @@ kill "$AGENT"
 h_wait_gone "$AGENT" 100
 h_check "sd_notify STOPPING=1 on SIGTERM" grep -qx 'STOPPING=1' "$H_TMP/notify.log"
 h_check "state saved in the packaged state dir" bash -c "ls /var/lib/tslcd | grep -q ."
+h_wait_gone "$TRACER" 50
+# syscalls NAME...: the system calls a systemd syscall group allows.
+syscalls() {
+	systemd-analyze syscall-filter "$1" | awk 'NR > 1 && NF && $1 !~ /^#/ { print $1 }' |
+		while read -r c; do if [[ $c == @* ]]; then syscalls "$c"; else echo "$c"; fi; done
+}
+filter=$(sed -n 's/^SystemCallFilter=//p' "$H_TOP/packaging/systemd/tslcd-agent.service")
+syscalls "$filter" | sort -u >"$H_TMP/allowed.txt"
+sed -E 's/^[0-9]+ +//; s/^<\.\.\. ([a-z0-9_]+) resumed>.*/\1/; s/^([a-z0-9_]+)\(.*/\1/' "$H_TMP/strace.txt" |
+	grep -E '^[a-z0-9_]+$' | sort -u >"$H_TMP/used.txt"
+h_expect_eq "the agent's $(wc -l <"$H_TMP/used.txt") system calls are all in SystemCallFilter=$filter" "" \
+	"$(comm -23 "$H_TMP/used.txt" "$H_TMP/allowed.txt" | tr '\n' ' ')"
 
 # ---- a changed conffile survives a reinstall ----
 echo "# changed by the operator" >>/etc/tslcd/tslcd.conf
