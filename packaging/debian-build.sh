@@ -8,7 +8,14 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 src=$out/tslcd-agent
 rm -rf "$src" "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mkdir -p "$src"
-git -C "$top" ls-files -z | (cd "$top" && xargs -0 cp --parents -t "$src")
+# The source files (tracked or new, not ignored), or without git the tree
+# less its build directories.
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	git -C "$top" ls-files -z --cached --others --exclude-standard |
+		(cd "$top" && xargs -0 cp --parents -t "$src")
+else
+	tar -C "$top" --exclude='./build*' -cf - . | tar -C "$src" -xf -
+fi
 cp -r "$top/packaging/debian" "$src/debian"
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=2 ${DEB_BUILD_OPTIONS:-}" dpkg-buildpackage -us -uc -b)
 ls "$out"/*.deb
