@@ -63,14 +63,17 @@ h_check "rpmlint: 0 errors" grep -q ' 0 errors' "$H_TMP/rpmlint.log"
 # build dependencies, so they are given) shows that %files and
 # `make install` agree: rpmbuild fails on a file missing or left unpackaged.
 mkdir -p "$H_TMP/rpm"
-git -C "$H_TOP" archive --prefix=tslcd-agent-0.1.0/ HEAD | gzip >"$H_TMP/rpm/tslcd-agent-0.1.0.tar.gz"
-h_check "rpmbuild -ta: %files matches make install" rpmbuild -ta --nodeps \
-	--define "_topdir $H_TMP/rpm" --define "_unitdir /usr/lib/systemd/system" \
-	--define "_sysusersdir /usr/lib/sysusers.d" --define "_tmpfilesdir /usr/lib/tmpfiles.d" \
-	--define "_pkgdocdir /usr/share/doc/tslcd-agent" --define "build_ldflags -Wl,-z,relro" \
-	--define "systemd_post() :" --define "systemd_preun() :" \
-	--define "systemd_postun_with_restart() :" "$H_TMP/rpm/tslcd-agent-0.1.0.tar.gz" \
-	>"$H_TMP/rpmbuild.log" 2>&1
+tree=$(git -C "$H_TOP" stash create) # the working tree's tracked files, as a commit
+git -C "$H_TOP" archive --prefix=tslcd-agent-0.1.0/ "${tree:-HEAD}" | gzip >"$H_TMP/rpm/tslcd-agent-0.1.0.tar.gz"
+build_rpm() {
+	rpmbuild -ta --nodeps --define "_topdir $H_TMP/rpm" \
+		--define "_unitdir /usr/lib/systemd/system" --define "_sysusersdir /usr/lib/sysusers.d" \
+		--define "_tmpfilesdir /usr/lib/tmpfiles.d" --define "_pkgdocdir /usr/share/doc/tslcd-agent" \
+		--define "build_ldflags -Wl,-z,relro" --define "systemd_post() :" \
+		--define "systemd_preun() :" --define "systemd_postun_with_restart() :" \
+		"$H_TMP/rpm/tslcd-agent-0.1.0.tar.gz" >"$H_TMP/rpmbuild.log" 2>&1
+}
+h_check "rpmbuild -ta: %files matches make install" build_rpm
 
 # ---- install ----
 "${APT[@]}" install "$DEB" >"$H_TMP/install.log" 2>&1
