@@ -8,7 +8,7 @@ OPT      ?= -O2
 CPPFLAGS += -D_GNU_SOURCE -Iagent
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -fno-strict-aliasing $(SAN)
 LDFLAGS  += $(SAN)
-LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lanl -lm
+LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lsystemd -lanl -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c,$(wildcard agent/*.c))
@@ -17,7 +17,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit integration mibcheck asan check-asan demo lint clean \
-	valgrind bench fuzz fuzz-bins fuzz-smoke
+	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package
 
 all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 
@@ -100,6 +100,63 @@ valgrind: all
 		--errors-for-leak-kinds=definite --child-silent-after-fork=yes --run-libc-freeres=no \
 		--log-file=$(CURDIR)/$(BUILD)/valgrind.%p.log" \
 		bash tests/lib/run-valgrind.sh $(BUILD) $(VALGRIND_TESTS)
+
+# ---- installation and packages (README, "Install on Debian / RHEL") ----
+PREFIX      ?= /usr
+SBINDIR     ?= $(PREFIX)/sbin
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+MIBDIR      ?= $(DATADIR)/snmp/mibs
+DOCDIR      ?= $(DATADIR)/doc/tslcd-agent
+SYSCONFDIR  ?= /etc
+UNITDIR     ?= /lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+INSTALL     ?= install
+
+MAN_PAGES := $(BUILD)/man/tslcd-agent.8 $(BUILD)/man/tslcdctl.8 $(BUILD)/man/tslcd.conf.5
+
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: packaging/man/% | $(BUILD)/man
+	cp $< $@
+
+$(BUILD)/man/tslcd.conf.5: packaging/man/tslcd.conf.5.in packaging/man/gen-conf-man.sh \
+		$(BUILD)/tslcd-agent | $(BUILD)/man
+	bash packaging/man/gen-conf-man.sh $(BUILD)/tslcd-agent > $@
+
+$(BUILD)/man:
+	mkdir -p $@
+
+# The config is 0640 root:tslcd when the group exists (a packager's
+# DESTDIR install leaves the group to the package's postinst).
+install: all man
+	$(INSTALL) -D -m 0755 $(BUILD)/tslcd-agent $(DESTDIR)$(SBINDIR)/tslcd-agent
+	$(INSTALL) -D -m 0755 $(BUILD)/tslcdctl $(DESTDIR)$(BINDIR)/tslcdctl
+	$(INSTALL) -D -m 0644 mibs/TSLCD-MIB.txt $(DESTDIR)$(MIBDIR)/TSLCD-MIB.txt
+	$(INSTALL) -D -m 0644 packaging/systemd/tslcd-agent.service \
+		$(DESTDIR)$(UNITDIR)/tslcd-agent.service
+	$(INSTALL) -D -m 0644 packaging/systemd/sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/tslcd-agent.conf
+	$(INSTALL) -D -m 0644 packaging/systemd/tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/tslcd-agent.conf
+	$(INSTALL) -D -m 0640 conf/tslcd.conf $(DESTDIR)$(SYSCONFDIR)/tslcd/tslcd.conf
+	if [ -z "$(DESTDIR)" ] && getent group tslcd >/dev/null; then \
+		chgrp tslcd $(SYSCONFDIR)/tslcd/tslcd.conf; fi
+	$(INSTALL) -D -m 0644 conf/snmpd.conf.d/tslcd.conf \
+		$(DESTDIR)$(SYSCONFDIR)/snmp/snmpd.conf.d/tslcd.conf
+	$(INSTALL) -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 $(BUILD)/man/tslcd-agent.8 $(BUILD)/man/tslcdctl.8
+	$(INSTALL) -D -m 0644 -t $(DESTDIR)$(MANDIR)/man5 $(BUILD)/man/tslcd.conf.5
+	$(INSTALL) -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -D -m 0644 conf/tslcd.conf $(DESTDIR)$(DOCDIR)/examples/tslcd.conf
+
+# dpkg-buildpackage on a copy of the tree, with packaging/debian as debian/.
+deb:
+	@bash packaging/debian-build.sh $(BUILD)/deb
+
+# Builds the .deb, lints it, installs it and runs it beside a stock snmpd,
+# purges it; checks the unit (tests/package/check-package.sh).  Root only.
+check-package: deps
+	@bash tests/package/check-package.sh $(BUILD)
 
 demo: deps
 	@$(MAKE) -s all

@@ -443,6 +443,85 @@ static cfg_opt_t root_opts[] = {
     CFG_END(),
 };
 
+/* ---- the schema, for the tslcd.conf(5) man page ---- */
+
+static const struct cfgerr_range *range_of(const char *option)
+{
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (!strcmp(ranges[i].option, option))
+			return &ranges[i];
+	return NULL;
+}
+
+static const char *keyword_name(const struct keyword *k, long value)
+{
+	for (; k->name; k++)
+		if (k->value == value)
+			return k->name;
+	return "(per alarm type)"; /* alarm severity 0 */
+}
+
+static void dump_value(FILE *out, const cfg_opt_t *o)
+{
+	const struct keyword *k = keywords_for(o->name);
+	const struct cfgerr_range *r = range_of(o->name);
+	bool list = o->flags & CFGF_LIST;
+
+	if (o->type == CFGT_STR)
+		fprintf(out, "%s\t", list ? "string list" : "string");
+	else if (o->type == CFGT_BOOL)
+		fprintf(out, "boolean\t");
+	else if (o->type == CFGT_FLOAT)
+		fprintf(out, "number\t");
+	else
+		fprintf(out, "%s\t", k ? "keyword" : list ? "integer list" : "integer");
+	if (o->flags & CFGF_NODEFAULT)
+		fprintf(out, "(required)");
+	else if (list)
+		fprintf(out, "(empty)");
+	else if (o->type == CFGT_STR)
+		fprintf(out, "\"%s\"", o->def.string ? o->def.string : "");
+	else if (o->type == CFGT_BOOL)
+		fprintf(out, "%s", o->def.boolean ? "true" : "false");
+	else if (o->type == CFGT_FLOAT)
+		fprintf(out, "%g", o->def.fpnumber);
+	else if (k)
+		fprintf(out, "%s", keyword_name(k, o->def.number));
+	else
+		fprintf(out, "%ld", o->def.number);
+	fputc('\t', out);
+	if (k)
+		for (; k->name; k++)
+			fprintf(out, "%s%s", k->name, k[1].name ? " | " : "");
+	else if (r)
+		fprintf(out, "%ld..%ld", r->min, r->max);
+	else if (o->type == CFGT_FLOAT)
+		fprintf(out, "0..100");
+	else if (o->type == CFGT_BOOL)
+		fprintf(out, "true | false");
+	fputc('\n', out);
+}
+
+static void dump_section(FILE *out, const char *path, const cfg_opt_t *opts)
+{
+	for (const cfg_opt_t *o = opts; o->name; o++) {
+		char sub[256];
+		snprintf(sub, sizeof(sub), "%s%s%s%s", path, *path ? "." : "", o->name,
+		         o->type == CFGT_SEC && (o->flags & CFGF_TITLE) ? " NAME" : "");
+		if (o->type == CFGT_SEC) {
+			dump_section(out, sub, o->subopts);
+			continue;
+		}
+		fprintf(out, "%s\t", sub);
+		dump_value(out, o);
+	}
+}
+
+void config_dump_schema(FILE *out)
+{
+	dump_section(out, "", root_opts);
+}
+
 /* ---- conversion and whole-file checks ---- */
 
 static char *dup_str(cfg_t *sec, const char *name)

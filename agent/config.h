@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alarm.h"
 #include "bandwidth.h"
@@ -184,6 +185,10 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 void config_free(struct tslcd_config *cfg);
 /* Accept communities and keys in a file others can read (issue 8 override). */
 void config_allow_readable_secrets(bool allow);
+
+/* The schema, one option a line: "PATH<TAB>TYPE<TAB>DEFAULT<TAB>VALUES", read
+ * from the same tables the parser uses (tests/lib/gen-conf-man.sh renders it). */
+void config_dump_schema(FILE *out);
 
 const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint32_t id);
 /* May this authority sign for this office?  No `offices` list: every

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <systemd/sd-daemon.h>
 #include <malloc.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -63,7 +64,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: tslcd-agent [-c FILE] [-x SOCKET] [-f] [-L] [-d] [-P SECONDS]\n"
 	             "       tslcd-agent --check-config [-c FILE]\n"
-	             "       tslcd-agent --dump-oids | --version\n"
+	             "       tslcd-agent --dump-oids | --dump-config-schema | --version\n"
 	             "  -c FILE          configuration (default " DEFAULT_CONFIG ")\n"
 	             "  -x SOCKET        AgentX master socket (overrides agent.agentx-socket)\n"
 	             "  -f               stay in the foreground\n"
@@ -72,6 +73,8 @@ static void usage(FILE *out)
 	             "  -P SECONDS       AgentX ping interval, for quick reconnects (default 5)\n"
 	             "  --check-config   validate the configuration and exit (0 = valid)\n"
 	             "  --dump-oids      print every served object as NAME OID and exit\n"
+	             "  --dump-config-schema  print every configuration option with its type,\n"
+	             "                   default and values, and exit\n"
 	             "  --allow-readable-secrets  load a config holding communities/keys even\n"
 	             "                   when group or others can read it\n");
 }
@@ -95,6 +98,7 @@ static int parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"check-config", no_argument, NULL, 'C'},
 	    {"dump-oids", no_argument, NULL, 'D'},
+	    {"dump-config-schema", no_argument, NULL, 'K'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"allow-readable-secrets", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
@@ -133,6 +137,9 @@ static int parse_options(int argc, char **argv)
 		case 'D':
 			opt.dump_oids = true;
 			break;
+		case 'K':
+			config_dump_schema(stdout);
+			exit(0);
 		case 'S':
 			/* Explicit override of the secrets check (agent/secrets.h). */
 			config_allow_readable_secrets(true);
@@ -249,8 +256,11 @@ static void on_signal(int fd, short revents, void *arg)
 	(void)revents, (void)arg;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			sd_notify(0, "RELOADING=1"); /* systemd (Type=notify); no-op elsewhere */
 			reload();
+			sd_notify(0, "READY=1");
 		} else {
+			sd_notify(0, "STOPPING=1");
 			log_msg(LOG_INFO, "signal %u: shutting down", si.ssi_signo);
 			loop_stop();
 		}
@@ -439,6 +449,7 @@ static int run(struct tslcd_config *cfg)
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
 	        cfg->n_offices, cfg->n_lines);
+	sd_notify(0, "READY=1"); /* config loaded, sockets open */
 	loop_run();
 	control_stop();
 	reach_stop(model);

@@ -27,17 +27,17 @@
 #define DEFAULT_SOCKET  "/run/tslcd/control.sock"
 #define REPLY_TIMEOUT_S 10
 
-static void usage(void)
+static void usage(FILE *out)
 {
-	fprintf(stderr,
-	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
-	        "       tslcdctl [-s SOCKET] status\n"
-	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
-	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
-	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
-	        "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
-	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
-	        "        naturalDisaster securityIsolation plannedWork\n");
+	fprintf(out, "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
+	             "       tslcdctl [-s SOCKET] status\n"
+	             "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
+	             "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
+	             "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
+	             "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
+	             "       tslcdctl --help\n"
+	             "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
+	             "        naturalDisaster securityIsolation plannedWork\n");
 }
 
 /* Ids are checked here too, so a typo is an error and never another outage
@@ -109,6 +109,10 @@ int main(int argc, char **argv)
 	char req[512], reply[1024];
 	int first = 1;
 
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-s")) {
 		path = argv[2];
 		first = 3;
@@ -124,8 +128,9 @@ int main(int argc, char **argv)
 	                : readiness_cli(NULL, argc - first, argv + first);
 	if (local >= 0)
 		return local;
-	if (first >= argc || build_request(req, sizeof(req), argc - first, argv + first) < 0) {
-		usage();
+	if (first >= argc || argv[first][0] == '-' ||
+	    build_request(req, sizeof(req), argc - first, argv + first) < 0) {
+		usage(stderr);
 		return 2;
 	}
 	if (check_ids(argc - first, argv + first) < 0)

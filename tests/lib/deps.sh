@@ -5,13 +5,16 @@ set -euo pipefail
 
 PKGS=(
 	# build
-	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check libsqlite3-dev
+	gcc make pkg-config libsnmp-dev libconfuse-dev libssl-dev check libsqlite3-dev libsystemd-dev
 	# history reports: fixtures (sqlite3) and the HTML check in a real browser
 	sqlite3 chromium
 	# integration tests and demo: real snmpd master, clients, trap receiver
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
 	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
+	# make check-package: build, lint and install the .deb, check the unit,
+	# man pages and the RPM spec
+	debhelper dpkg-dev fakeroot lintian adduser man-db groff-base systemd rpm rpmlint strace
 )
 
 missing=()
