@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct cfgerr *current;
+/* Per thread: a reload parses the config off the loop (main.c) while the
+ * loop may parse a readiness report. */
+static _Thread_local struct cfgerr *current;
 
 void cfgerr_begin(struct cfgerr *e, const char *path, cfgerr_fn fn, void *ctx)
 {

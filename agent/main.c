@@ -201,6 +201,7 @@ static void apply_timezone(const struct tslcd_config *cfg)
  * state of every office and line that still exists. */
 static void reload(void)
 {
+	uint64_t t0 = loop_clock_us();
 	log_msg(LOG_INFO, "reloading %s", opt.config);
 	struct tslcd_config *cfg = config_read();
 	if (!cfg) {
@@ -226,8 +227,8 @@ static void reload(void)
 	reach_start(model);
 	poller_start(model);
 	heap_trim();
-	log_msg(LOG_INFO, "configuration reloaded: %zu offices, %zu lines", cfg->n_offices,
-	        cfg->n_lines);
+	log_msg(LOG_INFO, "configuration reloaded: %zu offices, %zu lines (%.1f ms on the loop)",
+	        cfg->n_offices, cfg->n_lines, (double)(loop_clock_us() - t0) / 1e3);
 }
 
 /* ---- AgentX ---- */

@@ -9,6 +9,7 @@
 
 #include "cfgerr.h"
 #include "conftext.h"
+#include "smallfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -395,38 +396,6 @@ static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, si
 	return true;
 }
 
-/* A bounded read of a regular file: never blocks on a FIFO, never reads
- * /dev/zero forever.  flags adds O_NOFOLLOW where symlinks are refused. */
-static bool read_small_file(const char *path, int flags, size_t max, char **buf, size_t *len,
-                            char *reason, size_t reasonlen)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
-
-	*buf = NULL;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)max) {
-		snprintf(reason, reasonlen, "%s",
-		         fd < 0                 ? strerror(errno)
-		         : !S_ISREG(st.st_mode) ? "not a regular file"
-		                                : "too large");
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	ssize_t n = *buf ? read(fd, *buf, (size_t)st.st_size + 1) : -1;
-	close(fd);
-	if (n < 0 || n > st.st_size) { /* grew while we read: not finished */
-		snprintf(reason, reasonlen, "%s", n < 0 ? "read failed" : "changed");
-		free(*buf);
-		*buf = NULL;
-		return false;
-	}
-	(*buf)[n] = '\0';
-	*len = (size_t)n;
-	return true;
-}
-
 #define KEY_MAX_BYTES 16384u /* a PEM public key is a few hundred bytes */
 
 bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err, size_t errlen)
@@ -436,7 +405,7 @@ bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err,
 	EVP_PKEY *k = NULL;
 	bool ok;
 
-	if (!read_small_file(path, 0, KEY_MAX_BYTES, &text, &len, why, sizeof(why))) {
+	if (!smallfile_read(path, 0, KEY_MAX_BYTES, &text, &len, why, sizeof(why))) {
 		snprintf(err, errlen, "cannot read key '%s': %s", path, why);
 		return false;
 	}
@@ -488,11 +457,11 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 	char why[128];
 
 	*sig = NULL;
-	if (!read_small_file(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, why, sizeof(why))) {
+	if (!smallfile_read(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, why, sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", path, why);
 		return false;
 	}
-	if (!read_small_file(sigpath, O_NOFOLLOW, 4096, (char **)sig, siglen, why, sizeof(why))) {
+	if (!smallfile_read(sigpath, O_NOFOLLOW, 4096, (char **)sig, siglen, why, sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", sigpath, why);
 		free(*body);
 		*body = NULL;
@@ -504,8 +473,8 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 bool report_read_body(const char *path, char **body, size_t *len)
 {
 	char reason[64];
-	return read_small_file(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, reason,
-	                       sizeof(reason));
+	return smallfile_read(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, reason,
+	                      sizeof(reason));
 }
 
 /* ---- the whole check ---- */
