@@ -1500,7 +1500,7 @@ static int parse_text(cfg_t *root, const char *path)
 		report(0, "cannot read: %s", why);
 		return CFG_FILE_ERROR;
 	}
-	int rc = cfg_parse_buf(root, text);
+	int rc = cfgerr_parse_buf(root, text);
 	free(text);
 	if (rc == CFG_SUCCESS && unclosed) { /* libconfuse loads a truncated file */
 		report(unclosed, "this section is never closed: '}' missing (truncated file?)");

@@ -360,7 +360,7 @@ bool report_parse(const char *name, const char *text, struct readiness_report *o
 		return false;
 	}
 	cfg_set_error_function(root, cfgerr_confuse);
-	if (cfg_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
+	if (cfgerr_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
 		fill(out, root);
 		ok = counts_consistent(out, last_line) && cfgerr_count() == 0;
 	} else if (cfgerr_count() == 0) {
