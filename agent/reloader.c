@@ -25,17 +25,21 @@
 
 static struct {
 	const char *path;
-	config_error_fn err;
-	reloader_done_fn done;
-	void *ctx;
+	struct reloader_hooks h;
 	int efd;
 	bool running, again;
 	pthread_t thread;
 	/* Written by the thread, read by the loop after the join. */
 	struct tslcd_config *cfg;
+	void *prepared;
 	char **errors;
 	size_t n_errors, dropped;
 	double parse_ms;
+	/* The thread freeing what the last reload replaced. */
+	pthread_t disposer;
+	bool disposing;
+	void (*dispose_fn)(void *obj);
+	void *dispose_obj;
 } R = {.efd = -1};
 
 static void keep_error(void *ctx, const char *msg)
@@ -61,6 +65,7 @@ static void *parse_main(void *arg)
 
 	(void)arg;
 	R.cfg = config_load(R.path, keep_error, NULL);
+	R.prepared = R.cfg && R.h.prepare ? R.h.prepare(R.h.ctx, R.cfg) : NULL;
 	/* Parsing churns the heap: hand what it freed back to the kernel here,
 	 * off the loop (malloc_trim of a 100k-office heap takes 0.25 s). */
 	malloc_trim(0);
@@ -74,11 +79,12 @@ static void start(void)
 {
 	R.again = false;
 	R.cfg = NULL;
+	R.prepared = NULL;
 	R.n_errors = R.dropped = 0;
 	int e = pthread_create(&R.thread, NULL, parse_main, NULL);
 	if (e) {
 		log_msg(LOG_ERR, "reload: cannot start the parse thread: %s", strerror(e));
-		R.done(R.ctx, NULL, 0);
+		R.h.done(R.h.ctx, NULL, NULL, 0);
 		return;
 	}
 	R.running = true;
@@ -90,15 +96,17 @@ static void hand_over(void)
 	pthread_join(R.thread, NULL);
 	R.running = false;
 	for (size_t i = 0; i < R.n_errors; i++) {
-		R.err(R.ctx, R.errors[i]);
+		R.h.err(R.h.ctx, R.errors[i]);
 		free(R.errors[i]);
 	}
 	R.n_errors = 0;
 	if (R.dropped)
 		log_msg(LOG_ERR, "reload: %zu more problems not shown", R.dropped);
 	struct tslcd_config *cfg = R.cfg;
+	void *prepared = R.prepared;
 	R.cfg = NULL;
-	R.done(R.ctx, cfg, R.parse_ms);
+	R.prepared = NULL;
+	R.h.done(R.h.ctx, cfg, prepared, R.parse_ms);
 	if (R.again) {
 		log_msg(LOG_INFO, "reloading %s again (signalled during the parse)", R.path);
 		start();
@@ -114,12 +122,10 @@ static void on_parsed(int fd, short revents, void *arg)
 		hand_over();
 }
 
-int reloader_init(const char *path, config_error_fn err, reloader_done_fn done, void *ctx)
+int reloader_init(const char *path, const struct reloader_hooks *hooks)
 {
 	R.path = path;
-	R.err = err;
-	R.done = done;
-	R.ctx = ctx;
+	R.h = *hooks;
 	R.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (R.efd < 0)
 		return -1;
@@ -144,13 +150,38 @@ bool reloader_busy(void)
 	return R.running;
 }
 
+static void *dispose_main(void *arg)
+{
+	(void)arg;
+	R.dispose_fn(R.dispose_obj);
+	return NULL;
+}
+
+/* Joining the last disposal first: reloads are minutes apart, so it is
+ * long finished and this does not wait. */
+void reloader_dispose(void (*fn)(void *obj), void *obj)
+{
+	if (R.disposing)
+		pthread_join(R.disposer, NULL);
+	R.dispose_fn = fn;
+	R.dispose_obj = obj;
+	R.disposing = pthread_create(&R.disposer, NULL, dispose_main, NULL) == 0;
+	if (!R.disposing)
+		fn(obj); /* no thread: on the loop, as it used to be */
+}
+
 void reloader_stop(void)
 {
+	if (R.disposing) {
+		pthread_join(R.disposer, NULL);
+		R.disposing = false;
+	}
 	if (R.running) {
 		pthread_join(R.thread, NULL);
 		R.running = false;
-		config_free(R.cfg);
+		R.h.discard(R.h.ctx, R.cfg, R.prepared);
 		R.cfg = NULL;
+		R.prepared = NULL;
 	}
 	for (size_t i = 0; i < R.n_errors; i++)
 		free(R.errors[i]);

@@ -7,11 +7,16 @@
  * blocked (the thread inherits the mask).  reloader_request() starts a
  * parse of the path, or, while one runs, queues one more (a file saved
  * again mid-parse is read again; requests in between fold into one).  The
- * thread calls config_load() and nothing else: no Net-SNMP, no model, no
- * loop.  Its problems are kept, and handed over on the loop when it ends:
- * each to `err`, in order, then the result to `done`, which owns it (NULL:
- * the file was rejected).  reloader_stop() waits for a running parse and
- * drops its result.
+ * thread calls config_load() and then `prepare` on a good config (the
+ * costly build of what replaces the old one, touching nothing the loop
+ * uses), nothing else: no Net-SNMP, no loop.  Its problems are kept, and
+ * handed over on the loop when it ends: each to `err`, in order, then the
+ * result to `done`: the config (NULL: the file was rejected) and what
+ * prepare returned (NULL: nothing prepared); done owns both.
+ * reloader_dispose() frees what a reload replaced (the old model: 0.17 s
+ * for 100k offices) on a thread too: `fn` must touch nothing the loop
+ * still uses.  reloader_stop() waits for a running parse and drops its
+ * result (with `discard` for what was prepared), and waits for a disposal.
  */
 #ifndef TSLCD_RELOADER_H
 #define TSLCD_RELOADER_H
@@ -20,11 +25,18 @@
 
 #include "config.h"
 
-typedef void (*reloader_done_fn)(void *ctx, struct tslcd_config *cfg, double parse_ms);
+struct reloader_hooks {
+	config_error_fn err;
+	void *(*prepare)(void *ctx, struct tslcd_config *cfg); /* on the thread */
+	void (*done)(void *ctx, struct tslcd_config *cfg, void *prepared, double parse_ms);
+	void (*discard)(void *ctx, struct tslcd_config *cfg, void *prepared);
+	void *ctx;
+};
 
-int reloader_init(const char *path, config_error_fn err, reloader_done_fn done, void *ctx);
+int reloader_init(const char *path, const struct reloader_hooks *hooks);
 void reloader_request(void);
 bool reloader_busy(void);
+void reloader_dispose(void (*fn)(void *obj), void *obj);
 void reloader_stop(void);
 
 #endif
