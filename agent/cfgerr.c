@@ -4,11 +4,14 @@
 #include "cfgerr.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct cfgerr *current;
+/* Per thread: a reload parses the config off the loop (main.c) while the
+ * loop may parse a readiness report. */
+static _Thread_local struct cfgerr *current;
 
 void cfgerr_begin(struct cfgerr *e, const char *path, cfgerr_fn fn, void *ctx)
 {
@@ -50,6 +53,16 @@ void cfgerr_report(int line, const char *fmt, ...)
 void cfgerr_confuse(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	cfgerr_vreport(cfg ? cfg->line : 0, fmt, ap);
+}
+
+int cfgerr_parse_buf(cfg_t *cfg, const char *text)
+{
+	static pthread_mutex_t lexer = PTHREAD_MUTEX_INITIALIZER;
+
+	pthread_mutex_lock(&lexer);
+	int rc = cfg_parse_buf(cfg, text);
+	pthread_mutex_unlock(&lexer);
+	return rc;
 }
 
 unsigned cfgerr_count(void)

@@ -3,7 +3,7 @@
  * config and the readiness reports).
  *
  * Contract: libconfuse's error hook carries no context pointer, so there is
- * one current sink.  cfgerr_begin() installs one and returns the previous,
+ * one current sink per thread.  cfgerr_begin() installs one and returns the previous,
  * which cfgerr_end() puts back, so a parse may run inside another (a report
  * key loaded while the config is read).  Line 0 means "the whole file".
  */
@@ -44,6 +44,11 @@ struct cfgerr_range {
  * the option.  0 with *out set, or -1. */
 int cfgerr_ranged_int(cfg_t *cfg, const cfg_opt_t *opt, const char *value,
                       const struct cfgerr_range *ranges, size_t n, long *out);
+
+/* cfg_parse_buf() one at a time: libconfuse 3.3's lexer keeps its state in
+ * globals, and a reload parses the config on its own thread while the loop
+ * may parse a readiness report.  (The sink is per thread already.) */
+int cfgerr_parse_buf(cfg_t *cfg, const char *text);
 
 /* Problems reported to the current sink since its cfgerr_begin(). */
 unsigned cfgerr_count(void);

@@ -24,6 +24,8 @@
 #include "privilege.h"
 #include "report.h"
 #include "secrets.h"
+#include "smallfile.h"
+#include "textcheck.h"
 
 /* Errors go to the current cfgerr sink as "FILE:LINE: message". */
 #define report cfgerr_report
@@ -37,15 +39,17 @@ struct seen {
 	const cfg_t *sec;
 	const char *opt;
 	int line;
+	bool list; /* a list option: one record per value */
 };
 
-static struct {
+/* Per thread: a reload parses off the loop (main.c). */
+static _Thread_local struct {
 	struct seen *v;
 	size_t n, cap;
 	bool sorted;
 } seen;
 
-static void seen_record(const cfg_t *sec, const char *opt)
+static void seen_record(const cfg_t *sec, const cfg_opt_t *opt)
 {
 	if (seen.n == seen.cap) {
 		size_t cap = seen.cap ? seen.cap * 2 : 256;
@@ -55,7 +59,8 @@ static void seen_record(const cfg_t *sec, const char *opt)
 		seen.v = v;
 		seen.cap = cap;
 	}
-	seen.v[seen.n++] = (struct seen){.sec = sec, .opt = opt, .line = sec->line};
+	seen.v[seen.n++] = (struct seen){
+	    .sec = sec, .opt = opt->name, .line = sec->line, .list = opt->flags & CFGF_LIST};
 	seen.sorted = false;
 }
 
@@ -68,17 +73,23 @@ static int seen_cmp(const void *a, const void *b)
 	return x->line - y->line;
 }
 
-/* First entry of `sec` in the sorted table (lookups happen after parsing,
- * so one sort makes every lookup O(log n): a 10k-line file stays fast). */
-static size_t seen_first(const cfg_t *sec)
+/* Lookups happen after parsing, so one sort makes every lookup O(log n):
+ * a 10k-line file stays fast. */
+static void seen_sort(void)
 {
-	size_t lo = 0, hi = seen.n;
-
 	if (!seen.sorted) {
 		if (seen.n > 0) /* qsort(NULL, 0, ...) is undefined (found by fuzz_config) */
 			qsort(seen.v, seen.n, sizeof(*seen.v), seen_cmp);
 		seen.sorted = true;
 	}
+}
+
+/* First entry of `sec` in the sorted table. */
+static size_t seen_first(const cfg_t *sec)
+{
+	size_t lo = 0, hi = seen.n;
+
+	seen_sort();
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if ((uintptr_t)seen.v[mid].sec < (uintptr_t)sec)
@@ -98,9 +109,77 @@ static int line_of(const cfg_t *sec, const char *opt)
 	return opt ? line_of(sec, NULL) : sec->line;
 }
 
+/* libconfuse accepts `id = 1 id = 2` in one section and keeps the last
+ * value, so a pasted line silently overrides the one above it: refuse it.
+ * Runs after parsing, on the sorted records; only single values are looked
+ * back for, so a 20,000-value list costs one pass. */
+static bool no_repeated_options(void)
+{
+	bool ok = true;
+
+	seen_sort();
+	for (size_t g = 0, end; g < seen.n; g = end) {
+		for (end = g; end < seen.n && seen.v[end].sec == seen.v[g].sec; end++)
+			;
+		for (size_t j = g; j < end; j++) {
+			for (size_t i = g; i < j && !seen.v[j].list; i++) {
+				if (strcmp(seen.v[i].opt, seen.v[j].opt))
+					continue;
+				report(seen.v[j].line,
+				       "option '%s' is set twice in one section (first at line %d)",
+				       seen.v[j].opt, seen.v[i].line);
+				ok = false;
+				break;
+			}
+		}
+	}
+	return ok;
+}
+
+/* ---- strings: the MIB's SIZE and character set ---- */
+
+/* Strings served in TSLCD-MIB: the SIZE there, and DisplayString (RFC 2579:
+ * printable ASCII) or TslcdUtf8String.  Province and commune codes have
+ * their own stricter digit checks. */
+static const struct str_rule {
+	const char *option, *object;
+	size_t max;
+	enum text_kind kind;
+} str_rules[] = {
+    {"code", "tslcdOfficeCode", 32, TEXT_ASCII},
+    {"circuit", "tslcdLineCircuitId", 64, TEXT_ASCII},
+    {"name", "tslcdOfficeName", 255, TEXT_UTF8},
+    {"contact", "tslcdOfficeContact", 255, TEXT_UTF8},
+};
+
+/* Every other string (paths, host names, SNMP credentials): no MIB
+ * object, but no sane value is longer than a path. */
+#define STR_MAX_OTHER 4096u
+
 static int parse_str(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	seen_record(cfg, opt->name);
+	struct str_rule rule = {opt->name, NULL, STR_MAX_OTHER, TEXT_UTF8};
+	size_t len = strlen(value);
+
+	seen_record(cfg, opt);
+	for (size_t i = 0; i < sizeof(str_rules) / sizeof(str_rules[0]); i++)
+		if (!strcmp(str_rules[i].option, opt->name))
+			rule = str_rules[i];
+	if (len > rule.max && rule.object) {
+		cfg_error(cfg, "option '%s': %zu bytes, but %s in TSLCD-MIB holds at most %zu",
+		          opt->name, len, rule.object, rule.max);
+		return -1;
+	}
+	if (len > rule.max) { /* the value itself may be a secret: never quoted */
+		cfg_error(cfg, "option '%s': %zu bytes, at most %zu allowed", opt->name, len,
+		          rule.max);
+		return -1;
+	}
+	const char *why = textcheck_problem(value, rule.kind);
+	if (why) {
+		cfg_error(cfg, "option '%s' %s", opt->name, why);
+		return -1;
+	}
 	*(const char **)result = value; /* libconfuse copies it */
 	return 0;
 }
@@ -176,7 +255,7 @@ static int parse_keyword(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *re
 	const struct keyword *k = keywords_for(opt->name);
 	char allowed[256] = "";
 
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	for (; k && k->name; k++) {
 		if (!strcasecmp(k->name, value)) {
 			*(long *)result = k->value;
@@ -243,7 +322,7 @@ static const struct cfgerr_range ranges[] = {
 
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
 	                         result);
 }
@@ -254,7 +333,7 @@ static int parse_percent(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *re
 	char *end;
 	double v;
 
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	errno = 0;
 	v = strtod(value, &end);
 	if (errno || end == value || *end || v < 0.0 || v > 100.0) {
@@ -272,7 +351,7 @@ static int parse_maintenance(cfg_t *cfg, cfg_opt_t *opt, const char *value, void
 	struct maint_window w;
 	char err[128];
 
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	if (!maint_parse(value, &w, err, sizeof(err))) {
 		cfg_error(cfg, "option '%s': '%s': %s", opt->name, value, err);
 		return -1;
@@ -642,7 +721,7 @@ static bool line_windows(struct line_cfg *l, cfg_t *line_sec, cfg_t *office_sec)
 
 /* ---- counters sources and the bandwidth section ---- */
 
-static const struct bandwidth_cfg *bw_defaults; /* set by bandwidth_parse() */
+static _Thread_local const struct bandwidth_cfg *bw_defaults; /* set by bandwidth_parse() */
 static bool allow_readable_secrets;
 
 void config_allow_readable_secrets(bool allow)
@@ -924,11 +1003,12 @@ static bool office_codes_check(const struct office_cfg *o, cfg_t *sec)
 		       "office %u: a commune-level office needs a 'commune' code", o->id);
 		ok = false;
 	}
-	if (!o->code[0] || strlen(o->code) > 32) {
+	/* The upper bounds were checked while parsing (str_rules). */
+	if (!o->code[0]) {
 		report(line_of(sec, "code"), "office %u: 'code' must be 1 to 32 characters", o->id);
 		ok = false;
 	}
-	if (!o->name[0] || strlen(o->name) > 255) {
+	if (!o->name[0]) {
 		report(line_of(sec, "name"), "office %u: 'name' must be 1 to 255 bytes", o->id);
 		ok = false;
 	}
@@ -1090,6 +1170,21 @@ static char *path_near_config(const char *p)
 	return out;
 }
 
+/* A section title served in TSLCD-MIB (tslcdHeightenedPeriod, or
+ * tslcdReadinessReportSigner for an authority): a TslcdUtf8String. */
+static bool title_ok(const char *title, int line, const char *what)
+{
+	const char *why = textcheck_problem(title, TEXT_UTF8);
+
+	if (!title[0] || strlen(title) > 255) {
+		report(line, "%s: the name must be 1 to 255 bytes", what);
+		return false;
+	}
+	if (why)
+		report(line, "%s: the name %s", what, why);
+	return !why;
+}
+
 /* A key's name defaults to its file name without the extension. */
 static bool key_parse(struct key_cfg *k, const char *name, const char *path, int line)
 {
@@ -1135,6 +1230,23 @@ static bool tls_endpoint_parse(struct office_ready_cfg *r, int line)
 	return true;
 }
 
+/* Read as probe_tls will read it (smallfile.h: a FIFO must not block). */
+static bool ca_check(const char *path, int line)
+{
+	char *pem, why[256];
+	size_t len;
+
+	if (!smallfile_read(path, 0, CONFIG_CA_MAX_BYTES, &pem, &len, why, sizeof(why))) {
+		report(line, "cannot read CA bundle '%s': %s", path, why);
+		return false;
+	}
+	bool ok = strstr(pem, "-----BEGIN CERTIFICATE-----") != NULL;
+	free(pem);
+	if (!ok)
+		report(line, "CA bundle '%s' holds no PEM certificate", path);
+	return ok;
+}
+
 static bool office_tls_parse(struct office_ready_cfg *r, cfg_t *sec)
 {
 	const char *ca = cfg_getstr(sec, "tls-ca");
@@ -1151,12 +1263,7 @@ static bool office_tls_parse(struct office_ready_cfg *r, cfg_t *sec)
 	}
 	if (!tls_endpoint_parse(r, line_of(sec, "tls-endpoint")))
 		return false;
-	if (r->tls_ca[0] && access(r->tls_ca, R_OK) != 0) {
-		report(line_of(sec, "tls-ca"), "cannot read CA bundle '%s': %s", r->tls_ca,
-		       strerror(errno));
-		return false;
-	}
-	return true;
+	return !r->tls_ca[0] || ca_check(r->tls_ca, line_of(sec, "tls-ca"));
 }
 
 static bool office_ready_parse(struct office_cfg *o, cfg_t *sec)
@@ -1199,7 +1306,8 @@ static bool readiness_parse(struct tslcd_config *c, cfg_t *sec)
 /* Runs after the offices are parsed and sorted, so it can check the ids. */
 static bool authority_parse(const struct tslcd_config *c, struct authority_cfg *a, cfg_t *sec)
 {
-	bool ok = require(sec, "authority", "key") &&
+	bool ok = title_ok(cfg_title(sec), line_of(sec, NULL), "authority") &&
+	          require(sec, "authority", "key") &&
 	          key_parse(&a->key, cfg_title(sec), cfg_getstr(sec, "key"), line_of(sec, "key"));
 
 	/* Only an absent list means every office: `offices = {}` (emptied by
@@ -1317,7 +1425,7 @@ static int parse_local_time(cfg_t *cfg, cfg_opt_t *opt, const char *value, void 
 {
 	int64_t key;
 
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	if (!local_time_key(value, &key)) {
 		cfg_error(cfg,
 		          "option '%s': '%s' is not a local time YYYY-MM-DD or YYYY-MM-DDTHH:MM",
@@ -1334,7 +1442,7 @@ static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 	static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no",
 	                                                                       "off"};
 
-	seen_record(cfg, opt->name);
+	seen_record(cfg, opt);
 	for (size_t i = 0; i < 3; i++) {
 		if (!strcasecmp(value, yes[i]) || !strcasecmp(value, no[i])) {
 			*(cfg_bool_t *)result = strcasecmp(value, yes[i]) ? cfg_false : cfg_true;
@@ -1404,10 +1512,8 @@ static bool heightened_parse(struct heightened_cfg *h, cfg_t *sec, const struct 
 	h->raise_severity = cfg_getbool(sec, "raise-severity");
 	if (!h->name || !ok)
 		return false;
-	if (!h->name[0] || strlen(h->name) > 255) {
-		report(h->cfg_line, "heightened: the name must be 1 to 255 bytes");
+	if (!title_ok(h->name, h->cfg_line, "heightened"))
 		return false;
-	}
 	local_time_key(cfg_getstr(sec, "from"), &h->from);
 	local_time_key(cfg_getstr(sec, "to"), &h->to);
 	if (h->from >= h->to) {
@@ -1473,22 +1579,24 @@ static bool tree_build(struct tslcd_config *c, cfg_t *root)
 }
 
 /* libconfuse parses the text with the comments blanked out (conftext.h
- * says why); a read error leaves its errno for the CFG_FILE_ERROR report. */
+ * says why). */
 static int parse_text(cfg_t *root, const char *path)
 {
-	int err, bad_line, unclosed;
+	int bad_line, unclosed;
 	const char *what = "";
-	char *text = conftext_read(path, &err, &bad_line, &what, &unclosed);
+	char why[256];
+	char *text = conftext_read(path, why, sizeof(why), &bad_line, &what, &unclosed);
 
 	if (!text && bad_line) {
 		report(bad_line, "%s", what);
 		return CFG_PARSE_ERROR;
 	}
 	if (!text) {
-		errno = err;
+		/* Say as whom: after the drop a reload reads as the agent's user. */
+		report(0, "cannot read (as uid %u): %s", (unsigned)geteuid(), why);
 		return CFG_FILE_ERROR;
 	}
-	int rc = cfg_parse_buf(root, text);
+	int rc = cfgerr_parse_buf(root, text);
 	free(text);
 	if (rc == CFG_SUCCESS && unclosed) { /* libconfuse loads a truncated file */
 		report(unclosed, "this section is never closed: '}' missing (truncated file?)");
@@ -1512,10 +1620,8 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 	cfg_set_error_function(root, cfgerr_confuse);
 	switch (parse_text(root, path)) {
 	case CFG_SUCCESS:
-		ok = tree_build(c, root) && secrets_check(c) && cfgerr_count() == 0;
-		break;
-	case CFG_FILE_ERROR:
-		report(0, "cannot read (as uid %u): %s", (unsigned)geteuid(), strerror(errno));
+		ok = no_repeated_options();
+		ok = tree_build(c, root) && ok && secrets_check(c) && cfgerr_count() == 0;
 		break;
 	default:
 		if (cfgerr_count() == 0)

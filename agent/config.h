@@ -84,6 +84,9 @@ struct key_cfg {
 	uint8_t pub[32];
 };
 
+/* Debian's whole bundle of public CAs is about 220 KB. */
+#define CONFIG_CA_MAX_BYTES (4u << 20)
+
 /* Per-office readiness options (key and TLS endpoint are both optional). */
 struct office_ready_cfg {
 	bool has_key;
@@ -91,7 +94,7 @@ struct office_ready_cfg {
 	char *tls_endpoint; /* "" = no TLS check; else literal "ADDR:PORT" / "[ADDR]:PORT" */
 	char *tls_host;     /* the address part, for connect() */
 	uint16_t tls_port;
-	char *tls_ca;   /* CA bundle; "" = the system's trust store */
+	char *tls_ca;   /* CA bundle (regular file, <= CONFIG_CA_MAX_BYTES); "" = system store */
 	char *tls_name; /* name the certificate must carry (and SNI); "" = not checked */
 };
 

@@ -12,8 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CONFIG_BYTES (64u << 20) /* far above 10,000 offices */
+#include "smallfile.h"
+
+#define MAX_CONFIG_BYTES (64u << 20) /* far above 100,000 offices (37 MB) */
 #define MAX_DEPTH        32          /* sections nest 3 deep; deeper is nonsense */
+/* libconfuse's lexer reads its input 8 KiB at a time and rescans the token
+ * it is in from its start after each read, so one long token (a run of
+ * blanks, a bare word) costs time quadratic in its length: 4 MB took
+ * seconds.  No option needs a long line (lists may span lines). */
+#define MAX_LINE_BYTES 65536u
 
 enum state { CODE, DQUOTE, SQUOTE, LINE_COMMENT, BLOCK_COMMENT };
 
@@ -21,6 +28,7 @@ struct scan {
 	enum state st;
 	int line;
 	int opened_at; /* line of the string or block comment being read */
+	size_t line_bytes;
 	int depth, brace_line[MAX_DEPTH];
 	int bad_line;
 	const char *what;
@@ -127,6 +135,16 @@ static size_t step(struct scan *s, const char *p, const char *end, char *out)
 	}
 }
 
+static void count_line(struct scan *s, char c)
+{
+	if (c == '\n') {
+		s->line++;
+		s->line_bytes = 0;
+	} else if (++s->line_bytes > MAX_LINE_BYTES) {
+		fault(s, s->line, "line longer than 65536 bytes (split it; a list may span lines)");
+	}
+}
+
 static void at_end(struct scan *s)
 {
 	if (s->st == BLOCK_COMMENT)
@@ -152,7 +170,7 @@ char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **wh
 		}
 		size_t n = step(&s, buf + i, buf + len, out + i);
 		for (size_t k = i; k < i + n; k++)
-			s.line += buf[k] == '\n';
+			count_line(&s, buf[k]);
 		i += n;
 	}
 	at_end(&s);
@@ -168,55 +186,19 @@ char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **wh
 	return out;
 }
 
-static char *slurp(FILE *f, size_t *len, int *err)
-{
-	size_t cap = 8192;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	while (buf) {
-		*len += fread(buf + *len, 1, cap - *len, f);
-		if (*len < cap)
-			break;
-		char *bigger = cap >= MAX_CONFIG_BYTES ? NULL : realloc(buf, cap * 2);
-		if (!bigger) {
-			free(buf);
-			*err = cap >= MAX_CONFIG_BYTES ? EFBIG : ENOMEM;
-			return NULL;
-		}
-		buf = bigger;
-		cap *= 2;
-	}
-	if (!buf) {
-		*err = ENOMEM;
-	} else if (ferror(f)) {
-		*err = errno ? errno : EIO;
-		free(buf);
-		buf = NULL;
-	}
-	return buf;
-}
-
-char *conftext_read(const char *path, int *err, int *bad_line, const char **what,
+char *conftext_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
                     int *unclosed_line)
 {
-	FILE *f = fopen(path, "r");
+	char *raw;
 	size_t len;
 
-	*err = 0;
 	*bad_line = 0;
 	*unclosed_line = 0;
-	if (!f) {
-		*err = errno;
-		return NULL;
-	}
-	char *raw = slurp(f, &len, err);
-	fclose(f);
-	if (!raw)
+	if (!smallfile_read(path, 0, MAX_CONFIG_BYTES, &raw, &len, why, whylen))
 		return NULL;
 	char *text = conftext_strip(raw, len, bad_line, what, unclosed_line);
 	if (!text && !*bad_line)
-		*err = ENOMEM;
+		snprintf(why, whylen, "out of memory");
 	free(raw);
 	return text;
 }

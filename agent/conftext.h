@@ -10,11 +10,13 @@
  * strings.
  *
  * Contract: conftext_read() returns the NUL-terminated, comment-free text
- * (caller frees), or NULL with *err set to an errno value (ENOENT, EACCES,
- * ...), or with *err = 0 and *bad_line / *what describing a defect that
+ * (caller frees), or NULL with *bad_line = 0 and why saying why the file
+ * could not be read (missing, not a regular file: it never waits on a FIFO,
+ * too large), or NULL with *bad_line / *what describing a defect that
  * makes the text unusable: a NUL byte, a block comment or a quoted string
  * never closed, a string running past its line, a "${" that libconfuse
- * would replace by an environment variable.  *unclosed_line, when not
+ * would replace by an environment variable, a line over 64 KiB (long
+ * lines make libconfuse's lexer quadratic).  *unclosed_line, when not
  * 0, is where a section opens that the file never closes: libconfuse
  * accepts that, so the caller must refuse the file (after reporting any
  * error libconfuse finds, which is likely the more precise one).
@@ -24,7 +26,7 @@
 
 #include <stddef.h>
 
-char *conftext_read(const char *path, int *err, int *bad_line, const char **what,
+char *conftext_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
                     int *unclosed_line);
 
 /* The same on a buffer (len bytes, need not be terminated): for tests. */

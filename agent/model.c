@@ -358,11 +358,9 @@ static void line_adopt(struct line *l, struct line *prev, unsigned history)
 	outage_ring_init(&prev->outages, history); /* prev no longer owns it */
 }
 
-static bool office_build(struct model *m, struct office *o, const struct office_cfg *oc,
-                         struct model *old, time_t now)
+/* A fresh office and its lines: no state from before. */
+static bool office_build(struct model *m, struct office *o, const struct office_cfg *oc, time_t now)
 {
-	struct office *prev = old ? model_find_office(old, oc->id) : NULL;
-
 	memset(o, 0, sizeof(*o));
 	o->cfg = oc;
 	o->status = OFFICE_UNKNOWN;
@@ -372,27 +370,38 @@ static bool office_build(struct model *m, struct office *o, const struct office_
 	if (!o->lines)
 		return false;
 	for (size_t j = 0; j < oc->n_lines; j++) {
-		struct line *l = &o->lines[j];
-		line_init(l, &oc->lines[j], o, m->cfg->outage_history, now);
-		struct line *pl = prev ? model_find_line(old, oc->id, oc->lines[j].id) : NULL;
-		if (pl)
-			line_adopt(l, pl, m->cfg->outage_history);
-		if (!model_bw_line_init(m, l, pl))
+		line_init(&o->lines[j], &oc->lines[j], o, m->cfg->outage_history, now);
+		if (!model_bw_line_init(m, &o->lines[j]))
 			return false;
-	}
-	if (prev) {
-		o->status = prev->status;
-		o->last_change = prev->last_change;
-		o->av = prev->av;
-		o->redundancy = prev->redundancy;
-		o->redundancy_alarm = prev->redundancy_alarm;
 	}
 	office_status_of(o, &o->lines_up);
 	return true;
 }
 
-struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,
-                           uint64_t mono_ms)
+/* Reload: the office takes over the state of its previous self, if any. */
+static void office_adopt(struct model *m, struct office *o, struct model *old)
+{
+	struct office *prev = model_find_office(old, o->cfg->id);
+
+	if (!prev)
+		return;
+	for (size_t j = 0; j < o->n_lines; j++) {
+		struct line *l = &o->lines[j];
+		struct line *pl = model_find_line(old, o->cfg->id, l->cfg->id);
+		if (!pl)
+			continue;
+		line_adopt(l, pl, m->cfg->outage_history);
+		model_bw_line_adopt(l, pl);
+	}
+	o->status = prev->status;
+	o->last_change = prev->last_change;
+	o->av = prev->av;
+	o->redundancy = prev->redundancy;
+	o->redundancy_alarm = prev->redundancy_alarm;
+	office_status_of(o, &o->lines_up);
+}
+
+struct model *model_prepare(struct tslcd_config *cfg, time_t now)
 {
 	struct model *m = calloc(1, sizeof(*m));
 
@@ -405,20 +414,37 @@ struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t n
 		free(m);
 		return NULL;
 	}
-	if (old)
-		model_tick(old, now, mono_ms); /* settle its books before taking them over */
 	m->n_offices = cfg->n_offices;
 	for (size_t i = 0; i < cfg->n_offices; i++) {
-		if (!office_build(m, &m->offices[i], &cfg->offices[i], old, now)) {
+		if (!office_build(m, &m->offices[i], &cfg->offices[i], now)) {
 			m->n_offices = i + 1;
+			m->cfg = NULL; /* on failure cfg stays the caller's */
 			model_free(m);
 			return NULL;
 		}
 	}
-	if (old)
-		m->clock = old->clock;
-	else
+	return m;
+}
+
+void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_ms)
+{
+	if (!old) {
 		avail_clock_start(&m->clock, mono_ms, now);
+		return;
+	}
+	model_tick(old, now, mono_ms); /* settle its books before taking them over */
+	for (size_t i = 0; i < m->n_offices; i++)
+		office_adopt(m, &m->offices[i], old);
+	m->clock = old->clock;
+}
+
+struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,
+                           uint64_t mono_ms)
+{
+	struct model *m = model_prepare(cfg, now);
+
+	if (m)
+		model_adopt(m, old, now, mono_ms);
 	return m;
 }
 

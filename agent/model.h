@@ -115,6 +115,14 @@ struct model {
  * state of every office and line that still exists (config reload). */
 struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,
                            uint64_t mono_ms);
+/* The same in two steps, so that a reload does the costly part off the loop
+ * (reloader.h).  model_prepare() builds the model for cfg with fresh state,
+ * touching nothing shared (any thread; it reads the time zone in force:
+ * call it only when cfg's is that one); NULL on out of memory, cfg then
+ * still the caller's.  model_adopt() then, on the loop, takes over the state
+ * of every office and line `old` still has (NULL: none; starts the clock). */
+struct model *model_prepare(struct tslcd_config *cfg, time_t now);
+void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_ms);
 void model_free(struct model *m);
 void model_set_listener(struct model *m, const struct model_listener *l);
 /* Thresholds for the rounds to come (NULL: the config's own). */
@@ -140,7 +148,8 @@ void model_line_counters(struct model *m, struct line *l, const struct bw_readin
 void model_line_counters_failed(struct model *m, struct line *l, enum bw_status st, time_t now);
 
 /* model_bw.c, used by model.c: bandwidth state and the redundancy rule. */
-bool model_bw_line_init(struct model *m, struct line *l, const struct line *prev);
+bool model_bw_line_init(struct model *m, struct line *l);
+void model_bw_line_adopt(struct line *l, const struct line *prev);
 void model_bw_line_free(struct line *l);
 void model_bw_tick(struct model *m, time_t now);
 void model_redundancy_update(struct model *m, struct office *o);

@@ -12,18 +12,20 @@
 
 /* ---- per-line bandwidth state ---- */
 
-bool model_bw_line_init(struct model *m, struct line *l, const struct line *prev)
+bool model_bw_line_init(struct model *m, struct line *l)
 {
 	if (!l->cfg->counters)
 		return true;
 	l->bw = bw_line_new(&m->cfg->bandwidth.bw, l->cfg->contract_kbps);
-	if (!l->bw)
-		return false;
+	return l->bw != NULL;
+}
+
+void model_bw_line_adopt(struct line *l, const struct line *prev)
+{
 	/* Reload keeps the window only if the source did not move elsewhere. */
-	if (prev && prev->bw && prev->cfg->counters &&
+	if (l->bw && prev->bw && prev->cfg->counters &&
 	    !strcmp(prev->cfg->counters->peername, l->cfg->counters->peername))
 		bw_line_adopt(l->bw, prev->bw);
-	return true;
 }
 
 void model_bw_line_free(struct line *l)

@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
 #include "log.h"
 #include "loop.h"
+#include "smallfile.h"
 
 struct tls_job {
 	const struct office_cfg *office;
@@ -47,6 +49,32 @@ static struct {
 	size_t n_cache;
 } T;
 
+/* The configured bundle is read by us, not by OpenSSL's file loader: a
+ * path that became a FIFO or a device since the config was checked must
+ * not block the loop (smallfile.h). */
+static bool ca_load(SSL_CTX *c, const char *path)
+{
+	char *pem, why[256];
+	size_t len;
+	int added = 0;
+
+	if (!smallfile_read(path, 0, CONFIG_CA_MAX_BYTES, &pem, &len, why, sizeof(why))) {
+		log_msg(LOG_WARNING, "TLS checks: CA bundle '%s': %s", path, why);
+		return false;
+	}
+	BIO *bio = BIO_new_mem_buf(pem, (int)len);
+	STACK_OF(X509_INFO) *infos = bio ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
+	X509_STORE *store = SSL_CTX_get_cert_store(c);
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
+		added += xi->x509 && X509_STORE_add_cert(store, xi->x509) == 1;
+	}
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(bio);
+	free(pem);
+	return added > 0;
+}
+
 static SSL_CTX *ctx_new(const char *ca)
 {
 	SSL_CTX *c = SSL_CTX_new(TLS_client_method());
@@ -57,8 +85,7 @@ static SSL_CTX *ctx_new(const char *ca)
 	/* Verify, but let the handshake finish: an untrusted certificate is a
 	 * finding to report, and its expiry still matters. */
 	SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
-	if (ca[0] ? SSL_CTX_load_verify_locations(c, ca, NULL) != 1
-	          : SSL_CTX_set_default_verify_paths(c) != 1)
+	if (ca[0] ? !ca_load(c, ca) : SSL_CTX_set_default_verify_paths(c) != 1)
 		log_msg(LOG_WARNING, "TLS checks: cannot load CA bundle '%s'",
 		        ca[0] ? ca : "system");
 	return c;

@@ -9,6 +9,7 @@
 
 #include "cfgerr.h"
 #include "conftext.h"
+#include "smallfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -359,7 +360,7 @@ bool report_parse(const char *name, const char *text, struct readiness_report *o
 		return false;
 	}
 	cfg_set_error_function(root, cfgerr_confuse);
-	if (cfg_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
+	if (cfgerr_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
 		fill(out, root);
 		ok = counts_consistent(out, last_line) && cfgerr_count() == 0;
 	} else if (cfgerr_count() == 0) {
@@ -395,49 +396,6 @@ static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, si
 	return true;
 }
 
-bool report_read_fd(int fd, size_t max, char **buf, size_t *len, char *reason, size_t reasonlen)
-{
-	struct stat st;
-
-	*buf = NULL;
-	if (fstat(fd, &st) < 0) {
-		snprintf(reason, reasonlen, "%s", strerror(errno));
-		return false;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)max) {
-		snprintf(reason, reasonlen, "%s",
-		         !S_ISREG(st.st_mode) ? "not a regular file" : "too large");
-		return false;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	ssize_t n = *buf ? read(fd, *buf, (size_t)st.st_size + 1) : -1;
-	if (n < 0 || n > st.st_size) { /* grew while we read: not finished */
-		snprintf(reason, reasonlen, "%s", n < 0 ? "read failed" : "changed");
-		free(*buf);
-		*buf = NULL;
-		return false;
-	}
-	(*buf)[n] = '\0';
-	*len = (size_t)n;
-	return true;
-}
-
-/* flags adds O_NOFOLLOW where symlinks are refused. */
-static bool read_small_file(const char *path, int flags, size_t max, char **buf, size_t *len,
-                            char *reason, size_t reasonlen)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | flags);
-
-	*buf = NULL;
-	if (fd < 0) {
-		snprintf(reason, reasonlen, "%s", strerror(errno));
-		return false;
-	}
-	bool ok = report_read_fd(fd, max, buf, len, reason, reasonlen);
-	close(fd);
-	return ok;
-}
-
 #define KEY_MAX_BYTES 16384u /* a PEM public key is a few hundred bytes */
 
 bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err, size_t errlen)
@@ -447,7 +405,7 @@ bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err,
 	EVP_PKEY *k = NULL;
 	bool ok;
 
-	if (!read_small_file(path, 0, KEY_MAX_BYTES, &text, &len, why, sizeof(why))) {
+	if (!smallfile_read(path, 0, KEY_MAX_BYTES, &text, &len, why, sizeof(why))) {
 		snprintf(err, errlen, "cannot read key '%s': %s", path, why);
 		return false;
 	}
@@ -499,12 +457,12 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 	char why[128];
 
 	*sig = NULL;
-	if (!read_small_file(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, why, sizeof(why))) {
+	if (!smallfile_read(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, why, sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", path, why);
 		return false;
 	}
-	if (!read_small_file(sigpath, O_NOFOLLOW, REPORT_SIG_MAX_BYTES, (char **)sig, siglen, why,
-	                     sizeof(why))) {
+	if (!smallfile_read(sigpath, O_NOFOLLOW, REPORT_SIG_MAX_BYTES, (char **)sig, siglen, why,
+	                    sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", sigpath, why);
 		free(*body);
 		*body = NULL;

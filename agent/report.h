@@ -9,8 +9,8 @@
  * into a struct or reports every problem as "NAME:LINE: message";
  * report_check() does the whole job on bytes already read (parse, find the
  * keys allowed for the office, verify), so what is verified is what is
- * parsed.  Nothing here does I/O except report_read_pair(), report_read_fd()
- * and report_key_load().
+ * parsed.  Nothing here does I/O except report_read_pair() and
+ * report_key_load() (both through smallfile.h).
  */
 #ifndef TSLCD_REPORT_H
 #define TSLCD_REPORT_H
@@ -69,13 +69,6 @@ bool report_verify(const uint8_t pub[REPORT_KEY_BYTES], const void *body, size_t
  * The buffers are malloc'ed, the body NUL-terminated. */
 bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig, size_t *siglen,
                       char *reason, size_t reasonlen);
-
-/* A bounded read of the regular file open at fd (the caller opened it
- * O_NONBLOCK, so a FIFO never blocks; /dev/zero is not read forever):
- * false with a reason when it is not a regular file, is over max bytes, or
- * grew while read (still being written).  buf is malloc'ed and
- * NUL-terminated. */
-bool report_read_fd(int fd, size_t max, char **buf, size_t *len, char *reason, size_t reasonlen);
 
 /* Whole check of a report held in memory.  With `key` non-NULL only that key
  * is tried (signer "command-line key"); otherwise the keys cfg allows for the

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "loop.h"
 #include "report.h"
+#include "smallfile.h"
 
 #define SPOOL_BATCH   16384 /* names read per pass; the next pass continues after them */
 #define SPOOL_WORK    256   /* files judged or refused per pass; the rest soon after */
@@ -192,7 +193,7 @@ static bool read_entry(int dfd, const char *name, size_t max, bool own, char **b
 	if ((bad = refused_file(fd, own)))
 		snprintf(why, whylen, "%s", bad);
 	else
-		ok = report_read_fd(fd, max, buf, len, why, whylen);
+		ok = smallfile_read_fd(fd, max, buf, len, why, whylen);
 	close(fd);
 	return ok;
 }

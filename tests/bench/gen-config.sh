@@ -2,8 +2,9 @@
 # gen-config.sh N [options] — write a tslcd-agent config with N lines to stdout.
 #
 # Offices have one or two lines (every third office has two); line k's
-# target is 127.0.X.Y with X = 1 + k/254, Y = 1 + k%254, so every target is
-# on loopback (127.0.0.0/8; up to 64,516 lines).  Options:
+# target is 127.W.X.Y with W = k/64516, X = 1 + (k%64516)/254, Y = 1 + k%254,
+# so every target is on loopback (127.0.0.0/8; up to 1,000,000 lines, the
+# first 64,516 on 127.0.0.0/16).  Options:
 #   -p PROBE     none | icmp | tcp | icmp-tcp        (default none)
 #   -i SECONDS   probe interval                      (default 10)
 #   -t MS        probe timeout                       (default 1000)
@@ -35,8 +36,8 @@ while getopts "p:i:t:c:k:P:s:S:x:T:" o; do
 	*) exit 2 ;;
 	esac
 done
-if [ "$n" -lt 1 ] || [ "$n" -gt 64516 ]; then
-	echo "gen-config.sh: N must be 1..64516 (targets stay inside 127.0.0.0/16)" >&2
+if [ "$n" -lt 1 ] || [ "$n" -gt 1000000 ]; then
+	echo "gen-config.sh: N must be 1..1000000 (targets stay inside 127.0.0.0/8)" >&2
 	exit 2
 fi
 
@@ -68,7 +69,7 @@ BEGIN {
 		printf "\tname = \"UBND xã Bắc Ninh số %d\"\n\tlevel = commune\n", office
 		printf "\tprovince = \"24\"\n\tcommune = \"%05d\"\n\torg = peoples-committee\n", office % 100000
 		for (j = 1; j <= nl; j++) {
-			t = sprintf("127.0.%d.%d", 1 + int(k / 254), 1 + k % 254)
+			t = sprintf("127.%d.%d.%d", int(k / 64516), 1 + int(k % 64516 / 254), 1 + k % 254)
 			printf "\tline { id = %d  carrier = %s  circuit = \"TSLCD-%06d-%d\"  bandwidth = 20000\n", j, carrier[j], office, j
 			printf "\t       role = %s  path = %d  probe = %s  target = \"%s\"", (j == 1 ? "primary" : "backup"), j, probe, t
 			if (probe ~ /tcp/)

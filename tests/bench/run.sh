@@ -35,7 +35,9 @@ SAVE_LINES=${BENCH_SAVE_LINES:-10000}
 SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
 REPORT_LINES=${BENCH_REPORT_LINES:-2500}          # lines in the generated history.db
 REPORT_RUNS=${BENCH_REPORT_RUNS:-3}              # median of
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save report"}
+RELOAD_LINES=${BENCH_RELOAD_LINES:-133334}       # 100,001 offices (every third has two lines)
+RELOAD_SECONDS=${BENCH_RELOAD_SECONDS:-60}       # GET loop during the reload (must cover it)
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save reload report"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -464,6 +466,40 @@ sc_save() {
 	row "state save $k" "longest GET ms during saves" "$amax" "$bmax" "$(calc "$amax / $bmax" 2)" \
 		"< 50 ms" "$(verdict "$amax < 50")"
 	row "state save $k" "longest GET ms, no saves" "$nmax" "$bmax" "$(calc "$nmax / $bmax" 2)" "-" "-"
+}
+
+# SIGHUP reload of a big config while a GET loop runs: the longest GET is
+# the longest stall of the loop the reload causes (parse, model, swap).
+sc_reload() {
+	local n=$RELOAD_LINES k="$((RELOAD_LINES / 1000))k" oid out nout t0 t1 gl
+	gen "$n" none reload
+	: >"$H_TMP/agent.log"
+	start_agent reload || { h_fail "agent did not start (reload)"; return; }
+	oid=$LINE_TABLE.1.3.$(last_idx "$H_TMP/reload.idx")
+	nout=$("$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" 5)
+	"$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$RELOAD_SECONDS" >"$H_TMP/reload.getloop" &
+	gl=$!
+	sleep 1
+	t0=$(now)
+	kill -HUP "$H_AGENT_PID"
+	local i
+	for ((i = 0; i < RELOAD_SECONDS * 10; i++)); do
+		grep -q 'configuration reloaded\|reload failed' "$H_TMP/agent.log" && break
+		sleep 0.1
+	done
+	t1=$(now)
+	wait "$gl"
+	out=$(cat "$H_TMP/reload.getloop")
+	stop_pid "$H_AGENT_PID"
+	h_log "reload: $(grep -m1 'configuration reloaded\|reload failed' "$H_TMP/agent.log")"
+	local amax nmax
+	amax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$out")
+	nmax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$nout")
+	row "reload $k lines" "s from SIGHUP to reloaded" "$(calc "$t1 - $t0" 1)" "-" "-" "-" "-"
+	row "reload $k lines" "longest GET ms during the reload" "$amax" "no reload $nmax" "-" \
+		"< 500 ms" "$(verdict "$amax < 500")"
+	row "reload $k lines" "GETs failed during the reload" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$out")" \
+		"-" "-" "0" "-"
 }
 
 # ---- run ----
