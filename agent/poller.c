@@ -58,6 +58,8 @@ struct router {
 	long msgid; /* its SNMPv3 msgID (new at each retry): a Report may carry reqid 0 */
 	bool v3_ready, probe_answered;
 	bool refused;        /* the router refused our credentials (logged once) */
+	bool ever_ok;        /* an authenticated answer came on this session */
+	bool hinted;         /* the wrong-priv-key hint was logged */
 	bool conflict;       /* another address of its engine has other keys: not polled */
 	bool usm_mine;       /* `usm` was created for this router: removed at stop */
 	struct usmUser *usm; /* the USM entry whose keys its session uses */
@@ -162,10 +164,26 @@ static void refused_log(struct router *r, int type)
 	        r->cc->router, r->cc->user, snmp_api_errstring(type), r->interval_ms / 1000u);
 }
 
+/* A router drops, without a Report, what it cannot decrypt: a wrong priv
+ * key looks like a timeout.  One that answered the (unauthenticated)
+ * engine-ID probe but never an authPriv request is worth a word. */
+static void silence_hint(struct router *r)
+{
+	if (r->cc->version != 3 || !r->probe_answered || r->ever_ok || r->hinted)
+		return;
+	r->hinted = true;
+	log_msg(LOG_WARNING,
+	        "counters: router %s answers engine-ID discovery but not SNMPv3 user \"%s\"'s "
+	        "requests: wrong priv key or priv protocol?",
+	        r->cc->router, r->cc->user);
+}
+
 static enum bw_status status_of(struct router *r, int op, netsnmp_pdu *pdu)
 {
-	if (op == NETSNMP_CALLBACK_OP_TIMED_OUT)
+	if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
+		silence_hint(r);
 		return BW_TIMEOUT;
+	}
 	if (pdu && pdu->command == SNMP_MSG_REPORT) {
 		int type = snmpv3_get_report_type(pdu);
 		if (report_refuses(type)) {
@@ -666,6 +684,7 @@ static bool get_send_some(struct router *r)
 			log_msg(LOG_NOTICE, "counters: router %s accepts SNMPv3 user \"%s\" again",
 			        r->cc->router, r->cc->user);
 		r->refused = false;
+		r->ever_ok = true;
 		poll_done(r);
 		return true;
 	}

@@ -123,6 +123,13 @@ h_check "a router that never answers reads timeout(3)" h_wait_for 60 is 3 $L.41.
 failed() { [[ $(num "$1") == [346] ]]; }
 h_check "wrong priv key: a failure status" h_wait_for 60 failed $L.41.13.1
 h_check "  ... with a LastFail time" test -n "$(num $L.43.13.1)"
+h_expect_eq "  ... it reads timeout(3): the router drops what it cannot decrypt" 3 \
+	"$(num $L.41.13.1)"
+h_check "  ... and a log line naming router, user and the likely cause" grep -qE \
+	"router 127.0.0.1:$PA answers engine-ID discovery but not SNMPv3 user \"rtrpriv\".*priv key" \
+	"$H_TMP/agent.log"
+h_check "  ... never said of the router that does not answer at all" \
+	bash -c "! grep -q 'router 127.0.0.1:$P_SILENT answers' '$H_TMP/agent.log'"
 
 # ---- two lines, one router engine and user, different keys ----
 sleep 4
