@@ -57,7 +57,7 @@ struct router {
 	long reqid; /* request whose answer we wait for; 0 none */
 	long msgid; /* its SNMPv3 msgID (new at each retry): a Report may carry reqid 0 */
 	bool v3_ready, probe_answered;
-	bool refused;        /* the router refused our credentials (logged once) */
+	bool reported;       /* it answered with a Report (logged once per episode) */
 	bool ever_ok;        /* an authenticated answer came on this session */
 	bool hinted;         /* the wrong-priv-key hint was logged */
 	bool conflict;       /* another address of its engine has other keys: not polled */
@@ -151,17 +151,24 @@ static bool report_refuses(int type)
 	       type == SNMPERR_UNSUPPORTED_SEC_LEVEL || type == SNMPERR_DECRYPTION_ERR;
 }
 
-/* Said once per episode, at the default log level, naming router and user:
- * nothing else tells the operator which key is wrong. */
-static void refused_log(struct router *r, int type)
+/* Said once per episode (until a poll succeeds), at the default log level,
+ * naming router and user: nothing else tells the operator which key is
+ * wrong, and every interval would flood the log. */
+static void report_log(struct router *r, int type)
 {
-	if (r->refused)
+	if (r->reported)
 		return;
-	r->refused = true;
-	log_msg(LOG_WARNING,
-	        "counters: router %s refused SNMPv3 user \"%s\": %s; check the line's keys and "
-	        "protocols (polled again every %u s)",
-	        r->cc->router, r->cc->user, snmp_api_errstring(type), r->interval_ms / 1000u);
+	r->reported = true;
+	if (report_refuses(type))
+		log_msg(LOG_WARNING,
+		        "counters: router %s refused SNMPv3 user \"%s\": %s; check the line's keys "
+		        "and protocols (polled again every %u s)",
+		        r->cc->router, r->cc->user, snmp_api_errstring(type),
+		        r->interval_ms / 1000u);
+	else
+		log_msg(LOG_WARNING,
+		        "counters: router %s answered SNMPv3 user \"%s\" with a Report: %s",
+		        r->cc->router, r->cc->user, snmp_api_errstring(type));
 }
 
 /* A router drops, without a Report, what it cannot decrypt: a wrong priv
@@ -186,12 +193,9 @@ static enum bw_status status_of(struct router *r, int op, netsnmp_pdu *pdu)
 	}
 	if (pdu && pdu->command == SNMP_MSG_REPORT) {
 		int type = snmpv3_get_report_type(pdu);
-		if (report_refuses(type)) {
-			refused_log(r, type);
+		report_log(r, type);
+		if (report_refuses(type))
 			return BW_AUTH_FAILURE;
-		}
-		log_msg(LOG_INFO, "counters: router %s answered with a Report: %s", r->cc->router,
-		        snmp_api_errstring(type));
 	}
 	return BW_ERROR;
 }
@@ -680,10 +684,10 @@ static bool get_send_some(struct router *r)
 	if (!n) { /* all asked (or only unresolved targets were left) */
 		snmp_free_pdu(pdu);
 		P.st.ok++;
-		if (r->refused)
-			log_msg(LOG_NOTICE, "counters: router %s accepts SNMPv3 user \"%s\" again",
+		if (r->reported)
+			log_msg(LOG_NOTICE, "counters: router %s answers SNMPv3 user \"%s\" again",
 			        r->cc->router, r->cc->user);
-		r->refused = false;
+		r->reported = false;
 		r->ever_ok = true;
 		poll_done(r);
 		return true;
