@@ -25,7 +25,13 @@ h_check "  ... and ends with 'stopped'" grep -q "info: stopped" "$H_TMP/agent.lo
 
 # The master stalls, the agent is told to stop and sends AgentX Close, and
 # the master dies while the agent waits for the answer (the socket closes).
-h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served again"; h_done; exit 1; }
+# Net-SNMP 5.9.3 leaks the peer address (a 110-byte sockaddr_un) of a read
+# that ends in EOF; that leak of the library's, and only it, is not counted
+# against us under ASan (full stacks, so the suppression matches exactly).
+echo "leak:netsnmp_transport_recv" >"$H_TMP/lsan.supp"
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$H_TMP/lsan.supp \
+	h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served again"; h_done; exit 1; }
 sleep 1
 kill -STOP "$H_MASTER_PID"
 kill -TERM "$H_AGENT_PID"
