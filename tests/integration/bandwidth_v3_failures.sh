@@ -53,13 +53,13 @@ v3() {
 	echo "  line { id = $1  carrier = vnpt  bandwidth = 1000  probe = none
          counters { router = \"$2\"  version = 3  user = \"$3\"  auth-protocol = SHA
                     auth-key = \"$4\"  priv-protocol = AES  priv-key = \"$5\"
-                    ifindex = 1  interval = 2 } }"
+                    ifindex = 1  interval = 3 } }"
 }
 # write_conf AUTH-KEY-OF-OFFICE-12
 write_conf() {
 	cat >"$H_TMP/tslcd.conf" <<CONF
 agent { control-socket = "$H_TMP/control.sock"  state-dir = "$H_TMP/state" }
-bandwidth { poll-interval = 10  timeout = 400  retries = 1 }
+bandwidth { poll-interval = 10  timeout = 800  retries = 1 }
 office { id = 10  code = "DROP"  name = "Lossy path"  level = province
 $(v3 1 "127.0.0.1:$P_DROP" rtrok auth-pass-ok-1 priv-pass-ok-1)
 }
@@ -103,7 +103,7 @@ is() { [ "$(num "$2")" == "$1" ]; }
 
 # ---- wrong auth key: authFailure(6) within one poll interval ----
 h_check "wrong auth key reads authFailure(6) within one poll interval" \
-	h_wait_for 40 is 6 $L.41.12.1
+	h_wait_for 50 is 6 $L.41.12.1
 h_check "  ... with a LastFail time" test -n "$(num $L.43.12.1)"
 h_check "  ... and a log line naming the router and the user" \
 	grep -qE "127.0.0.1:$PA.*rtrauth|rtrauth.*127.0.0.1:$PA" "$H_TMP/agent.log"
