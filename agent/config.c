@@ -1359,7 +1359,7 @@ static int cmp_v3_source(const void *a, const void *b)
 	return c ? c : strcmp(x->user, y->user);
 }
 
-static bool same_v3_keys(const struct counters_cfg *a, const struct counters_cfg *b)
+bool config_same_keys(const struct counters_cfg *a, const struct counters_cfg *b)
 {
 	return a->auth_proto == b->auth_proto && a->priv_proto == b->priv_proto &&
 	       !strcmp(a->auth_key, b->auth_key) && !strcmp(a->priv_key, b->priv_key);
@@ -1390,7 +1390,7 @@ static bool v3_keys_consistent(const struct tslcd_config *c)
 		}
 	qsort(v, n, sizeof(*v), cmp_v3_source);
 	for (size_t i = 1; i < n; i++) {
-		if (cmp_v3_source(&v[i - 1], &v[i]) || same_v3_keys(v[i - 1], v[i]))
+		if (cmp_v3_source(&v[i - 1], &v[i]) || config_same_keys(v[i - 1], v[i]))
 			continue;
 		const struct counters_cfg *a =
 		    v[i - 1]->cfg_line < v[i]->cfg_line ? v[i - 1] : v[i];

@@ -256,9 +256,7 @@ static bool ours(struct router *r, int op, int reqid, const netsnmp_pdu *pdu)
 
 static bool same_router_keys(const struct counters_cfg *a, const struct counters_cfg *b)
 {
-	return !strcmp(a->user, b->user) && !strcmp(a->auth_key, b->auth_key) &&
-	       !strcmp(a->priv_key, b->priv_key) && a->auth_proto == b->auth_proto &&
-	       a->priv_proto == b->priv_proto;
+	return !strcmp(a->user, b->user) && config_same_keys(a, b);
 }
 
 /* The probe goes out as the empty user at noAuthNoPriv (RFC 3414 4.);
