@@ -16,10 +16,13 @@
 #include "loop.h"
 #include "notify.h"
 
-/* From Net-SNMP's agentx/protocol.h and agentx/subagent.h, not installed. */
-#define AGENTX_VERSION_1 193
-#define AGENTX_MSG_PING  13
+/* From Net-SNMP's agentx/protocol.h, client.h and subagent.h, not installed. */
+#define AGENTX_VERSION_1      193
+#define AGENTX_MSG_PING       13
+#define AGENTX_CLOSE_SHUTDOWN 5
 void agentx_check_session(unsigned int clientreg, void *clientarg);
+int agentx_close_session(netsnmp_session *ss, int why);
+void agentx_unregister_callbacks(netsnmp_session *ss);
 
 /* Open, close and the reconnect after an error answer are still
  * synchronous in Net-SNMP; one short try bounds each (as keepalived does). */
@@ -207,6 +210,25 @@ void agentx_link_open(void)
 		X.ping_timer = loop_timer_add((uint64_t)X.ping_s * 1000u, ping_tick, NULL);
 }
 
+/* Left to itself, Net-SNMP closes the master session from its SHUTDOWN
+ * callback list, waiting for the answer to AgentX Close; a master that goes
+ * away during that wait makes it unregister that very callback while the
+ * list is being walked: a 100 ms stall, then "netsnmp_assert lock_holded <
+ * 100 failed" (net-snmp#795), fatal where assertions abort.  So the session
+ * leaves that list first and is closed here, outside every callback list;
+ * snmp_shutdown() then only frees it. */
+static void master_close(void)
+{
+	netsnmp_session *s = X.session;
+
+	X.session = NULL; /* on_pong ignores the requests Net-SNMP flushes */
+	if (!s)
+		return;
+	agentx_unregister_callbacks(s);
+	remove_trap_session(s);
+	agentx_close_session(s, AGENTX_CLOSE_SHUTDOWN);
+}
+
 void agentx_link_close(void)
 {
 	loop_timer_cancel(X.ping_timer);
@@ -218,6 +240,6 @@ void agentx_link_close(void)
 	                         on_master_lost, NULL, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 	                         on_master_connected, NULL, 1);
-	X.session = NULL; /* on_pong ignores the requests Net-SNMP flushes */
+	master_close();
 	snmp_shutdown("tslcd-agent");
 }

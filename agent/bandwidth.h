@@ -48,6 +48,7 @@ enum bw_status {
 	BW_TIMEOUT = 3,
 	BW_ERROR = 4,
 	BW_NO_SUCH_IF = 5,
+	BW_AUTH_FAILURE = 6, /* the router refused our SNMPv3 credentials */
 };
 
 #define BW_SAMPLE_NONE 0xFFFFu /* ring slot without a sample */

@@ -1552,6 +1552,60 @@ static bool notify_parse(struct tslcd_config *c, cfg_t *sec)
 	return ok;
 }
 
+static int cmp_v3_source(const void *a, const void *b)
+{
+	const struct counters_cfg *x = *(const struct counters_cfg *const *)a,
+	                          *y = *(const struct counters_cfg *const *)b;
+	int c = strcmp(x->peername, y->peername);
+	return c ? c : strcmp(x->user, y->user);
+}
+
+bool config_same_keys(const struct counters_cfg *a, const struct counters_cfg *b)
+{
+	return a->auth_proto == b->auth_proto && a->priv_proto == b->priv_proto &&
+	       !strcmp(a->auth_key, b->auth_key) && !strcmp(a->priv_key, b->priv_key);
+}
+
+/* A router's SNMP engine keeps one key set per user, and so does Net-SNMP's
+ * process-wide USM table: two lines naming the same router and user with
+ * different keys cannot both be right, and one would be polled with the
+ * other's keys.  Refused here (poller.c also catches two addresses of one
+ * engine at run time). */
+static bool v3_keys_consistent(const struct tslcd_config *c)
+{
+	size_t n = 0, k = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < c->n_offices; i++)
+		for (size_t j = 0; j < c->offices[i].n_lines; j++)
+			n += c->offices[i].lines[j].counters &&
+			     c->offices[i].lines[j].counters->version == 3;
+	const struct counters_cfg **v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return false;
+	for (size_t i = 0; i < c->n_offices; i++)
+		for (size_t j = 0; j < c->offices[i].n_lines; j++) {
+			const struct counters_cfg *cc = c->offices[i].lines[j].counters;
+			if (cc && cc->version == 3)
+				v[k++] = cc;
+		}
+	qsort(v, n, sizeof(*v), cmp_v3_source);
+	for (size_t i = 1; i < n; i++) {
+		if (cmp_v3_source(&v[i - 1], &v[i]) || config_same_keys(v[i - 1], v[i]))
+			continue;
+		const struct counters_cfg *a =
+		    v[i - 1]->cfg_line < v[i]->cfg_line ? v[i - 1] : v[i];
+		const struct counters_cfg *b = a == v[i] ? v[i - 1] : v[i];
+		report(b->cfg_line,
+		       "router %s, SNMPv3 user \"%s\": other keys or protocols than at line %d "
+		       "(a router keeps one key set per user)",
+		       b->router, b->user, a->cfg_line);
+		ok = false;
+	}
+	free(v);
+	return ok;
+}
+
 static bool tree_build(struct tslcd_config *c, cfg_t *root)
 {
 	bool ok = true;
@@ -1575,7 +1629,8 @@ static bool tree_build(struct tslcd_config *c, cfg_t *root)
 	if (!ok)
 		return false;
 	qsort(c->offices, c->n_offices, sizeof(*c->offices), cmp_office);
-	return no_duplicate_offices(c) && authorities_parse(c, root) && fingerprint(c, root);
+	return no_duplicate_offices(c) && v3_keys_consistent(c) && authorities_parse(c, root) &&
+	       fingerprint(c, root);
 }
 
 /* libconfuse parses the text with the comments blanked out (conftext.h

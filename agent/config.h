@@ -188,6 +188,8 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 void config_free(struct tslcd_config *cfg);
 /* Accept communities and keys in a file others can read (issue 8 override). */
 void config_allow_readable_secrets(bool allow);
+/* Same SNMPv3 keys and protocols (the user is not compared). */
+bool config_same_keys(const struct counters_cfg *a, const struct counters_cfg *b);
 
 /* The schema, one option a line: "PATH<TAB>TYPE<TAB>DEFAULT<TAB>VALUES", read
  * from the same tables the parser uses (tests/lib/gen-conf-man.sh renders it). */

@@ -263,8 +263,9 @@ static void line_outage_track(struct model *m, struct line *l, enum line_status 
 		const struct outage *oldest = outage_next(&l->outages, 0);
 		uint32_t evicted =
 		    l->outages.count && l->outages.count == l->outages.capacity ? oldest->index : 0;
-		/* Evidence: the loss of the rounds that declared it down. */
-		line_stats_loss_recent(&l->stats, m->cfg->state.down_after, &loss);
+		/* Evidence: the loss of the rounds that declared it down, counted
+		 * with the threshold in force (a heightened period may tighten it). */
+		line_stats_loss_recent(&l->stats, m->state->down_after, &loss);
 		struct outage *o = outage_open(&l->outages, now, l->stats.last_rtt_us, loss, NULL);
 		if (o && in_maint)
 			outage_annotate(o, OUTAGE_CAUSE_PLANNED_WORK, NULL, 0);

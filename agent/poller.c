@@ -55,12 +55,19 @@ struct router {
 	struct loop_timer *timer, *cont;
 	enum step step;
 	long reqid; /* request whose answer we wait for; 0 none */
+	long msgid; /* its SNMPv3 msgID (new at each retry): a Report may carry reqid 0 */
 	bool v3_ready, probe_answered;
-	bool sending;     /* inside snmp_async_send(): its failure callbacks are not ours */
-	size_t batch;     /* interfaces per GET; halved when the router says tooBig */
-	size_t chunk_lo;  /* first target of the GET in flight */
-	size_t chunk_hi;  /* one past its last */
-	uint8_t walk_col; /* IFMATCH_NAME / IFMATCH_DESCR being walked */
+	bool reported;       /* it answered with a Report (logged once per episode) */
+	bool ever_ok;        /* an authenticated answer came on this session */
+	bool hinted;         /* the wrong-priv-key hint was logged */
+	bool conflict;       /* another address of its engine has other keys: not polled */
+	bool usm_mine;       /* `usm` was created for this router: removed at stop */
+	struct usmUser *usm; /* the USM entry whose keys its session uses */
+	bool sending;        /* inside snmp_async_send(): its failure callbacks are not ours */
+	size_t batch;        /* interfaces per GET; halved when the router says tooBig */
+	size_t chunk_lo;     /* first target of the GET in flight */
+	size_t chunk_hi;     /* one past its last */
+	uint8_t walk_col;    /* IFMATCH_NAME / IFMATCH_DESCR being walked */
 	unsigned walk_steps;
 	oid walk_oid[MAX_OID_LEN];
 	size_t walk_len;
@@ -135,9 +142,62 @@ static void poll_fail_all(struct router *r, enum bw_status st)
 	poll_fail_from(r, 0, st);
 }
 
-static enum bw_status status_of_op(int op)
+/* Reports that mean "not these credentials" (RFC 3414 3.2): the router
+ * could not even read the request, so it is not worth a retry before the
+ * next poll. */
+static bool report_refuses(int type)
 {
-	return op == NETSNMP_CALLBACK_OP_TIMED_OUT ? BW_TIMEOUT : BW_ERROR;
+	return type == SNMPERR_AUTHENTICATION_FAILURE || type == SNMPERR_UNKNOWN_USER_NAME ||
+	       type == SNMPERR_UNSUPPORTED_SEC_LEVEL || type == SNMPERR_DECRYPTION_ERR;
+}
+
+/* Said once per episode (until a poll succeeds), at the default log level,
+ * naming router and user: nothing else tells the operator which key is
+ * wrong, and every interval would flood the log. */
+static void report_log(struct router *r, int type)
+{
+	if (r->reported)
+		return;
+	r->reported = true;
+	if (report_refuses(type))
+		log_msg(LOG_WARNING,
+		        "counters: router %s refused SNMPv3 user \"%s\": %s; check the line's keys "
+		        "and protocols (polled again every %u s)",
+		        r->cc->router, r->cc->user, snmp_api_errstring(type),
+		        r->interval_ms / 1000u);
+	else
+		log_msg(LOG_WARNING,
+		        "counters: router %s answered SNMPv3 user \"%s\" with a Report: %s",
+		        r->cc->router, r->cc->user, snmp_api_errstring(type));
+}
+
+/* A router drops, without a Report, what it cannot decrypt: a wrong priv
+ * key looks like a timeout.  One that answered the (unauthenticated)
+ * engine-ID probe but never an authPriv request is worth a word. */
+static void silence_hint(struct router *r)
+{
+	if (r->cc->version != 3 || !r->probe_answered || r->ever_ok || r->hinted)
+		return;
+	r->hinted = true;
+	log_msg(LOG_WARNING,
+	        "counters: router %s answers engine-ID discovery but not SNMPv3 user \"%s\"'s "
+	        "requests: wrong priv key or priv protocol?",
+	        r->cc->router, r->cc->user);
+}
+
+static enum bw_status status_of(struct router *r, int op, netsnmp_pdu *pdu)
+{
+	if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
+		silence_hint(r);
+		return BW_TIMEOUT;
+	}
+	if (pdu && pdu->command == SNMP_MSG_REPORT) {
+		int type = snmpv3_get_report_type(pdu);
+		report_log(r, type);
+		if (report_refuses(type))
+			return BW_AUTH_FAILURE;
+	}
+	return BW_ERROR;
 }
 
 /* ---- sending ---- */
@@ -148,6 +208,7 @@ static enum bw_status status_of_op(int op)
 static bool send_pdu(struct router *r, netsnmp_pdu *pdu, snmp_callback cb)
 {
 	r->reqid = pdu->reqid;
+	r->msgid = pdu->msgid;
 	r->sending = true;
 	int ok = snmp_async_send(r->ss, pdu, cb, r);
 	r->sending = false;
@@ -161,18 +222,42 @@ static bool send_pdu(struct router *r, netsnmp_pdu *pdu, snmp_callback cb)
 	return false;
 }
 
-/* Was this callback for the request we are waiting for?  Net-SNMP may call
- * twice for one request (a Report, then SEC_ERROR), and once per request
- * when a session closes. */
-static bool ours(struct router *r, int reqid)
+/* A Report the router could not tie to a request (it could not read it:
+ * wrong key, unknown user) carries reqid 0; Net-SNMP matched it to ours
+ * by msgID. */
+static bool same_request(const struct router *r, int reqid, const netsnmp_pdu *pdu)
 {
-	if (!P.running || r->sending || r->reqid != reqid)
+	return reqid == r->reqid ||
+	       (reqid == 0 && pdu && pdu->command == SNMP_MSG_REPORT && pdu->msgid == r->msgid);
+}
+
+/* Was this callback the answer (or the end) of the request we wait for?
+ * Net-SNMP may call twice for one request (a Report, then SEC_ERROR), once
+ * per request when a session closes, and before each retry (RESEND: not an
+ * answer, the request goes on). */
+static bool ours(struct router *r, int op, int reqid, const netsnmp_pdu *pdu)
+{
+	if (!P.running || r->sending || !r->reqid || !same_request(r, reqid, pdu))
+		return false;
+	if (op == NETSNMP_CALLBACK_OP_RESEND) {
+		if (pdu)
+			r->msgid = pdu->msgid;
+		return false;
+	}
+	/* notInTimeWindow: Net-SNMP resends by itself, or ends it with SEC_ERROR. */
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu && pdu->command == SNMP_MSG_REPORT &&
+	    snmpv3_get_report_type((netsnmp_pdu *)pdu) == SNMPERR_NOT_IN_TIME_WINDOW)
 		return false;
 	r->reqid = 0;
 	return true;
 }
 
 /* ---- SNMPv3 engine-ID discovery, asynchronously ---- */
+
+static bool same_router_keys(const struct counters_cfg *a, const struct counters_cfg *b)
+{
+	return !strcmp(a->user, b->user) && config_same_keys(a, b);
+}
 
 /* The probe goes out as the empty user at noAuthNoPriv (RFC 3414 4.);
  * USM needs that user to exist to encode the message. */
@@ -192,6 +277,70 @@ static void empty_user_ensure(void)
 	usm_add_user(u);
 }
 
+/* The router holding USM entry u (its owner, or one sharing it), if any. */
+static struct router *usm_holder(const struct usmUser *u)
+{
+	for (size_t i = 0; i < P.n; i++)
+		if (P.r[i].usm == u)
+			return &P.r[i];
+	return NULL;
+}
+
+static void usm_drop(struct usmUser *u)
+{
+	usm_remove_user(u);
+	usm_free_user(u);
+}
+
+/* Two addresses of one engine, one user, two key sets: whichever entry USM
+ * kept, one line would be read with the other's keys.  Neither is polled
+ * until a reload fixes it. */
+static void usm_conflict(struct router *r, struct router *o, struct usmUser *u)
+{
+	log_msg(LOG_ERR,
+	        "counters: routers %s and %s are one SNMP engine, but SNMPv3 user \"%s\" has other "
+	        "keys or protocols on each: neither is polled until the configuration is fixed",
+	        o->cc->router, r->cc->router, r->cc->user);
+	for (size_t i = 0; i < P.n; i++) {
+		if (P.r[i].usm == u) {
+			P.r[i].usm = NULL;
+			P.r[i].usm_mine = false;
+			P.r[i].conflict = true;
+		}
+	}
+	r->conflict = true;
+	usm_drop(u);
+}
+
+/* Net-SNMP keeps one USM entry (with the localised keys) per engine ID and
+ * user for the whole process, and a session sends with that entry's keys,
+ * whoever created it: so each router's entry is made from its own keys,
+ * shared only with the same keys, and removed when the poller stops. */
+static bool usm_claim(struct router *r)
+{
+	netsnmp_session *s = r->ss;
+	struct usmUser *u = usm_get_user(s->securityEngineID, s->securityEngineIDLen, r->cc->user);
+
+	if (u) {
+		struct router *o = usm_holder(u);
+		if (o && same_router_keys(o->cc, r->cc)) {
+			r->usm = u;
+			return true;
+		}
+		if (o) {
+			usm_conflict(r, o, u);
+			return false;
+		}
+		usm_drop(u); /* left by a session we no longer have */
+	}
+	s->flags &= ~SNMP_FLAGS_USER_CREATED;
+	if (usm_create_user_from_session(s) != SNMPERR_SUCCESS)
+		return false;
+	r->usm = usm_get_user(s->securityEngineID, s->securityEngineIDLen, r->cc->user);
+	r->usm_mine = r->usm != NULL;
+	return r->usm_mine;
+}
+
 /* Net-SNMP stores the discovered engine ID only after our callback returns,
  * so the keys are localised from a zero-delay timer. */
 static void probe_continue(void *arg)
@@ -199,7 +348,7 @@ static void probe_continue(void *arg)
 	struct router *r = arg;
 
 	r->cont = NULL;
-	if (!r->ss->securityEngineIDLen || usm_create_user_from_session(r->ss) != SNMPERR_SUCCESS) {
+	if (!r->ss->securityEngineIDLen || !usm_claim(r)) {
 		poll_fail_all(r, BW_ERROR);
 		return;
 	}
@@ -212,16 +361,17 @@ static int on_probe(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, vo
 	struct router *r = arg;
 
 	(void)ss;
-	if (!ours(r, reqid))
+	if (!ours(r, op, reqid, pdu))
 		return 1;
 	/* The Report comes as SEC_ERROR first, then RECEIVED_MESSAGE (5.9). */
 	if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || op == NETSNMP_CALLBACK_OP_SEC_ERROR) &&
 	    pdu && pdu->command == SNMP_MSG_REPORT) {
+		r->probe_answered = true;
 		r->cont = loop_timer_add(0, probe_continue, r);
 		if (r->cont)
 			return 1;
 	}
-	poll_fail_all(r, status_of_op(op));
+	poll_fail_all(r, status_of(r, op, pdu));
 	return 1;
 }
 
@@ -306,10 +456,10 @@ static int on_walk(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, voi
 	struct router *r = arg;
 
 	(void)ss;
-	if (!ours(r, reqid))
+	if (!ours(r, op, reqid, pdu))
 		return 1;
 	if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || pdu->command != SNMP_MSG_RESPONSE) {
-		poll_fail_all(r, status_of_op(op));
+		poll_fail_all(r, status_of(r, op, pdu));
 		return 1;
 	}
 	if (walk_absorb(r, pdu)) {
@@ -490,13 +640,13 @@ static int on_get(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu, void
 	struct router *r = arg;
 
 	(void)ss;
-	if (!ours(r, reqid))
+	if (!ours(r, op, reqid, pdu))
 		return 1;
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu->command == SNMP_MSG_RESPONSE) {
 		if (!get_too_big(r, pdu))
 			get_absorb(r, pdu);
 	} else {
-		poll_fail_from(r, r->chunk_lo, status_of_op(op));
+		poll_fail_from(r, r->chunk_lo, status_of(r, op, pdu));
 	}
 	return 1;
 }
@@ -532,6 +682,11 @@ static bool get_send_some(struct router *r)
 	if (!n) { /* all asked (or only unresolved targets were left) */
 		snmp_free_pdu(pdu);
 		P.st.ok++;
+		if (r->reported)
+			log_msg(LOG_NOTICE, "counters: router %s answers SNMPv3 user \"%s\" again",
+			        r->cc->router, r->cc->user);
+		r->reported = false;
+		r->ever_ok = true;
 		poll_done(r);
 		return true;
 	}
@@ -579,6 +734,10 @@ static void poll_begin(struct router *r)
 {
 	P.st.inflight++;
 	P.st.polls++;
+	if (r->conflict) { /* logged once, by usm_conflict() */
+		poll_fail_all(r, BW_ERROR);
+		return;
+	}
 	if (r->cc->version == 3 && !r->v3_ready) {
 		probe_send(r);
 		return;
@@ -684,9 +843,7 @@ static bool router_open(struct router *r, const struct bandwidth_cfg *bc)
 static bool same_router(const struct counters_cfg *a, const struct counters_cfg *b)
 {
 	return !strcmp(a->peername, b->peername) && a->version == b->version &&
-	       !strcmp(a->community, b->community) && !strcmp(a->user, b->user) &&
-	       !strcmp(a->auth_key, b->auth_key) && !strcmp(a->priv_key, b->priv_key) &&
-	       a->auth_proto == b->auth_proto && a->priv_proto == b->priv_proto;
+	       !strcmp(a->community, b->community) && same_router_keys(a, b);
 }
 
 static int cmp_target(const void *a, const void *b)
@@ -839,6 +996,10 @@ void poller_stop(void)
 		loop_timer_cancel(r->cont);
 		if (r->ss)
 			snmp_close(r->ss);
+		/* Its keys must not outlive it: a reload with a new key would
+		 * otherwise still send with the old one. */
+		if (r->usm_mine)
+			usm_drop(r->usm);
 	}
 	if (P.n)
 		free(P.r[0].t);

@@ -16,11 +16,18 @@
  *   name at the resolved ifIndex no longer matches.
  * - SNMPv3 is authPriv (SHA/SHA-256/SHA-512, AES-128/AES-256).  The engine
  *   ID is discovered with an asynchronous probe; nothing here blocks.
+ *   Each router's USM entry (localised keys) is made from its own keys,
+ *   shared only by routers with the same keys, and removed by
+ *   poller_stop(), so a reload with a new key uses it.  Two addresses of
+ *   one engine with other keys for one user: neither is polled (error).
  * - At most bandwidth.max-inflight routers are being polled at once; the
  *   rest wait in FIFO order.  A router still busy when its next poll is due
  *   skips that poll (counted as an overrun).
- * - Failures reach the model per line (timeout, error, noSuchInterface) and
- *   never touch the line's reachability state.
+ * - Every request is retried bandwidth.retries times before it times out.
+ * - Failures reach the model per line (timeout, error, noSuchInterface,
+ *   authFailure: the router refused the SNMPv3 user, logged once with
+ *   router and user) and never touch the line's reachability state; the
+ *   next poll comes at the normal interval.
  */
 #ifndef TSLCD_POLLER_H
 #define TSLCD_POLLER_H

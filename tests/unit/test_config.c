@@ -50,6 +50,12 @@ static void expect_error(const char *text, int line, const char *words)
 #define LINE_CTR(body)                                                                             \
 	" line {\n  id = 1\n  carrier = vnpt\n  bandwidth = 1000\n  probe = none\n  counters "     \
 	"{\n" body "  }\n }\n}\n"
+/* A line (id N) polled with SNMPv3 user "u" on 127.0.0.1:1161: 14 lines,
+ * "router =" on its 7th. */
+#define LINE_V3(n, key)                                                                            \
+	" line {\n  id = " #n "\n  carrier = vnpt\n  bandwidth = 1000\n  probe = none\n"           \
+	"  counters {\n   router = \"127.0.0.1:1161\"\n   version = 3\n   user = \"u\"\n"          \
+	"   auth-key = \"" key "\"\n   priv-key = \"privpass1\"\n   ifindex = 2\n  }\n }\n"
 #define LINE_OK                                                                                    \
 	" line {\n  id = 1\n  carrier = vnpt\n  bandwidth = 1000\n  target = \"127.0.0.1\"\n }\n"
 
@@ -204,6 +210,9 @@ static const struct {
     {"bandwidth {\n sample = 300\n window = 1000\n}\n", 3, "multiple of sample"},
     {"bandwidth {\n poll-interval = 10\n timeout = 6000\n retries = 1\n}\n", 3,
      "shorter than poll-interval"},
+    /* one router and SNMPv3 user, other keys: one line would use the other's */
+    {OFFICE_HEAD LINE_V3(1, "authpass1") LINE_V3(2, "otherpass") "}\n", 26,
+     "user \"u\": other keys or protocols than at line 12"},
 };
 
 /* A counters section with its defaults and the bandwidth section. */
