@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dayacct.h"
 #include "history.h"
 #include "history_schema.h"
 
@@ -329,18 +330,6 @@ void history_db_day_text(int32_t day, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d", &tm);
 }
 
-int32_t history_db_local_day(int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm))
-		return 0;
-	/* The local calendar date, counted as if it were UTC. */
-	struct tm d = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon, .tm_mday = tm.tm_mday};
-	return (int32_t)(timegm(&d) / DAY_S);
-}
-
 int history_db_prune_step(sqlite3 *db, int64_t cutoff)
 {
 	static const char *const tables[][2] = {
@@ -353,7 +342,7 @@ int history_db_prune_step(sqlite3 *db, int64_t cutoff)
 	};
 	char day[16], sql[256];
 
-	history_db_day_text(history_db_local_day(cutoff), day, sizeof(day));
+	history_db_day_text(dayacct_local_day((time_t)cutoff), day, sizeof(day));
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		sqlite3_stmt *st;
 		snprintf(sql, sizeof(sql),

@@ -67,8 +67,6 @@ int history_db_prune_step(sqlite3 *db, int64_t cutoff);
 uint32_t history_db_last_seq(const char *path);
 /* "YYYY-MM-DD" of a local day number (days since 1970-01-01); len >= 11. */
 void history_db_day_text(int32_t day, char *buf, size_t len);
-/* The local day number of t in the process time zone. */
-int32_t history_db_local_day(int64_t t);
 /* Map an SQLite result (and errno) to enum history_result. */
 int history_db_result_of(sqlite3 *db, int rc);
 

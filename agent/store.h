@@ -41,6 +41,7 @@ enum store_rec {
 	STORE_REC_OFFICE = 1,
 	STORE_REC_LINE = 2,
 	STORE_REC_BANDWIDTH = 3, /* a line's bandwidth state (bandwidth.h), after its line */
+	STORE_REC_DAYS = 4,      /* day totals (dayacct.h) of a line, or of an office (line 0) */
 };
 
 enum store_load_status {

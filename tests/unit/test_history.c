@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dayacct.h"
 #include "history.h"
 #include "history_db.h"
 #include "history_schema.h"
@@ -71,7 +72,7 @@ START_TEST(test_rows_round_trip)
 	                           .loss_ppm = 1000000};
 	struct history_day d = {.office = 12,
 	                        .line = 2,
-	                        .day = history_db_local_day(t0),
+	                        .day = dayacct_local_day(t0),
 	                        .up_s = 80000,
 	                        .down_s = 6400,
 	                        .has_rtt = true,

@@ -289,6 +289,13 @@ START_TEST(round_trip)
 	ck_assert_uint_eq(info.lines, 3);
 	ck_assert_int_eq(info.written_at, end);
 	same_model(a, b);
+	/* Day totals come back as they were: the history's day rows carry on. */
+	l = model_find_line(b, 1, 1);
+	ck_assert_mem_eq(&model_find_line(a, 1, 1)->days, &l->days, sizeof(l->days));
+	ck_assert_uint_gt(l->days.cur.down_s, 0);
+	ck_assert_uint_gt(l->days.cur.attempts, l->days.cur.answers);
+	ck_assert_mem_eq(&model_find_office(a, 1)->days, &model_find_office(b, 1)->days,
+	                 sizeof(struct day_acct));
 
 	/* What the MIB will show: history, an open outage, the line still down. */
 	l = model_find_line(b, 1, 1);
