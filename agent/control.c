@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bandwidth.h"
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 
@@ -75,6 +76,7 @@ static void do_outage_cause(struct model *m, char **argv, int argc, char *out, s
 		snprintf(out, outlen, "error: %s", why);
 		return;
 	}
+	histfeed_outage(l, o);
 	snprintf(out, outlen, "ok outage %u.%u.%u cause %s ticket \"%s\"", office, line_id,
 	         o->index, outage_cause_name(o->cause), o->ticket);
 	log_msg(LOG_INFO, "control: %s", out + 3);

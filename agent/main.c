@@ -26,6 +26,8 @@
 #include "agentx_link.h"
 #include "config.h"
 #include "control.h"
+#include "dayacct.h"
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
@@ -195,6 +197,7 @@ static void apply_timezone(const struct tslcd_config *cfg)
 {
 	setenv("TZ", cfg->agent.timezone, 1);
 	tzset();
+	dayacct_zone_changed();
 }
 
 /* SIGHUP: a bad file keeps the old config in force; a good one keeps the
@@ -205,6 +208,7 @@ static void reload(void)
 	struct tslcd_config *cfg = config_read();
 	if (!cfg) {
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
+		histfeed_config_loaded(NULL, agent_status.config_message);
 		return;
 	}
 	apply_timezone(cfg);
@@ -223,6 +227,7 @@ static void reload(void)
 	readiness_run_reload(next->cfg); /* before the old config goes */
 	model_free(model);
 	model = next;
+	histfeed_config_loaded(model->cfg, NULL);
 	reach_start(model);
 	poller_start(model);
 	heap_trim();
@@ -279,8 +284,15 @@ static void on_outage_opened(void *ctx, const struct line *l, const struct outag
 {
 	(void)ctx;
 	mib_outage_added(l, o, evicted);
+	histfeed_outage(l, o);
 	log_msg(LOG_WARNING, "office %u (%s) line %u (%s): outage %u opened", l->office->cfg->id,
 	        l->office->cfg->code, l->cfg->id, l->cfg->circuit, o->index);
+}
+
+static void on_outage_closed(void *ctx, const struct line *l, const struct outage *o)
+{
+	(void)ctx;
+	histfeed_outage(l, o);
 }
 
 static void on_line_changed(void *ctx, const struct line *l, enum line_status old)
@@ -363,6 +375,7 @@ static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
+    .outage_closed = on_outage_closed,
     .utilisation_high = on_util_high,
     .utilisation_cleared = on_util_cleared,
     .redundancy_noncompliant = on_redundancy_bad,
@@ -420,6 +433,8 @@ static int run(struct tslcd_config *cfg)
 	 * longer needed, and what is created from here on is the user's. */
 	if (privilege_drop(cfg->agent.user) < 0)
 		return 1;
+	/* As the user, so history.db is theirs; before any notification. */
+	notify_seq_resume(histfeed_start(&model));
 	control_start(cfg->agent.control_socket, &model);
 	reach_start(model);
 	poller_start(model); /* after init_snmp(): USM must be ready */
@@ -434,7 +449,8 @@ static int run(struct tslcd_config *cfg)
 	poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());
-	saver_stop(); /* synchronous final save */
+	saver_stop();    /* synchronous final save */
+	histfeed_stop(); /* the day totals as saved, then the queue drained */
 	readiness_run_stop();
 	agentx_link_close();
 	notify_shutdown();

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
@@ -146,6 +147,7 @@ static bool refuse(const char *path, uint32_t office, const char *reason)
 {
 	log_msg(LOG_WARNING, "readiness report %s rejected: %s", path, reason);
 	readiness_reject(R.rd, office);
+	histfeed_report(office, NULL, false, NULL, reason);
 	return false;
 }
 
@@ -172,8 +174,10 @@ static bool ingest(void *ctx, const char *path, const char *name, char *reason, 
 		goto out;
 	}
 	ok = true;
+	const struct readiness_eval *ev = &readiness_find(R.rd, r.office)->eval;
 	log_msg(LOG_INFO, "readiness report %s accepted: office %u, signed by %s, state %s", path,
-	        r.office, signer, readiness_state_name(readiness_find(R.rd, r.office)->eval.state));
+	        r.office, signer, readiness_state_name(ev->state));
+	histfeed_report(r.office, &r, true, readiness_state_name(ev->state), ev->reason);
 out:
 	free(body);
 	free(sig);
