@@ -99,6 +99,18 @@ h_check "office_days of today with down time and redundancy" h_wait_for 100 has 
 	"SELECT 1 FROM office_days WHERE office_id = 1 AND day = '$TODAY' AND down_s > 0
 	 AND redundancy IS NOT NULL"
 
+# ---- the MIB: history health, previous month and quarter ----
+A=$ROOT.1
+h_expect_eq "tslcdHistoryWriteResult ok(1)" 1 "$(get $A.28.0)"
+h_check "tslcdHistoryRowsWritten > 0" bash -c "[ \"\$1\" -gt 0 ]" _ "$(get $A.30.0)"
+h_expect_eq "tslcdHistoryRowsDropped 0" 0 "$(get $A.31.0)"
+h_check "tslcdHistoryRowsPending is served" bash -c "[ \"\$1\" -ge 0 ]" _ "$(get $A.29.0)"
+h_check "tslcdHistoryLastWrite is a DateAndTime" test -n "$(h_snmp snmpget -Ov -Ox $A.27.0 | grep -i hex)"
+NOSUCH="No Such Instance currently exists at this OID"
+h_expect_eq "no previous month yet: tslcdLineAvailPrevMonth absent" "$NOSUCH" "$(get $L.49.1.1)"
+h_expect_eq "no previous quarter yet: tslcdOfficeDowntimePrevQuarter absent" "$NOSUCH" \
+	"$(get $ROOT.2.1.36.1)"
+
 # ---- restart, then kill -9: nothing counted twice ----
 elapsed_ok() { # down_s of line 1.2 today never exceeds the time since the first start
 	local down now
