@@ -209,7 +209,7 @@ static const struct cfgerr_range ranges[] = {
     {"path", 0, 4294967295L},
     {"save-interval", 5, 86400},
     {"history-retention", 0, 36500},
-    {"history-interval", 5, 86400},
+    {"history-interval", 1, 86400},
     {"interval", 1, 3600},
     {"count", 1, 20},
     {"spacing", 10, 10000},
