@@ -29,7 +29,9 @@ static struct {
 	time_t now;
 	int32_t today;
 	bool with_yesterday;
-	int32_t written_day; /* the day of the last complete walk; 0 = none */
+	int32_t written_day;          /* the day of the last complete walk; 0 = none */
+	uint64_t walk_us, longest_us; /* time on the loop, for the log */
+	unsigned slices;
 } F;
 
 static const char *kw(const char *option, long value)
@@ -250,21 +252,34 @@ static void days_begin(void)
 	F.now = time(NULL);
 	F.today = dayacct_local_day(F.now);
 	F.with_yesterday = F.written_day != F.today; /* first walk of the day */
+	F.walk_us = F.longest_us = 0;
+	F.slices = 0;
 }
 
 static void days_finished(void)
 {
 	F.written_day = F.today;
 	F.walking = NULL;
+	log_msg(LOG_DEBUG,
+	        "history: day totals queued in %.1f ms on the loop (%u slices, longest %.1f ms)",
+	        (double)F.walk_us / 1e3, F.slices, (double)F.longest_us / 1e3);
 }
 
 static void on_slice(void *arg)
 {
+	uint64_t t0 = loop_clock_us();
+	bool done;
+
 	(void)arg;
 	F.slice = NULL;
 	if (F.walking != *F.mp) /* a reload replaced the model: start over */
 		days_begin();
-	if (days_step(SLICE_LINES))
+	done = days_step(SLICE_LINES);
+	uint64_t us = loop_clock_us() - t0;
+	F.walk_us += us;
+	F.longest_us = us > F.longest_us ? us : F.longest_us;
+	F.slices++;
+	if (done)
 		days_finished();
 	else
 		F.slice = loop_timer_add(0, on_slice, NULL);

@@ -332,8 +332,9 @@ static bool move_aside(const char *path)
 		}
 		return true;
 	}
+	char why[128];
 	log_msg(LOG_ERR, "history: %s is corrupt and cannot be moved aside: %s", path,
-	        strerror(errno));
+	        strerror_r(errno, why, sizeof(why)));
 	return false;
 }
 
@@ -387,8 +388,11 @@ static bool write_batch(struct writer *w)
 	char err[PATH_MAX + 256];
 	int result = HISTORY_ERROR;
 
+	struct timespec t0, t1;
+
 	if (!writer_open(w))
 		return false;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (history_db_write(&w->db, w->batch, w->n, err, sizeof(err), &result) < 0) {
 		report_result(w, result, err, 0);
 		if (result == HISTORY_CORRUPT) {
@@ -397,6 +401,9 @@ static bool write_batch(struct writer *w)
 		}
 		return false;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(LOG_DEBUG, "history: %zu rows written in %.1f ms", w->n,
+	        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	report_result(w, HISTORY_OK, "", w->n);
 	for (size_t i = 0; i < w->n; i++)
 		row_free(w->batch[i]);
