@@ -17,7 +17,7 @@
 #include "readiness_run.h"
 #include "report.h"
 
-#define SLICE_LINES  500u /* lines per loop turn while writing the days */
+#define SLICE_LINES  200u /* lines per loop turn while writing the days (a few ms) */
 #define STOP_WAIT_MS 5000u
 
 static struct {
