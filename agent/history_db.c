@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "dayacct.h"
 #include "history.h"
 #include "history_schema.h"
 
@@ -342,7 +341,9 @@ int history_db_prune_step(sqlite3 *db, int64_t cutoff)
 	};
 	char day[16], sql[256];
 
-	history_db_day_text(dayacct_local_day((time_t)cutoff), day, sizeof(day));
+	/* The UTC day: no time zone lookup in the writer thread (the loop may
+	 * change TZ on a reload); a day either way in 400 does not matter. */
+	history_db_day_text((int32_t)(cutoff / DAY_S), day, sizeof(day));
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		sqlite3_stmt *st;
 		snprintf(sql, sizeof(sql),

@@ -277,6 +277,30 @@ START_TEST(test_symlink_refused)
 }
 END_TEST
 
+/* The writer cannot write (a symlink): rows wait up to the queue's size
+ * plus the batch in hand; beyond that each refused row is counted. */
+START_TEST(test_queue_full_counts)
+{
+	char target[300];
+	struct history_status st;
+	const unsigned total = HISTORY_QUEUE_MAX + HISTORY_BATCH + 100;
+
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	start();
+	usleep(100 * 1000); /* the writer has taken its (empty) first look */
+	for (unsigned i = 0; i < total; i++)
+		history_put_meta("k", "v");
+	history_status(&st);
+	ck_assert_uint_ge(st.dropped, 100);
+	ck_assert_uint_eq(st.dropped + st.pending, total);
+	history_stop(1000);
+	history_status(&st);
+	ck_assert_uint_eq(st.pending, 0);
+	ck_assert_uint_eq(st.dropped, total); /* nothing could be written: all counted */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -290,6 +314,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_prune_in_steps);
 	tcase_add_test(tc, test_corrupt_set_aside);
 	tcase_add_test(tc, test_symlink_refused);
+	tcase_add_test(tc, test_queue_full_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }
