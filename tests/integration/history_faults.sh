@@ -5,6 +5,8 @@
 # tslcdHistoryWriteResult shows the fault (locked(3), diskFull(2)), rows
 # wait (tslcdHistoryRowsPending > 0, none dropped), and once the fault ends
 # the rows written during it arrive.  The full disk part needs root (mount).
+# Then hostile files: a corrupt history.db is moved aside (named in the
+# log) and a new one started; a symlink is refused, never written through.
 # About 60 s.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
@@ -47,6 +49,7 @@ result_is() { [ "$(get $A.28.0)" == "$1" ]; }
 status_is() { [ "$(get "$L.12.3.1")" == "$1" ]; }
 pending() { get $A.29.0; }
 outages() { q "SELECT count(*) FROM outages"; }
+has_config_load() { [ -n "$(q "SELECT 1 FROM config_loads")" ]; }
 
 h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
@@ -99,9 +102,30 @@ if [ "$TMPFS" -eq 1 ]; then
 	h_check "the outage opened on the full disk arrives" h_wait_for 50 \
 		bash -c "[ \"\$(sqlite3 'file:$DB?mode=ro' 'SELECT count(*) FROM outages')\" == 2 ]"
 	h_expect_eq "nothing dropped" 0 "$(get $A.31.0)"
+	listen
 else
 	h_log "full disk part skipped (needs root to mount a tmpfs)"
 fi
+h_check "agent alive" kill -0 "$H_AGENT_PID"
+
+# ---- hostile files: a corrupt history.db is set aside, a symlink refused ----
+h_stop_agent
+rm -f "$STATE"/history.db*
+head -c 20000 /dev/urandom >"$DB"
+h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served with a corrupt history.db"
+h_check "corrupt history.db: logged with its name and moved aside" h_wait_for 50 \
+	grep -q "history: $DB is corrupt: moved to $DB.corrupt-" "$H_TMP/agent.log"
+h_check "the corrupt file is kept" bash -c "ls '$STATE'/history.db.corrupt-* >/dev/null"
+h_check "a new history.db: ok(1)" h_wait_for 80 result_is 1
+h_check "rows in the new history.db" h_wait_for 50 has_config_load
+h_stop_agent
+rm -f "$STATE"/history.db*
+ln -s "$H_TMP/elsewhere.db" "$DB"
+h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served with a symlinked history.db"
+h_check "symlinked history.db: error(6)" h_wait_for 80 result_is 6
+h_check "the refusal names the file" grep -q "history: $DB is a symbolic link: refused" "$H_TMP/agent.log"
+h_check "probing and serving go on" h_wait_for 60 status_is 2
+h_check "nothing written through the symlink" test ! -e "$H_TMP/elsewhere.db"
 h_check "agent alive" kill -0 "$H_AGENT_PID"
 
 h_done
