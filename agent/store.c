@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 
 /* The codec writes these arrays element by element with their compile-time
  * sizes; changing one changes the format: bump STORE_VERSION or add a
@@ -272,6 +273,11 @@ void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now
 	put(&e->b, store_magic, sizeof(store_magic));
 	put_u32(&e->b, STORE_VERSION);
 	put_i64(&e->b, now);
+	/* The sequence goes on after a restart, so numbers are never reused
+	 * (the history keys notifications by it). */
+	size_t start = rec_begin(&e->b, STORE_REC_AGENT);
+	put_u32(&e->b, notify_seq());
+	rec_end(&e->b, start);
 }
 
 bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines)
@@ -792,6 +798,17 @@ static const char *load_days(struct loader *ld, struct rbuf *r)
 	return NULL;
 }
 
+static const char *load_agent(struct loader *ld, struct rbuf *r)
+{
+	uint32_t seq = get_u32(r);
+
+	if (r->short_read)
+		return "agent record truncated";
+	if (ld->apply)
+		ld->info->notify_seq = seq;
+	return NULL;
+}
+
 static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 {
 	struct rbuf r = {.p = p, .len = len};
@@ -813,6 +830,8 @@ static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 			err = load_bandwidth(ld, &rec);
 		else if (type == STORE_REC_DAYS)
 			err = load_days(ld, &rec);
+		else if (type == STORE_REC_AGENT)
+			err = load_agent(ld, &rec);
 		else if (ld->apply)
 			ld->info->skipped_records++; /* a later engine's record */
 		if (err)
@@ -1006,6 +1025,7 @@ void store_restore(struct model *m)
 	switch (store_load(m, dir, &info)) {
 	case STORE_LOADED:
 		log_loaded(dir, &info, (double)(loop_clock_us() - t0) / 1000.0);
+		notify_seq_resume(info.notify_seq);
 		break;
 	case STORE_MISSING:
 		log_msg(LOG_INFO,

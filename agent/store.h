@@ -42,6 +42,7 @@ enum store_rec {
 	STORE_REC_LINE = 2,
 	STORE_REC_BANDWIDTH = 3, /* a line's bandwidth state (bandwidth.h), after its line */
 	STORE_REC_DAYS = 4,      /* day totals (dayacct.h) of a line, or of an office (line 0) */
+	STORE_REC_AGENT = 5,     /* agent-wide: the last notification sequence number */
 };
 
 enum store_load_status {
@@ -56,6 +57,7 @@ struct store_load_info {
 	size_t offices, lines;                 /* restored */
 	size_t dropped_offices, dropped_lines; /* ids no longer configured */
 	size_t skipped_records;                /* unknown types */
+	uint32_t notify_seq;                   /* last notification seq saved, 0 = none */
 	char reason[128];                      /* why it was rejected */
 	char moved_to[512];                    /* where a corrupt file went */
 };

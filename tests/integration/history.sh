@@ -140,6 +140,17 @@ h_expect_eq "outage rows unique: the open outage of 1.2 is still one row" "2|1" 
 h_check "notification seqs carry on after restarts (no reuse)" bash -c \
 	"[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM notifications WHERE seq <= $last_seq')\" == $last_seq ]"
 h_expect_eq "three config loads recorded" 3 "$(q "SELECT count(*) FROM config_loads")"
+
+# Without its history.db the agent still carries the sequence on (state file).
+seq_before=$(q "SELECT max(seq) FROM notifications")
+mv "$DB" "$H_TMP/history-old.db"
+rm -f "$DB-wal" "$DB-shm"
+h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served without history.db"
+h_check "notifications recorded in the new history.db" h_wait_for 100 \
+	has "SELECT 1 FROM notifications WHERE type = 'lineDown'"
+h_check "their seqs follow the old ones (from the state file): none <= $seq_before" bash -c \
+	"[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM notifications WHERE seq <= $seq_before')\" == 0 ]"
+h_stop_agent
 h_check "no history errors logged" bash -c "! grep -q 'history:' '$H_TMP/agent.log'"
 
 h_done

@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "notify.h"
 #include "store.h"
 
 #define T0 1767225600 /* 2026-01-01 00:00:00 UTC */
@@ -282,9 +283,11 @@ START_TEST(round_trip)
 	struct store_load_info info;
 	struct line *l;
 
+	notify_seq_resume(41); /* as if 41 notifications had been sent */
 	save(a, end);
 	struct model *b = model_from(conf_a, end + 100);
 	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.notify_seq, 41); /* the sequence carries on */
 	ck_assert_uint_eq(info.offices, 2);
 	ck_assert_uint_eq(info.lines, 3);
 	ck_assert_int_eq(info.written_at, end);
