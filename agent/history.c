@@ -519,8 +519,8 @@ void history_reconfigure(const struct history_params *p)
 	pthread_mutex_unlock(&H.mu);
 }
 
-/* The stop waits for the queue to drain; a faulty database gets one more
- * attempt (what is left is then counted as dropped and logged). */
+/* The stop waits for the queue to drain; a database already failing is
+ * not retried (what is left is counted as dropped and logged). */
 void history_stop(unsigned timeout_ms)
 {
 	struct timespec until;

@@ -121,7 +121,8 @@ struct history_params {
 uint32_t history_start(const struct history_params *p);
 /* Config reload: the directory or the retention may change. */
 void history_reconfigure(const struct history_params *p);
-/* Write what is queued (up to timeout_ms), then stop the thread. */
+/* Write what is queued, then stop the thread (waiting at most timeout_ms;
+ * with the database failing, what is left is counted as dropped). */
 void history_stop(unsigned timeout_ms);
 
 void history_put_meta(const char *key, const char *value);
