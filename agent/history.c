@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "log.h"
 
 #define PRUNE_EVERY_S 3600 /* retention is in days: an hourly look is plenty */
+#define WRITER_NICE   10   /* probing and answering come first */
 
 static struct {
 	pthread_mutex_t mu;
@@ -442,6 +444,8 @@ static void *writer_main(void *arg)
 	struct writer *w = arg;
 	bool failed = false;
 
+	/* Linux nices threads one by one; failing to is harmless. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE);
 	pthread_mutex_lock(&H.mu);
 	for (;;) {
 		if (H.reopen) {
