@@ -8,7 +8,7 @@ OPT      ?= -O2
 CPPFLAGS += -D_GNU_SOURCE -Iagent
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -fno-strict-aliasing $(SAN)
 LDFLAGS  += $(SAN)
-LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lsystemd -lanl -lm
+LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lsystemd -lanl -lm -lpthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c,$(wildcard agent/*.c))

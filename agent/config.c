@@ -250,6 +250,16 @@ static const struct keyword *keywords_for(const char *option)
 	return NULL;
 }
 
+const char *config_keyword_name(const char *option, long value)
+{
+	const struct keyword *k = keywords_for(option);
+
+	for (; k && k->name; k++)
+		if (k->value == value)
+			return k->name;
+	return NULL;
+}
+
 static int parse_keyword(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	const struct keyword *k = keywords_for(opt->name);
@@ -278,6 +288,8 @@ static const struct cfgerr_range ranges[] = {
     {"port", 1, 65535},
     {"path", 0, 4294967295L},
     {"save-interval", 5, 86400},
+    {"history-retention", 0, 36500},
+    {"history-interval", 1, 86400},
     {"interval", 1, 3600},
     {"count", 1, 20},
     {"spacing", 10, 10000},
@@ -431,6 +443,10 @@ static cfg_opt_t agent_opts[] = {
     STR("user", ""),
     STR("control-socket", "/run/tslcd/control.sock"),
     NUM("save-interval", 60),
+    STR("province-code", ""),
+    STR("province-name", ""),
+    NUM("history-retention", 400), /* days; 0 keeps everything */
+    NUM("history-interval", 300),  /* seconds between writes of the running day */
     CFG_END(),
 };
 
@@ -1104,6 +1120,10 @@ static bool agent_parse(struct tslcd_config *c, cfg_t *sec)
 	c->agent.user = dup_str(sec, "user");
 	c->agent.control_socket = dup_str(sec, "control-socket");
 	c->agent.save_interval_s = (unsigned)cfg_getint(sec, "save-interval");
+	c->agent.province_code = dup_str(sec, "province-code");
+	c->agent.province_name = dup_str(sec, "province-name");
+	c->agent.history_retention_days = (unsigned)cfg_getint(sec, "history-retention");
+	c->agent.history_interval_s = (unsigned)cfg_getint(sec, "history-interval");
 	if (!timezone_known(c->agent.timezone)) {
 		report(line_of(sec, "timezone"),
 		       "agent: unknown timezone '%s' (expected a name such as "
@@ -1731,6 +1751,8 @@ void config_free(struct tslcd_config *c)
 	free(c->agent.timezone);
 	free(c->agent.user);
 	free(c->agent.control_socket);
+	free(c->agent.province_code);
+	free(c->agent.province_name);
 	for (size_t i = 0; c->notify.periods && i < c->notify.n_periods; i++)
 		free(c->notify.periods[i].name);
 	free(c->notify.periods);

@@ -138,6 +138,9 @@ struct agent_cfg {
 	char *user;
 	char *control_socket;
 	unsigned save_interval_s;
+	char *province_code, *province_name; /* for the history's meta table */
+	unsigned history_retention_days;     /* 0: keep everything */
+	unsigned history_interval_s;         /* the running day is written this often */
 };
 
 /* A heightened-vigilance period (Tet, elections): while now (local time)
@@ -200,5 +203,8 @@ const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint
  * office; an empty one: none. */
 bool config_authority_covers(const struct authority_cfg *a, uint32_t office);
 const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id);
+/* The keyword of an enumerated option's value ("carrier", 3 -> "viettel"),
+ * the MIB's enumeration name; NULL when there is none. */
+const char *config_keyword_name(const char *option, long value);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bandwidth.h"
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "numarg.h"
@@ -95,6 +96,7 @@ static void do_outage_cause(struct model *m, const struct ucred *peer, char **ar
 		snprintf(out, outlen, "error: %s", why);
 		return;
 	}
+	histfeed_outage(l, o);
 	snprintf(out, outlen, "ok outage %u.%u.%u cause %s ticket \"%s\"", office, line_id,
 	         o->index, outage_cause_name(o->cause), o->ticket);
 	if (peer)

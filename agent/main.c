@@ -27,6 +27,8 @@
 #include "agentx_link.h"
 #include "config.h"
 #include "control.h"
+#include "dayacct.h"
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
@@ -202,6 +204,7 @@ static void apply_timezone(const struct tslcd_config *cfg)
 {
 	setenv("TZ", cfg->agent.timezone, 1);
 	tzset();
+	dayacct_zone_changed();
 }
 
 /* SIGHUP, on the reload thread: the new model with fresh state, built
@@ -237,15 +240,13 @@ static void model_dispose(void *m)
 /* SIGHUP, back on the loop: a bad file keeps the old config in force; a
  * good one replaces it, keeping the state of every office and line that
  * still exists. */
-static void reload_apply(void *ctx, struct tslcd_config *cfg, void *prepared, double parse_ms)
+static void reload_apply(struct tslcd_config *cfg, struct model *next, double parse_ms)
 {
-	struct model *next = prepared;
-
-	(void)ctx;
 	agent_status.config_load_time = time(NULL);
 	agent_status.config_load_ok = cfg != NULL;
 	if (!cfg) { /* config_message holds the last problem, handed over just now */
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
+		histfeed_config_loaded(NULL, agent_status.config_message);
 		return;
 	}
 	agent_status.config_message[0] = '\0';
@@ -269,6 +270,7 @@ static void reload_apply(void *ctx, struct tslcd_config *cfg, void *prepared, do
 	readiness_run_reload(next->cfg);        /* before the old config goes */
 	reloader_dispose(model_dispose, model); /* nothing refers to it any more */
 	model = next;
+	histfeed_config_loaded(model->cfg, NULL);
 	reach_start(model);
 	poller_start(model);
 	log_msg(LOG_INFO,
@@ -277,10 +279,17 @@ static void reload_apply(void *ctx, struct tslcd_config *cfg, void *prepared, do
 	        cfg->n_offices, cfg->n_lines, parse_ms, (double)(loop_clock_us() - t0) / 1e3);
 }
 
+static void reload_done(void *ctx, struct tslcd_config *cfg, void *prepared, double parse_ms)
+{
+	(void)ctx;
+	reload_apply(cfg, prepared, parse_ms);
+	sd_notify(0, "READY=1"); /* the reload is over, whatever its outcome */
+}
+
 static const struct reloader_hooks reload_hooks = {
     .err = config_error_to_log,
     .prepare = reload_prepare,
-    .done = reload_apply,
+    .done = reload_done,
     .discard = reload_discard,
 };
 
@@ -310,9 +319,10 @@ static void on_signal(int fd, short revents, void *arg)
 	(void)revents, (void)arg;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			sd_notify(0, "RELOADING=1"); /* systemd (Type=notify); no-op elsewhere */
+			/* systemd (Type=notify; a no-op elsewhere): READY=1 follows
+			 * when the reloader is done (reload_done). */
+			sd_notify(0, "RELOADING=1");
 			reload();
-			sd_notify(0, "READY=1");
 		} else {
 			sd_notify(0, "STOPPING=1");
 			log_msg(LOG_INFO, "signal %u: shutting down", si.ssi_signo);
@@ -342,8 +352,15 @@ static void on_outage_opened(void *ctx, const struct line *l, const struct outag
 {
 	(void)ctx;
 	mib_outage_added(l, o, evicted);
+	histfeed_outage(l, o);
 	log_msg(LOG_WARNING, "office %u (%s) line %u (%s): outage %u opened", l->office->cfg->id,
 	        l->office->cfg->code, l->cfg->id, l->cfg->circuit, o->index);
+}
+
+static void on_outage_closed(void *ctx, const struct line *l, const struct outage *o)
+{
+	(void)ctx;
+	histfeed_outage(l, o);
 }
 
 static void on_line_changed(void *ctx, const struct line *l, enum line_status old)
@@ -433,6 +450,7 @@ static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
+    .outage_closed = on_outage_closed,
     .utilisation_high = on_util_high,
     .utilisation_cleared = on_util_cleared,
     .redundancy_noncompliant = on_redundancy_bad,
@@ -495,6 +513,8 @@ static int run(struct tslcd_config *cfg)
 	privilege_warn_unreadable(opt.config, cfg->agent.user);
 	if (privilege_drop(cfg->agent.user) < 0)
 		return 1;
+	/* As the user, so history.db is theirs; before any notification. */
+	notify_seq_resume(histfeed_start(&model));
 	control_start(cfg->agent.control_socket, &model);
 	reach_start(model);
 	poller_start(model); /* after init_snmp(): USM must be ready */
@@ -511,7 +531,8 @@ static int run(struct tslcd_config *cfg)
 	poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());
-	saver_stop(); /* synchronous final save */
+	saver_stop();    /* synchronous final save */
+	histfeed_stop(); /* the day totals as saved, then the queue drained */
 	readiness_run_stop();
 	agentx_link_close();
 	notify_shutdown();

@@ -62,6 +62,25 @@ bool mib_avail_adjusted(const struct avail *av, enum avail_window w, struct mib_
 	return avail_figures_now(av, w, &f) && avail_ppm_adjusted(&f, &ppm) && mib_set_u32(v, ppm);
 }
 
+/* Downtime and outage count of a calendar period: absent when the agent
+ * holds no monitored time for it (the previous month before it ran). */
+static bool period_known(const struct avail *av, enum avail_window w, struct avail_figures *f)
+{
+	return avail_figures_now(av, w, f) && (uint64_t)f->up_s + f->down_s + f->maint_s > 0;
+}
+
+bool mib_avail_downtime(const struct avail *av, enum avail_window w, struct mib_value *v)
+{
+	struct avail_figures f;
+	return period_known(av, w, &f) && mib_set_u32(v, f.down_s);
+}
+
+bool mib_avail_outages(const struct avail *av, enum avail_window w, struct mib_value *v)
+{
+	struct avail_figures f;
+	return period_known(av, w, &f) && mib_set_u32(v, f.outages);
+}
+
 bool mib_avail_monitored(const struct avail *av, enum avail_window w, struct mib_value *v)
 {
 	struct avail_figures f;

@@ -74,5 +74,8 @@ bool mib_reports_rejected(struct mib_value *v);
 bool mib_avail_raw(const struct avail *av, enum avail_window w, struct mib_value *v);
 bool mib_avail_adjusted(const struct avail *av, enum avail_window w, struct mib_value *v);
 bool mib_avail_monitored(const struct avail *av, enum avail_window w, struct mib_value *v);
+/* A calendar window's downtime / outage count; absent without data. */
+bool mib_avail_downtime(const struct avail *av, enum avail_window w, struct mib_value *v);
+bool mib_avail_outages(const struct avail *av, enum avail_window w, struct mib_value *v);
 
 #endif

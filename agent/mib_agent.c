@@ -1,6 +1,7 @@
 /*
  * mib_agent: the tslcdAgent scalars (identity, config, counts, counters).
  */
+#include "history.h"
 #include "mib.h"
 #include "notify.h"
 
@@ -66,6 +67,32 @@ STATUS_GETTER(get_heightened, mib_set_str(v, notify_heightened_name()))
 STATUS_GETTER(get_reports_accepted, mib_reports_accepted(v))
 STATUS_GETTER(get_reports_rejected, mib_reports_rejected(v))
 
+/* The writer thread's figures, read under its lock: one copy per GET. */
+static bool history_figure(struct mib_value *v, int which)
+{
+	struct history_status st;
+
+	history_status(&st);
+	switch (which) {
+	case 0:
+		return st.last_write && mib_set_datetime(v, st.last_write);
+	case 1:
+		return st.result && mib_set_int(v, st.result);
+	case 2:
+		return mib_set_u32(v, st.pending);
+	case 3:
+		return mib_set_u32(v, (uint32_t)st.written); /* Counter32: wraps */
+	default:
+		return mib_set_u32(v, (uint32_t)st.dropped);
+	}
+}
+
+STATUS_GETTER(get_hist_last_write, history_figure(v, 0))
+STATUS_GETTER(get_hist_result, history_figure(v, 1))
+STATUS_GETTER(get_hist_pending, history_figure(v, 2))
+STATUS_GETTER(get_hist_written, history_figure(v, 3))
+STATUS_GETTER(get_hist_dropped, history_figure(v, 4))
+
 static const struct mib_column agent_cols[] = {
     {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
     {2, "tslcdAgentStartTime", ASN_OCTET_STR, get_start},
@@ -93,6 +120,11 @@ static const struct mib_column agent_cols[] = {
     {24, "tslcdIcmpMode", ASN_INTEGER, get_icmp_mode},
     {25, "tslcdStateSaveTime", ASN_OCTET_STR, get_save_time},
     {26, "tslcdStateSaveResult", ASN_INTEGER, get_save_result},
+    {27, "tslcdHistoryLastWrite", ASN_OCTET_STR, get_hist_last_write},
+    {28, "tslcdHistoryWriteResult", ASN_INTEGER, get_hist_result},
+    {29, "tslcdHistoryRowsPending", ASN_GAUGE, get_hist_pending},
+    {30, "tslcdHistoryRowsWritten", ASN_COUNTER, get_hist_written},
+    {31, "tslcdHistoryRowsDropped", ASN_COUNTER, get_hist_dropped},
 };
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};

@@ -166,6 +166,16 @@ LINE_GETTER(get_hc_out, l->bw && l->bw->have_prev && mib_set_u64(v, l->bw->prev.
 LINE_GETTER(get_disc_time, l->bw &&mib_set_datetime(v, l->bw->disc_time))
 LINE_GETTER(get_width, mib_set_int(v, l->bw && l->bw->have_prev ? l->bw->width : BW_WIDTH_UNKNOWN))
 
+/* The previous month and quarter, for the monthly and quarterly reports. */
+LINE_GETTER(get_av_pm, mib_avail_raw(&l->av, AVAIL_PREV_MONTH, v))
+LINE_GETTER(get_av_pm_adj, mib_avail_adjusted(&l->av, AVAIL_PREV_MONTH, v))
+LINE_GETTER(get_down_pm, mib_avail_downtime(&l->av, AVAIL_PREV_MONTH, v))
+LINE_GETTER(get_outages_pm, mib_avail_outages(&l->av, AVAIL_PREV_MONTH, v))
+LINE_GETTER(get_av_pq, mib_avail_raw(&l->av, AVAIL_PREV_QUARTER, v))
+LINE_GETTER(get_av_pq_adj, mib_avail_adjusted(&l->av, AVAIL_PREV_QUARTER, v))
+LINE_GETTER(get_down_pq, mib_avail_downtime(&l->av, AVAIL_PREV_QUARTER, v))
+LINE_GETTER(get_outages_pq, mib_avail_outages(&l->av, AVAIL_PREV_QUARTER, v))
+
 static const struct mib_column line_cols[] = {
     {2, "tslcdLineCarrier", ASN_INTEGER, get_carrier},
     {3, "tslcdLineCircuitId", ASN_OCTET_STR, get_circuit},
@@ -214,6 +224,14 @@ static const struct mib_column line_cols[] = {
     {46, "tslcdLineDiscontinuityTime", ASN_OCTET_STR, get_disc_time},
     {47, "tslcdLineCounterWidth", ASN_INTEGER, get_width},
     {48, "tslcdLineIsFlapping", ASN_INTEGER, get_flapping},
+    {49, "tslcdLineAvailPrevMonth", ASN_UNSIGNED, get_av_pm},
+    {50, "tslcdLineAvailPrevMonthAdj", ASN_UNSIGNED, get_av_pm_adj},
+    {51, "tslcdLineDowntimePrevMonth", ASN_UNSIGNED, get_down_pm},
+    {52, "tslcdLineOutagesPrevMonth", ASN_GAUGE, get_outages_pm},
+    {53, "tslcdLineAvailPrevQuarter", ASN_UNSIGNED, get_av_pq},
+    {54, "tslcdLineAvailPrevQuarterAdj", ASN_UNSIGNED, get_av_pq_adj},
+    {55, "tslcdLineDowntimePrevQuarter", ASN_UNSIGNED, get_down_pq},
+    {56, "tslcdLineOutagesPrevQuarter", ASN_GAUGE, get_outages_pq},
 };
 
 static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};

@@ -67,6 +67,16 @@ static bool get_contract(const void *p, struct mib_value *v)
 	return mib_set_u32(v, sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum);
 }
 
+/* The previous month and quarter, for the monthly and quarterly reports. */
+OFFICE_GETTER(get_av_pm, mib_avail_raw(&o->av, AVAIL_PREV_MONTH, v))
+OFFICE_GETTER(get_av_pm_adj, mib_avail_adjusted(&o->av, AVAIL_PREV_MONTH, v))
+OFFICE_GETTER(get_down_pm, mib_avail_downtime(&o->av, AVAIL_PREV_MONTH, v))
+OFFICE_GETTER(get_outages_pm, mib_avail_outages(&o->av, AVAIL_PREV_MONTH, v))
+OFFICE_GETTER(get_av_pq, mib_avail_raw(&o->av, AVAIL_PREV_QUARTER, v))
+OFFICE_GETTER(get_av_pq_adj, mib_avail_adjusted(&o->av, AVAIL_PREV_QUARTER, v))
+OFFICE_GETTER(get_down_pq, mib_avail_downtime(&o->av, AVAIL_PREV_QUARTER, v))
+OFFICE_GETTER(get_outages_pq, mib_avail_outages(&o->av, AVAIL_PREV_QUARTER, v))
+
 /* Column 26 is the redundancy rule (model_bw.c); 27/28 come from readiness. */
 static const struct mib_column office_cols[] = {
     {2, "tslcdOfficeCode", ASN_OCTET_STR, get_code},
@@ -97,6 +107,14 @@ static const struct mib_column office_cols[] = {
     {27, "tslcdOfficeReadiness", ASN_INTEGER, get_readiness},
     {28, "tslcdOfficeReadinessScore", ASN_UNSIGNED, get_readiness_score},
     {29, "tslcdOfficeContractKbps", ASN_UNSIGNED, get_contract},
+    {30, "tslcdOfficeAvailPrevMonth", ASN_UNSIGNED, get_av_pm},
+    {31, "tslcdOfficeAvailPrevMonthAdj", ASN_UNSIGNED, get_av_pm_adj},
+    {32, "tslcdOfficeDowntimePrevMonth", ASN_UNSIGNED, get_down_pm},
+    {33, "tslcdOfficeOutagesPrevMonth", ASN_GAUGE, get_outages_pm},
+    {34, "tslcdOfficeAvailPrevQuarter", ASN_UNSIGNED, get_av_pq},
+    {35, "tslcdOfficeAvailPrevQuarterAdj", ASN_UNSIGNED, get_av_pq_adj},
+    {36, "tslcdOfficeDowntimePrevQuarter", ASN_UNSIGNED, get_down_pq},
+    {37, "tslcdOfficeOutagesPrevQuarter", ASN_GAUGE, get_outages_pq},
 };
 
 static const oid office_table_oid[] = {TSLCD_OID_OFFICE_TABLE};

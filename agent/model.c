@@ -24,6 +24,26 @@ enum avail_state line_avail_state(enum line_status s)
 	}
 }
 
+static enum day_state day_state_of(enum avail_state a)
+{
+	static const enum day_state map[] = {[AVAIL_UP] = DAY_UP,
+	                                     [AVAIL_DOWN] = DAY_DOWN,
+	                                     [AVAIL_MAINT] = DAY_MAINT,
+	                                     [AVAIL_UNKNOWN] = DAY_UNKNOWN};
+	return map[a];
+}
+
+enum day_state line_day_state(enum line_status s)
+{
+	return s == LINE_DEGRADED ? DAY_DEGRADED : day_state_of(line_avail_state(s));
+}
+
+/* Offices have no degraded column in the day record: it counts as up. */
+static enum day_state office_day_state(enum office_status s)
+{
+	return day_state_of(office_avail_state(s));
+}
+
 enum avail_state office_avail_state(enum office_status s)
 {
 	switch (s) {
@@ -83,25 +103,40 @@ static time_t tick_time(const struct model *m, uint64_t mono_ms)
 	return m->clock.last_wall + (time_t)(elapsed / 1000u);
 }
 
-static void account_until(struct avail *av, time_t *mark, enum avail_state st, time_t from,
-                          time_t to)
+/* The same interval goes to availability and to the day totals, so the
+ * two always agree. */
+static void account_until(struct avail *av, struct day_acct *days, time_t *mark,
+                          enum avail_state st, enum day_state ds, time_t from, time_t to)
 {
 	time_t start = *mark > from ? *mark : from;
-	if (to > start)
+	if (to > start) {
 		avail_account(av, st, start, to);
+		dayacct_time(days, ds, start, to);
+	}
 	*mark = to > start ? to : start;
+}
+
+static void line_account(struct line *l, time_t from, time_t to)
+{
+	enum line_status s = linestate_reported(&l->ls);
+	account_until(&l->av, &l->days, &l->acct_mark, line_avail_state(s), line_day_state(s), from,
+	              to);
+}
+
+static void office_account(struct office *o, time_t from, time_t to)
+{
+	account_until(&o->av, &o->days, &o->acct_mark, office_avail_state(o->status),
+	              office_day_state(o->status), from, to);
 }
 
 static void line_account_now(struct model *m, struct line *l, uint64_t mono_ms)
 {
-	account_until(&l->av, &l->acct_mark, line_avail_state(linestate_reported(&l->ls)),
-	              m->clock.last_wall, tick_time(m, mono_ms));
+	line_account(l, m->clock.last_wall, tick_time(m, mono_ms));
 }
 
 static void office_account_now(struct model *m, struct office *o, uint64_t mono_ms)
 {
-	account_until(&o->av, &o->acct_mark, office_avail_state(o->status), m->clock.last_wall,
-	              tick_time(m, mono_ms));
+	office_account(o, m->clock.last_wall, tick_time(m, mono_ms));
 }
 
 void model_tick(struct model *m, time_t now, uint64_t mono_ms)
@@ -114,14 +149,11 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 		for (size_t j = 0; j < o->n_lines; j++) {
 			struct line *l = &o->lines[j];
 			if (any)
-				account_until(&l->av, &l->acct_mark,
-				              line_avail_state(linestate_reported(&l->ls)), from,
-				              to);
+				line_account(l, from, to);
 			l->acct_mark = 0;
 		}
 		if (any)
-			account_until(&o->av, &o->acct_mark, office_avail_state(o->status), from,
-			              to);
+			office_account(o, from, to);
 		o->acct_mark = 0;
 	}
 	model_bw_tick(m, now);
@@ -298,8 +330,10 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 	enum line_status old = linestate_reported(&l->ls);
 	enum line_status tracked_before = linestate_tracked(&l->ls);
 
-	if (r->outcome != PROBE_LOCAL_ERROR)
+	if (r->outcome != PROBE_LOCAL_ERROR) {
 		stats_push(&l->stats, r);
+		dayacct_round(&l->days, now, r->sent, r->received, r->rtt_avg_us, r->rtt_max_us);
+	}
 	/* Close the books in the old state before the state can change. */
 	line_account_now(m, l, mono_ms);
 	bool changed = linestate_on_round(&l->ls, m->state, r, in_maintenance);
@@ -353,6 +387,7 @@ static void line_adopt(struct line *l, struct line *prev, unsigned history)
 	l->last_change = prev->last_change;
 	l->stats = prev->stats;
 	l->av = prev->av;
+	l->days = prev->days;
 	outage_ring_free(&l->outages);
 	l->outages = prev->outages;
 	outage_ring_set_capacity(&l->outages, history);
@@ -397,6 +432,7 @@ static void office_adopt(struct model *m, struct office *o, struct model *old)
 	o->status = prev->status;
 	o->last_change = prev->last_change;
 	o->av = prev->av;
+	o->days = prev->days;
 	o->redundancy = prev->redundancy;
 	o->redundancy_alarm = prev->redundancy_alarm;
 	office_status_of(o, &o->lines_up);

@@ -19,6 +19,7 @@
 
 #include "availability.h"
 #include "config.h"
+#include "dayacct.h"
 #include "linestate.h"
 #include "outage.h"
 #include "probe_result.h"
@@ -56,6 +57,7 @@ struct line {
 	time_t acct_mark; /* accounted up to here within the current tick */
 	struct line_stats stats;
 	struct avail av;
+	struct day_acct days; /* per local day, for the history */
 	struct outage_ring outages;
 	void *probe_job;    /* owned by main's wiring */
 	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
@@ -73,6 +75,7 @@ struct office {
 	struct line *lines;
 	size_t n_lines;
 	struct avail av;
+	struct day_acct days;
 };
 
 struct model_counts {
@@ -171,6 +174,8 @@ bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_
 
 /* Map a status to the availability state it accounts as. */
 enum avail_state line_avail_state(enum line_status s);
+/* ... and to the day state (degraded kept apart). */
+enum day_state line_day_state(enum line_status s);
 enum avail_state office_avail_state(enum office_status s);
 const char *office_status_name(enum office_status s);
 

@@ -53,7 +53,19 @@ void model_line_counters(struct model *m, struct line *l, const struct bw_readin
 {
 	if (!l->bw)
 		return;
-	utilisation_report(m, l, bw_on_poll(l->bw, &m->cfg->bandwidth.bw, r, now));
+	/* The day's traffic is what this poll added to the month's figures
+	 * (valid intervals only, the same arithmetic). */
+	struct bw_calendar before = l->bw->month;
+	unsigned ev = bw_on_poll(l->bw, &m->cfg->bandwidth.bw, r, now);
+	const struct bw_calendar *after = &l->bw->month;
+	if (ev & BW_EV_RATE) {
+		bool same = before.key == after->key;
+		uint64_t octets[2] = {after->octets[BW_IN] - (same ? before.octets[BW_IN] : 0),
+		                      after->octets[BW_OUT] - (same ? before.octets[BW_OUT] : 0)};
+		dayacct_traffic(&l->days, now, octets, after->cs - (same ? before.cs : 0),
+		                l->bw->bps);
+	}
+	utilisation_report(m, l, ev);
 }
 
 void model_line_counters_failed(struct model *m, struct line *l, enum bw_status st, time_t now)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
@@ -327,6 +328,8 @@ static uint32_t emit(const struct notice *n)
 		delivered = true;
 	}
 	told_update(n, delivered);
+	histfeed_notification(seq, n->key.type, !n->clear, n->key.office, n->key.line, n->severity,
+	                      n->value, n->threshold, n->text);
 	return seq;
 }
 
@@ -871,6 +874,12 @@ void notify_shutdown(void)
 }
 
 /* ---- read by the MIB ---- */
+
+void notify_seq_resume(uint32_t last)
+{
+	if (last > N.seq)
+		N.seq = last;
+}
 
 uint32_t notify_seq(void)
 {

@@ -92,6 +92,9 @@ const struct linestate_params *notify_tick(time_t now);
 void notify_master_connected(void);
 void notify_master_lost(void);
 void notify_shutdown(void);
+/* Carry the sequence on from the last number recorded (the history), so
+ * numbers are not reused across restarts. */
+void notify_seq_resume(uint32_t last);
 
 /* ---- read by the MIB ---- */
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
@@ -155,6 +156,7 @@ static bool refuse(const char *name, uint32_t office, const char *reason)
 {
 	log_msg(LOG_WARNING, "readiness report %s rejected: %s", name, reason);
 	readiness_reject(R.rd, office);
+	histfeed_report(office, NULL, false, NULL, reason);
 	return false;
 }
 
@@ -173,9 +175,10 @@ static bool ingest(void *ctx, const struct spool_item *it, char *reason, size_t 
 	                  &office, reason, len) ||
 	    !readiness_accept(R.rd, &r, signer, time(NULL), reason, len))
 		return refuse(it->name, office ? office : claimed_office(it->body), reason);
+	const struct readiness_eval *ev = &readiness_find(R.rd, r.office)->eval;
 	log_msg(LOG_INFO, "readiness report %s accepted: office %u, signed by %s, state %s",
-	        it->name, r.office, signer,
-	        readiness_state_name(readiness_find(R.rd, r.office)->eval.state));
+	        it->name, r.office, signer, readiness_state_name(ev->state));
+	histfeed_report(r.office, &r, true, readiness_state_name(ev->state), ev->reason);
 	return true;
 }
 

@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 
 /* The codec writes these arrays element by element with their compile-time
  * sizes; changing one changes the format: bump STORE_VERSION or add a
@@ -262,6 +263,38 @@ static void put_alarm(struct store_buf *b, const struct alarm *a)
 	rec_end(b, start);
 }
 
+/* STORE_REC_DAYS: today's and yesterday's totals, so the history's day
+ * rows carry on after a restart instead of starting the day again.
+ * Files from before this record load as before: the days start empty. */
+static void put_day_totals(struct store_buf *b, const struct day_totals *t)
+{
+	put_i32(b, t->day);
+	put_u32(b, t->up_s);
+	put_u32(b, t->degraded_s);
+	put_u32(b, t->down_s);
+	put_u32(b, t->maint_s);
+	put_u32(b, t->rtt_max_us);
+	put_u32(b, t->answers);
+	put_u32(b, t->attempts);
+	put_le(b, t->rtt_sum_us, 8);
+	put_le(b, t->octets[BW_IN], 8);
+	put_le(b, t->octets[BW_OUT], 8);
+	put_le(b, t->poll_cs, 8);
+	put_le(b, t->peak_bps[BW_IN], 8);
+	put_le(b, t->peak_bps[BW_OUT], 8);
+}
+
+static void put_days(struct store_buf *b, uint32_t office, uint32_t line, const struct day_acct *a)
+{
+	size_t start = rec_begin(b, STORE_REC_DAYS);
+
+	put_u32(b, office);
+	put_u32(b, line);
+	put_day_totals(b, &a->cur);
+	put_day_totals(b, &a->prev);
+	rec_end(b, start);
+}
+
 /* ---- encoding the model ---- */
 
 void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now, size_t size_hint)
@@ -271,6 +304,11 @@ void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now
 	put(&e->b, store_magic, sizeof(store_magic));
 	put_u32(&e->b, STORE_VERSION);
 	put_i64(&e->b, now);
+	/* The sequence goes on after a restart, so numbers are never reused
+	 * (the history keys notifications by it). */
+	size_t start = rec_begin(&e->b, STORE_REC_AGENT);
+	put_u32(&e->b, notify_seq());
+	rec_end(&e->b, start);
 }
 
 bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines)
@@ -279,12 +317,16 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 
 	while (e->office < m->n_offices && n < max_lines) {
 		const struct office *o = &m->offices[e->office];
-		if (e->line == 0)
+		if (e->line == 0) {
 			put_office(&e->b, o);
+			put_days(&e->b, o->cfg->id, 0, &o->days);
+		}
 		for (; e->line < o->n_lines && n < max_lines; e->line++, n++, e->lines++) {
-			put_line(&e->b, &o->lines[e->line]);
-			if (o->lines[e->line].bw)
-				put_bandwidth(&e->b, &o->lines[e->line]);
+			const struct line *l = &o->lines[e->line];
+			put_line(&e->b, l);
+			if (l->bw)
+				put_bandwidth(&e->b, l);
+			put_days(&e->b, o->cfg->id, l->cfg->id, &l->days);
 		}
 		if (e->line < o->n_lines)
 			break;
@@ -925,6 +967,63 @@ static const char *check_alarm_ids(const struct alarm_set *s)
 	return err;
 }
 
+static const char *get_day_totals(struct rbuf *r, struct day_totals *t)
+{
+	t->day = get_i32(r);
+	t->up_s = get_u32(r);
+	t->degraded_s = get_u32(r);
+	t->down_s = get_u32(r);
+	t->maint_s = get_u32(r);
+	t->rtt_max_us = get_u32(r);
+	t->answers = get_u32(r);
+	t->attempts = get_u32(r);
+	t->rtt_sum_us = get_le(r, 8);
+	t->octets[BW_IN] = get_le(r, 8);
+	t->octets[BW_OUT] = get_le(r, 8);
+	t->poll_cs = get_le(r, 8);
+	t->peak_bps[BW_IN] = get_le(r, 8);
+	t->peak_bps[BW_OUT] = get_le(r, 8);
+	if ((uint64_t)t->up_s + t->degraded_s + t->down_s + t->maint_s > 90000u)
+		return "day holds more than 25 hours";
+	return t->answers > t->attempts ? "more answers than attempts in a day" : NULL;
+}
+
+static const char *load_days(struct loader *ld, struct rbuf *r)
+{
+	uint32_t oid = get_u32(r), lid = get_u32(r);
+	struct day_acct a;
+	const char *e1 = get_day_totals(r, &a.cur);
+	const char *e2 = get_day_totals(r, &a.prev);
+
+	if (r->short_read)
+		return fail(ld, "days", oid, lid, "record truncated");
+	if (e1 || e2)
+		return fail(ld, "days", oid, lid, e1 ? e1 : e2);
+	if (!ld->apply)
+		return NULL;
+	if (lid) {
+		struct line *l = model_find_line(ld->m, oid, lid);
+		if (l)
+			l->days = a;
+	} else {
+		struct office *o = model_find_office(ld->m, oid);
+		if (o)
+			o->days = a;
+	}
+	return NULL;
+}
+
+static const char *load_agent(struct loader *ld, struct rbuf *r)
+{
+	uint32_t seq = get_u32(r);
+
+	if (r->short_read)
+		return "agent record truncated";
+	if (ld->apply)
+		ld->info->notify_seq = seq;
+	return NULL;
+}
+
 static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 {
 	struct rbuf r = {.p = p, .len = len};
@@ -946,6 +1045,10 @@ static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 			err = load_bandwidth(ld, &rec);
 		else if (type == STORE_REC_ALARM)
 			err = load_alarm(ld, &rec);
+		else if (type == STORE_REC_DAYS)
+			err = load_days(ld, &rec);
+		else if (type == STORE_REC_AGENT)
+			err = load_agent(ld, &rec);
 		else if (ld->apply)
 			ld->info->skipped_records++; /* a later engine's record */
 		if (err)
@@ -1171,6 +1274,7 @@ void store_restore(struct model *m, struct alarm_set *alarms)
 	case STORE_LOADED:
 		log_loaded(dir, &info, (double)(loop_clock_us() - t0) / 1000.0);
 		*alarms = info.alarms;
+		notify_seq_resume(info.notify_seq);
 		break;
 	case STORE_MISSING:
 		log_msg(LOG_INFO,

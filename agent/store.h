@@ -49,6 +49,8 @@ enum store_rec {
 	STORE_REC_LINE = 2,
 	STORE_REC_BANDWIDTH = 3, /* a line's bandwidth state (bandwidth.h), after its line */
 	STORE_REC_ALARM = 4,     /* an active alarm (alarm.h), after every line */
+	STORE_REC_DAYS = 5,      /* day totals (dayacct.h) of a line, or of an office (line 0) */
+	STORE_REC_AGENT = 6,     /* agent-wide: the last notification sequence number */
 };
 
 enum store_load_status {
@@ -63,6 +65,7 @@ struct store_load_info {
 	size_t offices, lines;                 /* restored */
 	size_t dropped_offices, dropped_lines; /* ids no longer configured */
 	size_t skipped_records;                /* unknown types */
+	uint32_t notify_seq;                   /* last notification seq saved, 0 = none */
 	char reason[128];                      /* why it was rejected */
 	char moved_to[512];                    /* where a corrupt file went */
 	/* The alarms active when the file was written, ids kept, seq 0 (not

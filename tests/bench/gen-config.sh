@@ -13,15 +13,16 @@
 #   -P PORT      TCP port for tcp probes             (default 9)
 #   -s DIR       state directory                     (default /tmp/tslcd-bench-state)
 #   -S SECONDS   save interval                       (default 86400: no save during a run)
+#   -H SECONDS   history-interval (day rows written) (default 86400: none during a run)
 #   -x FILE      also write the index list ("OFFICE LINE" per line) to FILE
 #   -T FILE      also write the target list (one address per line) to FILE
 set -euo pipefail
 
-n=${1:?usage: gen-config.sh N [-p probe] [-i s] [-t ms] [-c n] [-k K] [-P port] [-s dir] [-S s] [-x file] [-T file]}
+n=${1:?usage: gen-config.sh N [-p probe] [-i s] [-t ms] [-c n] [-k K] [-P port] [-s dir] [-S s] [-H s] [-x file] [-T file]}
 shift
 probe=none interval=10 timeout=1000 count=3 k=3 port=9
-state=/tmp/tslcd-bench-state save=86400 idx=/dev/null targets=/dev/null
-while getopts "p:i:t:c:k:P:s:S:x:T:" o; do
+state=/tmp/tslcd-bench-state save=86400 hist=86400 idx=/dev/null targets=/dev/null
+while getopts "p:i:t:c:k:P:s:S:H:x:T:" o; do
 	case $o in
 	p) probe=$OPTARG ;;
 	i) interval=$OPTARG ;;
@@ -31,6 +32,7 @@ while getopts "p:i:t:c:k:P:s:S:x:T:" o; do
 	P) port=$OPTARG ;;
 	s) state=$OPTARG ;;
 	S) save=$OPTARG ;;
+	H) hist=$OPTARG ;;
 	x) idx=$OPTARG ;;
 	T) targets=$OPTARG ;;
 	*) exit 2 ;;
@@ -47,6 +49,7 @@ agent {
 	control-socket = ""
 	state-dir = "$state"
 	save-interval = $save
+	history-interval = $hist
 }
 probe {
 	interval = $interval

@@ -37,7 +37,9 @@ REPORT_LINES=${BENCH_REPORT_LINES:-2500}          # lines in the generated histo
 REPORT_RUNS=${BENCH_REPORT_RUNS:-3}              # median of
 RELOAD_LINES=${BENCH_RELOAD_LINES:-133334}       # 100,001 offices (every third has two lines)
 RELOAD_SECONDS=${BENCH_RELOAD_SECONDS:-60}       # GET loop during the reload (must cover it)
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save reload report"}
+HIST_LINES=${BENCH_HIST_LINES:-10000}
+HIST_SECONDS=${BENCH_HIST_SECONDS:-30}           # GET loop while day rows are written (every 5 s)
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -500,6 +502,60 @@ sc_reload() {
 		"< 500 ms" "$(verdict "$amax < 500")"
 	row "reload $k lines" "GETs failed during the reload" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$out")" \
 		"-" "-" "0" "-"
+}
+
+# History (agent/history.c): every 5 s the day rows of every line and
+# office are queued on the loop (in slices) and written by the writer
+# thread, one transaction per 2,000 rows.  A GET loop measures the stall,
+# against the same agent without history writes.  Bytes per line-day come
+# from SQLite's dbstat: line_days and its two indexes over its rows.
+sc_history() {
+	local n=$HIST_LINES k="$((HIST_LINES / 1000))k"
+	if [ ! -f "$H_TOP/agent/history.c" ]; then
+		row "history $k" "-" "n/a" "-" "-" "-" "skipped: no agent/history.c"
+		return
+	fi
+	rm -rf "$H_TMP/state"
+	mkdir -p "$H_TMP/state"
+	gen "$n" icmp hist -H 5
+	: >"$H_TMP/agent.log"
+	start_agent hist -d || { h_fail "agent did not start (history)"; return; }
+	sleep 10 # the first probe rounds and the first walks are start-up, not steady state
+	local oid out nout
+	oid=$LINE_TABLE.1.12.$(last_idx "$H_TMP/hist.idx")
+	out=$("$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$HIST_SECONDS")
+	stop_pid "$H_AGENT_PID"
+	gen "$n" icmp nohist
+	start_agent nohist || { h_fail "agent did not start (nohist)"; return; }
+	sleep 10
+	nout=$("$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$HIST_SECONDS")
+	stop_pid "$H_AGENT_PID"
+	local walks loop_ms slice_ms rows write_ms batch_ms rate db=$H_TMP/state/history.db
+	walks=$(grep -c 'day totals queued in' "$H_TMP/agent.log")
+	loop_ms=$(grep -o 'queued in [0-9.]* ms' "$H_TMP/agent.log" | grep -o '[0-9.]*' | median_of)
+	slice_ms=$(grep -o 'longest [0-9.]* ms)' "$H_TMP/agent.log" | grep -o '[0-9.]*' | sort -n | tail -n 1)
+	rows=$(grep -o 'history: [0-9]* rows written' "$H_TMP/agent.log" | grep -o '[0-9]*' | awk '{ s += $1 } END { print s + 0 }')
+	write_ms=$(grep -o 'rows written in [0-9.]* ms' "$H_TMP/agent.log" | grep -o '[0-9.]*' | awk '{ s += $1 } END { print s + 0 }')
+	batch_ms=$(grep -o 'rows written in [0-9.]* ms' "$H_TMP/agent.log" | grep -o '[0-9.]*' | sort -n | tail -n 1)
+	rate=$(calc "$rows / ($write_ms / 1000 + 0.000001)" 0)
+	local days bytes per
+	days=$(sqlite3 "$db" "SELECT count(*) FROM line_days")
+	bytes=$(sqlite3 "$db" "SELECT sum(pgsize) FROM dbstat WHERE name IN
+		('line_days', 'sqlite_autoindex_line_days_1', 'line_days_day')")
+	per=$(calc "$bytes / ($days + 0.000001)" 0)
+	local amax nmax
+	amax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$out")
+	nmax=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' <<<"$nout")
+	h_log "history: $walks walks of the day rows; $rows rows written in $write_ms ms; GETs: $out; without history: $nout; db $(stat -c %s "$db") bytes"
+	row "history $k" "day rows of all lines, ms on the loop (median)" "$loop_ms" "-" "-" "-" "-"
+	row "history $k" "longest slice on the loop ms" "$slice_ms" "-" "-" "-" "-"
+	row "history $k" "rows/s written (thread)" "$rate" "-" "-" "-" "-"
+	row "history $k" "one day of $k lines, thread ms" "$(calc "$n / ($rate + 0.000001) * 1000" 0)" "-" "-" "-" "-"
+	row "history $k" "longest write transaction ms" "$batch_ms" "-" "-" "-" "-"
+	row "history $k" "longest GET ms during writes" "$amax" "$nmax" "$(calc "$amax / $nmax" 2)" \
+		"< 50 ms" "$(verdict "$walks > 0 && $amax < 50")"
+	row "history $k" "bytes per line-day (line_days + indexes)" "$per" "-" "-" "<= 300" \
+		"$(verdict "$days >= $n && $per <= 300")"
 }
 
 # ---- run ----

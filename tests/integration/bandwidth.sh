@@ -231,6 +231,14 @@ before=$(num $L.37.20.1)
 h_router_pause a
 h_router_pause b
 h_stop_agent
+# The day's traffic went into the history at stop (line_days of 10.1).
+h_check "history: line 10.1's day has bytes, average, peak and p95 rates both ways" test -n \
+	"$(sqlite3 "$H_TMP/state/history.db" "SELECT 1 FROM line_days WHERE office_id = 10 AND line_id = 1
+	   AND in_bytes > 0 AND out_bytes > 0 AND in_avg_bps > 0 AND in_peak_bps >= in_avg_bps
+	   AND out_peak_bps >= out_avg_bps AND in_p95_bps > 0 AND out_p95_bps > 0")"
+h_expect_eq "history: a line without counters has no traffic figures (NULL)" 1 \
+	"$(sqlite3 "$H_TMP/state/history.db" "SELECT count(*) FROM line_days WHERE office_id = 30
+	   AND line_id = 2 AND up_s > 0 AND in_bytes IS NULL AND in_avg_bps IS NULL")"
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent restarted"; h_done; exit 1; }
 after=$(num $L.37.20.1)
 h_check "sample window restored after restart ($before -> $after)" test "${after:-0}" -ge 1

@@ -176,4 +176,15 @@ h_check "restore logged" grep -q "readiness: restored from" "$H_TMP/agent.log"
 ready_cols() { [ "$(h_snmp snmpwalk $R | grep -cE "^$R\.[0-9]+\.12 ")" -eq 25 ]; }
 h_check "all 25 readiness columns present for office 12" h_wait_for 50 ready_cols
 
+# The history records every report the agent accepted or rejected.
+h_stop_agent
+hist() { sqlite3 -batch -noheader "$H_TMP/state/history.db" "$1"; }
+h_expect_eq "history: 3 reports accepted (office 12, with report time and state)" "3|3" \
+	"$(hist "SELECT count(*), count(report_time) FROM reports WHERE accepted = 1 AND office_id = 12
+	         AND state IN ('ready', 'partial', 'notReady')")"
+h_expect_eq "history: 3 rejected, each with its reason" "3|3" \
+	"$(hist "SELECT count(*), count(reason) FROM reports WHERE accepted = 0")"
+h_check "history: the forged report's reason" bash -c \
+	"sqlite3 '$H_TMP/state/history.db' \"SELECT reason FROM reports WHERE accepted = 0\" | grep -q 'does not verify'"
+
 h_done

@@ -10,6 +10,8 @@ PKGS=(
 	sqlite3 chromium
 	# integration tests and demo: real snmpd master, clients, trap receiver
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
+	# history.db (agent) and reading it in the tests
+	libsqlite3-dev sqlite3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
 	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
 	# make check-package: build, lint and install the .deb, check the unit,

@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "notify.h"
 #include "store.h"
 
 #define T0 1767225600 /* 2026-01-01 00:00:00 UTC */
@@ -284,13 +285,22 @@ START_TEST(round_trip)
 	struct store_load_info info;
 	struct line *l;
 
+	notify_seq_resume(41); /* as if 41 notifications had been sent */
 	save(a, end);
 	struct model *b = model_from(conf_a, end + 100);
 	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.notify_seq, 41); /* the sequence carries on */
 	ck_assert_uint_eq(info.offices, 2);
 	ck_assert_uint_eq(info.lines, 3);
 	ck_assert_int_eq(info.written_at, end);
 	same_model(a, b);
+	/* Day totals come back as they were: the history's day rows carry on. */
+	l = model_find_line(b, 1, 1);
+	ck_assert_mem_eq(&model_find_line(a, 1, 1)->days, &l->days, sizeof(l->days));
+	ck_assert_uint_gt(l->days.cur.down_s, 0);
+	ck_assert_uint_gt(l->days.cur.attempts, l->days.cur.answers);
+	ck_assert_mem_eq(&model_find_office(a, 1)->days, &model_find_office(b, 1)->days,
+	                 sizeof(struct day_acct));
 
 	/* What the MIB will show: history, an open outage, the line still down. */
 	l = model_find_line(b, 1, 1);

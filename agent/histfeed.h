@@ -1,0 +1,43 @@
+/*
+ * histfeed: what the agent records in the history (history.h), taken from
+ * the model and the engines on the loop.
+ *
+ * Contract: the only producer of history rows.  It turns model objects
+ * into rows and hands them to the writer queue; it never blocks and never
+ * changes the model.
+ *  - At start and at every config load: meta (province_code,
+ *    province_name, timezone), every office and line (upsert, MIB enum
+ *    names), and a config_loads row (also for a rejected file).
+ *  - Outages: at open, close and annotation (tslcdctl outage-cause).
+ *  - Days: every agent.history-interval seconds, and at stop, each line's
+ *    and office's totals for today; the first write after midnight (or
+ *    after a start) also writes yesterday's final totals.  The lines are
+ *    walked in slices so a large model never holds the loop for long.
+ *  - Notifications and readiness reports: as they happen.
+ */
+#ifndef TSLCD_HISTFEED_H
+#define TSLCD_HISTFEED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+struct readiness_report;
+
+/* Start the writer on *mp's state dir and record the config; returns the
+ * highest notification seq already recorded (for notify_seq_resume()). */
+uint32_t histfeed_start(struct model **mp);
+/* A config load: cfg NULL when the file was rejected (message says why). */
+void histfeed_config_loaded(const struct tslcd_config *cfg, const char *message);
+/* Write today's (and a pending yesterday's) totals now, then stop. */
+void histfeed_stop(void);
+
+void histfeed_outage(const struct line *l, const struct outage *o);
+void histfeed_notification(uint32_t seq, unsigned type, bool raise, uint32_t office, uint32_t line,
+                           unsigned severity, int32_t value, int32_t threshold, const char *text);
+/* A readiness report accepted or rejected (office 0 / r NULL: not known). */
+void histfeed_report(uint32_t office, const struct readiness_report *r, bool accepted,
+                     const char *state, const char *reason);
+
+#endif

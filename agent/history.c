@@ -1,0 +1,577 @@
+/*
+ * history: the bounded queue the loop fills and the writer thread that
+ * empties it into history.db (see history.h).
+ */
+#include "history.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "history_db.h"
+#include "log.h"
+
+#define PRUNE_EVERY_S 3600 /* retention is in days: an hourly look is plenty */
+#define WRITER_NICE   10   /* probing and answering come first */
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	bool running, stop;
+	pthread_t thread;
+	/* ring of rows, guarded by mu */
+	struct hrow **ring;
+	uint32_t head, count;
+	bool full_logged;
+	/* settings, guarded by mu */
+	char path[PATH_MAX];
+	unsigned retention_days;
+	bool reopen; /* path changed */
+	struct history_status st;
+	uint32_t in_flight;
+} H = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+/* ---- rows ---- */
+
+static struct hrow *row_new(enum history_stmt stmt, unsigned n)
+{
+	struct hrow *r = calloc(1, sizeof(*r) + n * sizeof(struct hval));
+
+	if (r) {
+		r->stmt = (uint8_t)stmt;
+		r->n = (uint8_t)n;
+	}
+	return r;
+}
+
+static void row_free(struct hrow *r)
+{
+	for (unsigned i = 0; r && i < r->n; i++)
+		free(r->v[i].s);
+	free(r);
+}
+
+static void set_int(struct hrow *r, unsigned i, int64_t v)
+{
+	r->v[i].type = HVAL_INT;
+	r->v[i].i = v;
+}
+
+/* NULL stays NULL (not known); a copy failing is NULL too. */
+static void set_text(struct hrow *r, unsigned i, const char *s)
+{
+	if (!s)
+		return;
+	r->v[i].s = strndup(s, HISTORY_TEXT_MAX);
+	r->v[i].type = r->v[i].s ? HVAL_TEXT : HVAL_NULL;
+}
+
+/* Hand a row to the writer; a full queue refuses it and counts it. */
+static void enqueue(struct hrow *r)
+{
+	bool refused = false, first = false;
+
+	pthread_mutex_lock(&H.mu);
+	if (!r || !H.running || H.count >= HISTORY_QUEUE_MAX) {
+		H.st.dropped++;
+		refused = true;
+		first = !H.full_logged && H.running;
+		H.full_logged = true;
+	} else {
+		H.ring[(H.head + H.count) % HISTORY_QUEUE_MAX] = r;
+		H.count++;
+		H.st.pending++;
+		H.full_logged = false;
+		pthread_cond_signal(&H.wake);
+	}
+	pthread_mutex_unlock(&H.mu);
+	if (refused)
+		row_free(r);
+	if (first)
+		log_msg(LOG_ERR,
+		        "history: queue full (%u rows): new rows are dropped and counted "
+		        "(tslcdHistoryRowsDropped) until the writer catches up",
+		        HISTORY_QUEUE_MAX);
+}
+
+void history_put_meta(const char *key, const char *value)
+{
+	struct hrow *r = row_new(HSTMT_META, 2);
+
+	if (r) {
+		set_text(r, 0, key);
+		set_text(r, 1, value);
+	}
+	enqueue(r);
+}
+
+void history_put_office(const struct history_office *o, int64_t now)
+{
+	struct hrow *r = row_new(HSTMT_OFFICE, 10);
+
+	if (r) {
+		set_int(r, 0, o->id);
+		set_text(r, 1, o->code);
+		set_text(r, 2, o->name);
+		set_text(r, 3, o->level);
+		set_text(r, 4, o->tier);
+		set_text(r, 5, o->province);
+		set_text(r, 6, o->commune);
+		set_int(r, 7, o->required_lines);
+		set_int(r, 8, o->sla_target_ppm);
+		set_int(r, 9, now);
+	}
+	enqueue(r);
+}
+
+void history_put_line(const struct history_line *l, int64_t now)
+{
+	struct hrow *r = row_new(HSTMT_LINE, 7);
+
+	if (r) {
+		set_int(r, 0, l->office);
+		set_int(r, 1, l->id);
+		set_text(r, 2, l->carrier);
+		set_text(r, 3, l->circuit);
+		set_int(r, 4, l->kbps);
+		set_text(r, 5, l->role);
+		set_int(r, 6, now);
+	}
+	enqueue(r);
+}
+
+void history_put_outage(const struct history_outage *o)
+{
+	struct hrow *r = row_new(HSTMT_OUTAGE, 11);
+
+	if (r) {
+		set_int(r, 0, o->office);
+		set_int(r, 1, o->line);
+		set_int(r, 2, o->index);
+		set_int(r, 3, o->start);
+		if (o->end) { /* open: end and duration not known yet (NULL) */
+			set_int(r, 4, o->end);
+			set_int(r, 5, o->end - o->start);
+		}
+		set_text(r, 6, o->cause);
+		set_text(r, 7, o->ticket && o->ticket[0] ? o->ticket : NULL);
+		/* 8: node_id, not recorded by this agent */
+		if (o->last_rtt_us)
+			set_int(r, 9, o->last_rtt_us);
+		set_int(r, 10, o->loss_ppm);
+	}
+	enqueue(r);
+}
+
+static void put_line_day(const struct history_day *d, const char *day)
+{
+	struct hrow *r = row_new(HSTMT_LINE_DAY, 19);
+
+	if (!r)
+		return enqueue(r);
+	set_int(r, 0, d->office);
+	set_int(r, 1, d->line);
+	set_text(r, 2, day);
+	set_int(r, 3, d->up_s);
+	set_int(r, 4, d->degraded_s);
+	set_int(r, 5, d->down_s);
+	set_int(r, 6, d->maint_s);
+	set_int(r, 7, d->unknown_s);
+	if (d->has_rtt) {
+		set_int(r, 8, d->rtt_avg_us);
+		set_int(r, 9, d->rtt_max_us);
+	}
+	if (d->has_loss)
+		set_int(r, 10, d->loss_ppm);
+	for (unsigned dir = 0; d->has_bw && dir < 2; dir++) {
+		set_int(r, 11 + 3 * dir, (int64_t)d->avg_bps[dir]);
+		set_int(r, 12 + 3 * dir, (int64_t)d->peak_bps[dir]);
+		set_int(r, 13 + 3 * dir, (int64_t)d->p95_bps[dir]);
+		set_int(r, 17 + dir, (int64_t)d->bytes[dir]);
+	}
+	enqueue(r);
+}
+
+static void put_office_day(const struct history_day *d, const char *day)
+{
+	struct hrow *r = row_new(HSTMT_OFFICE_DAY, 9);
+
+	if (r) {
+		set_int(r, 0, d->office);
+		set_text(r, 1, day);
+		set_int(r, 2, d->up_s);
+		set_int(r, 3, d->down_s);
+		set_int(r, 4, d->maint_s);
+		set_int(r, 5, d->unknown_s);
+		set_text(r, 6, d->redundancy);
+		set_text(r, 7, d->readiness);
+		set_text(r, 8, d->readiness_reason);
+	}
+	enqueue(r);
+}
+
+void history_put_day(const struct history_day *d)
+{
+	char day[16];
+
+	history_db_day_text(d->day, day, sizeof(day));
+	if (d->line)
+		put_line_day(d, day);
+	else
+		put_office_day(d, day);
+}
+
+void history_put_notification(const struct history_notification *n)
+{
+	struct hrow *r = row_new(HSTMT_NOTIFICATION, 10);
+
+	if (r) {
+		set_int(r, 0, n->seq);
+		set_int(r, 1, n->time);
+		set_text(r, 2, n->type);
+		set_int(r, 3, n->raise);
+		set_int(r, 4, n->office);
+		if (n->line)
+			set_int(r, 5, n->line);
+		set_text(r, 6, n->severity);
+		set_int(r, 7, n->value);
+		set_int(r, 8, n->threshold);
+		set_text(r, 9, n->text);
+	}
+	enqueue(r);
+}
+
+void history_put_report(const struct history_report *rp)
+{
+	struct hrow *r = row_new(HSTMT_REPORT, 6);
+
+	if (r) {
+		set_int(r, 0, rp->time);
+		if (rp->office)
+			set_int(r, 1, rp->office);
+		if (rp->report_time)
+			set_int(r, 2, rp->report_time);
+		set_int(r, 3, rp->accepted);
+		set_text(r, 4, rp->state);
+		set_text(r, 5, rp->reason);
+	}
+	enqueue(r);
+}
+
+void history_put_config_load(int64_t time, const char *fingerprint, bool ok, const char *message)
+{
+	struct hrow *r = row_new(HSTMT_CONFIG_LOAD, 4);
+
+	if (r) {
+		set_int(r, 0, time);
+		set_text(r, 1, fingerprint);
+		set_int(r, 2, ok);
+		set_text(r, 3, message && message[0] ? message : NULL);
+	}
+	enqueue(r);
+}
+
+/* ---- the writer thread ---- */
+
+struct writer {
+	struct history_db db;
+	bool open;
+	struct hrow *batch[HISTORY_BATCH];
+	size_t n;
+	time_t next_prune;
+	bool failing;
+	bool retry_now; /* a corrupt file was set aside: a fresh one can be made */
+	char path[PATH_MAX];
+};
+
+/* Outcome of one attempt, for the MIB; one log line per fault episode. */
+static void report_result(struct writer *w, int result, const char *msg, size_t written)
+{
+	pthread_mutex_lock(&H.mu);
+	H.st.result = (uint8_t)result;
+	if (result == HISTORY_OK) {
+		H.st.last_write = written ? time(NULL) : H.st.last_write;
+		H.st.written += written;
+		H.st.pending -= (uint32_t)written;
+		H.st.message[0] = '\0';
+	} else {
+		snprintf(H.st.message, sizeof(H.st.message), "%s", msg);
+	}
+	pthread_mutex_unlock(&H.mu);
+	if (result != HISTORY_OK && !w->failing)
+		log_msg(LOG_ERR, "history: %s (%s); retrying every %us, rows are kept", msg,
+		        history_result_name((unsigned)result), HISTORY_RETRY_S);
+	else if (result == HISTORY_OK && w->failing)
+		log_msg(LOG_NOTICE, "history: %s writable again", w->path);
+	w->failing = result != HISTORY_OK;
+}
+
+/* A database that is not one (or malformed when opened) is set aside,
+ * never deleted, and a fresh one started: the history goes on. */
+static bool move_aside(const char *path)
+{
+	char to[PATH_MAX + 32], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+	snprintf(to, sizeof(to), "%s.corrupt-%s", path, stamp);
+	if (rename(path, to) == 0) {
+		log_msg(LOG_ERR, "history: %s is corrupt: moved to %s, starting a new one", path,
+		        to);
+		for (const char *ext = "-wal"; ext; ext = ext[1] == 'w' ? "-shm" : NULL) {
+			char side[PATH_MAX + 8];
+			snprintf(side, sizeof(side), "%s%s", path, ext);
+			unlink(side); /* belongs to the file moved aside */
+		}
+		return true;
+	}
+	char why[128];
+	log_msg(LOG_ERR, "history: %s is corrupt and cannot be moved aside: %s", path,
+	        strerror_r(errno, why, sizeof(why)));
+	return false;
+}
+
+static bool is_symlink(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
+static bool writer_open(struct writer *w)
+{
+	char err[PATH_MAX + 256];
+	int result = HISTORY_ERROR;
+
+	if (w->open)
+		return true;
+	if (is_symlink(w->path)) {
+		snprintf(err, sizeof(err), "%s is a symbolic link: refused", w->path);
+		report_result(w, HISTORY_ERROR, err, 0);
+		return false;
+	}
+	if (history_db_open(&w->db, w->path, err, sizeof(err), &result) == 0) {
+		w->open = true;
+		return true;
+	}
+	report_result(w, result, err, 0);
+	if (result == HISTORY_CORRUPT)
+		w->retry_now = move_aside(w->path);
+	return false;
+}
+
+static void writer_close(struct writer *w)
+{
+	if (w->open)
+		history_db_close(&w->db);
+	w->open = false;
+}
+
+/* Take up to a batch from the queue (keeping what a failed batch held). */
+static void take_batch(struct writer *w)
+{
+	while (w->n < HISTORY_BATCH && H.count) {
+		w->batch[w->n++] = H.ring[H.head];
+		H.head = (H.head + 1) % HISTORY_QUEUE_MAX;
+		H.count--;
+	}
+}
+
+static bool write_batch(struct writer *w)
+{
+	char err[PATH_MAX + 256];
+	int result = HISTORY_ERROR;
+
+	struct timespec t0, t1;
+
+	if (!writer_open(w))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (history_db_write(&w->db, w->batch, w->n, err, sizeof(err), &result) < 0) {
+		report_result(w, result, err, 0);
+		if (result == HISTORY_CORRUPT) {
+			writer_close(w);
+			w->retry_now = move_aside(w->path);
+		}
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(LOG_DEBUG, "history: %zu rows written in %.1f ms", w->n,
+	        (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	report_result(w, HISTORY_OK, "", w->n);
+	for (size_t i = 0; i < w->n; i++)
+		row_free(w->batch[i]);
+	w->n = 0;
+	return true;
+}
+
+/* One pruning step when due and idle; the next is due at once while rows
+ * keep coming out, so old rows go in small transactions between batches. */
+static void prune_some(struct writer *w, unsigned retention_days)
+{
+	time_t now = time(NULL);
+
+	if (!retention_days || now < w->next_prune || !writer_open(w))
+		return;
+	int n = history_db_prune_step(w->db.db, (int64_t)now - (int64_t)retention_days * 86400);
+	if (n <= 0)
+		w->next_prune = now + PRUNE_EVERY_S;
+	if (n < 0)
+		log_msg(LOG_WARNING, "history: pruning %s: %s", w->path, sqlite3_errmsg(w->db.db));
+}
+
+static void wait_for_work(bool failed)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += failed ? HISTORY_RETRY_S : 60;
+	while (!H.stop && (failed || !H.count) && !H.reopen)
+		if (pthread_cond_timedwait(&H.wake, &H.mu, &until) == ETIMEDOUT)
+			break;
+}
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	bool failed = false;
+
+	/* Linux nices threads one by one; failing to is harmless. */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE);
+	pthread_mutex_lock(&H.mu);
+	for (;;) {
+		if (H.reopen) {
+			writer_close(w);
+			snprintf(w->path, sizeof(w->path), "%s", H.path);
+			H.reopen = false;
+		}
+		if (H.stop && ((!H.count && !w->n) || failed))
+			break;
+		if (!w->n && !H.count && w->next_prune > time(NULL))
+			wait_for_work(false);
+		take_batch(w);
+		unsigned retention = H.retention_days;
+		pthread_mutex_unlock(&H.mu);
+		w->retry_now = false;
+		failed = w->n && !write_batch(w) && !w->retry_now;
+		if (!w->n)
+			prune_some(w, retention);
+		pthread_mutex_lock(&H.mu);
+		if (failed)
+			wait_for_work(true);
+	}
+	pthread_mutex_unlock(&H.mu);
+	writer_close(w);
+	for (size_t i = 0; i < w->n; i++)
+		row_free(w->batch[i]); /* still counted in pending: history_stop() reports them */
+	free(w);
+	return NULL;
+}
+
+/* ---- start, stop, status ---- */
+
+static void set_params(const struct history_params *p)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/" HISTORY_FILE, p->dir);
+	if (strcmp(path, H.path)) {
+		snprintf(H.path, sizeof(H.path), "%s", path);
+		H.reopen = true;
+	}
+	H.retention_days = p->retention_days;
+}
+
+uint32_t history_start(const struct history_params *p)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+
+	H.ring = calloc(HISTORY_QUEUE_MAX, sizeof(*H.ring));
+	if (!w || !H.ring) {
+		free(w);
+		log_msg(LOG_ERR, "history: out of memory: no history is recorded");
+		return 0;
+	}
+	pthread_mutex_lock(&H.mu);
+	set_params(p);
+	snprintf(w->path, sizeof(w->path), "%s", H.path);
+	H.reopen = false;
+	H.stop = false;
+	H.running = pthread_create(&H.thread, NULL, writer_main, w) == 0;
+	pthread_mutex_unlock(&H.mu);
+	if (!H.running) {
+		free(w);
+		log_msg(LOG_ERR, "history: cannot start the writer thread: no history is recorded");
+		return 0;
+	}
+	return is_symlink(w->path) ? 0 : history_db_last_seq(w->path);
+}
+
+void history_reconfigure(const struct history_params *p)
+{
+	pthread_mutex_lock(&H.mu);
+	set_params(p);
+	pthread_cond_signal(&H.wake);
+	pthread_mutex_unlock(&H.mu);
+}
+
+/* The stop waits for the queue to drain; a database already failing is
+ * not retried (what is left is counted as dropped and logged). */
+void history_stop(unsigned timeout_ms)
+{
+	struct timespec until;
+
+	if (!H.running)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	pthread_mutex_lock(&H.mu);
+	H.stop = true;
+	pthread_cond_signal(&H.wake);
+	pthread_mutex_unlock(&H.mu);
+	/* A writer stuck in the kernel (a hung disk) is left behind: the
+	 * process is ending, and nothing it uses is freed under it. */
+	if (pthread_timedjoin_np(H.thread, NULL, &until) != 0) {
+		log_msg(LOG_ERR, "history: writer still busy at stop: %u rows not written",
+		        H.st.pending);
+		pthread_detach(H.thread);
+		return;
+	}
+	pthread_mutex_lock(&H.mu);
+	H.running = false;
+	if (H.st.pending)
+		log_msg(LOG_ERR, "history: %u rows not written at stop: %s", H.st.pending,
+		        H.st.message);
+	H.st.dropped += H.st.pending;
+	H.st.pending = 0;
+	while (H.count) {
+		row_free(H.ring[H.head]);
+		H.head = (H.head + 1) % HISTORY_QUEUE_MAX;
+		H.count--;
+	}
+	pthread_mutex_unlock(&H.mu);
+	free(H.ring);
+	H.ring = NULL;
+}
+
+void history_status(struct history_status *out)
+{
+	pthread_mutex_lock(&H.mu);
+	*out = H.st;
+	pthread_mutex_unlock(&H.mu);
+}
+
+const char *history_result_name(unsigned r)
+{
+	static const char *const names[] = {"none",    "ok",       "diskFull", "locked",
+	                                    "corrupt", "readOnly", "error"};
+	return r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
