@@ -42,6 +42,8 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	echo "demo: stopped (logs in $DIR)"
+	# the agent wrote its last day rows as it stopped (defined further down)
+	if declare -F demo_report >/dev/null; then demo_report; fi
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
@@ -176,14 +178,36 @@ snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdAlarmTable
 
 # The month's history report from the demo's history.db, once the agent
 # writes one (not run yet: the history writer comes with another change).
+# The monthly report from this run's own history (history.db in the state
+# directory; the agent has stopped, so the day rows are final): HTML for a
+# person, CSV for the officer's spreadsheet; the office table is shown here.
 demo_report() {
-	local db=$DIR/state/history.db
+	local db=$DIR/state/history.db period
+	period=$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)
 	if [ ! -f "$db" ]; then
-		echo "demo: no history.db in $DIR/state yet"
+		echo "demo: no history.db in $DIR/state"
 		return 0
 	fi
-	"$BUILD/tslcdctl" report --db "$db" --period "$(TZ=Asia/Ho_Chi_Minh date +%Y-%m)" \
-		-o "$DIR/report.html" && echo "demo: this month's report (partial) in $DIR/report.html"
+	echo
+	echo "=== The monthly report, from this run's history ($db):"
+	echo "    tslcdctl report --period $period --db $db"
+	"$BUILD/tslcdctl" report --db "$db" --period "$period" -o "$DIR/report.html" || return 0
+	rm -rf "$DIR/report-csv"
+	"$BUILD/tslcdctl" report --db "$db" --period "$period" --format csv --lang en \
+		-o "$DIR/report-csv" || return 0
+	# A few columns of offices.csv (the HTML has them all, with charts).
+	python3 - "$DIR/report-csv/offices.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+print("  %-9s %-38s %9s %8s %9s %-12s %s" % ("office", "name", "avail %", "outages",
+      "down s", "redundancy", "readiness"))
+for r in rows:
+    ppm = r["availability_raw_ppm"]
+    pct = "%.4f" % (int(ppm) / 1e4) if ppm else "-"
+    print("  %-9s %-38s %9s %8s %9s %-12s %s" % (r["code"], r["name"][:38], pct, r["outages"],
+          r["downtime_s"], r["redundancy"], r["readiness"]))
+PY
+	echo "demo: report in $DIR/report.html (open it in a browser; prints on A4) and $DIR/report-csv/"
 }
 
 cat <<TXT
