@@ -12,6 +12,9 @@ PKGS=(
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
 	# lint, sanitizers, fuzzing, leaks, benchmarks
 	clang-format cppcheck clang libclang-rt-14-dev valgrind fping procps
+	# integrations/: the NMS tools' own code (snmptt needs libnet-ip-perl and
+	# does not depend on it; the exporter ships prometheus-snmp-generator)
+	snmptt libnet-ip-perl monitoring-plugins-standard prometheus-snmp-exporter prometheus
 )
 
 missing=()
