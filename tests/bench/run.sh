@@ -35,7 +35,9 @@ SAVE_LINES=${BENCH_SAVE_LINES:-10000}
 SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
 REPORT_LINES=${BENCH_REPORT_LINES:-2500}          # lines in the generated history.db
 REPORT_RUNS=${BENCH_REPORT_RUNS:-3}              # median of
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save report"}
+EXPORTER_LINES=${BENCH_EXPORTER_LINES:-"2500 10000"}  # prometheus-snmp-exporter scrapes
+EXPORTER_REPS=${BENCH_EXPORTER_REPS:-"25 50 100"}     # its max_repetitions, each tried
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save report exporter"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -464,6 +466,46 @@ sc_save() {
 	row "state save $k" "longest GET ms during saves" "$amax" "$bmax" "$(calc "$amax / $bmax" 2)" \
 		"< 50 ms" "$(verdict "$amax < 50")"
 	row "state save $k" "longest GET ms, no saves" "$nmax" "$bmax" "$(calc "$nmax / $bmax" 2)" "-" "-"
+}
+
+# prometheus-snmp-exporter with integrations/prometheus/snmp.yml (its
+# max_repetitions varied) scraping the agent: wall time of one scrape and
+# the samples it returns, against Prometheus's default 10 s scrape timeout.
+# Lines probe a closed TCP port on loopback, so loss and availability exist.
+sc_exporter() {
+	local n r port pid t0 wall samples
+	port=$(h_free_port)
+	for n in $EXPORTER_LINES; do
+		gen "$n" tcp "exp$n" -P 9 -i 10 -t 500 -c 1
+		start_agent "exp$n" || { h_fail "agent did not serve $n lines"; return; }
+		sleep 35 # three probe rounds: every line is down, loss and availability exist
+		for r in $EXPORTER_REPS; do
+			sed "s/^\( *\)max_repetitions: .*/\1max_repetitions: $r/" \
+				"$H_TOP/integrations/prometheus/snmp.yml" >"$H_TMP/snmp-$r.yml"
+			prometheus-snmp-exporter --config.file="$H_TMP/snmp-$r.yml" \
+				--web.listen-address="127.0.0.1:$port" >>"$H_TMP/exporter.log" 2>&1 &
+			pid=$!
+			H_PIDS+=("$pid")
+			wait_exporter "$port"
+			t0=$(now)
+			curl -s --max-time 120 "http://127.0.0.1:$port/snmp?module=tslcd&target=127.0.0.1:$H_PORT" \
+				>"$H_TMP/scrape.txt"
+			wall=$(calc "$(now) - $t0" 2)
+			samples=$(grep -vc '^#' "$H_TMP/scrape.txt")
+			row "snmp_exporter $((n / 100))00 lines, max_repetitions $r" "scrape s ($samples samples)" \
+				"$wall" "-" "-" "< 10" "$(verdict "$wall < 10 && $samples > $n")"
+			stop_pid "$pid"
+		done
+		stop_pid "$H_AGENT_PID"
+	done
+}
+wait_exporter() { # PORT: its web page answers (≤5 s)
+	local n=50
+	until curl -sf "http://127.0.0.1:$1/" >/dev/null; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
 }
 
 # ---- run ----
