@@ -8,6 +8,7 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
+. "$(dirname "$0")/../lib/nms.sh"
 h_setup
 
 CFG=$H_TOP/integrations/nagios/tslcd-commands.cfg
@@ -18,12 +19,10 @@ CLOSED=$(h_free_port)
 # A maintenance window around now, a day each way whatever the time zone.
 from=$(date -d '-1 day' +%Y-%m-%dT%H:%M)
 to=$(date -d '+1 day' +%Y-%m-%dT%H:%M)
-tcp() { echo "bandwidth = 20000  probe = tcp  target = \"127.0.0.1\"  port = $1"; }
+tcp() { nms_tcp "$@"; }
 cat >"$H_TMP/tslcd.conf" <<CONF
-agent { control-socket = ""  state-dir = "$H_TMP" }
-probe { interval = 1 count = 1 timeout = 300 down-after = 2 up-after = 1 }
-office { id = 10  code = "BN-UB"  name = "Ủy ban nhân dân tỉnh Bắc Ninh"  level = province  province = "27"
-	line { id = 1  carrier = vnpt  circuit = "VNPT-BN-1"  $(tcp "$UP") } }
+$(nms_conf_head)
+$(nms_office_bn "$UP")
 office { id = 11  code = "BN-SO"  name = "Sở Khoa học và Công nghệ"  level = province  province = "27"
 	required-lines = 2
 	line { id = 1  carrier = vnpt  circuit = "VNPT-BN-2"  $(tcp "$UP") }
@@ -67,7 +66,7 @@ expect_state() { # DESCRIPTION RC COMMAND ARGS...
 	if [ "${got%% *}" = "$want" ]; then h_pass "$what: ${got#* }"; else h_fail "$what: want rc $want, got '$got'"; fi
 }
 R=$T_ROOT
-get() { h_snmp snmpget -Oqv "$1" 2>/dev/null | grep -v '^No Such' | tr -d '"'; }
+get() { nms_get "$@"; }
 status_is() { [ "$(get "$R.1.2.1.13.$1")" = "$2" ]; }
 
 t_listen "$UP"

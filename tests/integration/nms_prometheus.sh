@@ -6,6 +6,8 @@
 # name, carrier, circuit); the alert rules pass `promtool test rules`.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
+. "$(dirname "$0")/../lib/traps.sh"
+. "$(dirname "$0")/../lib/nms.sh"
 h_setup
 
 DIR=$H_TOP/integrations/prometheus
@@ -18,28 +20,17 @@ h_check "alert rules pass promtool test rules" \
 
 UP=$(h_free_port)
 CLOSED=$(h_free_port)
-tcp() { echo "bandwidth = 20000  probe = tcp  target = \"127.0.0.1\"  port = $1"; }
 cat >"$H_TMP/tslcd.conf" <<CONF
-agent { control-socket = ""  state-dir = "$H_TMP" }
-probe { interval = 1 count = 1 timeout = 300 down-after = 2 up-after = 1 }
-office { id = 10  code = "BN-UB"  name = "Ủy ban nhân dân tỉnh Bắc Ninh"  level = province  province = "27"
-	line { id = 1  carrier = vnpt  circuit = "VNPT-BN-1"  $(tcp "$UP") } }
+$(nms_conf_head)
+$(nms_office_bn "$UP")
 office { id = 12  code = "BN-X1"  name = "UBND xã Đông Tiến"  level = commune  province = "27"  commune = "09340"
-	line { id = 1  carrier = viettel  circuit = "VT-BN-4"  $(tcp "$CLOSED") } }
+	line { id = 1  carrier = viettel  circuit = "VT-BN-4"  $(nms_tcp "$CLOSED") } }
 CONF
-python3 -c '
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
-while True:
-    c, _ = s.accept(); c.close()
-' "$UP" &
-H_PIDS+=($!)
+t_listen "$UP"
 h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
-get() { h_snmp snmpget -Oqv "$1" 2>/dev/null | grep -v '^No Such'; }
-R=.1.3.6.1.4.1.8072.9999.9999.84
-ready() { [ "$(get $R.1.2.1.13.12)" = 4 ] && [ -n "$(get $R.1.2.1.42.10)" ]; }
+R=$T_ROOT
+ready() { [ "$(nms_get $R.1.2.1.13.12)" = 4 ] && [ -n "$(nms_get $R.1.2.1.42.10)" ]; }
 h_check "office 12 isolated, availability known" h_wait_for 150 ready
 
 EXP=$(h_free_port)

@@ -8,17 +8,15 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
+. "$(dirname "$0")/../lib/nms.sh"
 h_setup
 
 DIR=$H_TOP/integrations/snmptt
 PORT=$(h_free_port)
 cat >"$H_TMP/tslcd.conf" <<CONF
-agent { control-socket = ""  state-dir = "$H_TMP" }
-probe { interval = 1 count = 1 timeout = 300 down-after = 2 up-after = 1 }
+$(nms_conf_head)
 notify { rate = 20 burst = 50  alarm redundancyNonCompliant { enable = false } }
-office { id = 12  code = "BN-UB"  name = "Ủy ban nhân dân tỉnh Bắc Ninh"  level = province  province = "27"
-	line { id = 1  carrier = vnpt  circuit = "VNPT-BN-0001"  bandwidth = 20000
-	       probe = tcp  target = "127.0.0.1"  port = $PORT } }
+$(nms_office_bn "$PORT")
 CONF
 
 # The operator's ini: Debian's, with the keys the README lists changed.
@@ -42,7 +40,7 @@ TSLCD_SNMPTT_VI_LOG=$H_TMP/vi.log h_start_trapd "traphandle default /usr/sbin/sn
 	"traphandle default /usr/sbin/snmptt --ini=$H_TMP/snmptt-vi.ini"
 h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
-line_up() { [ "$(h_snmp snmpget -Oqv "$T_ROOT.1.3.1.12.12.1" 2>/dev/null)" = 2 ]; }
+line_up() { [ "$(nms_get "$T_ROOT.1.3.1.12.10.1")" = 2 ]; }
 h_check "line comes up" h_wait_for 100 line_up
 t_unlisten
 h_check "lineDown and officeIsolated arrive" h_wait_for 150 t_wait_trap 3
@@ -53,7 +51,7 @@ h_check "snmptt logged four lines" h_wait_for 100 lines "$H_TMP/snmptt.log"
 h_check "snmptt (Vietnamese) logged four lines" h_wait_for 100 lines "$H_TMP/vi.log"
 
 # snmptt's own prefix is the date; the rest is ours.
-T="Line 1 (VNPT VNPT-BN-0001) of BN-UB"
+T="Line 1 (VNPT VNPT-BN-1) of BN-UB"
 O="Office BN-UB"
 h_expect_eq "ASCII lines, severity from the MIB's hints" \
 	"Major tslcdLineDown: TSLCD Line Down: $T Uy ban nhan dan tinh Bac Ninh is down: 2 failed probe rounds (limit 2)
