@@ -565,9 +565,7 @@ static void line_down_edge(const struct line *l, bool down, const char *title)
 	             (int32_t)p->up_after, text);
 }
 
-/* ppm as a percentage an operator reads (400000 -> "40 %", 12345 ->
- * "1.23 %"), microseconds as milliseconds ("1.5 ms"). */
-static const char *human_value(char *buf, size_t len, uint32_t x, bool us)
+const char *notify_human(char *buf, size_t len, uint32_t x, bool us)
 {
 	uint32_t unit = us ? 1000u : 10000u, whole = x / unit, frac = x % unit * 100u / unit;
 	const char *sym = us ? "ms" : "%";
@@ -592,8 +590,8 @@ static void line_degraded_edge(const struct line *l, bool degraded, const char *
 	                        : (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
 	snprintf(text, sizeof(text), "%s %s: %s %s (%s %s)", title,
 	         degraded ? "is degraded" : "is no longer degraded", by_rtt ? "round-trip" : "loss",
-	         human_value(val, sizeof(val), value, by_rtt), degraded ? "raise at" : "clear at",
-	         human_value(lim, sizeof(lim), limit, by_rtt));
+	         notify_human(val, sizeof(val), value, by_rtt), degraded ? "raise at" : "clear at",
+	         notify_human(lim, sizeof(lim), limit, by_rtt));
 	if (degraded)
 		notify_raise(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
 		             (int32_t)limit, text);
