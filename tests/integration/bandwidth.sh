@@ -220,6 +220,8 @@ p95=$(num $L.34.20.1)
 h_check "20.1 p95 in above 90 % ($p95)" test "${p95:-0}" -gt 900000
 h_check "20.1 samples counted" test "$(num $L.37.20.1)" -ge 2
 h_check "tslcdUtilisationHigh trap sent" grep -q "$ROOT.0.7" "$H_TMP/traps.log"
+h_check "its text in percent of the contract in Mbit/s" grep -qE \
+	"of HOT: p95 in [0-9.]+ % of 1 Mbit/s \(raise at 90 %\)" "$H_TMP/traps.log"
 router_a_values 1005 100 # 8 % of the contract
 cleared() { grep -q "office 20 line 1: utilisation cleared" "$H_TMP/agent.log"; }
 h_check "utilisation cleared for 20.1" h_wait_for 600 cleared
