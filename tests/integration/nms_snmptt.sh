@@ -15,7 +15,8 @@ DIR=$H_TOP/integrations/snmptt
 PORT=$(h_free_port)
 cat >"$H_TMP/tslcd.conf" <<CONF
 $(nms_conf_head)
-notify { rate = 20 burst = 50  alarm redundancyNonCompliant { enable = false } }
+notify { rate = 20 burst = 50  alarm redundancyNonCompliant { enable = false }
+	alarm lineDown { severity = critical } }
 $(nms_office_bn "$PORT")
 CONF
 
@@ -55,15 +56,17 @@ h_check "snmptt (Vietnamese) logged four lines" h_wait_for 100 lines "$H_TMP/vi.
 # snmptt's own prefix is the date; the rest is ours.
 T="Line 1 (VNPT VNPT-BN-1) of BN-UB"
 O="Office BN-UB"
-h_expect_eq "ASCII lines, severity from the MIB's hints" \
-	"Major tslcdLineDown: TSLCD Line Down: $T Uy ban nhan dan tinh Bac Ninh is down: 2 failed probe rounds (limit 2)
+# lineDown is configured critical (its default is major): snmptt follows
+# tslcdNotifySeverity; officeIsolated keeps its default, critical.
+h_expect_eq "ASCII lines, severity as the agent raised it" \
+	"Critical tslcdLineDown: TSLCD Line Down: $T Uy ban nhan dan tinh Bac Ninh is down: 2 failed probe rounds (limit 2)
 Critical tslcdOfficeIsolated: TSLCD Office Isolated: $O Uy ban nhan dan tinh Bac Ninh is isolated: none of its 1 line(s) works
 Normal tslcdLineUp: TSLCD Line Up: $T Uy ban nhan dan tinh Bac Ninh is up again
 Normal tslcdOfficeRestored: TSLCD Office Restored: $O Uy ban nhan dan tinh Bac Ninh is restored: 1 line(s) up (now up)" \
 	"$(sed -E 's/^.* [0-9]{4} (Normal|Warning|Minor|Major|Critical) /\1 /' "$H_TMP/snmptt.log")"
 N="Ủy ban nhân dân tỉnh Bắc Ninh"
 h_expect_eq "Vietnamese lines through the EXEC helper" \
-	"Major tslcdLineDown: $T $N is down: 2 failed probe rounds (limit 2)
+	"Critical tslcdLineDown: $T $N is down: 2 failed probe rounds (limit 2)
 Critical tslcdOfficeIsolated: $O $N is isolated: none of its 1 line(s) works
 Normal tslcdLineUp: $T $N is up again
 Normal tslcdOfficeRestored: $O $N is restored: 1 line(s) up (now up)" \
