@@ -14,7 +14,7 @@ DIR=$H_TOP/integrations/prometheus
 bash "$DIR/regen.sh" "$H_TMP/snmp.yml" >/dev/null 2>"$H_TMP/regen.log"
 h_check "snmp.yml is what generator.yml generates" diff -u "$DIR/snmp.yml" "$H_TMP/snmp.yml"
 h_check "snmp_exporter accepts snmp.yml" \
-	prometheus-snmp-exporter --config.file="$DIR/snmp.yml" --dry-run
+	bash -c "prometheus-snmp-exporter --config.file='$DIR/snmp.yml' --dry-run >'$H_TMP/dry-run.log' 2>&1"
 h_check "alert rules pass promtool test rules" \
 	bash -c "cd '$DIR' && promtool test rules alerts_test.yml >'$H_TMP/promtool.log' 2>&1"
 
