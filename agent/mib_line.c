@@ -187,6 +187,9 @@ LINE_GETTER(get_av24h_pct, mib_ppm_to_pct100(get_av24h(l, v), v))
 LINE_GETTER(get_av30d_pct, mib_ppm_to_pct100(get_av30d(l, v), v))
 LINE_GETTER(get_in_util_pct, mib_ppm_to_pct100(get_in_util(l, v), v))
 LINE_GETTER(get_out_util_pct, mib_ppm_to_pct100(get_out_util(l, v), v))
+LINE_GETTER(get_src_text, l->cfg->counters ? mib_set_addr_text(v, l->cfg->counters->addr_bin,
+                                                               l->cfg->counters->addr_len)
+                                           : mib_set_str(v, ""))
 LINE_GETTER(get_rtt_avg_ms, rtt_value(l, RTT_AVG, v) && mib_set_u32(v, (v->buf.u32 + 500) / 1000))
 
 static const struct mib_column line_cols[] = {
@@ -249,6 +252,7 @@ static const struct mib_column line_cols[] = {
     {69, "tslcdLineInUtilPct", ASN_UNSIGNED, get_in_util_pct},
     {70, "tslcdLineOutUtilPct", ASN_UNSIGNED, get_out_util_pct},
     {71, "tslcdLineRttAvgMs", ASN_UNSIGNED, get_rtt_avg_ms},
+    {72, "tslcdLineCountersSourceText", ASN_OCTET_STR, get_src_text},
 };
 
 static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};

@@ -119,6 +119,7 @@ h_expect_eq "64-bit wrap is not a discontinuity" "" "$(num $L.46.10.1)"
 h_check "10.1 HC in octets shown" has_value $L.44.10.1
 h_check "10.1 last ok shown" has_value $L.42.10.1
 h_expect_eq "10.1 source type ipv4" 1 "$(num $L.38.10.1)"
+h_expect_eq "10.1 source as text (not hex)" "127.0.0.1" "$(h_get_str $L.72.10.1)"
 h_expect_eq "10.1 congestion window" 30 "$(num $L.36.10.1)"
 
 # ---- month and quarter figures for the reports (tslcdctl) ----
@@ -140,6 +141,7 @@ h_expect_eq "10.5 in bps absent" "" "$(num $L.30.10.5)"
 h_expect_eq "10.5 status notConfigured" 1 "$(num $L.41.10.5)"
 h_expect_eq "10.5 width unknown" 1 "$(num $L.47.10.5)"
 h_expect_eq "10.5 source type unknown(0)" 0 "$(num $L.38.10.5)"
+h_expect_eq "10.5 source text empty" "" "$(h_get_str $L.72.10.5)"
 h_expect_eq "10.5 ifIndex absent" "" "$(num $L.40.10.5)"
 
 # ---- 32-bit fallback and its wrap ----
