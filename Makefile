@@ -17,7 +17,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check unit integration mibcheck asan check-asan demo lint clean \
-	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package
+	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package check-integrations
 
 all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 
@@ -53,6 +53,11 @@ mibcheck: $(BUILD)/tslcd-agent
 
 integration: all
 	@bash tests/lib/run-integration.sh $(BUILD)
+
+# Only the NMS-tool tests (integrations/: check_snmp, SNMPTT, Prometheus);
+# `make integration` runs them too, with every other test.
+check-integrations: deps all
+	@for t in tests/integration/nms_*.sh; do H_BUILD=$(CURDIR)/$(BUILD) bash $$t || exit 1; done
 
 check: deps
 	$(MAKE) all

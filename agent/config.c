@@ -206,6 +206,11 @@ static const struct keyword kw_org[] = {{"other", 1},
 static const struct keyword kw_framework[] = {
     {"unknown", 1}, {"decree85", 2}, {"decree331", 3}, {NULL, 0}};
 static const struct keyword kw_carrier[] = {{"other", 1}, {"vnpt", 2}, {"viettel", 3}, {NULL, 0}};
+
+const char *config_carrier_name(unsigned carrier)
+{
+	return carrier == CARRIER_VNPT ? "VNPT" : carrier == CARRIER_VIETTEL ? "Viettel" : "other";
+}
 static const struct keyword kw_medium[] = {{"other", 1},    {"fiber", 2},     {"copper", 3},
                                            {"wireless", 4}, {"satellite", 5}, {"mobile", 6},
                                            {NULL, 0}};

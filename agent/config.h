@@ -25,6 +25,8 @@
 /* Enumerations use the MIB's numeric values. */
 enum admin_level { LEVEL_CENTRAL = 1, LEVEL_PROVINCE, LEVEL_DISTRICT, LEVEL_COMMUNE };
 enum carrier { CARRIER_OTHER = 1, CARRIER_VNPT, CARRIER_VIETTEL };
+/* "VNPT", "Viettel" or "other", as operators write them. */
+const char *config_carrier_name(unsigned carrier);
 enum addr_type { ADDR_UNKNOWN = 0, ADDR_IPV4 = 1, ADDR_IPV6 = 2, ADDR_DNS = 16 };
 enum probe_method_mib { METHOD_NONE = 1, METHOD_ICMP, METHOD_TCP, METHOD_ICMP_TCP };
 

@@ -384,11 +384,12 @@ static void on_office_changed(void *ctx, const struct office *o, enum office_sta
 static void on_utilisation(const struct line *l, bool high, enum bw_dir dir, uint32_t p95,
                            uint32_t threshold)
 {
-	char text[160];
+	char text[200], p[24], t[24];
 
-	snprintf(text, sizeof(text), "Line %u (%s) of %s: p95 %s %u.%02u %%", l->cfg->id,
-	         l->cfg->circuit, l->office->cfg->code, dir == BW_IN ? "in" : "out", p95 / 10000u,
-	         p95 / 100u % 100u);
+	snprintf(text, sizeof(text), "Line %u (%s) of %s: p95 %s %s of %g Mbit/s (%s %s)",
+	         l->cfg->id, l->cfg->circuit, l->office->cfg->code, dir == BW_IN ? "in" : "out",
+	         notify_human(p, sizeof(p), p95, false), l->cfg->contract_kbps / 1000.0,
+	         high ? "raise at" : "clear at", notify_human(t, sizeof(t), threshold, false));
 	log_msg(high ? LOG_WARNING : LOG_NOTICE, "office %u line %u: utilisation %s: %s",
 	        l->office->cfg->id, l->cfg->id, high ? "high" : "cleared", text);
 	if (high)

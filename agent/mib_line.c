@@ -175,6 +175,31 @@ LINE_GETTER(get_av_pq, mib_avail_raw(&l->av, AVAIL_PREV_QUARTER, v))
 LINE_GETTER(get_av_pq_adj, mib_avail_adjusted(&l->av, AVAIL_PREV_QUARTER, v))
 LINE_GETTER(get_down_pq, mib_avail_downtime(&l->av, AVAIL_PREV_QUARTER, v))
 LINE_GETTER(get_outages_pq, mib_avail_outages(&l->av, AVAIL_PREV_QUARTER, v))
+/* ---- twins for generic tools (60 and up): names of the office, text for
+ * enumerations and addresses, percentages in hundredths ---- */
+
+static bool target_text(const struct line_cfg *c, struct mib_value *v)
+{
+	if (c->target_type == ADDR_DNS)
+		return mib_set_str(v, c->target);
+	return mib_set_addr_text(v, c->target_bin, c->target_len);
+}
+
+LINE_GETTER(get_office_code, mib_set_str(v, l->office->cfg->code))
+LINE_GETTER(get_office_name, mib_set_str(v, l->office->cfg->name))
+LINE_GETTER(get_office_ascii, mib_set_ascii(v, l->office->cfg->name))
+LINE_GETTER(get_carrier_text, mib_set_str(v, config_carrier_name(l->cfg->carrier)))
+LINE_GETTER(get_status_text, mib_set_str(v, line_status_name(linestate_reported(&l->ls))))
+LINE_GETTER(get_target_text, target_text(l->cfg, v))
+LINE_GETTER(get_loss_pct, mib_ppm_to_pct100(loss_value(l, v), v))
+LINE_GETTER(get_av24h_pct, mib_ppm_to_pct100(get_av24h(l, v), v))
+LINE_GETTER(get_av30d_pct, mib_ppm_to_pct100(get_av30d(l, v), v))
+LINE_GETTER(get_in_util_pct, mib_ppm_to_pct100(get_in_util(l, v), v))
+LINE_GETTER(get_out_util_pct, mib_ppm_to_pct100(get_out_util(l, v), v))
+LINE_GETTER(get_src_text, l->cfg->counters ? mib_set_addr_text(v, l->cfg->counters->addr_bin,
+                                                               l->cfg->counters->addr_len)
+                                           : mib_set_str(v, ""))
+LINE_GETTER(get_rtt_avg_ms, rtt_value(l, RTT_AVG, v) && mib_set_u32(v, (v->buf.u32 + 500) / 1000))
 
 static const struct mib_column line_cols[] = {
     {2, "tslcdLineCarrier", ASN_INTEGER, get_carrier},
@@ -232,6 +257,19 @@ static const struct mib_column line_cols[] = {
     {54, "tslcdLineAvailPrevQuarterAdj", ASN_UNSIGNED, get_av_pq_adj},
     {55, "tslcdLineDowntimePrevQuarter", ASN_UNSIGNED, get_down_pq},
     {56, "tslcdLineOutagesPrevQuarter", ASN_GAUGE, get_outages_pq},
+    {60, "tslcdLineOfficeCode", ASN_OCTET_STR, get_office_code},
+    {61, "tslcdLineOfficeName", ASN_OCTET_STR, get_office_name},
+    {62, "tslcdLineOfficeNameAscii", ASN_OCTET_STR, get_office_ascii},
+    {63, "tslcdLineCarrierText", ASN_OCTET_STR, get_carrier_text},
+    {64, "tslcdLineStatusText", ASN_OCTET_STR, get_status_text},
+    {65, "tslcdLineTargetText", ASN_OCTET_STR, get_target_text},
+    {66, "tslcdLineLossPct", ASN_UNSIGNED, get_loss_pct},
+    {67, "tslcdLineAvail24hPct", ASN_UNSIGNED, get_av24h_pct},
+    {68, "tslcdLineAvail30dPct", ASN_UNSIGNED, get_av30d_pct},
+    {69, "tslcdLineInUtilPct", ASN_UNSIGNED, get_in_util_pct},
+    {70, "tslcdLineOutUtilPct", ASN_UNSIGNED, get_out_util_pct},
+    {71, "tslcdLineRttAvgMs", ASN_UNSIGNED, get_rtt_avg_ms},
+    {72, "tslcdLineCountersSourceText", ASN_OCTET_STR, get_src_text},
 };
 
 static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};

@@ -39,6 +39,13 @@ OFFICE_GETTER(get_redundancy, mib_set_int(v, o->redundancy ? o->redundancy : 1))
 OFFICE_GETTER(get_readiness, mib_office_readiness(o->cfg->id, v))
 OFFICE_GETTER(get_readiness_score, mib_office_readiness_score(o->cfg->id, v))
 
+/* Twins for generic tools (columns 40 and up). */
+OFFICE_GETTER(get_name_ascii, mib_set_ascii(v, o->cfg->name))
+OFFICE_GETTER(get_status_text, mib_set_str(v, office_status_name(o->status)))
+OFFICE_GETTER(get_av24h_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_24H, v), v))
+OFFICE_GETTER(get_av30d_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_30D, v), v))
+OFFICE_GETTER(get_avmonth_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_MONTH, v), v))
+
 static bool quarter_figures(const struct avail *av, struct avail_figures *f)
 {
 	return avail_window(av, AVAIL_QUARTER, time(NULL), f);
@@ -115,6 +122,11 @@ static const struct mib_column office_cols[] = {
     {35, "tslcdOfficeAvailPrevQuarterAdj", ASN_UNSIGNED, get_av_pq_adj},
     {36, "tslcdOfficeDowntimePrevQuarter", ASN_UNSIGNED, get_down_pq},
     {37, "tslcdOfficeOutagesPrevQuarter", ASN_GAUGE, get_outages_pq},
+    {40, "tslcdOfficeNameAscii", ASN_OCTET_STR, get_name_ascii},
+    {41, "tslcdOfficeStatusText", ASN_OCTET_STR, get_status_text},
+    {42, "tslcdOfficeAvail24hPct", ASN_UNSIGNED, get_av24h_pct},
+    {43, "tslcdOfficeAvail30dPct", ASN_UNSIGNED, get_av30d_pct},
+    {44, "tslcdOfficeAvailMonthPct", ASN_UNSIGNED, get_avmonth_pct},
 };
 
 static const oid office_table_oid[] = {TSLCD_OID_OFFICE_TABLE};

@@ -5,9 +5,11 @@
  */
 #include "mib_table.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "log.h"
+#include "translit.h"
 
 static const struct mib_column *column_find(const struct mib_column *cols, size_t n, unsigned num)
 {
@@ -329,6 +331,32 @@ bool mib_set_bytes(struct mib_value *v, const void *p, size_t len)
 	v->ptr = p;
 	v->len = len;
 	return true;
+}
+
+/* Tools compare whole numbers: 999500 ppm reads as 9995 (99.95 %, hint
+ * "d-2").  Truncated, so 99.999 % never shows as 100.00. */
+bool mib_ppm_to_pct100(bool known, struct mib_value *v)
+{
+	return known && mib_set_u32(v, v->buf.u32 / 100u);
+}
+
+/* Dotted (IPv4) or colon (IPv6) text of a 4- or 16-octet address, for
+ * tools that render every OCTET STRING as hex or as a MAC address. */
+bool mib_set_addr_text(struct mib_value *v, const void *bin, size_t len)
+{
+	static char text[INET6_ADDRSTRLEN];
+	int af = len == 4 ? AF_INET : len == 16 ? AF_INET6 : AF_UNSPEC;
+	if (af == AF_UNSPEC || !inet_ntop(af, bin, text, sizeof(text)))
+		return mib_set_str(v, "");
+	return mib_set_str(v, text);
+}
+
+/* UTF-8 text with diacritics folded to ASCII (the value is copied by the
+ * caller before the next getter runs, so one buffer serves every call). */
+bool mib_set_ascii(struct mib_value *v, const char *utf8)
+{
+	static char text[256];
+	return mib_set_str(v, translit_ascii(utf8, text, sizeof(text)));
 }
 
 bool mib_set_datetime(struct mib_value *v, time_t t)

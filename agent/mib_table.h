@@ -82,6 +82,11 @@ bool mib_set_int(struct mib_value *v, long x);
 bool mib_set_u64(struct mib_value *v, uint64_t x);
 bool mib_set_str(struct mib_value *v, const char *s);
 bool mib_set_bytes(struct mib_value *v, const void *p, size_t len);
+/* Twins for generic tools: ppm already in v -> hundredths of a percent;
+ * an address as text; UTF-8 folded to ASCII. */
+bool mib_ppm_to_pct100(bool known, struct mib_value *v);
+bool mib_set_addr_text(struct mib_value *v, const void *bin, size_t len);
+bool mib_set_ascii(struct mib_value *v, const char *utf8);
 /* DateAndTime in local time with UTC offset; t <= 0 means absent. */
 bool mib_set_datetime(struct mib_value *v, time_t t);
 

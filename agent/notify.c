@@ -82,24 +82,27 @@ enum vb {
 	VB_CERT_DAYS,
 	VB_LINES_UP,
 	VB_REQUIRED,
+	VB_TEXT_ASCII,
 };
 
 #define VB_HEAD        VB_CODE, VB_NAME
 #define VB_LINE_ID     VB_CARRIER, VB_CIRCUIT
 #define VB_NOTIFY_TAIL VB_SEVERITY, VB_VALUE, VB_THRESHOLD, VB_SEQ, VB_TEXT
 
-/* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order. */
+/* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order; the
+ * ASCII twin of the text comes last, for receivers that strip UTF-8. */
 static const uint8_t objects[ALARM_TYPE_MAX + 1][12] = {
-    [ALARM_LINE_DOWN] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
-    [ALARM_OFFICE_ISOLATED] = {VB_HEAD, VB_OFFICE_STATUS, VB_NOTIFY_TAIL},
-    [ALARM_LINE_DEGRADED] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
-    [ALARM_UTILISATION_HIGH] = {VB_HEAD, VB_LINE_ID, VB_NOTIFY_TAIL},
-    [ALARM_AVAILABILITY_LOW] = {VB_HEAD, VB_NOTIFY_TAIL},
-    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_READY_STATE, VB_READY_REASON},
-    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, VB_REPORT_TIME},
-    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, VB_CERT_DAYS},
-    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_LINES_UP, VB_REQUIRED},
-    [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL},
+    [ALARM_LINE_DOWN] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_OFFICE_ISOLATED] = {VB_HEAD, VB_OFFICE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_LINE_DEGRADED] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_UTILISATION_HIGH] = {VB_HEAD, VB_LINE_ID, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_AVAILABILITY_LOW] = {VB_HEAD, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_READY_STATE, VB_READY_REASON,
+                                   VB_TEXT_ASCII},
+    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, VB_REPORT_TIME, VB_TEXT_ASCII},
+    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, VB_CERT_DAYS, VB_TEXT_ASCII},
+    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_LINES_UP, VB_REQUIRED, VB_TEXT_ASCII},
+    [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
 };
 
 /* Where each object lives: branch, column, and which instance it takes. */
@@ -127,6 +130,7 @@ static const struct {
     [VB_CERT_DAYS] = {5, 22, INST_OFFICE},
     [VB_LINES_UP] = {2, 16, INST_OFFICE},
     [VB_REQUIRED] = {2, 11, INST_OFFICE},
+    [VB_TEXT_ASCII] = {7, 20, INST_ZERO},
 };
 
 static size_t vb_name(enum vb k, const struct alarm_key *key, oid *name)
@@ -191,6 +195,9 @@ static bool vb_value(enum vb k, const struct notice *n, uint32_t seq, struct mib
 	case VB_TEXT:
 		*type = ASN_OCTET_STR;
 		return mib_set_str(v, n->text);
+	case VB_TEXT_ASCII:
+		*type = ASN_OCTET_STR;
+		return mib_set_ascii(v, n->text);
 	default:
 		break;
 	}
@@ -525,7 +532,7 @@ void notify_master_lost(void)
 
 static const char *carrier_name(unsigned c)
 {
-	return c == CARRIER_VNPT ? "VNPT" : c == CARRIER_VIETTEL ? "Viettel" : "other carrier";
+	return c == CARRIER_OTHER ? "other carrier" : config_carrier_name(c);
 }
 
 /* "Line 2 (VNPT VNPT-1) of BN-X01 UBND ..." */
@@ -562,11 +569,22 @@ static void line_down_edge(const struct line *l, bool down, const char *title)
 	             (int32_t)p->up_after, text);
 }
 
+const char *notify_human(char *buf, size_t len, uint32_t x, bool us)
+{
+	uint32_t unit = us ? 1000u : 10000u, whole = x / unit, frac = x % unit * 100u / unit;
+	const char *sym = us ? "ms" : "%";
+	if (!frac)
+		snprintf(buf, len, "%u %s", whole, sym);
+	else
+		snprintf(buf, len, "%u.%02u %s", whole, frac, sym);
+	return buf;
+}
+
 static void line_degraded_edge(const struct line *l, bool degraded, const char *title)
 {
 	const struct linestate_params *p = N.m->state;
 	uint32_t loss, rtt;
-	char text[256];
+	char text[256], val[24], lim[24];
 
 	last_round(l, &loss, &rtt);
 	bool by_rtt = p->rtt_raise_us && rtt >= (degraded ? p->rtt_raise_us : p->rtt_clear_us) &&
@@ -574,9 +592,10 @@ static void line_degraded_edge(const struct line *l, bool degraded, const char *
 	uint32_t value = by_rtt ? rtt : loss;
 	uint32_t limit = by_rtt ? (degraded ? p->rtt_raise_us : p->rtt_clear_us)
 	                        : (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
-	snprintf(text, sizeof(text), "%s %s: %s %u %s (%s %u)", title,
+	snprintf(text, sizeof(text), "%s %s: %s %s (%s %s)", title,
 	         degraded ? "is degraded" : "is no longer degraded", by_rtt ? "round-trip" : "loss",
-	         value, by_rtt ? "us" : "ppm", degraded ? "raise at" : "clear at", limit);
+	         notify_human(val, sizeof(val), value, by_rtt), degraded ? "raise at" : "clear at",
+	         notify_human(lim, sizeof(lim), limit, by_rtt));
 	if (degraded)
 		notify_raise(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
 		             (int32_t)limit, text);

@@ -61,6 +61,10 @@
 #include "alarm.h"
 #include "model.h"
 
+/* A figure for a notification text, in the unit people read: ppm as
+ * percent ("40 %", "1.23 %"), microseconds as milliseconds ("1.5 ms"). */
+const char *notify_human(char *buf, size_t len, uint32_t x, bool us);
+
 void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
                   int32_t threshold, const char *text);
 void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,

@@ -39,7 +39,9 @@ RELOAD_LINES=${BENCH_RELOAD_LINES:-133334}       # 100,001 offices (every third 
 RELOAD_SECONDS=${BENCH_RELOAD_SECONDS:-60}       # GET loop during the reload (must cover it)
 HIST_LINES=${BENCH_HIST_LINES:-10000}
 HIST_SECONDS=${BENCH_HIST_SECONDS:-30}           # GET loop while day rows are written (every 5 s)
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report"}
+EXPORTER_LINES=${BENCH_EXPORTER_LINES:-"2500 10000"}  # prometheus-snmp-exporter scrapes
+EXPORTER_REPS=${BENCH_EXPORTER_REPS:-"25 50 100"}     # its max_repetitions, each tried
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report exporter"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -556,6 +558,46 @@ sc_history() {
 		"< 50 ms" "$(verdict "$walks > 0 && $amax < 50")"
 	row "history $k" "bytes per line-day (line_days + indexes)" "$per" "-" "-" "<= 300" \
 		"$(verdict "$days >= $n && $per <= 300")"
+}
+
+# prometheus-snmp-exporter with integrations/prometheus/snmp.yml (its
+# max_repetitions varied) scraping the agent: wall time of one scrape and
+# the samples it returns, against Prometheus's default 10 s scrape timeout.
+# Lines probe a closed TCP port on loopback, so loss and availability exist.
+sc_exporter() {
+	local n r port pid t0 wall samples
+	port=$(h_free_port)
+	for n in $EXPORTER_LINES; do
+		gen "$n" tcp "exp$n" -P 9 -i 10 -t 500 -c 1
+		start_agent "exp$n" || { h_fail "agent did not serve $n lines"; return; }
+		sleep 35 # three probe rounds: every line is down, loss and availability exist
+		for r in $EXPORTER_REPS; do
+			sed "s/^\( *\)max_repetitions: .*/\1max_repetitions: $r/" \
+				"$H_TOP/integrations/prometheus/snmp.yml" >"$H_TMP/snmp-$r.yml"
+			prometheus-snmp-exporter --config.file="$H_TMP/snmp-$r.yml" \
+				--web.listen-address="127.0.0.1:$port" >>"$H_TMP/exporter.log" 2>&1 &
+			pid=$!
+			H_PIDS+=("$pid")
+			wait_exporter "$port"
+			t0=$(now)
+			curl -s --max-time 120 "http://127.0.0.1:$port/snmp?module=tslcd&target=127.0.0.1:$H_PORT" \
+				>"$H_TMP/scrape.txt"
+			wall=$(calc "$(now) - $t0" 2)
+			samples=$(grep -vc '^#' "$H_TMP/scrape.txt")
+			row "snmp_exporter $((n / 100))00 lines, max_repetitions $r" "scrape s ($samples samples)" \
+				"$wall" "-" "-" "< 10" "$(verdict "$wall < 10 && $samples > $n")"
+			stop_pid "$pid"
+		done
+		stop_pid "$H_AGENT_PID"
+	done
+}
+wait_exporter() { # PORT: its web page answers (≤5 s)
+	local n=50
+	until curl -sf "http://127.0.0.1:$1/" >/dev/null; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
 }
 
 # ---- run ----

@@ -119,6 +119,7 @@ h_expect_eq "64-bit wrap is not a discontinuity" "" "$(num $L.46.10.1)"
 h_check "10.1 HC in octets shown" has_value $L.44.10.1
 h_check "10.1 last ok shown" has_value $L.42.10.1
 h_expect_eq "10.1 source type ipv4" 1 "$(num $L.38.10.1)"
+h_expect_eq "10.1 source as text (not hex)" "127.0.0.1" "$(h_get_str $L.72.10.1)"
 h_expect_eq "10.1 congestion window" 30 "$(num $L.36.10.1)"
 
 # ---- month and quarter figures for the reports (tslcdctl) ----
@@ -140,6 +141,7 @@ h_expect_eq "10.5 in bps absent" "" "$(num $L.30.10.5)"
 h_expect_eq "10.5 status notConfigured" 1 "$(num $L.41.10.5)"
 h_expect_eq "10.5 width unknown" 1 "$(num $L.47.10.5)"
 h_expect_eq "10.5 source type unknown(0)" 0 "$(num $L.38.10.5)"
+h_expect_eq "10.5 source text empty" "" "$(h_get_str $L.72.10.5)"
 h_expect_eq "10.5 ifIndex absent" "" "$(num $L.40.10.5)"
 
 # ---- 32-bit fallback and its wrap ----
@@ -220,6 +222,8 @@ p95=$(num $L.34.20.1)
 h_check "20.1 p95 in above 90 % ($p95)" test "${p95:-0}" -gt 900000
 h_check "20.1 samples counted" test "$(num $L.37.20.1)" -ge 2
 h_check "tslcdUtilisationHigh trap sent" grep -q "$ROOT.0.7" "$H_TMP/traps.log"
+h_check "its text in percent of the contract in Mbit/s" grep -qE \
+	"of HOT: p95 in [0-9.]+ % of 1 Mbit/s \(raise at 90 %\)" "$H_TMP/traps.log"
 router_a_values 1005 100 # 8 % of the contract
 cleared() { grep -q "office 20 line 1: utilisation cleared" "$H_TMP/agent.log"; }
 h_check "utilisation cleared for 20.1" h_wait_for 600 cleared

@@ -74,14 +74,16 @@ $R.1.7.1.0 = Gauge32: 5" "$(grep -v -e "$R.1.7.3.0 " -e "$R.1.7.5.0 " <<<"$deg")
 val=$(grep -F "$R.1.7.3.0 = " <<<"$deg" | sed -E 's/.*: //')
 h_check "lineDegraded value is the loss that crossed, in ppm ($val)" \
 	test "$val" -ge 200000 -a "$val" -le 900000
-h_check "lineDegraded text names the metric" \
-	grep -q "is degraded: loss $val ppm (raise at 200000)" <<<"$deg"
+# The text says percent, as the NOC reads it (ppm 400000 -> "40 %").
+pct() { if [ $(($1 % 10000)) -eq 0 ]; then echo "$(($1 / 10000)) %"; else printf '%d.%02d %%' $(($1 / 10000)) $(($1 % 10000 / 100)); fi; }
+h_check "lineDegraded text names the metric in percent" \
+	grep -qF "is degraded: loss $(pct "$val") (raise at 20 %)" <<<"$deg"
 h_expect_eq "alarm table: lineDegraded (minor)" "3 20 1 5 $val 200000" "$(t_alarm_rows | grep -v '^9 ')"
 
 h_netns_loss "$NS" 0
 h_check "lineDegradedCleared when the loss stops" t_wait_trap 6 1 300
 h_expect_eq "lineDegradedCleared varbinds" "$(head_vbs 2)
-$(t_alarm_vbs 1 0 50000 6 "Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is no longer degraded: loss 0 ppm (clear at 50000)")" \
+$(t_alarm_vbs 1 0 50000 6 "Line 1 (Viettel VT-BN-41) of BN-X41 UBND Xa Thu Nghiem is no longer degraded: loss 0 % (clear at 5 %)")" \
 	"$(t_trap 6)"
 h_expect_eq "alarm table empty" "" "$(t_alarm_rows | grep -v '^9 ')"
 h_stop_agent # before the namespace goes

@@ -96,7 +96,7 @@ h_expect_eq "config fingerprint is 32 bytes" 32 \
 # finds exactly the instances GET finds, in both tables, none lost or made up.
 sparse_same() {
 	local table=$1 rows=$2 oids=() c r
-	for c in $(seq 1 64); do
+	for c in $(seq 1 80); do
 		for r in $rows; do oids+=("$table.1.$c.$r"); done
 	done
 	local got walked

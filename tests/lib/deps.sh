@@ -17,6 +17,9 @@ PKGS=(
 	# make check-package: build, lint and install the .deb, check the unit,
 	# man pages and the RPM spec
 	debhelper dpkg-dev fakeroot lintian adduser man-db groff-base systemd rpm rpmlint strace
+	# integrations/: the NMS tools' own code (snmptt needs libnet-ip-perl and
+	# does not depend on it; the exporter ships prometheus-snmp-generator)
+	snmptt libnet-ip-perl monitoring-plugins-standard prometheus-snmp-exporter prometheus
 )
 
 missing=()

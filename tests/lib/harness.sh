@@ -76,11 +76,13 @@ h_free_port() {
 	done
 }
 
+# h_start_trapd [extra snmptrapd.conf lines...]
 h_start_trapd() {
 	H_TRAP_PORT=$(h_free_port)
-	cat >"$H_TMP/snmptrapd.conf" <<CONF
-disableAuthorization yes
-CONF
+	{
+		echo "disableAuthorization yes"
+		for l in "$@"; do echo "$l"; done
+	} >"$H_TMP/snmptrapd.conf"
 	snmptrapd -f -Lf "$H_TMP/traps.log" -C -c "$H_TMP/snmptrapd.conf" -X -n -On \
 		-p "$H_TMP/trapd.pid" "udp:127.0.0.1:$H_TRAP_PORT" &
 	H_TRAPD_PID=$!

@@ -5,13 +5,23 @@
 
 T_ROOT=.1.3.6.1.4.1.8072.9999.9999.84
 
-# Varbind lines (without sysUpTime and snmpTrapOID) of the N-th (1-based)
-# notification whose snmpTrapOID is $T_ROOT.0.$1.
-t_trap() {
+# Every varbind line of the N-th (1-based) notification whose snmpTrapOID
+# is $T_ROOT.0.$1.
+t_trap_all() {
 	local num=$1 nth=${2:-1}
 	grep -F ".1.3.6.1.6.3.1.1.4.1.0 = OID: $T_ROOT.0.$num"$'\t' "$H_TMP/traps.log" |
-		sed -n "${nth}p" | tr '\t' '\n' | grep -v -e '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' \
-		-e '^\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 '
+		sed -n "${nth}p" | tr '\t' '\n'
+}
+
+# The same without sysUpTime, snmpTrapOID and the ASCII twin of the text
+# (tslcdNotifyTextAscii, last in every notification; t_trap_ascii reads it).
+t_trap() {
+	t_trap_all "$@" | grep -v -e '^\.1\.3\.6\.1\.2\.1\.1\.3\.0 ' \
+		-e '^\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 ' -e "^$T_ROOT\.1\.7\.20\.0 "
+}
+
+t_trap_ascii() {
+	t_trap_all "$@" | grep -F "$T_ROOT.1.7.20.0 = " | sed -E 's/^[^"]*"(.*)"$/\1/'
 }
 
 # Number of notifications of this module received (optionally of one number).
