@@ -83,7 +83,8 @@ h_check "user tslcd exists" getent passwd tslcd
 h_check "tslcd is in snmpd's group Debian-snmp" bash -c "id -nG tslcd | grep -qw Debian-snmp"
 h_expect_eq "config is 0640 root:tslcd" "640 root:tslcd" "$(stat -c '%a %U:%G' /etc/tslcd/tslcd.conf)"
 h_expect_eq "state dir" "750 tslcd:tslcd" "$(stat -c '%a %U:%G' /var/lib/tslcd)"
-h_expect_eq "spool dir" "2770 tslcd:tslcd" "$(stat -c '%a %U:%G' $SPOOL)"
+h_check "group tslcd-upload exists" getent group tslcd-upload
+h_expect_eq "spool dir (sticky, the uploaders' group)" "3770 tslcd:tslcd-upload" "$(stat -c '%a %U:%G' $SPOOL)"
 h_expect_eq "control socket dir" "755 tslcd:tslcd" "$(stat -c '%a %U:%G' /run/tslcd)"
 for f in /usr/sbin/tslcd-agent /usr/bin/tslcdctl /usr/share/snmp/mibs/TSLCD-MIB.txt $UNIT \
 	/etc/snmp/snmpd.conf.d/tslcd.conf /usr/lib/sysusers.d/tslcd-agent.conf \
@@ -171,8 +172,12 @@ AGENT=$(pgrep -P "$TRACER")
 h_check "agent served through the stock master" h_wait_served 150
 h_check "sd_notify READY=1" h_wait_for 50 grep -qx 'READY=1' "$H_TMP/notify.log"
 h_expect_eq "agent runs as tslcd" tslcd "$(ps -o user= -p "$AGENT")"
-h_expect_eq "agent's capabilities: CAP_NET_RAW only" 0000000000002000 \
+# Started with CAP_NET_RAW only (as the unit grants it), the agent drops it
+# once its ICMP sockets are open.
+h_expect_eq "agent's capabilities: none left after the sockets are open" 0000000000000000 \
 	"$(awk '/^CapEff:/ { print $2 }' /proc/"$AGENT"/status)"
+h_expect_eq "agent runs with no_new_privs" 1 \
+	"$(awk '/^NoNewPrivs:/ { print $2 }' /proc/"$AGENT"/status)"
 snmpwalk -v2c -c public -On -t 2 -r 1 "udp:127.0.0.1:$H_PORT" $ROOT >"$H_TMP/walk.txt" 2>&1
 h_check "snmpwalk -c public through the stock view reaches TSLCD-MIB ($(wc -l <"$H_TMP/walk.txt") objects)" \
 	grep -q "^$ROOT.1.2.1.2.12 = STRING: \"PKG-12\"" "$H_TMP/walk.txt"
