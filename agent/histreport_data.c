@@ -109,14 +109,27 @@ static int open_db(struct ctx *c, const char *path)
 	return 0;
 }
 
+/* A positive number of days in meta, or the default when absent or bad. */
+static int64_t meta_days(sqlite3_stmt *st, int col, int64_t dflt)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+	char *end;
+	long long n = v ? strtoll(v, &end, 10) : 0;
+
+	return v && *v && !*end && n > 0 && n <= 36500 ? n : dflt;
+}
+
 static int load_meta(struct ctx *c)
 {
 	sqlite3_stmt *st;
 
+	c->r->fresh_days = HISTREPORT_FRESH_DAYS;
 	if (prepare(c, "SELECT key, value FROM meta", &st) < 0)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
+		if (k && !strcmp(k, "readiness_max_age_days"))
+			c->r->fresh_days = meta_days(st, 1, HISTREPORT_FRESH_DAYS);
 		char **slot = !k                            ? NULL
 		              : !strcmp(k, "province_code") ? &c->r->province_code
 		              : !strcmp(k, "province_name") ? &c->r->province_name
@@ -499,8 +512,7 @@ static void office_figures(struct histreport *r, struct histreport_office *o)
 	o->adj_ppm = at_most_whole(ppm(o->up_s, monitored - o->maint_s));
 	o->monitored_ppm = at_most_whole(ppm(monitored, r->period_s));
 	o->below_sla = o->adj_ppm >= 0 && o->adj_ppm < o->sla_ppm;
-	o->fresh =
-	    o->last_report > 0 && r->period.until - o->last_report <= HISTREPORT_FRESH_DAYS * 86400;
+	o->fresh = o->last_report > 0 && r->period.until - o->last_report <= r->fresh_days * 86400;
 }
 
 static int dist_bucket(int64_t adj)

@@ -21,8 +21,9 @@
  *    peak, p95 = the busiest day's p95 (conservative: the period's true p95
  *    is never above it), volume = sum of daily bytes; -1 = not known;
  *  - state at the end of the period: the last office_days row in it;
- *  - a readiness report is fresh when one was accepted within
- *    HISTREPORT_FRESH_DAYS before until (the agent's default max-age).
+ *  - a readiness report is fresh when one was accepted within the agent's
+ *    readiness max-age (meta readiness_max_age_days; HISTREPORT_FRESH_DAYS,
+ *    the default, for a database that does not say) before until.
  *
  * Contract: histreport_data_load() returns 0 with `r` filled, or -1 with a
  * one-line reason in err (cannot open, wrong schema version, unknown
@@ -131,6 +132,7 @@ struct histreport {
 	char *province_code, *province_name, *timezone;
 	struct histreport_period period;
 	int64_t period_s;
+	int64_t fresh_days; /* readiness max-age the agent applied */
 	struct histreport_office *offices;
 	size_t noffices;
 	struct histreport_line *lines;

@@ -46,6 +46,8 @@ line() { # line ID CARRIER PORT-NAME [ROLE]
 cat >"$H_TMP/tslcd.conf" <<CONF
 agent { state-dir = "$STATE"  control-socket = "$H_TMP/control.sock"  save-interval = $SAVE_S
         history-interval = 3  province-code = "24"  province-name = "Bắc Ninh" }
+notify { sla-target = 99.5 }
+readiness { max-age = 20 }
 probe { interval = $ROUND_S  count = 2  spacing = 50  timeout = 300  down-after = 2  up-after = 2 }
 office { id = 1  code = "BN-01"  name = "UBND xã Một"  level = commune  commune = "09101"
 	$(line 1 vnpt one) }
@@ -196,6 +198,7 @@ for oid, o in sorted(offices.items()):
     # the agent ran; counted twice it would.
     put(f"office {oid} known {up + down + maint} s of {ran} s", known_ok(up + down + maint))
     put(f"office {oid} states", f"{o['tier']} {o['redundancy']} {o['readiness']}")
+    put(f"office {oid} sla", f"{o['sla_target_ppm']} {o['availability']['below_sla']}")
 for oid, lid, day, known in rows("ldays.txt"):
     put(f"line {oid}.{lid} {day} known {known} s of {ran} s", known_ok(int(known)))
 
@@ -240,6 +243,11 @@ h_expect_eq "day totals not counted twice (restart, kill -9)" "" \
 h_expect_eq "MIB enum names: tier, redundancy, readiness (no key: unknown)" \
 	"tier2 compliant unknown|tier2 compliant unknown|tier2 nonCompliant unknown|tier2 compliant unknown" \
 	"$(grep -E '^office . states: ' "$H_TMP/figures.txt" | sed 's/.*: //' | paste -sd'|')"
+h_expect_eq "the SLA target in force (99.5 %) per office, below it: 1 and 3" \
+	"995000 True|995000 False|995000 True|995000 False" \
+	"$(grep -E '^office . sla: ' "$H_TMP/figures.txt" | sed 's/.*: //' | paste -sd'|')"
+h_expect_eq "meta: the readiness max-age in force, for the report's freshness" 20 \
+	"$(q "SELECT value FROM meta WHERE key = 'readiness_max_age_days'")"
 h_expect_eq "incidents.csv: causes and tickets" \
 	"1.1:powerLoss:OMC-2026-1187 1.1:unknown: 2.1:fiberCut:VT-77 3.1:unknown:" \
 	"$(fig 'csv incidents' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"

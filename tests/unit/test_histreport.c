@@ -5,12 +5,14 @@
  * fraction, downtime, outage counts by cause, a straddling outage clipped
  * to the period, an open one run to its end, traffic folded over days and
  * months; the CSV carries them in its documented columns; periods parse
- * (and bad ones are refused), a period in progress is partial, and bad
+ * (and bad ones are refused), a period in progress is partial, a readiness
+ * report is fresh by the max-age the agent recorded in meta, and bad
  * input (unknown province or office, no data, wrong schema) is refused.
  */
 #include "unit.h"
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +338,36 @@ START_TEST(partial_period)
 }
 END_TEST
 
+/* Office 10's report is 10 days old at the end of November. */
+static bool fresh_with_max_age(const char *days)
+{
+	struct histreport r;
+	char err[256];
+	sqlite3 *db;
+
+	make_db(HISTORY_SCHEMA_VERSION);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	if (days)
+		execf(db, "INSERT INTO meta VALUES ('readiness_max_age_days','%s')", days);
+	sqlite3_close(db);
+	ck_assert_msg(load("2026-11", NULL, NULL, 0, DEC1 + DAY, &r, err) == 0, "%s", err);
+	bool fresh = office(&r, 10)->fresh;
+	histreport_data_free(&r);
+	drop_db();
+	return fresh;
+}
+
+/* Freshness follows the max-age the agent applied (meta), not a constant. */
+START_TEST(readiness_max_age)
+{
+	ck_assert(fresh_with_max_age(NULL)); /* no meta: the default 35 days */
+	ck_assert(!fresh_with_max_age("7"));
+	ck_assert(fresh_with_max_age("10"));
+	ck_assert(!fresh_with_max_age("9"));
+	ck_assert(fresh_with_max_age("x")); /* unreadable: the default */
+}
+END_TEST
+
 static void refused(const char *period, const char *province, const int64_t *ids, size_t n,
                     const char *want)
 {
@@ -399,6 +431,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, summary_and_traffic);
 	tcase_add_test(tc, csv_columns);
 	tcase_add_test(tc, partial_period);
+	tcase_add_test(tc, readiness_max_age);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, periods);
 	suite_add_tcase(s, tc);
