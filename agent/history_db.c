@@ -245,6 +245,16 @@ int history_db_open(struct history_db *h, const char *path, char *err, size_t er
 	if (rc == SQLITE_OK)
 		rc = exec(h->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", why,
 		          sizeof(why));
+	/* Keep -wal and -shm when the agent stops: a report run by someone who
+	 * may read the state dir but not write it (group tslcd) can open a WAL
+	 * database read-only only while both files exist.  The size limit
+	 * empties the kept -wal at close, so no stale frame outlives a stop
+	 * (a history.db restored from a copy never meets an old -wal's pages). */
+	int persist = 1;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_file_control(h->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	if (rc == SQLITE_OK)
+		rc = exec(h->db, "PRAGMA journal_size_limit = 4194304", why, sizeof(why));
 	if (rc == SQLITE_OK && history_db_migrate(h->db, why, sizeof(why)) < 0)
 		rc = sqlite3_errcode(h->db) != SQLITE_OK ? sqlite3_errcode(h->db) : SQLITE_ERROR;
 	if (rc == SQLITE_OK)

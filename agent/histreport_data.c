@@ -98,7 +98,18 @@ static int open_db(struct ctx *c, const char *path)
 	             NULL);
 	if (prepare(c, "PRAGMA user_version", &st) < 0)
 		return -1;
-	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	/* The first read: an unreadable file or a WAL index this user may not
+	 * create fails here, and says so rather than "version -1". */
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fail(c, path);
+		if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_READONLY)
+			snprintf(c->err + strlen(c->err), c->errlen - strlen(c->err),
+			         " (a WAL database: history.db-wal and -shm must exist and be "
+			         "readable)");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	int version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version != HISTORY_SCHEMA_VERSION) {
 		snprintf(c->err, c->errlen,

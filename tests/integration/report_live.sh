@@ -135,6 +135,18 @@ sleep 3
 run_end TERM
 h_log "the agent ran $RAN s in all"
 
+# ---- read by someone who may read the state dir but not write it ----
+# (the officer in the agent's group): SQLite opens a WAL database
+# read-only only while its -wal and -shm exist, so the agent keeps them.
+h_check "the stopped agent left history.db-shm and an empty -wal" test -e "$DB-shm" -a -e "$DB-wal" -a ! -s "$DB-wal"
+RO=$(mktemp -d /tmp/tslcd-ro.XXXXXX)
+H_CLEANUPS+=("rm -rf '$RO'")
+cp -p "$DB" "$DB-wal" "$DB-shm" "$RO/" 2>/dev/null
+chgrp -R nogroup "$RO" && chmod 0750 "$RO" && chmod -R g-w,o-rwx "$RO"/*
+h_check "a report by a read-only member of the group (uid nobody)" bash -c \
+	"setpriv --reuid=nobody --regid=nogroup --clear-groups '$H_BUILD/tslcdctl' report \
+	 --db '$RO/history.db' --period $MONTH --format json | python3 -m json.tool >/dev/null"
+
 # ---- the report of this month, on the stopped agent's history.db ----
 report --format json -o "$H_TMP/month.json" || h_fail "JSON report"
 report --format csv -o "$H_TMP/csv" || h_fail "CSV report"
