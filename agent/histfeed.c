@@ -41,17 +41,23 @@ static const char *kw(const char *option, long value)
 
 /* ---- configuration ---- */
 
+static void put_meta_number(const char *key, unsigned long value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lu", value);
+	history_put_meta(key, text);
+}
+
 static void put_config(const struct tslcd_config *cfg, time_t now)
 {
-	char max_age[16];
-
 	history_put_meta("province_code", cfg->agent.province_code);
 	history_put_meta("province_name", cfg->agent.province_name);
 	history_put_meta("timezone", cfg->agent.timezone);
-	/* The report judges a readiness report fresh by the rule the agent
-	 * applies, not by the default: the province may have changed it. */
-	snprintf(max_age, sizeof(max_age), "%u", cfg->readiness.max_age_days);
-	history_put_meta("readiness_max_age_days", max_age);
+	/* The report judges freshness and congestion by the rules the agent
+	 * applies, not by their defaults: the province may have changed them. */
+	put_meta_number("readiness_max_age_days", cfg->readiness.max_age_days);
+	put_meta_number("congestion_raise_ppm", cfg->bandwidth.bw.raise_ppm);
 	for (size_t i = 0; i < cfg->n_offices; i++) {
 		const struct office_cfg *oc = &cfg->offices[i];
 		struct history_office o = {.id = oc->id,

@@ -15,9 +15,10 @@
  *  - offices and lines hold the latest configuration seen for each id, so a
  *    report can name an office when the agent is stopped or the office has
  *    since been removed from the config;
- *  - meta keys: province_code, province_name, timezone (an Olson name) and
+ *  - meta keys: province_code, province_name, timezone (an Olson name),
  *    readiness_max_age_days (readiness.max-age in force: a report older
- *    than that is stale);
+ *    than that is stale) and congestion_raise_ppm (bandwidth
+ *    threshold-raise in force, ppm of the contract);
  *  - outages are the lines' (line_id > 0): the agent records none for an
  *    office as a whole (line_id 0 is kept for that).
  */

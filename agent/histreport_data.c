@@ -120,14 +120,23 @@ static int open_db(struct ctx *c, const char *path)
 	return 0;
 }
 
-/* A positive number of days in meta, or the default when absent or bad. */
-static int64_t meta_days(sqlite3_stmt *st, int col, int64_t dflt)
+/* A number in 1..max in meta, or the default when absent or bad. */
+static int64_t meta_number(sqlite3_stmt *st, int64_t max, int64_t dflt)
 {
-	const char *v = (const char *)sqlite3_column_text(st, col);
+	const char *v = (const char *)sqlite3_column_text(st, 1);
 	char *end;
 	long long n = v ? strtoll(v, &end, 10) : 0;
 
-	return v && *v && !*end && n > 0 && n <= 36500 ? n : dflt;
+	return v && *v && !*end && n > 0 && n <= max ? n : dflt;
+}
+
+/* The agent's settings the figures depend on (history_schema.h, meta). */
+static void meta_setting(struct histreport *r, const char *k, sqlite3_stmt *st)
+{
+	if (!strcmp(k, "readiness_max_age_days"))
+		r->fresh_days = meta_number(st, 36500, HISTREPORT_FRESH_DAYS);
+	else if (!strcmp(k, "congestion_raise_ppm"))
+		r->congestion_ppm = meta_number(st, 1000000, HISTREPORT_DEFAULT_CONGESTION);
 }
 
 static int load_meta(struct ctx *c)
@@ -135,12 +144,13 @@ static int load_meta(struct ctx *c)
 	sqlite3_stmt *st;
 
 	c->r->fresh_days = HISTREPORT_FRESH_DAYS;
+	c->r->congestion_ppm = HISTREPORT_DEFAULT_CONGESTION;
 	if (prepare(c, "SELECT key, value FROM meta", &st) < 0)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
-		if (k && !strcmp(k, "readiness_max_age_days"))
-			c->r->fresh_days = meta_days(st, 1, HISTREPORT_FRESH_DAYS);
+		if (k)
+			meta_setting(c->r, k, st);
 		char **slot = !k                            ? NULL
 		              : !strcmp(k, "province_code") ? &c->r->province_code
 		              : !strcmp(k, "province_name") ? &c->r->province_name

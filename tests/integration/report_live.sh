@@ -48,6 +48,7 @@ agent { state-dir = "$STATE"  control-socket = "$H_TMP/control.sock"  save-inter
         history-interval = 3  province-code = "24"  province-name = "Bắc Ninh" }
 notify { sla-target = 99.5 }
 readiness { max-age = 20 }
+bandwidth { threshold-raise = 80  threshold-clear = 70 }
 probe { interval = $ROUND_S  count = 2  spacing = 50  timeout = 300  down-after = 2  up-after = 2 }
 office { id = 1  code = "BN-01"  name = "UBND xã Một"  level = commune  commune = "09101"
 	$(line 1 vnpt one) }
@@ -258,8 +259,9 @@ h_expect_eq "MIB enum names: tier, redundancy, readiness (no key: unknown)" \
 h_expect_eq "the SLA target in force (99.5 %) per office, below it: 1 and 3" \
 	"995000 True|995000 False|995000 True|995000 False" \
 	"$(grep -E '^office . sla: ' "$H_TMP/figures.txt" | sed 's/.*: //' | paste -sd'|')"
-h_expect_eq "meta: the readiness max-age in force, for the report's freshness" 20 \
-	"$(q "SELECT value FROM meta WHERE key = 'readiness_max_age_days'")"
+h_expect_eq "meta: the readiness max-age and congestion threshold in force, for the report" \
+	"20|800000" "$(q "SELECT (SELECT value FROM meta WHERE key = 'readiness_max_age_days'),
+	                  (SELECT value FROM meta WHERE key = 'congestion_raise_ppm')")"
 h_expect_eq "incidents.csv: causes and tickets" \
 	"1.1:powerLoss:OMC-2026-1187 1.1:unknown: 2.1:fiberCut:VT-77 3.1:unknown:" \
 	"$(fig 'csv incidents' | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
