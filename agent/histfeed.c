@@ -310,6 +310,17 @@ static void on_timer(void *arg)
 
 /* ---- start and stop ---- */
 
+/* After a kill -9, history.db may hold an outage the restored state lost. */
+static void put_orphans(const struct model *m)
+{
+	for (size_t i = 0; i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++) {
+			const struct line *l = &m->offices[i].lines[j];
+			const struct outage *o = outage_current(&l->outages);
+			history_put_orphans(l->office->cfg->id, l->cfg->id, o ? o->start : 0);
+		}
+}
+
 uint32_t histfeed_start(struct model **mp)
 {
 	const struct tslcd_config *cfg = (*mp)->cfg;
@@ -319,6 +330,7 @@ uint32_t histfeed_start(struct model **mp)
 
 	F.mp = mp;
 	histfeed_config_loaded(cfg, NULL);
+	put_orphans(*mp);
 	F.timer = loop_timer_add((uint64_t)cfg->agent.history_interval_s * 1000u, on_timer, NULL);
 	return seq;
 }

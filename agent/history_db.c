@@ -12,7 +12,8 @@
 
 #define DAY_S 86400
 
-/* Statement text by enum history_stmt; every one is an upsert or append. */
+/* Statement text by enum history_stmt; every one is an upsert or append,
+ * but for the removal of open outages a restart found orphaned. */
 static const char *const stmt_sql[HSTMT_COUNT] = {
     [HSTMT_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
     [HSTMT_OFFICE] = "INSERT OR REPLACE INTO offices (office_id, code, name, level, tier,"
@@ -38,6 +39,9 @@ static const char *const stmt_sql[HSTMT_COUNT] = {
                      " reason) VALUES (?, ?, ?, ?, ?, ?)",
     [HSTMT_CONFIG_LOAD] = "INSERT INTO config_loads (time, fingerprint, ok, message)"
                           " VALUES (?, ?, ?, ?)",
+    /* NULL start kept: no outage of the line is open any more. */
+    [HSTMT_OUTAGE_ORPHANS] = "DELETE FROM outages WHERE office_id = ? AND line_id = ?"
+                             " AND end IS NULL AND start IS NOT ?",
 };
 
 int history_db_result_of(sqlite3 *db, int rc)
