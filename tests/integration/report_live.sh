@@ -9,9 +9,12 @@
 # incident's duration equal to the outages row and within the scripted
 # length +- one probe round, availability ppm equal to what office_days give
 # by the report's formula, cause and ticket in the incident list, and day
-# totals not counted twice across the restart and the kill -9.  A report is
-# also run while the agent writes (WAL) and marks the period partial.
-# About 50 s.
+# totals not counted twice across the restart and the kill -9, nor an
+# outage opened just before the kill -9 kept open forever.  A report is
+# also run while the agent writes (WAL) and marks the period partial, and
+# one by a user who may read the state dir but not write it.  The settings
+# the report judges by (SLA target, readiness max-age, congestion threshold)
+# are the agent's.  About 50 s.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
