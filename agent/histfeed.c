@@ -41,11 +41,23 @@ static const char *kw(const char *option, long value)
 
 /* ---- configuration ---- */
 
+static void put_meta_number(const char *key, unsigned long value)
+{
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lu", value);
+	history_put_meta(key, text);
+}
+
 static void put_config(const struct tslcd_config *cfg, time_t now)
 {
 	history_put_meta("province_code", cfg->agent.province_code);
 	history_put_meta("province_name", cfg->agent.province_name);
 	history_put_meta("timezone", cfg->agent.timezone);
+	/* The report judges freshness and congestion by the rules the agent
+	 * applies, not by their defaults: the province may have changed them. */
+	put_meta_number("readiness_max_age_days", cfg->readiness.max_age_days);
+	put_meta_number("congestion_raise_ppm", cfg->bandwidth.bw.raise_ppm);
 	for (size_t i = 0; i < cfg->n_offices; i++) {
 		const struct office_cfg *oc = &cfg->offices[i];
 		struct history_office o = {.id = oc->id,
@@ -298,6 +310,17 @@ static void on_timer(void *arg)
 
 /* ---- start and stop ---- */
 
+/* After a kill -9, history.db may hold an outage the restored state lost. */
+static void put_orphans(const struct model *m)
+{
+	for (size_t i = 0; i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++) {
+			const struct line *l = &m->offices[i].lines[j];
+			const struct outage *o = outage_current(&l->outages);
+			history_put_orphans(l->office->cfg->id, l->cfg->id, o ? o->start : 0);
+		}
+}
+
 uint32_t histfeed_start(struct model **mp)
 {
 	const struct tslcd_config *cfg = (*mp)->cfg;
@@ -307,6 +330,7 @@ uint32_t histfeed_start(struct model **mp)
 
 	F.mp = mp;
 	histfeed_config_loaded(cfg, NULL);
+	put_orphans(*mp);
 	F.timer = loop_timer_add((uint64_t)cfg->agent.history_interval_s * 1000u, on_timer, NULL);
 	return seq;
 }

@@ -6,9 +6,12 @@
  * into rows and hands them to the writer queue; it never blocks and never
  * changes the model.
  *  - At start and at every config load: meta (province_code,
- *    province_name, timezone), every office and line (upsert, MIB enum
- *    names), and a config_loads row (also for a rejected file).
- *  - Outages: at open, close and annotation (tslcdctl outage-cause).
+ *    province_name, timezone, and the settings the report's figures
+ *    follow: readiness_max_age_days, congestion_raise_ppm), every office
+ *    (with the SLA target in force) and line (upsert, MIB enum names), and
+ *    a config_loads row (also for a rejected file).
+ *  - Outages: at open, close and annotation (tslcdctl outage-cause); at
+ *    start, the open ones the restored state does not know are removed.
  *  - Days: every agent.history-interval seconds, and at stop, each line's
  *    and office's totals for today; the first write after midnight (or
  *    after a start) also writes yesterday's final totals.  The lines are

@@ -278,6 +278,19 @@ void history_put_config_load(int64_t time, const char *fingerprint, bool ok, con
 	enqueue(r);
 }
 
+void history_put_orphans(uint32_t office, uint32_t line, int64_t open_start)
+{
+	struct hrow *r = row_new(HSTMT_OUTAGE_ORPHANS, 3);
+
+	if (r) {
+		set_int(r, 0, office);
+		set_int(r, 1, line);
+		if (open_start)
+			set_int(r, 2, open_start);
+	}
+	enqueue(r);
+}
+
 /* ---- the writer thread ---- */
 
 struct writer {

@@ -11,7 +11,8 @@
  *  - Every write is an idempotent upsert: an outage is keyed by (office,
  *    line, start), a day by (office, line, day) and carries the day's
  *    totals, a notification by its sequence number.  Writing a row twice
- *    (a retry, a restart, kill -9) changes nothing.
+ *    (a retry, a restart, kill -9) changes nothing.  The one deletion,
+ *    history_put_orphans(), is idempotent too.
  *  - Faults (disk full, database locked, corrupt, read-only, a symlink or
  *    anything else) are logged with the file name once per episode, shown
  *    by history_status() and retried every HISTORY_RETRY_S seconds with
@@ -133,6 +134,12 @@ void history_put_day(const struct history_day *d);
 void history_put_notification(const struct history_notification *n);
 void history_put_report(const struct history_report *r);
 void history_put_config_load(int64_t time, const char *fingerprint, bool ok, const char *message);
+/* At start: the line's open outages other than the one that began at
+ * open_start (0: none is open) are removed.  They were opened after the
+ * last state save and the agent was then killed: the restored state, the
+ * source of every total, never knew them, and left open they would count
+ * as downtime to the end of any report. */
+void history_put_orphans(uint32_t office, uint32_t line, int64_t open_start);
 
 void history_status(struct history_status *out);
 const char *history_result_name(unsigned r);

@@ -12,7 +12,8 @@
 
 #define DAY_S 86400
 
-/* Statement text by enum history_stmt; every one is an upsert or append. */
+/* Statement text by enum history_stmt; every one is an upsert or append,
+ * but for the removal of open outages a restart found orphaned. */
 static const char *const stmt_sql[HSTMT_COUNT] = {
     [HSTMT_META] = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
     [HSTMT_OFFICE] = "INSERT OR REPLACE INTO offices (office_id, code, name, level, tier,"
@@ -38,6 +39,9 @@ static const char *const stmt_sql[HSTMT_COUNT] = {
                      " reason) VALUES (?, ?, ?, ?, ?, ?)",
     [HSTMT_CONFIG_LOAD] = "INSERT INTO config_loads (time, fingerprint, ok, message)"
                           " VALUES (?, ?, ?, ?)",
+    /* NULL start kept: no outage of the line is open any more. */
+    [HSTMT_OUTAGE_ORPHANS] = "DELETE FROM outages WHERE office_id = ? AND line_id = ?"
+                             " AND end IS NULL AND start IS NOT ?",
 };
 
 int history_db_result_of(sqlite3 *db, int rc)
@@ -245,6 +249,16 @@ int history_db_open(struct history_db *h, const char *path, char *err, size_t er
 	if (rc == SQLITE_OK)
 		rc = exec(h->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", why,
 		          sizeof(why));
+	/* Keep -wal and -shm when the agent stops: a report run by someone who
+	 * may read the state dir but not write it (group tslcd) can open a WAL
+	 * database read-only only while both files exist.  The size limit
+	 * empties the kept -wal at close, so no stale frame outlives a stop
+	 * (a history.db restored from a copy never meets an old -wal's pages). */
+	int persist = 1;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_file_control(h->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	if (rc == SQLITE_OK)
+		rc = exec(h->db, "PRAGMA journal_size_limit = 4194304", why, sizeof(why));
 	if (rc == SQLITE_OK && history_db_migrate(h->db, why, sizeof(why)) < 0)
 		rc = sqlite3_errcode(h->db) != SQLITE_OK ? sqlite3_errcode(h->db) : SQLITE_ERROR;
 	if (rc == SQLITE_OK)

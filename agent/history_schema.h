@@ -14,7 +14,13 @@
  *  - NULL means "not known" (never a made-up zero), as in the MIB;
  *  - offices and lines hold the latest configuration seen for each id, so a
  *    report can name an office when the agent is stopped or the office has
- *    since been removed from the config.
+ *    since been removed from the config;
+ *  - meta keys: province_code, province_name, timezone (an Olson name),
+ *    readiness_max_age_days (readiness.max-age in force: a report older
+ *    than that is stale) and congestion_raise_ppm (bandwidth
+ *    threshold-raise in force, ppm of the contract);
+ *  - outages are the lines' (line_id > 0): the agent records none for an
+ *    office as a whole (line_id 0 is kept for that).
  */
 #ifndef TSLCD_HISTORY_SCHEMA_H
 #define TSLCD_HISTORY_SCHEMA_H

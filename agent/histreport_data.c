@@ -98,7 +98,18 @@ static int open_db(struct ctx *c, const char *path)
 	             NULL);
 	if (prepare(c, "PRAGMA user_version", &st) < 0)
 		return -1;
-	int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	/* The first read: an unreadable file or a WAL index this user may not
+	 * create fails here, and says so rather than "version -1". */
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		fail(c, path);
+		if ((sqlite3_errcode(c->db) & 0xff) == SQLITE_READONLY)
+			snprintf(c->err + strlen(c->err), c->errlen - strlen(c->err),
+			         " (a WAL database: history.db-wal and -shm must exist and be "
+			         "readable)");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	int version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version != HISTORY_SCHEMA_VERSION) {
 		snprintf(c->err, c->errlen,
@@ -109,14 +120,37 @@ static int open_db(struct ctx *c, const char *path)
 	return 0;
 }
 
+/* A number in 1..max in meta, or the default when absent or bad. */
+static int64_t meta_number(sqlite3_stmt *st, int64_t max, int64_t dflt)
+{
+	const char *v = (const char *)sqlite3_column_text(st, 1);
+	char *end;
+	long long n = v ? strtoll(v, &end, 10) : 0;
+
+	return v && *v && !*end && n > 0 && n <= max ? n : dflt;
+}
+
+/* The agent's settings the figures depend on (history_schema.h, meta). */
+static void meta_setting(struct histreport *r, const char *k, sqlite3_stmt *st)
+{
+	if (!strcmp(k, "readiness_max_age_days"))
+		r->fresh_days = meta_number(st, 36500, HISTREPORT_FRESH_DAYS);
+	else if (!strcmp(k, "congestion_raise_ppm"))
+		r->congestion_ppm = meta_number(st, 1000000, HISTREPORT_DEFAULT_CONGESTION);
+}
+
 static int load_meta(struct ctx *c)
 {
 	sqlite3_stmt *st;
 
+	c->r->fresh_days = HISTREPORT_FRESH_DAYS;
+	c->r->congestion_ppm = HISTREPORT_DEFAULT_CONGESTION;
 	if (prepare(c, "SELECT key, value FROM meta", &st) < 0)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
+		if (k)
+			meta_setting(c->r, k, st);
 		char **slot = !k                            ? NULL
 		              : !strcmp(k, "province_code") ? &c->r->province_code
 		              : !strcmp(k, "province_name") ? &c->r->province_name
@@ -499,8 +533,7 @@ static void office_figures(struct histreport *r, struct histreport_office *o)
 	o->adj_ppm = at_most_whole(ppm(o->up_s, monitored - o->maint_s));
 	o->monitored_ppm = at_most_whole(ppm(monitored, r->period_s));
 	o->below_sla = o->adj_ppm >= 0 && o->adj_ppm < o->sla_ppm;
-	o->fresh =
-	    o->last_report > 0 && r->period.until - o->last_report <= HISTREPORT_FRESH_DAYS * 86400;
+	o->fresh = o->last_report > 0 && r->period.until - o->last_report <= r->fresh_days * 86400;
 }
 
 static int dist_bucket(int64_t adj)

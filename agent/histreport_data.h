@@ -21,8 +21,11 @@
  *    peak, p95 = the busiest day's p95 (conservative: the period's true p95
  *    is never above it), volume = sum of daily bytes; -1 = not known;
  *  - state at the end of the period: the last office_days row in it;
- *  - a readiness report is fresh when one was accepted within
- *    HISTREPORT_FRESH_DAYS before until (the agent's default max-age).
+ *  - a readiness report is fresh when one was accepted within the agent's
+ *    readiness max-age (meta readiness_max_age_days; HISTREPORT_FRESH_DAYS,
+ *    the default, for a database that does not say) before until;
+ *  - a line's p95 use is congested above the agent's bandwidth
+ *    threshold-raise (meta congestion_raise_ppm, else 90 %).
  *
  * Contract: histreport_data_load() returns 0 with `r` filled, or -1 with a
  * one-line reason in err (cannot open, wrong schema version, unknown
@@ -39,10 +42,12 @@
 
 #include "histreport_period.h"
 
-#define HISTREPORT_FRESH_DAYS   35
-#define HISTREPORT_DEFAULT_SLA  990000 /* ppm, the agent's default sla-target */
-#define HISTREPORT_WORST        10
-#define HISTREPORT_DIST_BUCKETS 6
+#define HISTREPORT_FRESH_DAYS  35
+#define HISTREPORT_DEFAULT_SLA 990000 /* ppm, the agent's default sla-target */
+/* ppm of the contract, the agent's default bandwidth threshold-raise */
+#define HISTREPORT_DEFAULT_CONGESTION 900000
+#define HISTREPORT_WORST              10
+#define HISTREPORT_DIST_BUCKETS       6
 
 /* Outage causes, in the order of tslcdctl's list (index = enum value). */
 enum { HISTREPORT_NCAUSES = 9 };
@@ -131,6 +136,8 @@ struct histreport {
 	char *province_code, *province_name, *timezone;
 	struct histreport_period period;
 	int64_t period_s;
+	int64_t fresh_days;     /* readiness max-age the agent applied */
+	int64_t congestion_ppm; /* its bandwidth threshold-raise (the HTML's p95 chart) */
 	struct histreport_office *offices;
 	size_t noffices;
 	struct histreport_line *lines;

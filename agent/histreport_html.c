@@ -275,7 +275,8 @@ static void p95_counts(const struct histreport *r, unsigned *count)
 	}
 }
 
-/* How many lines fall in each tenth of the contract, by their busier p95. */
+/* How many lines fall in each tenth of the contract, by their busier p95;
+ * red from the tenth that holds the agent's congestion threshold up. */
 static void chart_p95(const struct out *o)
 {
 	unsigned count[NP95] = {0}, max = 1;
@@ -291,7 +292,8 @@ static void chart_p95(const struct out *o)
 		        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>"
 		        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%u</text>"
 		        "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s%d%%</text>",
-		        x + 2, 20 + plot - h, bw - 4, h, b >= 9 ? "#c62828" : "#1565c0", x + bw / 2,
+		        x + 2, 20 + plot - h, bw - 4, h,
+		        (b + 1) * 100000 > o->r->congestion_ppm ? "#c62828" : "#1565c0", x + bw / 2,
 		        16 + plot - h, count[b], x + bw / 2, CHART_H - 6,
 		        b == NP95 - 1 ? "&gt;" : "\u2264", b == NP95 - 1 ? 100 : 10 * (b + 1));
 	}

@@ -5,12 +5,15 @@
  * fraction, downtime, outage counts by cause, a straddling outage clipped
  * to the period, an open one run to its end, traffic folded over days and
  * months; the CSV carries them in its documented columns; periods parse
- * (and bad ones are refused), a period in progress is partial, and bad
+ * (and bad ones are refused), a period in progress is partial, a readiness
+ * report is fresh by the max-age the agent recorded in meta, the HTML's p95
+ * chart marks congestion by its threshold-raise, and bad
  * input (unknown province or office, no data, wrong schema) is refused.
  */
 #include "unit.h"
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 
 #include "histreport_csv.h"
 #include "histreport_data.h"
+#include "histreport_html.h"
 #include "history_schema.h"
 
 #define DAY 86400
@@ -336,6 +340,75 @@ START_TEST(partial_period)
 }
 END_TEST
 
+/* November, with meta key = value recorded by the agent (value NULL: none). */
+static void load_with_meta(const char *key, const char *value, struct histreport *r)
+{
+	char err[256];
+	sqlite3 *db;
+
+	make_db(HISTORY_SCHEMA_VERSION);
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	if (value)
+		execf(db, "INSERT INTO meta VALUES ('%s','%s')", key, value);
+	sqlite3_close(db);
+	ck_assert_msg(load("2026-11", NULL, NULL, 0, DEC1 + DAY, r, err) == 0, "%s", err);
+	drop_db();
+}
+
+/* Office 10's report is 10 days old at the end of November. */
+static bool fresh_with_max_age(const char *days)
+{
+	struct histreport r;
+
+	load_with_meta("readiness_max_age_days", days, &r);
+	bool fresh = office(&r, 10)->fresh;
+	histreport_data_free(&r);
+	return fresh;
+}
+
+/* Freshness follows the max-age the agent applied (meta), not a constant. */
+START_TEST(readiness_max_age)
+{
+	ck_assert(fresh_with_max_age(NULL)); /* no meta: the default 35 days */
+	ck_assert(!fresh_with_max_age("7"));
+	ck_assert(fresh_with_max_age("10"));
+	ck_assert(!fresh_with_max_age("9"));
+	ck_assert(fresh_with_max_age("x")); /* unreadable: the default */
+}
+END_TEST
+
+/* Bars of the HTML's p95 chart drawn red: those at or above the threshold. */
+static int red_p95_bars(const char *threshold_ppm)
+{
+	struct histreport r;
+	char *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+
+	load_with_meta("congestion_raise_ppm", threshold_ppm, &r);
+	ck_assert_int_eq(histreport_html_write(&r, HISTREPORT_EN, f), 0);
+	fclose(f);
+	histreport_data_free(&r);
+	const char *chart = strstr(html, "id=\"chart-p95\"");
+	ck_assert_ptr_nonnull(chart);
+	const char *chart_end = strstr(chart, "</figure>");
+	int red = 0;
+	for (const char *p = chart; (p = strstr(p, "#c62828")) && p < chart_end; p++)
+		red++;
+	free(html);
+	return red;
+}
+
+/* The chart marks congestion by the agent's threshold-raise (meta). */
+START_TEST(congestion_threshold)
+{
+	ck_assert_int_eq(red_p95_bars(NULL), 2); /* default 90 %: 90-100 and above */
+	ck_assert_int_eq(red_p95_bars("900000"), 2);
+	ck_assert_int_eq(red_p95_bars("500000"), 6);  /* 50-60 % and up */
+	ck_assert_int_eq(red_p95_bars("1000000"), 1); /* only above the contract */
+}
+END_TEST
+
 static void refused(const char *period, const char *province, const int64_t *ids, size_t n,
                     const char *want)
 {
@@ -399,6 +472,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, summary_and_traffic);
 	tcase_add_test(tc, csv_columns);
 	tcase_add_test(tc, partial_period);
+	tcase_add_test(tc, readiness_max_age);
+	tcase_add_test(tc, congestion_threshold);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, periods);
 	suite_add_tcase(s, tc);
