@@ -214,7 +214,7 @@ static void kv(FILE *f, const char *item, const char *key, int64_t v)
 
 static void summary_lists(FILE *f, const struct histreport *r)
 {
-	char rank[8];
+	char rank[24]; /* any size_t */
 
 	for (size_t i = 0; i < r->sum.nworst; i++) {
 		snprintf(rank, sizeof(rank), "%zu", i + 1);
