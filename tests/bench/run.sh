@@ -23,6 +23,7 @@ PROBE_LINES=${BENCH_PROBE_LINES:-10000}
 PROBE_INTERVAL=${BENCH_PROBE_INTERVAL:-10}       # s
 PROBE_SECONDS=${BENCH_PROBE_SECONDS:-120}        # measured window (after one interval of warm-up)
 PROBE_COUNT=${BENCH_PROBE_COUNT:-3}              # attempts per round (agent and fping -C)
+PROBE_STRACE_SECONDS=${BENCH_PROBE_STRACE_SECONDS:-10} # strace -c of the agent after the window
 FPING_RUNS=${BENCH_FPING_RUNS:-7}                # fping repeats; the median is the baseline
 START_LINES=${BENCH_START_LINES:-10000}
 RSS_LINES=${BENCH_RSS_LINES:-"1000 10000 50000"}
@@ -57,6 +58,18 @@ icmp_out_echos() {
 	awk '/^Icmp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutEchos") c = i } else print $c }' /proc/net/snmp
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Times PID has slept and been woken (blocked in poll, mostly): load-independent.
+wakeups() { awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# syscalls_per_s PID SECONDS: strace -c over SECONDS; prints the total per
+# second and logs the busiest calls.  strace slows the agent, so this runs
+# after the CPU window; the counts, not the times, are what it is for.
+syscalls_per_s() {
+	local f=$H_TMP/strace.$1
+	timeout -s INT "$2" strace -c -f -p "$1" -o "$f" >/dev/null 2>&1
+	h_log "strace -c over $2 s: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s %s, ", $NF, $4 }' "$f" 2>/dev/null | head -c 300)" >&2
+	awk -v s="$2" '$NF == "total" { printf "%.0f", $4 / s; f = 1 } END { if (!f) print "n/a" }' "$f" 2>/dev/null
+}
+cpu_model() { awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo; }
 verdict() { [ "$(awk "BEGIN { print ($1) ? 1 : 0 }")" = 1 ] && echo met || echo MISSED; }
 # row SCENARIO FIGURE VALUE BASELINE RATIO GOAL VERDICT
 row() { ROWS+=("$(printf '%s|%s|%s|%s|%s|%s|%s' "$@")"); printf '  %s\n' "$(tr '|' ' ' <<<"${ROWS[-1]}")"; }
@@ -233,14 +246,15 @@ sc_probe() {
 	gen "$n" icmp probe -i "$PROBE_INTERVAL" -c "$PROBE_COUNT"
 	start_agent probe || { h_fail "agent did not serve the probe config"; return; }
 	sleep "$PROBE_INTERVAL" # first rounds are spread over one interval
-	local c0 m0 c1 m1 e0 e1 rounds
+	local c0 m0 c1 m1 e0 e1 w0 w1 rounds
 	e0=$(icmp_out_echos)
-	c0=$(cpu_s "$H_AGENT_PID") m0=$(cpu_s "$H_MASTER_PID")
+	c0=$(cpu_s "$H_AGENT_PID") m0=$(cpu_s "$H_MASTER_PID") w0=$(wakeups "$H_AGENT_PID")
 	sleep "$PROBE_SECONDS"
-	c1=$(cpu_s "$H_AGENT_PID") m1=$(cpu_s "$H_MASTER_PID")
+	c1=$(cpu_s "$H_AGENT_PID") m1=$(cpu_s "$H_MASTER_PID") w1=$(wakeups "$H_AGENT_PID")
 	e1=$(icmp_out_echos)
-	local up
+	local up sps
 	up=$(h_snmp snmpget -Ov -Oq "$ROOT.1.13.0" 2>/dev/null)
+	sps=$(syscalls_per_s "$H_AGENT_PID" "$PROBE_STRACE_SECONDS")
 	stop_pid "$H_AGENT_PID"
 	rounds=$((n * PROBE_SECONDS / PROBE_INTERVAL))
 	local acpu=$(calc "$c1 - $c0" 2)
@@ -266,6 +280,12 @@ sc_probe() {
 	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
 		"CPU ms per 1000 probes (x$PROBE_COUNT echoes)" "$aper" "$fper" \
 		"$(calc "$aper / ($fper + 0.001)" 2)" "<= 1.0" "$(verdict "$aper <= $fper")"
+	local wps
+	wps=$(calc "($w1 - $w0) / $PROBE_SECONDS" 0)
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "agent wakeups/s (voluntary ctxt sw)" \
+		"$wps" "-" "-" "<= 200" "$(verdict "$wps <= 200")"
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
+		"agent syscalls/s (strace -c, ${PROBE_STRACE_SECONDS}s after)" "$sps" "-" "-" "-" "-"
 }
 
 sc_start() {
@@ -477,7 +497,8 @@ H_AGENT=$H_TMP/bin/tslcd-agent BASE_BIN=$H_TMP/bin/baseline_subagent GETLOOP=$H_
 [ -f "$H_TOP/agent/notify.c" ] && h_start_trapd
 h_start_master || exit 1
 T_START=$(now)
-echo "bench: $(nproc) cores, scenarios: $SCENARIOS"
+T_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: $(nproc) cores ($(cpu_model)), load average $(cut -d' ' -f1-3 /proc/loadavg), scenarios: $SCENARIOS"
 for s in $SCENARIOS; do
 	[ "$s" = table ] && [[ " $WALK_LINES " == *" $TABLE_LINES "* ]] && [[ " $SCENARIOS " == *" walk "* ]] && continue
 	echo "== $s"
@@ -492,8 +513,9 @@ for s in $SCENARIOS; do
 done
 
 {
-	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)," \
-		"took $(calc "$(now) - $T_START" 0) s; ratio = agent / baseline"
+	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores ($(cpu_model)), $(uname -r)," \
+		"took $(calc "$(now) - $T_START" 0) s, load average $T_LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end;" \
+		"ratio = agent / baseline"
 	printf '%s\n' "scenario|figure|agent|baseline|ratio|goal|verdict" "${ROWS[@]}" |
 		column -t -s '|'
 } >"$RESULTS"
