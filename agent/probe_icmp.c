@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -342,6 +343,7 @@ static void read_replies(struct icmp_sock *s)
 			mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
 		}
 		int n = recvmmsg(s->fd, mm, RX_MMSG, MSG_DONTWAIT, NULL);
+		I.stats.received += n > 0 ? (unsigned)n : 0;
 		for (int i = 0; i < n; i++) {
 			struct probe_addr from;
 			if (probe_addr_from_sockaddr((struct sockaddr *)&ss[i],
@@ -616,6 +618,28 @@ static void sock_filter(const struct icmp_sock *s)
 	setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
 }
 
+/* A raw socket gets every ICMP message of the host: other programs' echo
+ * replies (another pinger, a monitoring tool) would each wake us.  This
+ * filter lets through only echo replies with our identifier, and the error
+ * types ICMP_FILTER passes.  IPv4 raw sockets see the IP header first. */
+static void sock_bpf(const struct icmp_sock *s)
+{
+	uint8_t reply = s->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
+	struct sock_filter code[] = {
+	    s->family == AF_INET ? (struct sock_filter)BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0)
+	                         : (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0), /* type */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, reply, 0, 2),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4), /* identifier */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->ident, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+	setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 /* Best effort: every option here only improves matters. */
 static void sock_options(const struct icmp_sock *s)
 {
@@ -623,9 +647,10 @@ static void sock_options(const struct icmp_sock *s)
 
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
-	if (s->mode == ICMP_MODE_RAW)
+	if (s->mode == ICMP_MODE_RAW) {
 		sock_filter(s);
-	else if (s->family == AF_INET)
+		sock_bpf(s);
+	} else if (s->family == AF_INET)
 		setsockopt(s->fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
 	else
 		setsockopt(s->fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
@@ -693,8 +718,8 @@ int icmp_init(icmp_echo_cb cb)
 	I.stats = (struct icmp_stats){0};
 	rng_seed();
 	for (int i = 0; i < 2; i++) {
+		I.sock[i].ident = (uint16_t)rng_next(); /* before sock_open: its filter uses it */
 		ok[i] = sock_open(&I.sock[i], i ? AF_INET6 : AF_INET, why[i], sizeof(why[i])) == 0;
-		I.sock[i].ident = (uint16_t)rng_next();
 		I.sock[i].next_seq = (uint16_t)rng_next();
 	}
 	if (!ok[0] && !ok[1])

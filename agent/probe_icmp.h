@@ -52,8 +52,9 @@ struct icmp_echo {
 };
 
 struct icmp_stats {
-	uint64_t sent;    /* echo requests handed to the kernel */
-	uint64_t batches; /* sendmmsg() calls that sent them */
+	uint64_t sent;     /* echo requests handed to the kernel */
+	uint64_t batches;  /* sendmmsg() calls that sent them */
+	uint64_t received; /* packets read from the sockets (not from the error queue) */
 };
 
 typedef void (*icmp_echo_cb)(struct icmp_echo *e, int err);

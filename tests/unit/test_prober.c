@@ -413,6 +413,45 @@ START_TEST(icmp_echoes_batched)
 }
 END_TEST
 
+/* Echo requests of another program, with identifier `id`, to 127.0.0.1. */
+static void foreign_pings(uint16_t id, int n)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+
+	ck_assert_int_ge(fd, 0);
+	for (int i = 0; i < n; i++) {
+		uint8_t pkt[16] = {8, 0, 0, 0, (uint8_t)(id >> 8), (uint8_t)id, 0, (uint8_t)i};
+		uint16_t ck = icmp_checksum(pkt, sizeof(pkt));
+		pkt[2] = (uint8_t)(ck >> 8);
+		pkt[3] = (uint8_t)ck;
+		ck_assert_int_eq(
+		    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)),
+		    (ssize_t)sizeof(pkt));
+	}
+	close(fd);
+}
+
+/* A raw socket sees every ICMP message of the host; other programs'
+ * replies must not even be read (each would be a wakeup).  Two
+ * identifiers: at most one can be ours by chance. */
+START_TEST(icmp_raw_ignores_foreign_replies)
+{
+	struct icmp_stats st;
+
+	if (!netns_enter(false))
+		return;
+	ck_assert_int_eq(prober_init(0, 0), 0);
+	if (icmp_mode(AF_INET) != ICMP_MODE_RAW)
+		return;
+	foreign_pings(0x1234, 50);
+	foreign_pings(0x4321, 50);
+	run_for(300);
+	icmp_get_stats(&st);
+	ck_assert_uint_le(st.received, 50);
+}
+END_TEST
+
 #define BUSY_MS 20
 
 static void busy_cb(int fd, short revents, void *arg)
@@ -1051,6 +1090,7 @@ static Suite *prober_suite(void)
 	tcase_add_test(net, tcp_no_answer);
 	tcase_add_test(net, icmp_ok);
 	tcase_add_test(net, icmp_echoes_batched);
+	tcase_add_test(net, icmp_raw_ignores_foreign_replies);
 	tcase_add_test(net, icmp_rtt_from_kernel_stamps);
 	tcase_add_test(net, icmp_big_payload);
 	tcase_add_test(net, icmp_datagram_socket);
