@@ -16,7 +16,8 @@ RESULTS=$BUILD/bench-results.txt
 # ---- parameters (environment) ----
 WALK_LINES=${BENCH_WALK_LINES:-"1000 10000"}     # bulkwalk sizes; the last one is "10k"
 WALK_REPS=${BENCH_WALK_REPS:-50}                 # snmpbulkwalk -Cr
-WALK_RUNS=${BENCH_WALK_RUNS:-2}                  # best of, for sizes under 5k (one run above)
+WALK_RUNS=${BENCH_WALK_RUNS:-3}                  # median of (walk and table)
+SETTLE_SECONDS=${BENCH_SETTLE_SECONDS:-120}      # walk/table agent: wait this long at most for every line judged
 TABLE_LINES=${BENCH_TABLE_LINES:-10000}
 TABLE_REPS=${BENCH_TABLE_REPS:-10}               # snmptable -Cr
 PROBE_LINES=${BENCH_PROBE_LINES:-10000}
@@ -117,25 +118,50 @@ start_base() { # NAME: baseline subagent with the same rows
 
 stop_pid() { kill "$1" 2>/dev/null; h_wait_gone "$1" 100; }
 
-# walk OID PID -> W_WALL W_VB W_CPU W_MCPU (best of WALK_RUNS by wall time)
+# median_run VAR... : of the runs in $H_TMP/runs (one "WALL FIELDS..." line
+# each), the one with the median wall time, into the named variables.
+median_run() {
+	local line
+	line=$(sort -n "$H_TMP/runs" | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
+	read -r "$@" <<<"$line"
+	h_log "runs (wall and figures): $(tr '\n' ';' <"$H_TMP/runs")"
+}
+
+# walk OID PID -> W_WALL W_VB W_CPU W_MCPU (the median run of WALK_RUNS by wall time)
 walk() {
-	local oid=$1 pid=$2 i c0 m0 t0 t1 wall runs=$WALK_RUNS
-	W_WALL=
-	[ "${3:-0}" -ge 5000 ] && runs=1
-	for ((i = 0; i < runs; i++)); do
+	local oid=$1 pid=$2 i c0 m0 t0 t1
+	: >"$H_TMP/runs"
+	for ((i = 0; i < WALK_RUNS; i++)); do
 		c0=$(cpu_s "$pid") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
 		snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
 			"udp:127.0.0.1:$H_PORT" "$oid" >"$H_TMP/walk.out" 2>&1
 		t1=$(now)
-		wall=$(calc "$t1 - $t0")
-		if [ -z "$W_WALL" ] || [ "$(calc "$wall < $W_WALL" 0)" = 1 ]; then
-			W_WALL=$wall
-			W_VB=$(grep -c '^\.' "$H_TMP/walk.out")
-			W_CPU=$(calc "$(cpu_s "$pid") - $c0" 2)
-			W_MCPU=$(calc "$(cpu_s "$H_MASTER_PID") - $m0" 2)
-		fi
+		echo "$(calc "$t1 - $t0") $(grep -c '^\.' "$H_TMP/walk.out") $(calc "$(cpu_s "$pid") - $c0" 2)" \
+			"$(calc "$(cpu_s "$H_MASTER_PID") - $m0" 2)" >>"$H_TMP/runs"
 	done
+	median_run W_WALL W_VB W_CPU W_MCPU
 	grep -qi 'timeout\|error' "$H_TMP/walk.out" && h_log "walk of $oid: $(grep -im1 'timeout\|error' "$H_TMP/walk.out")"
+}
+
+# Lines whose tslcdLineOperStatus is no longer unknown(1).
+judged_lines() {
+	snmpbulkwalk -v2c -c public -Oqv -t 30 -r 0 -Cr"$WALK_REPS" "udp:127.0.0.1:$H_PORT" \
+		"$LINE_TABLE.1.12" 2>/dev/null | grep -vc '^1$'
+}
+
+# settle N: waits (at most SETTLE_SECONDS) until all N lines are judged, so
+# a walk sees the same columns whenever it starts; sets SETTLED.
+settle() {
+	local t0 j
+	t0=$(now)
+	while :; do
+		j=$(judged_lines)
+		[ "$j" -ge "$1" ] && break
+		[ "$(calc "$(now) - $t0 > $SETTLE_SECONDS" 0)" = 1 ] && break
+		sleep 2
+	done
+	SETTLED=$j
+	h_log "settle: $j of $1 lines judged after $(calc "$(now) - $t0" 0) s"
 }
 
 # ---- scenarios ----
@@ -144,9 +170,12 @@ sc_walk() {
 	local n t1k="" b1k="" k
 	for n in $WALK_LINES; do
 		k="$((n / 1000))k"
-		gen "$n" none "walk$n"
+		gen "$n" icmp "walk$n"
 		start_agent "walk$n" || { h_fail "agent did not serve $n lines"; return; }
 		start_base "walk$n" || { h_fail "baseline did not serve $n lines"; return; }
+		settle "$n"
+		row "bulkwalk -Cr$WALK_REPS $k" "lines judged at start" "$SETTLED" "$n" "-" "all" \
+			"$(verdict "$SETTLED >= $n")"
 		walk "$LINE_TABLE" "$H_AGENT_PID" "$n"
 		local aw=$W_WALL avb=$W_VB acpu=$W_CPU amcpu=$W_MCPU
 		walk "$BASE_TABLE" "$BASE_PID" "$n"
@@ -154,7 +183,9 @@ sc_walk() {
 		local arate brate
 		arate=$(calc "$avb / $aw" 0) brate=$(calc "$bvb / $bw" 0)
 		row "bulkwalk -Cr$WALK_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
-		row "bulkwalk -Cr$WALK_REPS $k" "varbinds" "$avb" "$bvb" "$(calc "$avb / $bvb" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "varbinds (median of $WALK_RUNS)" "$avb" "$bvb" "$(calc "$avb / $bvb" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "present cells per row" "$(calc "$avb / $n" 1)" \
+			"$(calc "$bvb / $n" 1)" "$(calc "$avb / $bvb" 2)" "-" "-"
 		row "bulkwalk -Cr$WALK_REPS $k" "varbinds/s" "$arate" "$brate" "$(calc "$arate / $brate" 2)" \
 			">= 0.9" "$(verdict "$avb > 0 && $arate >= 0.9 * $brate")"
 		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s (master CPU s)" "$acpu ($amcpu)" \
@@ -209,17 +240,19 @@ baseline_mib() {
 	} >"$H_TMP/mibs/BENCH-BASELINE-MIB.txt"
 }
 
-table_measure() { # MODULE::TABLE PID -> T_WALL T_CELLS T_CPU
-	local c0 t0 t1
-	c0=$(cpu_s "$2") t0=$(now)
-	snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" \
-		-Cr "$TABLE_REPS" -Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"
-	t1=$(now)
-	T_WALL=$(calc "$t1 - $t0")
-	T_CPU=$(calc "$(cpu_s "$2") - $c0" 2)
-	# cells with a value (absent cells print as "?"); the first field is the index
-	T_CELLS=$(awk -F'|' '{ for (i = 2; i <= NF; i++) if ($i != "?" && $i != "") n++ } END { print n + 0 }' \
-		"$H_TMP/table.out")
+table_measure() { # MODULE::TABLE PID MODULE -> T_WALL T_CELLS T_CPU (median of WALK_RUNS)
+	local c0 t0 t1 i
+	: >"$H_TMP/runs"
+	for ((i = 0; i < WALK_RUNS; i++)); do
+		c0=$(cpu_s "$2") t0=$(now)
+		snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
+			-Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"
+		t1=$(now)
+		# cells with a value (absent cells print as "?"); the first field is the index
+		echo "$(calc "$t1 - $t0") $(awk -F'|' '{ for (i = 2; i <= NF; i++) if ($i != "?" && $i != "") n++ }
+			END { print n + 0 }' "$H_TMP/table.out") $(calc "$(cpu_s "$2") - $c0" 2)" >>"$H_TMP/runs"
+	done
+	median_run T_WALL T_CELLS T_CPU
 	[ -s "$H_TMP/table.err" ] && h_log "snmptable $1: $(head -c 200 "$H_TMP/table.err")"
 }
 
@@ -235,7 +268,9 @@ sc_table() {
 	local ar br
 	ar=$(calc "$ac / $aw" 0) br=$(calc "$bc / $bw" 0)
 	row "snmptable -Cr$TABLE_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
-	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds, median of $WALK_RUNS)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "present cells per row" "$(calc "$ac / $n" 1)" "$(calc "$bc / $n" 1)" \
+		"$(calc "$ac / ($bc + 1)" 2)" "-" "-"
 	row "snmptable -Cr$TABLE_REPS $k" "varbinds/s" "$ar" "$br" "$(calc "$ar / ($br + 1)" 2)" ">= 0.9" \
 		"$(verdict "$ar > 0 && $ar >= 0.9 * $br")"
 	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
@@ -503,8 +538,9 @@ for s in $SCENARIOS; do
 	[ "$s" = table ] && [[ " $WALK_LINES " == *" $TABLE_LINES "* ]] && [[ " $SCENARIOS " == *" walk "* ]] && continue
 	echo "== $s"
 	if [ "$s" = table ]; then
-		gen "$TABLE_LINES" none "walk$TABLE_LINES"
-		start_agent "walk$TABLE_LINES" && start_base "walk$TABLE_LINES" && sc_table "$TABLE_LINES"
+		gen "$TABLE_LINES" icmp "walk$TABLE_LINES"
+		start_agent "walk$TABLE_LINES" && start_base "walk$TABLE_LINES" && settle "$TABLE_LINES" &&
+			sc_table "$TABLE_LINES"
 		stop_pid "$H_AGENT_PID"
 		stop_pid "$BASE_PID"
 	else
