@@ -162,6 +162,13 @@ settle() {
 	done
 	SETTLED=$j
 	h_log "settle: $j of $1 lines judged after $(calc "$(now) - $t0" 0) s"
+	# The settled agent goes on probing: its CPU per second without requests,
+	# taken off the walk's CPU so that per-varbind figures compare serving.
+	local c0
+	c0=$(cpu_s "$H_AGENT_PID")
+	sleep 5
+	PROBE_CPU_RATE=$(calc "($(cpu_s "$H_AGENT_PID") - $c0) / 5" 4)
+	h_log "settle: probing alone uses $PROBE_CPU_RATE s of CPU per s"
 }
 
 # ---- scenarios ----
@@ -177,7 +184,8 @@ sc_walk() {
 		row "bulkwalk -Cr$WALK_REPS $k" "lines judged at start" "$SETTLED" "$n" "-" "all" \
 			"$(verdict "$SETTLED >= $n")"
 		walk "$LINE_TABLE" "$H_AGENT_PID" "$n"
-		local aw=$W_WALL avb=$W_VB acpu=$W_CPU amcpu=$W_MCPU
+		local aw=$W_WALL avb=$W_VB acpu amcpu=$W_MCPU
+		acpu=$(calc "$W_CPU - $PROBE_CPU_RATE * $W_WALL" 2)
 		walk "$BASE_TABLE" "$BASE_PID" "$n"
 		local bw=$W_WALL bvb=$W_VB bcpu=$W_CPU bmcpu=$W_MCPU
 		local arate brate
@@ -188,7 +196,7 @@ sc_walk() {
 			"$(calc "$bvb / $n" 1)" "$(calc "$avb / $bvb" 2)" "-" "-"
 		row "bulkwalk -Cr$WALK_REPS $k" "varbinds/s" "$arate" "$brate" "$(calc "$arate / $brate" 2)" \
 			">= 0.9" "$(verdict "$avb > 0 && $arate >= 0.9 * $brate")"
-		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s (master CPU s)" "$acpu ($amcpu)" \
+		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s less probing (master CPU s)" "$acpu ($amcpu)" \
 			"$bcpu ($bmcpu)" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
 		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU us/varbind" "$(calc "$acpu * 1e6 / $avb" 1)" \
 			"$(calc "$bcpu * 1e6 / $bvb" 1)" "$(calc "($acpu / $avb) / (($bcpu + 0.001) / $bvb)" 2)" "-" "-"
@@ -262,7 +270,8 @@ sc_table() {
 	tslcd_base_mibs_setup >/dev/null || { h_fail "base MIBs for snmptable"; return; }
 	baseline_mib
 	table_measure TSLCD-MIB::tslcdLineTable "$H_AGENT_PID" TSLCD-MIB
-	local aw=$T_WALL ac=$T_CELLS acpu=$T_CPU
+	local aw=$T_WALL ac=$T_CELLS acpu
+	acpu=$(calc "$T_CPU - ${PROBE_CPU_RATE:-0} * $T_WALL" 2) # serving only, as for walk
 	table_measure BENCH-BASELINE-MIB::benchTable "$BASE_PID" BENCH-BASELINE-MIB
 	local bw=$T_WALL bc=$T_CELLS bcpu=$T_CPU
 	local ar br
@@ -273,7 +282,7 @@ sc_table() {
 		"$(calc "$ac / ($bc + 1)" 2)" "-" "-"
 	row "snmptable -Cr$TABLE_REPS $k" "varbinds/s" "$ar" "$br" "$(calc "$ar / ($br + 1)" 2)" ">= 0.9" \
 		"$(verdict "$ar > 0 && $ar >= 0.9 * $br")"
-	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s less probing" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
 }
 
 sc_probe() {
