@@ -41,6 +41,11 @@ struct watch {
 	void *arg;
 };
 
+struct deferred {
+	loop_timer_cb cb;
+	void *arg;
+};
+
 static struct {
 	struct pollfd *pfd; /* our watches first, Net-SNMP's appended per pass */
 	struct watch *watch;
@@ -52,6 +57,9 @@ static struct {
 	struct heap_slot *heap;
 	size_t heap_n, heap_cap;
 	uint64_t timer_seq;
+
+	struct deferred *defer;
+	size_t defer_n, defer_cap;
 
 	uint64_t now;
 	volatile bool stop;
@@ -93,6 +101,7 @@ void loop_shutdown(void)
 	for (size_t i = 0; i < L.heap_n; i++)
 		free(L.heap[i].t);
 	free(L.heap);
+	free(L.defer);
 	free(L.pfd);
 	free(L.watch);
 	free(L.slot_of_fd);
@@ -293,6 +302,28 @@ static void timers_run_due(void)
 	}
 }
 
+int loop_defer(loop_timer_cb cb, void *arg)
+{
+	if (L.defer_n == L.defer_cap) {
+		size_t cap = L.defer_cap ? L.defer_cap * 2 : 8;
+		struct deferred *d = realloc(L.defer, cap * sizeof(*d));
+		if (!d)
+			return -1;
+		L.defer = d;
+		L.defer_cap = cap;
+	}
+	L.defer[L.defer_n++] = (struct deferred){cb, arg};
+	return 0;
+}
+
+/* In order; calls deferred by these calls run too, before the loop sleeps. */
+static void deferred_run(void)
+{
+	for (size_t i = 0; i < L.defer_n; i++)
+		L.defer[i].cb(L.defer[i].arg);
+	L.defer_n = 0;
+}
+
 static int timers_timeout_ms(void)
 {
 	if (!L.heap_n)
@@ -382,6 +413,7 @@ int loop_run(void)
 	netsnmp_large_fd_set_init(&sp.fds, FD_SETSIZE);
 	while (!L.stop) {
 		timers_run_due();
+		deferred_run();
 		if (L.stop)
 			break;
 		watches_compact();

@@ -34,6 +34,12 @@ struct loop_timer *loop_timer_add(uint64_t delay_ms, loop_timer_cb cb, void *arg
  * whose callback has already started (the handle is freed before the call). */
 void loop_timer_cancel(struct loop_timer *t);
 
+/* Run cb(arg) once, before the loop next sleeps in poll (after the timers
+ * due in this pass): for work gathered across callbacks, such as a batch of
+ * packets.  The caller keeps it to one call per batch.  -1 on out of
+ * memory. */
+int loop_defer(loop_timer_cb cb, void *arg);
+
 /* Monotonic milliseconds, cached per loop iteration (loop_now_ms_fresh reads the clock). */
 uint64_t loop_now_ms(void);
 uint64_t loop_now_ms_fresh(void);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -36,6 +37,14 @@
 #define RX_MMSG      16 /* packets per recvmmsg() */
 #define RCVBUF_BYTES (1 << 20)
 #define ECHO_HDR     8
+#define TX_CHUNK     64 /* echoes per sendmmsg() */
+#define CTL_BUF      64 /* room for one SCM_TIMESTAMPNS */
+
+/* A queued request; e is only looked at while by_seq[seq] still holds it. */
+struct tx_entry {
+	struct icmp_echo *e;
+	uint16_t seq, payload;
+};
 
 struct icmp_sock {
 	int fd;
@@ -44,12 +53,16 @@ struct icmp_sock {
 	uint16_t ident; /* echo identifier; only meaningful on raw sockets */
 	uint16_t next_seq;
 	struct icmp_echo **by_seq;
+	struct tx_entry *tx; /* requests waiting for the batch to go out */
+	size_t tx_n, tx_cap;
 };
 
 static struct {
 	struct icmp_sock sock[2]; /* IPv4, IPv6 */
 	icmp_echo_cb cb;
 	uint64_t rng;
+	bool flush_deferred;
+	struct icmp_stats stats;
 } I = {.sock = {{.fd = -1}, {.fd = -1}}};
 
 /* ---- parsing ---- */
@@ -225,9 +238,36 @@ static int unreachable_errno(int family, uint8_t code)
 	return EHOSTUNREACH;
 }
 
+static int64_t real_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* rx_real_ns: the kernel's receive timestamp, 0 when there is none.  It is
+ * used unless a step of the realtime clock made it nonsense. */
+static uint32_t echo_rtt_us(const struct icmp_echo *e, int64_t rx_real_ns)
+{
+	uint64_t mono = loop_clock_us() - e->sent_us;
+
+	if (rx_real_ns > 0) {
+		int64_t k = (rx_real_ns - e->sent_real_ns) / 1000;
+		if (k >= 0 && (uint64_t)k <= mono)
+			return (uint32_t)k;
+	}
+	return mono > UINT32_MAX ? UINT32_MAX : (uint32_t)mono;
+}
+
+static void report(struct icmp_sock *s, struct icmp_echo *e, int err, uint32_t rtt_us)
+{
+	s->by_seq[e->seq] = NULL;
+	e->pending = false;
+	e->rtt_us = rtt_us;
+	I.cb(e, err);
+}
+
 /* `from` is the sender for replies and the quoted destination for errors. */
 static void deliver(struct icmp_sock *s, const struct icmp_reply *r, const struct probe_addr *from,
-                    int err)
+                    int err, int64_t rx_real_ns)
 {
 	struct icmp_echo *e = s->by_seq[r->seq];
 
@@ -240,32 +280,54 @@ static void deliver(struct icmp_sock *s, const struct icmp_reply *r, const struc
 		return;
 	if (!probe_addr_equal(from, &e->to))
 		return;
-	s->by_seq[r->seq] = NULL;
-	e->pending = false;
-	I.cb(e, err);
+	report(s, e, err, echo_rtt_us(e, rx_real_ns));
 }
 
 static void handle_packet(struct icmp_sock *s, const uint8_t *buf, size_t len,
-                          const struct probe_addr *from)
+                          const struct probe_addr *from, int64_t rx_real_ns)
 {
 	struct icmp_reply r;
 
 	if (icmp_reply_parse(buf, len, s->family, s->mode == ICMP_MODE_RAW, &r) < 0)
 		return;
 	if (r.kind == ICMP_KIND_ECHO_REPLY)
-		deliver(s, &r, from, 0);
+		deliver(s, &r, from, 0, rx_real_ns);
 	else if (r.kind == ICMP_KIND_UNREACHABLE)
-		deliver(s, &r, &r.dst, unreachable_errno(s->family, r.code));
+		deliver(s, &r, &r.dst, unreachable_errno(s->family, r.code), rx_real_ns);
 	/* Our own requests (raw loopback) and other errors: the timeout decides. */
 }
 
 /* Up to RX_MMSG packets per system call: at thousands of echoes a second a
  * call per packet (plus the one that finds the socket empty) was a good
  * part of the agent's probing CPU (bench "probe"). */
+static const void *cmsg_find(struct msghdr *msg, int level, int type)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == level && c->cmsg_type == type)
+			return CMSG_DATA(c);
+	}
+	return NULL;
+}
+
+static int64_t rx_stamp_ns(struct msghdr *msg)
+{
+	const void *p = cmsg_find(msg, SOL_SOCKET, SCM_TIMESTAMPNS);
+	struct timespec ts;
+
+	if (!p)
+		return 0;
+	memcpy(&ts, p, sizeof(ts));
+	return real_ns(&ts);
+}
+
 static void read_replies(struct icmp_sock *s)
 {
 	static uint8_t buf[RX_MMSG][RX_BUF];
 	static struct sockaddr_storage ss[RX_MMSG];
+	static union {
+		char b[CTL_BUF];
+		struct cmsghdr align;
+	} ctl[RX_MMSG];
 	struct iovec iov[RX_MMSG];
 	struct mmsghdr mm[RX_MMSG];
 
@@ -275,14 +337,19 @@ static void read_replies(struct icmp_sock *s)
 		    .msg_hdr = {.msg_name = &ss[i], .msg_iov = &iov[i], .msg_iovlen = 1}};
 	}
 	for (int got = 0; got < RX_BATCH;) {
-		for (int i = 0; i < RX_MMSG; i++)
-			mm[i].msg_hdr.msg_namelen = sizeof(ss[i]); /* the kernel shrinks it */
+		for (int i = 0; i < RX_MMSG; i++) { /* the kernel shrinks them */
+			mm[i].msg_hdr.msg_namelen = sizeof(ss[i]);
+			mm[i].msg_hdr.msg_control = ctl[i].b;
+			mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
+		}
 		int n = recvmmsg(s->fd, mm, RX_MMSG, MSG_DONTWAIT, NULL);
+		I.stats.received += n > 0 ? (unsigned)n : 0;
 		for (int i = 0; i < n; i++) {
 			struct probe_addr from;
 			if (probe_addr_from_sockaddr((struct sockaddr *)&ss[i],
 			                             mm[i].msg_hdr.msg_namelen, &from))
-				handle_packet(s, buf[i], mm[i].msg_len, &from);
+				handle_packet(s, buf[i], mm[i].msg_len, &from,
+				              rx_stamp_ns(&mm[i].msg_hdr));
 		}
 		if (n < RX_MMSG)
 			return; /* drained (or an error): no call just to find it empty */
@@ -292,12 +359,9 @@ static void read_replies(struct icmp_sock *s)
 
 static const struct sock_extended_err *find_ee(struct msghdr *msg)
 {
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
-		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))
-			return (const struct sock_extended_err *)CMSG_DATA(c);
-	}
-	return NULL;
+	const void *p = cmsg_find(msg, SOL_IP, IP_RECVERR);
+
+	return p ? p : cmsg_find(msg, SOL_IPV6, IPV6_RECVERR);
 }
 
 /* Datagram sockets get ICMP errors on the error queue: a copy of our request
@@ -333,7 +397,7 @@ static void read_errors(struct icmp_sock *s)
 		    kind_of(s->family, ee->ee_type) != ICMP_KIND_UNREACHABLE ||
 		    !probe_addr_from_sockaddr((struct sockaddr *)&ss, msg.msg_namelen, &to))
 			continue;
-		deliver(s, &r, &to, unreachable_errno(s->family, ee->ee_code));
+		deliver(s, &r, &to, unreachable_errno(s->family, ee->ee_code), 0);
 	}
 }
 
@@ -398,11 +462,105 @@ static size_t build_echo(uint8_t *buf, const struct icmp_sock *s, const struct i
 	return len;
 }
 
+/* The send time of every request still to go, taken just before its batch does. */
+static void stamp(struct icmp_echo **e, unsigned n)
+{
+	struct timespec rt;
+	uint64_t mono = loop_clock_us();
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	for (unsigned i = 0; i < n; i++) {
+		e[i]->sent_us = mono;
+		e[i]->sent_real_ns = real_ns(&rt);
+	}
+}
+
+/* Builds up to TX_CHUNK live requests from tx[*pos...]; returns how many. */
+static unsigned tx_build(struct icmp_sock *s, size_t *pos, struct mmsghdr *mm, struct icmp_echo **e,
+                         uint16_t *seq)
+{
+	static uint8_t pkt[TX_CHUNK][ECHO_HDR + ICMP_PAYLOAD_MAX];
+	static struct sockaddr_storage ss[TX_CHUNK];
+	static struct iovec iov[TX_CHUNK];
+	unsigned n = 0;
+
+	for (; *pos < s->tx_n && n < TX_CHUNK; (*pos)++) {
+		const struct tx_entry *t = &s->tx[*pos];
+		if (s->by_seq[t->seq] != t->e)
+			continue; /* forgotten while queued */
+		iov[n] = (struct iovec){pkt[n], build_echo(pkt[n], s, t->e, t->payload)};
+		mm[n] = (struct mmsghdr){
+		    .msg_hdr = {.msg_name = &ss[n],
+		                .msg_namelen = probe_addr_to_sockaddr(&t->e->to, 0, &ss[n]),
+		                .msg_iov = &iov[n],
+		                .msg_iovlen = 1}};
+		e[n] = t->e;
+		seq[n++] = t->seq;
+	}
+	return n;
+}
+
+/* One sendmmsg() per chunk; a request the kernel refuses is skipped and
+ * reported once the chunk is out (a callback may forget others of it). */
+static void tx_chunk(struct icmp_sock *s, size_t *pos)
+{
+	struct mmsghdr mm[TX_CHUNK];
+	struct icmp_echo *e[TX_CHUNK];
+	uint16_t seq[TX_CHUNK];
+	int err[TX_CHUNK] = {0};
+	unsigned n = tx_build(s, pos, mm, e, seq);
+
+	for (unsigned i = 0; i < n;) {
+		stamp(e + i, n - i);
+		int r = sendmmsg(s->fd, mm + i, n - i, MSG_DONTWAIT);
+		if (r > 0) {
+			I.stats.sent += (unsigned)r;
+			I.stats.batches++;
+			i += (unsigned)r;
+		} else {
+			err[i++] = r < 0 ? errno : EIO;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (err[i] && s->by_seq[seq[i]] == e[i])
+			report(s, e[i], err[i], 0);
+	}
+}
+
+static void tx_flush(void *arg)
+{
+	(void)arg;
+	I.flush_deferred = false;
+	for (int i = 0; i < 2; i++) {
+		struct icmp_sock *s = &I.sock[i];
+		for (size_t pos = 0; pos < s->tx_n;)
+			tx_chunk(s, &pos);
+		s->tx_n = 0;
+	}
+}
+
+static int tx_queue(struct icmp_sock *s, struct icmp_echo *e, unsigned payload)
+{
+	if (s->tx_n == s->tx_cap) {
+		size_t cap = s->tx_cap ? s->tx_cap * 2 : 256;
+		struct tx_entry *t = realloc(s->tx, cap * sizeof(*t));
+		if (!t)
+			return ENOMEM;
+		s->tx = t;
+		s->tx_cap = cap;
+	}
+	if (!I.flush_deferred) {
+		if (loop_defer(tx_flush, NULL) < 0)
+			return ENOMEM;
+		I.flush_deferred = true;
+	}
+	s->tx[s->tx_n++] = (struct tx_entry){e, e->seq, (uint16_t)payload};
+	return 0;
+}
+
 int icmp_send(struct icmp_echo *e, const struct probe_addr *to, unsigned payload)
 {
-	static uint8_t buf[ECHO_HDR + ICMP_PAYLOAD_MAX];
 	struct icmp_sock *s = sock_of(to->family);
-	struct sockaddr_storage ss;
 
 	if (!s)
 		return EAFNOSUPPORT;
@@ -416,13 +574,17 @@ int icmp_send(struct icmp_echo *e, const struct probe_addr *to, unsigned payload
 	e->cookie = rng_next();
 	e->to = *to;
 	e->seq = (uint16_t)seq;
-	size_t len = build_echo(buf, s, e, payload);
-	socklen_t sl = probe_addr_to_sockaddr(to, 0, &ss);
-	if (sendto(s->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) < 0)
-		return errno;
+	int err = tx_queue(s, e, payload);
+	if (err)
+		return err;
 	s->by_seq[seq] = e;
 	e->pending = true;
 	return 0;
+}
+
+void icmp_get_stats(struct icmp_stats *out)
+{
+	*out = I.stats;
 }
 
 void icmp_forget(struct icmp_echo *e)
@@ -456,15 +618,39 @@ static void sock_filter(const struct icmp_sock *s)
 	setsockopt(s->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
 }
 
+/* A raw socket gets every ICMP message of the host: other programs' echo
+ * replies (another pinger, a monitoring tool) would each wake us.  This
+ * filter lets through only echo replies with our identifier, and the error
+ * types ICMP_FILTER passes.  IPv4 raw sockets see the IP header first. */
+static void sock_bpf(const struct icmp_sock *s)
+{
+	uint8_t reply = s->family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY;
+	struct sock_filter code[] = {
+	    s->family == AF_INET ? (struct sock_filter)BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0)
+	                         : (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0),
+	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0), /* type */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, reply, 0, 2),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4), /* identifier */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, s->ident, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
+	    BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+
+	setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 /* Best effort: every option here only improves matters. */
 static void sock_options(const struct icmp_sock *s)
 {
 	int one = 1, rcvbuf = RCVBUF_BYTES;
 
 	setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (s->mode == ICMP_MODE_RAW)
+	setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	if (s->mode == ICMP_MODE_RAW) {
 		sock_filter(s);
-	else if (s->family == AF_INET)
+		sock_bpf(s);
+	} else if (s->family == AF_INET)
 		setsockopt(s->fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
 	else
 		setsockopt(s->fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one));
@@ -528,10 +714,12 @@ int icmp_init(icmp_echo_cb cb)
 	int ok[2];
 
 	I.cb = cb;
+	I.flush_deferred = false; /* a deferred flush dies with the loop it was queued on */
+	I.stats = (struct icmp_stats){0};
 	rng_seed();
 	for (int i = 0; i < 2; i++) {
+		I.sock[i].ident = (uint16_t)rng_next(); /* before sock_open: its filter uses it */
 		ok[i] = sock_open(&I.sock[i], i ? AF_INET6 : AF_INET, why[i], sizeof(why[i])) == 0;
-		I.sock[i].ident = (uint16_t)rng_next();
 		I.sock[i].next_seq = (uint16_t)rng_next();
 	}
 	if (!ok[0] && !ok[1])
@@ -561,6 +749,7 @@ void icmp_shutdown(void)
 			close(s->fd);
 		}
 		free(s->by_seq);
+		free(s->tx);
 		*s = (struct icmp_sock){.fd = -1, .mode = ICMP_MODE_UNAVAILABLE};
 	}
 }

@@ -10,7 +10,14 @@
  * reply is accepted only with the right sequence number (and identifier on
  * raw sockets; the kernel rewrites it on datagram ones), the request's
  * random cookie in the payload, and the target as sender; the first reply
- * wins, so duplicates are dropped.  Callback `err`: 0 answered,
+ * wins, so duplicates are dropped.  Requests are queued and go out in one
+ * sendmmsg() per socket before the loop next sleeps (loop_defer), so a
+ * slot's echoes cost one system call; each request's send time is taken
+ * just before its batch goes out, and the RTT (`rtt_us`, set before the
+ * callback) comes from the kernel's receive timestamp (SO_TIMESTAMPNS) when
+ * it has one, so it does not include the time the reply waited to be read.
+ * A send error found when the batch goes out is reported through the
+ * callback with its errno.  Callback `err`: 0 answered,
  * ECONNREFUSED for a port/protocol/administratively prohibited unreachable,
  * EHOSTUNREACH for a net/host unreachable.  Timeouts are the caller's job.
  * Never changes sysctls.  Loop thread only.
@@ -36,9 +43,18 @@ enum icmp_mode {
 
 struct icmp_echo {
 	uint64_t cookie;
+	uint64_t sent_us;     /* monotonic, when its batch went out */
+	int64_t sent_real_ns; /* the same moment on CLOCK_REALTIME, as kernel timestamps are */
+	uint32_t rtt_us;      /* set before the callback */
 	struct probe_addr to;
 	uint16_t seq;
 	bool pending;
+};
+
+struct icmp_stats {
+	uint64_t sent;     /* echo requests handed to the kernel */
+	uint64_t batches;  /* sendmmsg() calls that sent them */
+	uint64_t received; /* packets read from the sockets (not from the error queue) */
 };
 
 typedef void (*icmp_echo_cb)(struct icmp_echo *e, int err);
@@ -48,11 +64,13 @@ int icmp_init(icmp_echo_cb cb);
 void icmp_shutdown(void);
 enum icmp_mode icmp_mode(int family);
 
-/* Send one echo request of `payload` data bytes (clamped to MIN..MAX).
- * 0: outstanding; else an errno (nothing outstanding). */
+/* Queue one echo request of `payload` data bytes (clamped to MIN..MAX).
+ * 0: outstanding (a send error comes through the callback); else an errno
+ * (nothing outstanding). */
 int icmp_send(struct icmp_echo *e, const struct probe_addr *to, unsigned payload);
-/* Stop waiting for e's reply.  No-op when nothing is outstanding. */
+/* Stop waiting for e's reply (or sending it).  No-op when nothing is outstanding. */
 void icmp_forget(struct icmp_echo *e);
+void icmp_get_stats(struct icmp_stats *out);
 
 /* ---- packet parsing, pure (no I/O, no state): fuzzable ---- */
 

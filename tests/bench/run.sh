@@ -16,13 +16,15 @@ RESULTS=$BUILD/bench-results.txt
 # ---- parameters (environment) ----
 WALK_LINES=${BENCH_WALK_LINES:-"1000 10000"}     # bulkwalk sizes; the last one is "10k"
 WALK_REPS=${BENCH_WALK_REPS:-50}                 # snmpbulkwalk -Cr
-WALK_RUNS=${BENCH_WALK_RUNS:-2}                  # best of, for sizes under 5k (one run above)
+WALK_RUNS=${BENCH_WALK_RUNS:-3}                  # median of (walk and table)
+SETTLE_SECONDS=${BENCH_SETTLE_SECONDS:-120}      # walk/table agent: wait this long at most for every line judged
 TABLE_LINES=${BENCH_TABLE_LINES:-10000}
 TABLE_REPS=${BENCH_TABLE_REPS:-10}               # snmptable -Cr
 PROBE_LINES=${BENCH_PROBE_LINES:-10000}
 PROBE_INTERVAL=${BENCH_PROBE_INTERVAL:-10}       # s
 PROBE_SECONDS=${BENCH_PROBE_SECONDS:-120}        # measured window (after one interval of warm-up)
 PROBE_COUNT=${BENCH_PROBE_COUNT:-3}              # attempts per round (agent and fping -C)
+PROBE_STRACE_SECONDS=${BENCH_PROBE_STRACE_SECONDS:-10} # strace -c of the agent after the window
 FPING_RUNS=${BENCH_FPING_RUNS:-7}                # fping repeats; the median is the baseline
 START_LINES=${BENCH_START_LINES:-10000}
 RSS_LINES=${BENCH_RSS_LINES:-"1000 10000 50000"}
@@ -63,6 +65,18 @@ icmp_out_echos() {
 	awk '/^Icmp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutEchos") c = i } else print $c }' /proc/net/snmp
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# Times PID has slept and been woken (blocked in poll, mostly): load-independent.
+wakeups() { awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# syscalls_per_s PID SECONDS: strace -c over SECONDS; prints the total per
+# second and logs the busiest calls.  strace slows the agent, so this runs
+# after the CPU window; the counts, not the times, are what it is for.
+syscalls_per_s() {
+	local f=$H_TMP/strace.$1
+	timeout -s INT "$2" strace -c -f -p "$1" -o "$f" >/dev/null 2>&1
+	h_log "strace -c over $2 s: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s %s, ", $NF, $4 }' "$f" 2>/dev/null | head -c 300)" >&2
+	awk -v s="$2" '$NF == "total" { printf "%.0f", $4 / s; f = 1 } END { if (!f) print "n/a" }' "$f" 2>/dev/null
+}
+cpu_model() { awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo; }
 verdict() { [ "$(awk "BEGIN { print ($1) ? 1 : 0 }")" = 1 ] && echo met || echo MISSED; }
 # row SCENARIO FIGURE VALUE BASELINE RATIO GOAL VERDICT
 row() { ROWS+=("$(printf '%s|%s|%s|%s|%s|%s|%s' "$@")"); printf '  %s\n' "$(tr '|' ' ' <<<"${ROWS[-1]}")"; }
@@ -110,25 +124,57 @@ start_base() { # NAME: baseline subagent with the same rows
 
 stop_pid() { kill "$1" 2>/dev/null; h_wait_gone "$1" 100; }
 
-# walk OID PID -> W_WALL W_VB W_CPU W_MCPU (best of WALK_RUNS by wall time)
+# median_run VAR... : of the runs in $H_TMP/runs (one "WALL FIELDS..." line
+# each), the one with the median wall time, into the named variables.
+median_run() {
+	local line
+	line=$(sort -n "$H_TMP/runs" | awk '{ v[NR] = $0 } END { print v[int((NR + 1) / 2)] }')
+	read -r "$@" <<<"$line"
+	h_log "runs (wall and figures): $(tr '\n' ';' <"$H_TMP/runs")"
+}
+
+# walk OID PID -> W_WALL W_VB W_CPU W_MCPU (the median run of WALK_RUNS by wall time)
 walk() {
-	local oid=$1 pid=$2 i c0 m0 t0 t1 wall runs=$WALK_RUNS
-	W_WALL=
-	[ "${3:-0}" -ge 5000 ] && runs=1
-	for ((i = 0; i < runs; i++)); do
+	local oid=$1 pid=$2 i c0 m0 t0 t1
+	: >"$H_TMP/runs"
+	for ((i = 0; i < WALK_RUNS; i++)); do
 		c0=$(cpu_s "$pid") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
 		snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
 			"udp:127.0.0.1:$H_PORT" "$oid" >"$H_TMP/walk.out" 2>&1
 		t1=$(now)
-		wall=$(calc "$t1 - $t0")
-		if [ -z "$W_WALL" ] || [ "$(calc "$wall < $W_WALL" 0)" = 1 ]; then
-			W_WALL=$wall
-			W_VB=$(grep -c '^\.' "$H_TMP/walk.out")
-			W_CPU=$(calc "$(cpu_s "$pid") - $c0" 2)
-			W_MCPU=$(calc "$(cpu_s "$H_MASTER_PID") - $m0" 2)
-		fi
+		echo "$(calc "$t1 - $t0") $(grep -c '^\.' "$H_TMP/walk.out") $(calc "$(cpu_s "$pid") - $c0" 2)" \
+			"$(calc "$(cpu_s "$H_MASTER_PID") - $m0" 2)" >>"$H_TMP/runs"
 	done
+	median_run W_WALL W_VB W_CPU W_MCPU
 	grep -qi 'timeout\|error' "$H_TMP/walk.out" && h_log "walk of $oid: $(grep -im1 'timeout\|error' "$H_TMP/walk.out")"
+}
+
+# Lines whose tslcdLineOperStatus is no longer unknown(1).
+judged_lines() {
+	snmpbulkwalk -v2c -c public -Oqv -t 30 -r 0 -Cr"$WALK_REPS" "udp:127.0.0.1:$H_PORT" \
+		"$LINE_TABLE.1.12" 2>/dev/null | grep -vc '^1$'
+}
+
+# settle N: waits (at most SETTLE_SECONDS) until all N lines are judged, so
+# a walk sees the same columns whenever it starts; sets SETTLED.
+settle() {
+	local t0 j
+	t0=$(now)
+	while :; do
+		j=$(judged_lines)
+		[ "$j" -ge "$1" ] && break
+		[ "$(calc "$(now) - $t0 > $SETTLE_SECONDS" 0)" = 1 ] && break
+		sleep 2
+	done
+	SETTLED=$j
+	h_log "settle: $j of $1 lines judged after $(calc "$(now) - $t0" 0) s"
+	# The settled agent goes on probing: its CPU per second without requests,
+	# taken off the walk's CPU so that per-varbind figures compare serving.
+	local c0
+	c0=$(cpu_s "$H_AGENT_PID")
+	sleep 5
+	PROBE_CPU_RATE=$(calc "($(cpu_s "$H_AGENT_PID") - $c0) / 5" 4)
+	h_log "settle: probing alone uses $PROBE_CPU_RATE s of CPU per s"
 }
 
 # ---- scenarios ----
@@ -137,20 +183,26 @@ sc_walk() {
 	local n t1k="" b1k="" k
 	for n in $WALK_LINES; do
 		k="$((n / 1000))k"
-		gen "$n" none "walk$n"
+		gen "$n" icmp "walk$n"
 		start_agent "walk$n" || { h_fail "agent did not serve $n lines"; return; }
 		start_base "walk$n" || { h_fail "baseline did not serve $n lines"; return; }
+		settle "$n"
+		row "bulkwalk -Cr$WALK_REPS $k" "lines judged at start" "$SETTLED" "$n" "-" "all" \
+			"$(verdict "$SETTLED >= $n")"
 		walk "$LINE_TABLE" "$H_AGENT_PID" "$n"
-		local aw=$W_WALL avb=$W_VB acpu=$W_CPU amcpu=$W_MCPU
+		local aw=$W_WALL avb=$W_VB acpu amcpu=$W_MCPU
+		acpu=$(calc "$W_CPU - $PROBE_CPU_RATE * $W_WALL" 2)
 		walk "$BASE_TABLE" "$BASE_PID" "$n"
 		local bw=$W_WALL bvb=$W_VB bcpu=$W_CPU bmcpu=$W_MCPU
 		local arate brate
 		arate=$(calc "$avb / $aw" 0) brate=$(calc "$bvb / $bw" 0)
 		row "bulkwalk -Cr$WALK_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
-		row "bulkwalk -Cr$WALK_REPS $k" "varbinds" "$avb" "$bvb" "$(calc "$avb / $bvb" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "varbinds (median of $WALK_RUNS)" "$avb" "$bvb" "$(calc "$avb / $bvb" 2)" "-" "-"
+		row "bulkwalk -Cr$WALK_REPS $k" "present cells per row" "$(calc "$avb / $n" 1)" \
+			"$(calc "$bvb / $n" 1)" "$(calc "$avb / $bvb" 2)" "-" "-"
 		row "bulkwalk -Cr$WALK_REPS $k" "varbinds/s" "$arate" "$brate" "$(calc "$arate / $brate" 2)" \
 			">= 0.9" "$(verdict "$avb > 0 && $arate >= 0.9 * $brate")"
-		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s (master CPU s)" "$acpu ($amcpu)" \
+		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU s less probing (master CPU s)" "$acpu ($amcpu)" \
 			"$bcpu ($bmcpu)" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
 		row "bulkwalk -Cr$WALK_REPS $k" "agent CPU us/varbind" "$(calc "$acpu * 1e6 / $avb" 1)" \
 			"$(calc "$bcpu * 1e6 / $bvb" 1)" "$(calc "($acpu / $avb) / (($bcpu + 0.001) / $bvb)" 2)" "-" "-"
@@ -202,17 +254,19 @@ baseline_mib() {
 	} >"$H_TMP/mibs/BENCH-BASELINE-MIB.txt"
 }
 
-table_measure() { # MODULE::TABLE PID -> T_WALL T_CELLS T_CPU
-	local c0 t0 t1
-	c0=$(cpu_s "$2") t0=$(now)
-	snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" \
-		-Cr "$TABLE_REPS" -Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"
-	t1=$(now)
-	T_WALL=$(calc "$t1 - $t0")
-	T_CPU=$(calc "$(cpu_s "$2") - $c0" 2)
-	# cells with a value (absent cells print as "?"); the first field is the index
-	T_CELLS=$(awk -F'|' '{ for (i = 2; i <= NF; i++) if ($i != "?" && $i != "") n++ } END { print n + 0 }' \
-		"$H_TMP/table.out")
+table_measure() { # MODULE::TABLE PID MODULE -> T_WALL T_CELLS T_CPU (median of WALK_RUNS)
+	local c0 t0 t1 i
+	: >"$H_TMP/runs"
+	for ((i = 0; i < WALK_RUNS; i++)); do
+		c0=$(cpu_s "$2") t0=$(now)
+		snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
+			-Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"
+		t1=$(now)
+		# cells with a value (absent cells print as "?"); the first field is the index
+		echo "$(calc "$t1 - $t0") $(awk -F'|' '{ for (i = 2; i <= NF; i++) if ($i != "?" && $i != "") n++ }
+			END { print n + 0 }' "$H_TMP/table.out") $(calc "$(cpu_s "$2") - $c0" 2)" >>"$H_TMP/runs"
+	done
+	median_run T_WALL T_CELLS T_CPU
 	[ -s "$H_TMP/table.err" ] && h_log "snmptable $1: $(head -c 200 "$H_TMP/table.err")"
 }
 
@@ -222,16 +276,19 @@ sc_table() {
 	tslcd_base_mibs_setup >/dev/null || { h_fail "base MIBs for snmptable"; return; }
 	baseline_mib
 	table_measure TSLCD-MIB::tslcdLineTable "$H_AGENT_PID" TSLCD-MIB
-	local aw=$T_WALL ac=$T_CELLS acpu=$T_CPU
+	local aw=$T_WALL ac=$T_CELLS acpu
+	acpu=$(calc "$T_CPU - ${PROBE_CPU_RATE:-0} * $T_WALL" 2) # serving only, as for walk
 	table_measure BENCH-BASELINE-MIB::benchTable "$BASE_PID" BENCH-BASELINE-MIB
 	local bw=$T_WALL bc=$T_CELLS bcpu=$T_CPU
 	local ar br
 	ar=$(calc "$ac / $aw" 0) br=$(calc "$bc / $bw" 0)
 	row "snmptable -Cr$TABLE_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
-	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds, median of $WALK_RUNS)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "present cells per row" "$(calc "$ac / $n" 1)" "$(calc "$bc / $n" 1)" \
+		"$(calc "$ac / ($bc + 1)" 2)" "-" "-"
 	row "snmptable -Cr$TABLE_REPS $k" "varbinds/s" "$ar" "$br" "$(calc "$ar / ($br + 1)" 2)" ">= 0.9" \
 		"$(verdict "$ar > 0 && $ar >= 0.9 * $br")"
-	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "agent CPU s less probing" "$acpu" "$bcpu" "$(calc "($acpu + 0.001) / ($bcpu + 0.001)" 2)" "-" "-"
 }
 
 sc_probe() {
@@ -239,14 +296,15 @@ sc_probe() {
 	gen "$n" icmp probe -i "$PROBE_INTERVAL" -c "$PROBE_COUNT"
 	start_agent probe || { h_fail "agent did not serve the probe config"; return; }
 	sleep "$PROBE_INTERVAL" # first rounds are spread over one interval
-	local c0 m0 c1 m1 e0 e1 rounds
+	local c0 m0 c1 m1 e0 e1 w0 w1 rounds
 	e0=$(icmp_out_echos)
-	c0=$(cpu_s "$H_AGENT_PID") m0=$(cpu_s "$H_MASTER_PID")
+	c0=$(cpu_s "$H_AGENT_PID") m0=$(cpu_s "$H_MASTER_PID") w0=$(wakeups "$H_AGENT_PID")
 	sleep "$PROBE_SECONDS"
-	c1=$(cpu_s "$H_AGENT_PID") m1=$(cpu_s "$H_MASTER_PID")
+	c1=$(cpu_s "$H_AGENT_PID") m1=$(cpu_s "$H_MASTER_PID") w1=$(wakeups "$H_AGENT_PID")
 	e1=$(icmp_out_echos)
-	local up
+	local up sps
 	up=$(h_snmp snmpget -Ov -Oq "$ROOT.1.13.0" 2>/dev/null)
+	sps=$(syscalls_per_s "$H_AGENT_PID" "$PROBE_STRACE_SECONDS")
 	stop_pid "$H_AGENT_PID"
 	rounds=$((n * PROBE_SECONDS / PROBE_INTERVAL))
 	local acpu=$(calc "$c1 - $c0" 2)
@@ -272,6 +330,12 @@ sc_probe() {
 	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
 		"CPU ms per 1000 probes (x$PROBE_COUNT echoes)" "$aper" "$fper" \
 		"$(calc "$aper / ($fper + 0.001)" 2)" "<= 1.0" "$(verdict "$aper <= $fper")"
+	local wps
+	wps=$(calc "($w1 - $w0) / $PROBE_SECONDS" 0)
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "agent wakeups/s (voluntary ctxt sw)" \
+		"$wps" "-" "-" "<= 200" "$(verdict "$wps <= 200")"
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
+		"agent syscalls/s (strace -c, ${PROBE_STRACE_SECONDS}s after)" "$sps" "-" "-" "-" "-"
 }
 
 sc_start() {
@@ -611,13 +675,15 @@ H_AGENT=$H_TMP/bin/tslcd-agent BASE_BIN=$H_TMP/bin/baseline_subagent GETLOOP=$H_
 [ -f "$H_TOP/agent/notify.c" ] && h_start_trapd
 h_start_master || exit 1
 T_START=$(now)
-echo "bench: $(nproc) cores, scenarios: $SCENARIOS"
+T_LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: $(nproc) cores ($(cpu_model)), load average $(cut -d' ' -f1-3 /proc/loadavg), scenarios: $SCENARIOS"
 for s in $SCENARIOS; do
 	[ "$s" = table ] && [[ " $WALK_LINES " == *" $TABLE_LINES "* ]] && [[ " $SCENARIOS " == *" walk "* ]] && continue
 	echo "== $s"
 	if [ "$s" = table ]; then
-		gen "$TABLE_LINES" none "walk$TABLE_LINES"
-		start_agent "walk$TABLE_LINES" && start_base "walk$TABLE_LINES" && sc_table "$TABLE_LINES"
+		gen "$TABLE_LINES" icmp "walk$TABLE_LINES"
+		start_agent "walk$TABLE_LINES" && start_base "walk$TABLE_LINES" && settle "$TABLE_LINES" &&
+			sc_table "$TABLE_LINES"
 		stop_pid "$H_AGENT_PID"
 		stop_pid "$BASE_PID"
 	else
@@ -626,8 +692,9 @@ for s in $SCENARIOS; do
 done
 
 {
-	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(uname -r)," \
-		"took $(calc "$(now) - $T_START" 0) s; ratio = agent / baseline"
+	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores ($(cpu_model)), $(uname -r)," \
+		"took $(calc "$(now) - $T_START" 0) s, load average $T_LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end;" \
+		"ratio = agent / baseline"
 	printf '%s\n' "scenario|figure|agent|baseline|ratio|goal|verdict" "${ROWS[@]}" |
 		column -t -s '|'
 } >"$RESULTS"

@@ -57,12 +57,56 @@ START_TEST(timers_fire_in_order)
 }
 END_TEST
 
+/* ---- deferred calls ---- */
+
+static char trace[16];
+static unsigned n_trace;
+
+static void on_deferred_again(void *arg)
+{
+	(void)arg;
+	trace[n_trace++] = 'e';
+}
+
+static void on_deferred(void *arg)
+{
+	(void)arg;
+	trace[n_trace++] = 'd';
+	ck_assert_int_eq(loop_defer(on_deferred_again, NULL), 0);
+}
+
+static void on_mark(void *arg)
+{
+	trace[n_trace++] = (char)(uintptr_t)arg;
+	if (trace[n_trace - 1] == 'a')
+		ck_assert_int_eq(loop_defer(on_deferred, NULL), 0);
+}
+
+/* A deferred call runs once, after every timer due in its pass (the batch
+ * is complete) and, with what it defers in turn, before the loop sleeps
+ * (the timer 20 ms later comes after both). */
+START_TEST(deferred_after_due_timers)
+{
+	ck_assert_int_eq(loop_init(), 0);
+	n_trace = 0;
+	ck_assert_ptr_nonnull(loop_timer_add(5, on_mark, (void *)(uintptr_t)'a'));
+	ck_assert_ptr_nonnull(loop_timer_add(5, on_mark, (void *)(uintptr_t)'b'));
+	ck_assert_ptr_nonnull(loop_timer_add(25, on_mark, (void *)(uintptr_t)'z'));
+	ck_assert_ptr_nonnull(loop_timer_add(60, on_stop, NULL));
+	ck_assert_int_eq(loop_run(), 0);
+	trace[n_trace] = 0;
+	ck_assert_str_eq(trace, "abdez");
+	loop_shutdown();
+}
+END_TEST
+
 static Suite *loop_suite(void)
 {
 	Suite *s = suite_create("loop");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, timers_fire_in_order);
+	tcase_add_test(tc, deferred_after_due_timers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -380,6 +380,117 @@ static void icmp_loopback(unsigned payload, enum icmp_mode want_mode)
 	}
 }
 
+#define BATCH_JOBS 500
+
+/* The attempts of many lines fall into shared slots and their echoes go
+ * out together: on average several per sendmmsg(), where one per line
+ * and attempt would be one each (delays only merge more slots). */
+START_TEST(icmp_echoes_batched)
+{
+	static struct collect c[BATCH_JOBS];
+	struct prober_params p = quick_params();
+	struct icmp_stats st;
+
+	if (!netns_enter(true))
+		return; /* alone: no other program's ICMP on our socket */
+	p.interval_ms = 1000;
+	p.spacing_ms = 200;
+	ck_assert_int_eq(prober_init(0, 0), 0);
+	if (!icmp_usable(AF_INET))
+		return;
+	for (int i = 0; i < BATCH_JOBS; i++) {
+		c[i].remove_after_first = true;
+		add_job("127.0.0.1", PROBE_METHOD_ICMP, 0, p, &c[i]);
+	}
+	results_wanted = BATCH_JOBS;
+	ck_assert(run_for(5000));
+	icmp_get_stats(&st);
+	ck_assert_uint_eq(st.sent, 3 * BATCH_JOBS);
+	ck_assert_msg(st.batches * 4 <= st.sent, "%llu echoes in %llu sendmmsg calls",
+	              (unsigned long long)st.sent, (unsigned long long)st.batches);
+	for (int i = 0; i < BATCH_JOBS; i++)
+		ck_assert_uint_eq(c[i].r[0].received, 3);
+}
+END_TEST
+
+/* Echo requests of another program, with identifier `id`, to 127.0.0.1. */
+static void foreign_pings(uint16_t id, int n)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+
+	ck_assert_int_ge(fd, 0);
+	for (int i = 0; i < n; i++) {
+		uint8_t pkt[16] = {8, 0, 0, 0, (uint8_t)(id >> 8), (uint8_t)id, 0, (uint8_t)i};
+		uint16_t ck = icmp_checksum(pkt, sizeof(pkt));
+		pkt[2] = (uint8_t)(ck >> 8);
+		pkt[3] = (uint8_t)ck;
+		ck_assert_int_eq(
+		    sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&to, sizeof(to)),
+		    (ssize_t)sizeof(pkt));
+	}
+	close(fd);
+}
+
+/* A raw socket sees every ICMP message of the host; other programs'
+ * replies must not even be read (each would be a wakeup).  Two
+ * identifiers: at most one can be ours by chance. */
+START_TEST(icmp_raw_ignores_foreign_replies)
+{
+	struct icmp_stats st;
+
+	if (!netns_enter(false))
+		return;
+	ck_assert_int_eq(prober_init(0, 0), 0);
+	if (icmp_mode(AF_INET) != ICMP_MODE_RAW)
+		return;
+	foreign_pings(0x1234, 50);
+	foreign_pings(0x4321, 50);
+	run_for(300);
+	icmp_get_stats(&st);
+	ck_assert_uint_le(st.received, 50);
+}
+END_TEST
+
+#define BUSY_MS 20
+
+static void busy_cb(int fd, short revents, void *arg)
+{
+	(void)fd, (void)revents, (void)arg;
+	uint64_t until = loop_clock_us() + BUSY_MS * 1000u;
+	while (loop_clock_us() < until)
+		;
+}
+
+/* Replies wait BUSY_MS on every pass (a watch dispatched before the ICMP
+ * socket's keeps the loop busy), yet the RTTs are the loopback's: they
+ * come from the kernel's receive timestamps, not from when we read.  In a
+ * namespace with a datagram socket, where no other program's ICMP queues
+ * up in front of ours while we are busy. */
+START_TEST(icmp_rtt_from_kernel_stamps)
+{
+	struct collect c = {.want = 1};
+	int pfd[2];
+
+	if (!netns_enter(true))
+		return;
+	ck_assert_int_eq(pipe(pfd), 0);
+	ck_assert_int_eq(write(pfd[1], "x", 1), 1); /* never read: always ready */
+	ck_assert_int_eq(loop_fd_add(pfd[0], POLLIN, busy_cb, NULL), 0);
+	ck_assert_int_eq(prober_init(0, 0), 0);
+	if (icmp_usable(AF_INET)) {
+		add_job("127.0.0.1", PROBE_METHOD_ICMP, 0, quick_params(), &c);
+		ck_assert(run_for(5000));
+		ck_assert_uint_eq(c.r[0].received, 3);
+		ck_assert_msg(c.r[0].rtt_max_us < BUSY_MS * 1000 / 2, "rtt max %u us",
+		              c.r[0].rtt_max_us);
+	}
+	loop_fd_del(pfd[0]);
+	close(pfd[0]);
+	close(pfd[1]);
+}
+END_TEST
+
 START_TEST(icmp_ok)
 {
 	icmp_loopback(56, 0);
@@ -978,6 +1089,9 @@ static Suite *prober_suite(void)
 	tcase_add_test(net, tcp_refused_ipv6);
 	tcase_add_test(net, tcp_no_answer);
 	tcase_add_test(net, icmp_ok);
+	tcase_add_test(net, icmp_echoes_batched);
+	tcase_add_test(net, icmp_raw_ignores_foreign_replies);
+	tcase_add_test(net, icmp_rtt_from_kernel_stamps);
 	tcase_add_test(net, icmp_big_payload);
 	tcase_add_test(net, icmp_datagram_socket);
 	tcase_add_test(net, icmp_unreachable_raw);
