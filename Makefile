@@ -11,12 +11,25 @@ LDFLAGS  += $(SAN)
 LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lsystemd -lanl -lm -lpthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c,$(wildcard agent/*.c))
+# The Net-SNMP-free core (README, "The core library"): state, rules and
+# config, linked with CORE_LIBS only; `make core-check` proves it.
+CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
+	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
+	prober_params privilege report
+CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
+CORE_LIBS := -lconfuse -lssl -lcrypto -lm
+# Unit tests of core modules: linked against the core library alone.
+CORE_TEST := test_model test_linestate test_availability test_outage test_maintenance \
+	test_bandwidth test_dayacct test_readiness test_alarm test_config test_conftext \
+	test_numarg test_secrets test_textcheck test_log test_report
+CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)
+AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c $(CORE_MOD:%=agent/%.c),$(wildcard agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:agent/%.c=$(BUILD)/obj/%.o)
+AGENT_LIB := $(BUILD)/libtslcd.a $(BUILD)/libtslcd-core.a
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check unit integration mibcheck asan check-asan demo lint clean \
+.PHONY: all deps check core-check unit integration mibcheck asan check-asan demo lint clean \
 	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package check-integrations
 
 all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
@@ -24,17 +37,36 @@ all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 $(BUILD)/obj/%.o: agent/%.c $(wildcard agent/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/libtslcd-core.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# Everything else: the Net-SNMP modules, probing, history...
 $(BUILD)/libtslcd.a: $(AGENT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/tslcd-agent: $(BUILD)/obj/main.o $(BUILD)/libtslcd.a
+$(BUILD)/tslcd-agent: $(BUILD)/obj/main.o $(AGENT_LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tslcdctl: $(BUILD)/obj/tslcdctl.o $(BUILD)/libtslcd.a
+$(BUILD)/tslcdctl: $(BUILD)/obj/tslcdctl.o $(AGENT_LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtslcd.a | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS) -o $@
+$(BUILD)/tests/%: tests/unit/%.c $(AGENT_LIB) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(AGENT_LIB) $(LDFLAGS) $(LDLIBS) $(CHECK_LIBS) -o $@
+
+$(CORE_TEST_BIN): $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtslcd-core.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd-core.a $(LDFLAGS) $(CORE_LIBS) $(CHECK_LIBS) -o $@
+
+# Every object of the core (--whole-archive) linked into a small program
+# with CORE_LIBS only, then run; the core unit tests link the same way.
+# A core module that needs Net-SNMP (or any module outside the core) fails
+# the link; a Net-SNMP library creeping into CORE_LIBS fails the grep.
+$(BUILD)/core_link: tests/unit/core_link.c $(BUILD)/libtslcd-core.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< -Wl,--whole-archive $(BUILD)/libtslcd-core.a \
+		-Wl,--no-whole-archive $(LDFLAGS) $(CORE_LIBS) -o $@
+
+core-check: $(BUILD)/core_link $(CORE_TEST_BIN)
+	@! readelf -d $^ | grep -i 'NEEDED.*netsnmp'
+	@$(BUILD)/core_link
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -61,6 +93,7 @@ check-integrations: deps all
 
 check: deps
 	$(MAKE) all
+	$(MAKE) core-check
 	$(MAKE) unit
 	$(MAKE) mibcheck
 	$(MAKE) integration
@@ -73,7 +106,7 @@ asan:
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		all unit integration
+		all core-check unit integration
 
 # libFuzzer targets: each tests/fuzz/fuzz_NAME.c against an instrumented
 # build of the agent library (clang, ASan+UBSan), in build-fuzz/fuzz/.
@@ -89,9 +122,9 @@ fuzz: deps
 
 fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libtslcd.a
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(AGENT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $< $(AGENT_LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 fuzz-smoke: fuzz
 	@bash tests/fuzz/run-fuzz.sh build-fuzz $(FUZZ_SECONDS)

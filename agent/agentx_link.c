@@ -214,9 +214,10 @@ void agentx_link_open(void)
  * callback list, waiting for the answer to AgentX Close; a master that goes
  * away during that wait makes it unregister that very callback while the
  * list is being walked: a 100 ms stall, then "netsnmp_assert lock_holded <
- * 100 failed" (net-snmp#795), fatal where assertions abort.  So the session
- * leaves that list first and is closed here, outside every callback list;
- * snmp_shutdown() then only frees it. */
+ * 100 failed" (https://github.com/net-snmp/net-snmp/issues/795), fatal
+ * where assertions abort.  So the session leaves that list first and is
+ * closed here, outside every callback list; snmp_shutdown() then only
+ * frees it. */
 static void master_close(void)
 {
 	netsnmp_session *s = X.session;

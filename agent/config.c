@@ -932,8 +932,9 @@ static bool bandwidth_parse(struct tslcd_config *c, cfg_t *sec)
 	return true;
 }
 
-/* Issue 8: communities and keys must not sit in a file others can read
- * (secrets.h judges the file; the override only downgrades it to a warning). */
+/* Communities and keys must not sit in a file others can read (README,
+ * "Secrets"; secrets.h judges the file; the override only downgrades it to
+ * a warning). */
 static bool secrets_check(const struct tslcd_config *c)
 {
 	const struct counters_cfg *first = NULL;
@@ -1036,7 +1037,10 @@ static bool office_codes_check(const struct office_cfg *o, cfg_t *sec)
 	return ok;
 }
 
-/* DOMAIN.md: tier I offices and hosts of level 4-5 systems need two paths. */
+/* The redundancy rule of the network's operating circular (19/2023/TT-BTTTT,
+ * now 06/2026/TT-BKHCN): a tier I (cap I) office, or one hosting a system of
+ * security level 4-5, needs two lines on separate paths (TSLCD-MIB,
+ * tslcdOfficeRequiredLines). */
 static uint32_t default_required_lines(const struct office_cfg *o)
 {
 	return (o->access_tier == 1 || o->security_level >= 4) ? 2 : 1;

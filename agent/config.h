@@ -20,7 +20,7 @@
 #include "cfgerr.h"
 #include "linestate.h"
 #include "maintenance.h"
-#include "prober.h"
+#include "prober_params.h"
 
 /* Enumerations use the MIB's numeric values. */
 enum admin_level { LEVEL_CENTRAL = 1, LEVEL_PROVINCE, LEVEL_DISTRICT, LEVEL_COMMUNE };
@@ -191,7 +191,8 @@ typedef cfgerr_fn config_error_fn;
 
 struct tslcd_config *config_load(const char *path, config_error_fn err, void *ctx);
 void config_free(struct tslcd_config *cfg);
-/* Accept communities and keys in a file others can read (issue 8 override). */
+/* Accept communities and keys in a file others can read (the override of
+ * README "Secrets": the refusal becomes a warning). */
 void config_allow_readable_secrets(bool allow);
 /* Same SNMPv3 keys and protocols (the user is not compared). */
 bool config_same_keys(const struct counters_cfg *a, const struct counters_cfg *b);

@@ -1,6 +1,6 @@
 /*
- * log: stderr or syslog, with Net-SNMP's messages merged into the same sink
- * so an operator reads one stream.
+ * log: stderr or syslog.  No Net-SNMP here (the core library links without
+ * it): log_netsnmp.c merges Net-SNMP's messages into this sink.
  */
 #include "log.h"
 
@@ -8,50 +8,15 @@
 #include <stdio.h>
 #include <time.h>
 
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
-
 static bool log_to_stderr = true;
 static bool log_debug;
 
-/* Net-SNMP's messages go through log_msg, so they carry our time stamp on
- * stderr and our ident in syslog.  It may hand over one line in several
- * pieces (one per snmp_log call): join them up to the newline. */
-static int from_net_snmp(int major, int minor, void *server, void *client)
-{
-	static char line[512];
-	static size_t len;
-	const struct snmp_log_message *m = server;
-
-	(void)major, (void)minor, (void)client;
-	for (const char *p = m ? m->msg : NULL; p && *p; p++) {
-		if (*p == '\n' || len == sizeof(line) - 1) {
-			line[len] = '\0';
-			if (len)
-				log_msg(m->priority, "net-snmp: %s", line);
-			len = 0;
-			if (*p == '\n')
-				continue;
-		}
-		line[len++] = *p;
-	}
-	return 0;
-}
-
 void log_init(const char *ident, bool to_stderr, bool debug)
 {
-	static bool hooked;
-
 	log_to_stderr = to_stderr;
 	log_debug = debug;
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	if (!hooked) {
-		snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, from_net_snmp,
-		                       NULL);
-		snmp_enable_calllog();
-		hooked = true;
-	}
 }
 
 static const char *prio_name(int prio)

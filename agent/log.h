@@ -2,7 +2,7 @@
  * log: one logging sink for the daemon, stderr (-L) or syslog.
  *
  * Contract: log_msg() is safe before log_init() (goes to stderr).  Net-SNMP's
- * own messages are routed to the same sink by log_init().  Every message is
+ * own messages are routed to the same sink by log_netsnmp.h.  Every message is
  * passed through log_escape(), so a file name or a value taken from a file
  * someone else wrote cannot forge a log line or drive a terminal.
  */

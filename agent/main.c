@@ -30,6 +30,7 @@
 #include "dayacct.h"
 #include "histfeed.h"
 #include "log.h"
+#include "log_netsnmp.h"
 #include "loop.h"
 #include "mib.h"
 #include "model.h"
@@ -554,6 +555,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_init("tslcd-agent", true, opt.debug); /* until the config is read */
+	log_netsnmp_route();
 	if (opt.check_only)
 		return check_config();
 	agent_status.version = TSLCD_VERSION;

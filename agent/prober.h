@@ -21,22 +21,13 @@
 #include <stdint.h>
 
 #include "probe_result.h"
+#include "prober_params.h"
 
 enum {
 	PROBE_METHOD_ICMP = 1,
 	PROBE_METHOD_TCP = 2, /* bit flags: ICMP | TCP probes both */
 };
 
-struct prober_params {
-	unsigned interval_ms; /* default 10000 */
-	unsigned count;       /* attempts per round, default 3, at most PROBER_COUNT_MAX */
-	unsigned spacing_ms;  /* between attempts, default 200 */
-	unsigned timeout_ms;  /* per attempt, default 1000, at most PROBER_TIMEOUT_MAX_MS */
-	unsigned payload;     /* ICMP data bytes, default 56, 8..1472 */
-};
-
-#define PROBER_COUNT_MAX        32
-#define PROBER_TIMEOUT_MAX_MS   60000
 #define PROBER_INFLIGHT_DEFAULT 1024
 #define PROBER_FD_RESERVE       64 /* fds kept free for the AgentX link, state file, ... */
 
@@ -51,10 +42,6 @@ struct prober_stats {
 	uint64_t rounds_delayed;     /* waited for TCP budget or a first resolution */
 	uint64_t rounds_local_error; /* reported PROBE_LOCAL_ERROR */
 };
-
-void prober_params_default(struct prober_params *p);
-/* NULL when usable, else why not (static text, for config error messages). */
-const char *prober_params_check(const struct prober_params *p);
 
 /* After loop_init().  max_inflight 0: PROBER_INFLIGHT_DEFAULT; resolve_refresh_s
  * 0: RESOLVER_REFRESH_DEFAULT_S.  Opens the ICMP sockets (never fatal). */

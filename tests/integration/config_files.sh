@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 12 item 10: every file the config names (and the config itself) is
-# read only if it is a regular file, non-blocking and size-capped, so a
+# Every file the config names (and the config itself) is read only if it
+# is a regular file, non-blocking and size-capped (agent/smallfile.h), so a
 # FIFO or a device is refused with FILE:LINE instead of blocking the agent;
 # and a very long line is refused at its line (libconfuse's lexer is
 # quadratic in the length of one token).  Each run is bounded by timeout:

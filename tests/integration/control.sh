@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The control socket under hostile clients (issue 12, items 5 and 8):
+# The control socket under hostile clients (agent/control.h, agent/numarg.h):
 # thousands of idle connections cost little CPU, are closed after the idle
 # timeout and never crowd out tslcdctl, probing or state saves, also under
 # a 1,024-fd limit; ids are parsed strictly by tslcdctl and by the agent;

@@ -2,7 +2,7 @@
 # Least privilege: the agent probes ICMP when started unprivileged with only
 # CAP_NET_RAW (as the systemd unit starts it), and when started as root with
 # agent.user it drops to that user; either way it drops every capability
-# once the ICMP sockets are open (issue 12 item 14), and probing and a
+# once the ICMP sockets are open (agent/privilege.h), and probing and a
 # reload that adds ICMP lines (IPv4 and IPv6) still work.  Root only.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
@@ -112,7 +112,7 @@ h_check "no user: warns that it runs as root" \
 	grep -q 'running as root: set agent { user' "$H_TMP/agent.log"
 h_stop_agent
 
-# 5. Issue 12 item 7: a config holding SNMP secrets, started as root with
+# 5. A config holding SNMP secrets (README, "Secrets"), started as root with
 # user = "nobody".  The README's recipe (owned by the agent's user, mode
 # 600) must pass the secrets rule at start (as root) and on reload (as
 # nobody); a root-owned 600 file starts with a warning that the reload will

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12 item 10: a SIGHUP reload parses the config on a thread of its own
+# A SIGHUP reload parses the config on a thread of its own
 # (agent/reloader.h), so the agent keeps answering while a big file is read;
 # the new config then replaces the old one on the loop.  A bad file is
 # refused with FILE:LINE and the old config stays.  Two SIGHUPs in a row

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12 (1): a restart (SIGTERM, start again on the same state directory)
+# A restart (SIGTERM, start again on the same state directory)
 # judges every alarm again.  Redundancy is back at once (not unknown); an
 # alarm whose condition still holds keeps its row and is announced again;
 # one whose condition no longer holds (here: office 20's required-lines
@@ -66,7 +66,7 @@ t_unlisten
 h_check "office 30 down" h_wait_for 50 is line_status 30.1 4
 t_listen "$FLAP"
 h_check "office 30 up again" h_wait_for 50 is line_status 30.1 2
-# Issue 12 (13): start-up's unknown -> up is no change of the line, so two
+# Start-up's unknown -> up is no change of the line, so two
 # real changes are not yet more than flap-count.
 h_check "not flapping after two real changes" bash -c "! grep -qx '10 30 1' <<<'$(rows)'"
 t_unlisten

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12 (3): a state file with a valid checksum but a bandwidth
+# A state file (agent/store.h) with a valid checksum but a bandwidth
 # last_period of INT64_MAX (or INT64_MIN) made start-up spin for ever with no
 # log line, deaf to SIGTERM; a FIFO named state.bin blocked it.  Each must
 # be refused at once: the agent serves, the log names the file and the

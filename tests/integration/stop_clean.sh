@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A clean stop logs no Net-SNMP assertion, also when the AgentX master goes
-# away while the agent closes its session (net-snmp#795: Net-SNMP
-# unregistered its shutdown callback while walking that callback list, and
-# logged "netsnmp_assert lock_holded < 100 failed" after a 100 ms stall).
+# away while the agent closes its session (Net-SNMP unregistered its
+# shutdown callback while walking that callback list, and logged
+# "netsnmp_assert lock_holded < 100 failed" after a 100 ms stall:
+# https://github.com/net-snmp/net-snmp/issues/795).
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup

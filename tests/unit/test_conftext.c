@@ -69,7 +69,7 @@ static const struct {
     {"a = 1\n\n/* open\n\n", 3, "never closed"},
     {"a = 1\nname = \"no end\nb = 2\n", 2, "does not end on its line"},
     {"a = 'x", 1, "never closed"},
-    /* issue 12 item 4: libconfuse would put the environment there */
+    /* libconfuse would put the environment there (README, "Design notes") */
     {"a = 1\nb = ${PATH}\n", 2, "'${' is refused"},
     {"a = 1\n\nb = \"x${HOME:-y}\"\n", 3, "environment variable"},
 };

@@ -1,16 +1,147 @@
 /*
- * Model: the evidence filed with an outage is the loss of the rounds that
- * declared the line down, with the threshold in force (a heightened
- * period's, when one tightens down-after), not the configured one.
+ * Model: line transitions with hysteresis, office aggregation, outages
+ * opened and closed at the right times, the redundancy rule, and a reload
+ * that keeps state (model_prepare/model_adopt, model_create with the old
+ * model).  Driven by a fake clock; transitions seen through a recording
+ * listener.  Links against the core library alone (Makefile, CORE_TEST).
  */
 #include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "model.h"
 
 #define T0 1767225600 /* 2026-01-01 00:00:00 UTC */
+
+/* ---- fake clock: wall and monotonic time move together ---- */
+
+struct fake_clock {
+	time_t wall;
+	uint64_t mono_ms;
+};
+
+static struct fake_clock clk;
+
+static void clock_reset(void)
+{
+	clk = (struct fake_clock){T0, 1000u};
+}
+
+static void clock_step(unsigned seconds)
+{
+	clk.wall += seconds;
+	clk.mono_ms += (uint64_t)seconds * 1000u;
+}
+
+/* ---- recording listener ---- */
+
+enum ev_kind { EV_LINE, EV_OFFICE, EV_OPENED, EV_CLOSED, EV_NONCOMPLIANT, EV_COMPLIANT };
+
+struct event {
+	enum ev_kind kind;
+	uint32_t office, line;
+	int old, now;         /* EV_LINE, EV_OFFICE: statuses */
+	int64_t start, end;   /* EV_OPENED, EV_CLOSED */
+	uint32_t index;       /* outage index */
+	unsigned paths, need; /* redundancy */
+	time_t at;
+};
+
+static struct event ev[64];
+static size_t n_ev;
+
+static struct event *record(enum ev_kind kind, uint32_t office, uint32_t line)
+{
+	ck_assert_uint_lt(n_ev, sizeof(ev) / sizeof(ev[0]));
+	ev[n_ev] = (struct event){.kind = kind, .office = office, .line = line, .at = clk.wall};
+	return &ev[n_ev++];
+}
+
+static void on_line(void *ctx, const struct line *l, enum line_status old)
+{
+	struct event *e = record(EV_LINE, l->office->cfg->id, l->cfg->id);
+	(void)ctx;
+	e->old = (int)old;
+	e->now = (int)linestate_reported(&l->ls);
+}
+
+static void on_office(void *ctx, const struct office *o, enum office_status old)
+{
+	struct event *e = record(EV_OFFICE, o->cfg->id, 0);
+	(void)ctx;
+	e->old = (int)old;
+	e->now = (int)o->status;
+}
+
+static void on_outage(enum ev_kind kind, const struct line *l, const struct outage *o)
+{
+	struct event *e = record(kind, l->office->cfg->id, l->cfg->id);
+	e->index = o->index;
+	e->start = o->start;
+	e->end = o->end;
+}
+
+static void on_opened(void *ctx, const struct line *l, const struct outage *o, uint32_t evicted)
+{
+	(void)ctx, (void)evicted;
+	on_outage(EV_OPENED, l, o);
+}
+
+static void on_closed(void *ctx, const struct line *l, const struct outage *o)
+{
+	(void)ctx;
+	on_outage(EV_CLOSED, l, o);
+}
+
+static void on_redundancy(enum ev_kind kind, const struct office *o, unsigned paths, unsigned need)
+{
+	struct event *e = record(kind, o->cfg->id, 0);
+	e->paths = paths;
+	e->need = need;
+}
+
+static void on_noncompliant(void *ctx, const struct office *o, unsigned paths, unsigned need)
+{
+	(void)ctx;
+	on_redundancy(EV_NONCOMPLIANT, o, paths, need);
+}
+
+static void on_compliant(void *ctx, const struct office *o, unsigned paths, unsigned need)
+{
+	(void)ctx;
+	on_redundancy(EV_COMPLIANT, o, paths, need);
+}
+
+static const struct model_listener recorder = {
+    .line_changed = on_line,
+    .office_changed = on_office,
+    .outage_opened = on_opened,
+    .outage_closed = on_closed,
+    .redundancy_noncompliant = on_noncompliant,
+    .redundancy_compliant = on_compliant,
+};
+
+/* The n-th recorded event of a kind (0 = first), or NULL. */
+static const struct event *find_event(enum ev_kind kind, size_t nth)
+{
+	for (size_t i = 0; i < n_ev; i++)
+		if (ev[i].kind == kind && nth-- == 0)
+			return &ev[i];
+	return NULL;
+}
+
+static size_t count_events(enum ev_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_ev; i++)
+		n += ev[i].kind == kind;
+	return n;
+}
+
+/* ---- configs and rounds ---- */
 
 static void collect(void *ctx, const char *msg)
 {
@@ -18,8 +149,8 @@ static void collect(void *ctx, const char *msg)
 	fprintf(stderr, "config: %s\n", msg);
 }
 
-/* One office, one line; the configured down-after is 4 rounds. */
-static struct model *model_down_after_4(void)
+/* probe: the probe section's body; offices: every office section. */
+static struct tslcd_config *load_config(const char *probe, const char *offices)
 {
 	char dir[] = "/tmp/tslcd-model-XXXXXX", path[64];
 
@@ -27,45 +158,300 @@ static struct model *model_down_after_4(void)
 	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-	        "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
-	        "probe {\n down-after = 4\n up-after = 1\n}\n"
-	        "office {\n id = 1\n code = \"A\"\n name = \"A\"\n level = province\n"
-	        " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.1\" }\n}\n",
-	        dir);
+	fprintf(f, "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\nprobe {\n%s}\n%s", dir,
+	        probe, offices);
 	fclose(f);
 	struct tslcd_config *cfg = config_load(path, collect, NULL);
 	unlink(path);
 	rmdir(dir);
 	ck_assert_ptr_nonnull(cfg);
-	struct model *m = model_create(cfg, NULL, T0, 1000u);
+	return cfg;
+}
+
+/* A fresh model at the fake clock's time, the recorder listening. */
+static struct model *load_model(const char *probe, const char *offices)
+{
+	struct model *m = model_create(load_config(probe, offices), NULL, clk.wall, clk.mono_ms);
+
 	ck_assert_ptr_nonnull(m);
+	model_set_listener(m, &recorder);
 	return m;
 }
 
-static void round_at(struct model *m, bool ok, time_t t)
+#define LINE(id, path)                                                                             \
+	" line { id = " #id " carrier = vnpt bandwidth = 100 path = " #path                        \
+	" target = \"127.0.0.1\" }\n"
+#define OFFICE(id, required, lines)                                                                \
+	"office {\n id = " #id " code = \"O" #id "\" name = \"O" #id "\" level = province\n"       \
+	" required-lines = " #required "\n" lines "}\n"
+
+enum round_kind { GOOD, BAD, LOSSY };
+
+/* One round of a line, 10 s after the previous one. */
+static void round_of(struct model *m, uint32_t office, uint32_t line, enum round_kind k)
 {
 	struct probe_result r = {.outcome = PROBE_NO_ANSWER, .sent = 3};
-	uint64_t mono = (uint64_t)(t - T0) * 1000u + 1000u;
 
-	if (ok)
+	if (k == GOOD)
 		r = (struct probe_result){PROBE_OK, 3, 3, 900, 1000, 1100, 40};
-	model_tick(m, t, mono);
-	model_line_round(m, model_find_line(m, 1, 1), &r, false, t, mono);
+	else if (k == LOSSY) /* 2 of 3 lost: over the 20 % raise band */
+		r = (struct probe_result){PROBE_OK, 3, 1, 900, 1000, 1100, 40};
+	clock_step(10);
+	model_tick(m, clk.wall, clk.mono_ms);
+	model_line_round(m, model_find_line(m, office, line), &r, false, clk.wall, clk.mono_ms);
 }
 
+static void rounds(struct model *m, uint32_t office, uint32_t line, enum round_kind k, int n)
+{
+	while (n-- > 0)
+		round_of(m, office, line, k);
+}
+
+static enum line_status line_status_of(const struct model *m, uint32_t office, uint32_t line)
+{
+	return linestate_reported(&model_find_line(m, office, line)->ls);
+}
+
+static void setup(void)
+{
+	clock_reset();
+	n_ev = 0;
+}
+
+/* ---- tests ---- */
+
+/* down-after 3, up-after 2: a streak one short changes nothing. */
+START_TEST(line_hysteresis)
+{
+	struct model *m = load_model(" down-after = 3\n up-after = 2\n", OFFICE(1, 1, LINE(1, 1)));
+
+	round_of(m, 1, 1, GOOD);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UNKNOWN);
+	ck_assert_uint_eq(n_ev, 0);
+	round_of(m, 1, 1, GOOD);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP);
+	const struct event *e = find_event(EV_LINE, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->old, LINE_UNKNOWN);
+	ck_assert_int_eq(e->now, LINE_UP);
+	ck_assert_int_eq(model_find_line(m, 1, 1)->last_change, clk.wall);
+
+	rounds(m, 1, 1, BAD, 2);
+	round_of(m, 1, 1, GOOD); /* breaks the bad streak */
+	rounds(m, 1, 1, BAD, 2);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP);
+	ck_assert_uint_eq(count_events(EV_LINE), 1);
+	round_of(m, 1, 1, BAD);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_DOWN);
+	e = find_event(EV_LINE, 1);
+	ck_assert_int_eq(e->old, LINE_UP);
+	ck_assert_int_eq(e->now, LINE_DOWN);
+
+	round_of(m, 1, 1, GOOD);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_DOWN);
+	round_of(m, 1, 1, GOOD);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP);
+	ck_assert_uint_eq(count_events(EV_LINE), 3);
+	model_free(m);
+}
+END_TEST
+
+/* Two lines, two required: up, degraded (one down, or one lossy), isolated. */
+START_TEST(office_aggregation)
+{
+	struct model *m = load_model(" down-after = 1\n up-after = 1\n degrade-after = 1\n",
+	                             OFFICE(1, 2, LINE(1, 1) LINE(2, 2)));
+	const struct office *o = model_find_office(m, 1);
+
+	ck_assert_int_eq(o->status, OFFICE_UNKNOWN);
+	round_of(m, 1, 1, GOOD);
+	ck_assert_int_eq(o->status, OFFICE_DEGRADED); /* one of two required lines */
+	round_of(m, 1, 2, GOOD);
+	ck_assert_int_eq(o->status, OFFICE_UP);
+	ck_assert_uint_eq(o->lines_up, 2);
+	round_of(m, 1, 2, LOSSY);
+	ck_assert_int_eq(line_status_of(m, 1, 2), LINE_DEGRADED);
+	ck_assert_int_eq(o->status, OFFICE_DEGRADED); /* a degraded line degrades it */
+	round_of(m, 1, 2, BAD);
+	ck_assert_int_eq(o->status, OFFICE_DEGRADED);
+	ck_assert_uint_eq(o->lines_up, 1);
+	round_of(m, 1, 1, BAD);
+	ck_assert_int_eq(o->status, OFFICE_ISOLATED);
+	ck_assert_uint_eq(o->lines_up, 0);
+	ck_assert_int_eq(o->last_change, clk.wall);
+
+	const struct event *last = NULL;
+	for (size_t i = 0; find_event(EV_OFFICE, i); i++)
+		last = find_event(EV_OFFICE, i);
+	ck_assert_int_eq(last->old, OFFICE_DEGRADED);
+	ck_assert_int_eq(last->now, OFFICE_ISOLATED);
+	struct model_counts c;
+	model_count(m, &c);
+	ck_assert_uint_eq(c.offices[OFFICE_ISOLATED], 1);
+	ck_assert_uint_eq(c.lines[LINE_DOWN], 2);
+	model_free(m);
+}
+END_TEST
+
+/* Opened at the round that declared the line down, closed at the one that
+ * declared it up; indices grow. */
+START_TEST(outage_times)
+{
+	struct model *m = load_model(" down-after = 3\n up-after = 2\n", OFFICE(1, 1, LINE(1, 1)));
+
+	rounds(m, 1, 1, GOOD, 2);
+	rounds(m, 1, 1, BAD, 3);
+	time_t down_at = clk.wall;
+	const struct event *e = find_event(EV_OPENED, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->index, 1);
+	ck_assert_int_eq(e->start, down_at);
+	ck_assert_int_eq(e->end, 0);
+	const struct line *l = model_find_line(m, 1, 1);
+	ck_assert_ptr_nonnull(outage_current(&l->outages));
+
+	rounds(m, 1, 1, BAD, 5); /* still one outage */
+	rounds(m, 1, 1, GOOD, 2);
+	e = find_event(EV_CLOSED, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->index, 1);
+	ck_assert_int_eq(e->start, down_at);
+	ck_assert_int_eq(e->end, clk.wall);
+	ck_assert_int_eq(e->end - e->start, 70); /* 5 + 2 rounds of 10 s */
+	ck_assert_ptr_null(outage_current(&l->outages));
+
+	rounds(m, 1, 1, BAD, 3);
+	ck_assert_uint_eq(find_event(EV_OPENED, 1)->index, 2);
+	ck_assert_uint_eq(count_events(EV_OPENED), 2);
+	ck_assert_uint_eq(count_events(EV_CLOSED), 1);
+	model_free(m);
+}
+END_TEST
+
+/* Two lines on separate paths required: one path lost raises, its return
+ * clears; two lines on one path are one path. */
+START_TEST(redundancy)
+{
+	struct model *m =
+	    load_model(" down-after = 1\n up-after = 1\n",
+	               OFFICE(1, 2, LINE(1, 1) LINE(2, 2)) OFFICE(2, 2, LINE(1, 5) LINE(2, 5)));
+
+	rounds(m, 1, 1, GOOD, 1);
+	rounds(m, 1, 2, GOOD, 1);
+	/* Office 1 passed through one path up on its way: raised, then cleared. */
+	ck_assert_int_eq(model_find_office(m, 1)->redundancy, 2);
+	ck_assert_uint_eq(count_events(EV_COMPLIANT), count_events(EV_NONCOMPLIANT));
+	n_ev = 0;
+	round_of(m, 1, 2, BAD);
+	const struct event *e = find_event(EV_NONCOMPLIANT, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->office, 1);
+	ck_assert_uint_eq(e->paths, 1);
+	ck_assert_uint_eq(e->need, 2);
+	ck_assert_int_eq(model_find_office(m, 1)->redundancy, 3);
+	round_of(m, 1, 2, BAD); /* raised once */
+	ck_assert_uint_eq(count_events(EV_NONCOMPLIANT), 1);
+	round_of(m, 1, 2, GOOD);
+	e = find_event(EV_COMPLIANT, 0);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->paths, 2);
+
+	n_ev = 0;
+	rounds(m, 2, 1, GOOD, 1);
+	rounds(m, 2, 2, GOOD, 1);
+	ck_assert_int_eq(model_find_office(m, 2)->status, OFFICE_UP);
+	ck_assert_int_eq(model_find_office(m, 2)->redundancy, 3);
+	ck_assert_uint_eq(model_find_office(m, 2)->paths_up, 1);
+	ck_assert_uint_eq(count_events(EV_NONCOMPLIANT), 1);
+	ck_assert_uint_eq(count_events(EV_COMPLIANT), 0);
+	model_free(m);
+}
+END_TEST
+
+/* The state of the old model, before the reload: line 1 down with an open
+ * outage (its second), the office isolated. */
+static struct model *model_before_reload(void)
+{
+	struct model *m = load_model(" down-after = 1\n up-after = 1\n", OFFICE(1, 1, LINE(1, 1)));
+
+	rounds(m, 1, 1, BAD, 1);
+	rounds(m, 1, 1, GOOD, 1);
+	rounds(m, 1, 1, BAD, 1);
+	ck_assert_int_eq(model_find_office(m, 1)->status, OFFICE_ISOLATED);
+	return m;
+}
+
+static void check_adopted(struct model *m, time_t down_at)
+{
+	const struct line *l = model_find_line(m, 1, 1);
+
+	ck_assert_int_eq(linestate_reported(&l->ls), LINE_DOWN);
+	ck_assert_int_eq(l->last_change, down_at);
+	ck_assert_uint_eq(l->outages.last_index, 2);
+	ck_assert_int_eq(outage_current(&l->outages)->start, down_at);
+	ck_assert_int_eq(model_find_office(m, 1)->status, OFFICE_ISOLATED);
+	/* The line new in the config starts from nothing. */
+	ck_assert_int_eq(line_status_of(m, 1, 2), LINE_UNKNOWN);
+	ck_assert_ptr_nonnull(model_find_office(m, 2));
+}
+
+#define RELOADED OFFICE(1, 1, LINE(1, 1) LINE(2, 2)) OFFICE(2, 1, LINE(1, 1))
+
+START_TEST(reload_prepare_adopt)
+{
+	struct model *old = model_before_reload();
+	time_t down_at = clk.wall;
+
+	clock_step(5);
+	struct model *m =
+	    model_prepare(load_config(" down-after = 1\n up-after = 1\n", RELOADED), clk.wall);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UNKNOWN); /* nothing taken yet */
+	size_t before = n_ev;
+	model_adopt(m, old, clk.wall, clk.mono_ms);
+	ck_assert_uint_eq(n_ev, before); /* a reload is no transition */
+	model_free(old);
+	check_adopted(m, down_at);
+
+	/* The adopted outage closes in the new model, with its old start. */
+	model_set_listener(m, &recorder);
+	round_of(m, 1, 1, GOOD);
+	const struct event *e = find_event(EV_CLOSED, 1);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->index, 2);
+	ck_assert_int_eq(e->start, down_at);
+	ck_assert_int_eq(e->end, clk.wall);
+	model_free(m);
+}
+END_TEST
+
+START_TEST(reload_create_with_old)
+{
+	struct model *old = model_before_reload();
+	time_t down_at = clk.wall;
+
+	clock_step(5);
+	struct model *m = model_create(load_config(" down-after = 1\n up-after = 1\n", RELOADED),
+	                               old, clk.wall, clk.mono_ms);
+	ck_assert_ptr_nonnull(m);
+	model_free(old);
+	check_adopted(m, down_at);
+	model_free(m);
+}
+END_TEST
+
+/* The evidence filed with an outage is the loss of the rounds that
+ * declared the line down, with the threshold in force (a heightened
+ * period's, when one tightens down-after), not the configured one. */
 START_TEST(heightened_outage_evidence)
 {
-	struct model *m = model_down_after_4();
+	struct model *m = load_model(" down-after = 4\n up-after = 1\n", OFFICE(1, 1, LINE(1, 1)));
 	struct linestate_params tight = m->cfg->state;
-	time_t t = T0;
 
 	tight.down_after = 2; /* a heightened period's threshold */
 	model_set_thresholds(m, &tight);
-	for (int i = 0; i < 10; i++, t += 10)
-		round_at(m, true, t);
-	round_at(m, false, t);
-	round_at(m, false, t + 10);
+	rounds(m, 1, 1, GOOD, 10);
+	rounds(m, 1, 1, BAD, 2);
 	const struct line *l = model_find_line(m, 1, 1);
 	ck_assert_int_eq(linestate_reported(&l->ls), LINE_DOWN);
 	const struct outage *o = outage_find(&l->outages, 1);
@@ -79,8 +465,15 @@ END_TEST
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
-	TCase *tc = tcase_create("outage evidence");
+	TCase *tc = tcase_create("transitions");
 
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, line_hysteresis);
+	tcase_add_test(tc, office_aggregation);
+	tcase_add_test(tc, outage_times);
+	tcase_add_test(tc, redundancy);
+	tcase_add_test(tc, reload_prepare_adopt);
+	tcase_add_test(tc, reload_create_with_old);
 	tcase_add_test(tc, heightened_outage_evidence);
 	suite_add_tcase(s, tc);
 	return s;

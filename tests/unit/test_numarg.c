@@ -1,6 +1,6 @@
 /*
  * numarg: strict whole numbers for tslcdctl and the control socket
- * (issue 12 item 8: "4294967297" and "1abc" were both taken as 1).
+ * ("4294967297" and "1abc" were both once taken as 1).
  */
 #include "unit.h"
 

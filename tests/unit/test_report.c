@@ -116,7 +116,7 @@ START_TEST(bad_report)
 }
 END_TEST
 
-/* issue 12 item 4: "${PATH}" is not expanded from the agent's environment
+/* "${PATH}" is not expanded from the agent's environment (agent/conftext.h)
  * (an unsigned report put the agent's PATH into its .reason file). */
 START_TEST(environment_not_expanded)
 {
@@ -273,7 +273,7 @@ START_TEST(check_with_config)
 }
 END_TEST
 
-/* issue 12 item 6: `offices = {}` signs for no office (it used to mean
+/* `offices = {}` signs for no office (it used to mean
  * every office); only a list never written means every office. */
 START_TEST(authority_empty_list_covers_none)
 {

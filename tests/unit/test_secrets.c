@@ -72,7 +72,7 @@ START_TEST(not_a_file_refused)
 }
 END_TEST
 
-/* Issue 12 item 7: started as root with `user`, the config is judged
+/* Started as root with `user` (README, "Secrets"), the config is judged
  * against that user, so one file owned by it passes at start and on reload;
  * a file of a third user is still refused. */
 START_TEST(owner_is_the_agent_user)

@@ -665,7 +665,7 @@ static void c_seal(struct craft *c)
 	reseal(c->b, c->n);
 }
 
-/* Issue 12 (3): INT64_MAX made the window loop spin for ever (and overflow,
+/* A last_period of INT64_MAX made the window loop spin for ever (and overflow,
  * store.c and bandwidth.c); INT64_MIN too.  Each is refused, naming the field. */
 START_TEST(bandwidth_periods_range_checked)
 {
