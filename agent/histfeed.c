@@ -114,6 +114,30 @@ void histfeed_outage(const struct line *l, const struct outage *o)
 	    .last_rtt_us = o->last_rtt_us,
 	    .loss_ppm = o->loss_ppm};
 	history_put_outage(&h);
+	/* Its cause, opened, closed or annotated, may be the cause of the
+	 * office outages that began while it was open. */
+	history_put_office_outage_cause(h.office, o->start, o->end);
+}
+
+/* The office outage that began at start (the office's last_change when it
+ * became isolated, kept in the state file): its row is keyed by it and,
+ * the office keeping no outage ring, it is the row's index too. */
+static void put_office_open(const struct office *o, int64_t start)
+{
+	struct history_outage h = {.office = o->cfg->id,
+	                           .index = (uint32_t)start,
+	                           .start = start,
+	                           .cause = outage_cause_name(OUTAGE_CAUSE_UNKNOWN)};
+	history_put_outage(&h);
+	history_put_office_outage_cause(h.office, start, start);
+}
+
+void histfeed_office_changed(const struct office *o, enum office_status old)
+{
+	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED)
+		put_office_open(o, o->last_change);
+	else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED)
+		history_put_office_outage_close(o->cfg->id, o->last_change);
 }
 
 void histfeed_notification(uint32_t seq, unsigned type, bool raise, uint32_t office, uint32_t line,
@@ -310,15 +334,24 @@ static void on_timer(void *arg)
 
 /* ---- start and stop ---- */
 
-/* After a kill -9, history.db may hold an outage the restored state lost. */
+/* After a kill -9, history.db may hold an outage the restored state lost.
+ * The office's isolation follows the restored state as the lines' outages
+ * do: its row is (re)opened, any other open one removed; after its lines'
+ * orphans, which must not lend it their cause. */
 static void put_orphans(const struct model *m)
 {
-	for (size_t i = 0; i < m->n_offices; i++)
-		for (size_t j = 0; j < m->offices[i].n_lines; j++) {
-			const struct line *l = &m->offices[i].lines[j];
+	for (size_t i = 0; i < m->n_offices; i++) {
+		const struct office *of = &m->offices[i];
+		for (size_t j = 0; j < of->n_lines; j++) {
+			const struct line *l = &of->lines[j];
 			const struct outage *o = outage_current(&l->outages);
-			history_put_orphans(l->office->cfg->id, l->cfg->id, o ? o->start : 0);
+			history_put_orphans(of->cfg->id, l->cfg->id, o ? o->start : 0);
 		}
+		bool isolated = of->status == OFFICE_ISOLATED;
+		history_put_orphans(of->cfg->id, 0, isolated ? of->last_change : 0);
+		if (isolated)
+			put_office_open(of, of->last_change);
+	}
 }
 
 uint32_t histfeed_start(struct model **mp)

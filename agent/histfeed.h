@@ -12,6 +12,11 @@
  *    a config_loads row (also for a rejected file).
  *  - Outages: at open, close and annotation (tslcdctl outage-cause); at
  *    start, the open ones the restored state does not know are removed.
+ *    Office outages (line_id 0), the time an office is isolated, at its
+ *    status changes; at start the one the restored state has open is
+ *    (re)opened.  Their cause is derived in the database from the line
+ *    outages open when each began (history_schema.h), again whenever one
+ *    of those is written, so an annotation reaches the office row.
  *  - Days: every agent.history-interval seconds, and at stop, each line's
  *    and office's totals for today; the first write after midnight (or
  *    after a start) also writes yesterday's final totals.  The lines are
@@ -37,6 +42,9 @@ void histfeed_config_loaded(const struct tslcd_config *cfg, const char *message)
 void histfeed_stop(void);
 
 void histfeed_outage(const struct line *l, const struct outage *o);
+/* The model's office_changed: an office outage (line_id 0) opens when the
+ * office becomes isolated and closes when it no longer is. */
+void histfeed_office_changed(const struct office *o, enum office_status old);
 void histfeed_notification(uint32_t seq, unsigned type, bool raise, uint32_t office, uint32_t line,
                            unsigned severity, int32_t value, int32_t threshold, const char *text);
 /* A readiness report accepted or rejected (office 0 / r NULL: not known). */

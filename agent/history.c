@@ -165,9 +165,40 @@ void history_put_outage(const struct history_outage *o)
 		/* 8: node_id, not recorded by this agent */
 		if (o->last_rtt_us)
 			set_int(r, 9, o->last_rtt_us);
-		set_int(r, 10, o->loss_ppm);
+		if (o->line) /* an office row has no probe evidence: NULL */
+			set_int(r, 10, o->loss_ppm);
 	}
 	enqueue(r);
+}
+
+void history_put_office_outage_close(uint32_t office, int64_t end)
+{
+	struct hrow *r = row_new(HSTMT_OFFICE_OUTAGE_CLOSE, 2);
+
+	if (r) {
+		set_int(r, 0, office);
+		set_int(r, 1, end);
+	}
+	enqueue(r);
+}
+
+/* A row of an office, a number and a bound that 0 leaves NULL (none). */
+static void put_office_bounded(enum history_stmt stmt, uint32_t office, int64_t v, int64_t bound)
+{
+	struct hrow *r = row_new(stmt, 3);
+
+	if (r) {
+		set_int(r, 0, office);
+		set_int(r, 1, v);
+		if (bound)
+			set_int(r, 2, bound);
+	}
+	enqueue(r);
+}
+
+void history_put_office_outage_cause(uint32_t office, int64_t from, int64_t to)
+{
+	put_office_bounded(HSTMT_OFFICE_OUTAGE_CAUSE, office, from, to);
 }
 
 static void put_line_day(const struct history_day *d, const char *day)
@@ -280,15 +311,7 @@ void history_put_config_load(int64_t time, const char *fingerprint, bool ok, con
 
 void history_put_orphans(uint32_t office, uint32_t line, int64_t open_start)
 {
-	struct hrow *r = row_new(HSTMT_OUTAGE_ORPHANS, 3);
-
-	if (r) {
-		set_int(r, 0, office);
-		set_int(r, 1, line);
-		if (open_start)
-			set_int(r, 2, open_start);
-	}
-	enqueue(r);
+	put_office_bounded(HSTMT_OUTAGE_ORPHANS, office, line, open_start);
 }
 
 /* ---- the writer thread ---- */

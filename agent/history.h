@@ -130,6 +130,12 @@ void history_put_meta(const char *key, const char *value);
 void history_put_office(const struct history_office *o, int64_t now);
 void history_put_line(const struct history_line *l, int64_t now);
 void history_put_outage(const struct history_outage *o);
+/* Office outages (line 0) are opened with history_put_outage(); the
+ * office's open one is closed at end, and the cause of its rows that start
+ * in [from, to] (to 0: no bound) is derived again from its lines' rows (the
+ * rule is in history_schema.h). */
+void history_put_office_outage_close(uint32_t office, int64_t end);
+void history_put_office_outage_cause(uint32_t office, int64_t from, int64_t to);
 void history_put_day(const struct history_day *d);
 void history_put_notification(const struct history_notification *n);
 void history_put_report(const struct history_report *r);

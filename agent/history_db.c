@@ -42,6 +42,20 @@ static const char *const stmt_sql[HSTMT_COUNT] = {
     /* NULL start kept: no outage of the line is open any more. */
     [HSTMT_OUTAGE_ORPHANS] = "DELETE FROM outages WHERE office_id = ? AND line_id = ?"
                              " AND end IS NULL AND start IS NOT ?",
+    /* The office row knows not its start when the office is restored: the
+     * open one is closed (at start, histfeed leaves at most one open). */
+    [HSTMT_OFFICE_OUTAGE_CLOSE] = "UPDATE outages SET end = ?2, duration = ?2 - start"
+                                  " WHERE office_id = ?1 AND line_id = 0 AND end IS NULL",
+    /* The rule of history_schema.h: an office outage's cause is the one its
+     * isolating line outages (those open at its start) share, else unknown;
+     * for the office rows that start in [?2, ?3] (?3 NULL: no end). */
+    [HSTMT_OFFICE_OUTAGE_CAUSE] =
+        "UPDATE outages SET cause = COALESCE((SELECT CASE WHEN COUNT(DISTINCT l.cause) = 1"
+        " THEN MIN(l.cause) END FROM outages AS l WHERE l.office_id = outages.office_id"
+        " AND l.line_id > 0 AND l.start <= outages.start"
+        " AND (l.end IS NULL OR l.end > outages.start)), 'unknown')"
+        " WHERE office_id = ?1 AND line_id = 0 AND start >= ?2"
+        " AND (?3 IS NULL OR start <= ?3)",
 };
 
 int history_db_result_of(sqlite3 *db, int rc)

@@ -19,8 +19,12 @@
  *    readiness_max_age_days (readiness.max-age in force: a report older
  *    than that is stale) and congestion_raise_ppm (bandwidth
  *    threshold-raise in force, ppm of the contract);
- *  - outages are the lines' (line_id > 0): the agent records none for an
- *    office as a whole (line_id 0 is kept for that).
+ *  - outages of a line (line_id > 0) are the incidents operators
+ *    annotate; those of an office as a whole (line_id 0) are the intervals
+ *    in which it was isolated (no line up): outage_idx = start, ticket,
+ *    last_rtt_us and last_loss_ppm NULL, and cause the one shared by the
+ *    line outages open when it began (start <= its start < end, or still
+ *    open), else unknown; it follows their annotations.
  */
 #ifndef TSLCD_HISTORY_SCHEMA_H
 #define TSLCD_HISTORY_SCHEMA_H

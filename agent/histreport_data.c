@@ -439,57 +439,77 @@ static int load_line_days(struct ctx *c)
 	return rc < 0 ? rc : flush_month(c, &a);
 }
 
-static void count_outage(struct histreport *r, struct histreport_outage *u)
+/* The part of [start, end) inside the period (end 0: still open). */
+static int64_t inside_period(const struct histreport_period *p, int64_t start, int64_t end)
 {
-	struct histreport_office *o = &r->offices[histreport_data_find_office(r, u->office_id)];
+	int64_t from = start > p->start ? start : p->start;
+	int64_t to = end == 0 || end > p->until ? p->until : end;
 
+	return to > from ? to - from : 0;
+}
+
+/* An office outage (line_id 0): the office's own figures. */
+static void count_office_outage(struct histreport_office *o, int cause, int64_t inside_s)
+{
 	o->outages++;
-	o->by_cause[u->cause]++;
-	o->downtime_s += u->inside_s;
-	if (u->inside_s > o->longest_s)
-		o->longest_s = u->inside_s;
-	r->sum.cause_count[u->cause]++;
-	r->sum.cause_s[u->cause] += u->inside_s;
+	o->by_cause[cause]++;
+	o->downtime_s += inside_s;
+	if (inside_s > o->longest_s)
+		o->longest_s = inside_s;
+}
+
+/* A line outage: an incident of the list and of the summary's tallies. */
+static int add_incident(struct histreport *r, sqlite3_stmt *st, int cause, int64_t inside_s)
+{
+	struct histreport_outage *u = push(&r->outages, &r->noutages, sizeof(*u));
+
+	if (!u)
+		return -1;
+	u->office_id = sqlite3_column_int64(st, 0);
+	u->line_id = sqlite3_column_int64(st, 1);
+	u->start = sqlite3_column_int64(st, 2);
+	u->end = col_int(st, 3) < 0 ? 0 : col_int(st, 3);
+	u->inside_s = inside_s;
+	u->cause = cause;
+	u->ticket = col_text(st, 5);
+	long l = histreport_data_find_line(r, u->office_id, u->line_id);
+	u->carrier = l < 0 ? -1
+	                   : name_index(histreport_data_carriers, HISTREPORT_NCARRIERS,
+	                                r->lines[l].carrier, HISTREPORT_NCARRIERS - 1);
+	r->sum.cause_count[cause]++;
+	r->sum.cause_s[cause] += inside_s;
 	if (u->carrier >= 0) {
 		r->sum.carrier_count[u->carrier]++;
-		r->sum.carrier_s[u->carrier] += u->inside_s;
+		r->sum.carrier_s[u->carrier] += inside_s;
 	}
+	return 0;
 }
 
 static int load_outages(struct ctx *c)
 {
 	sqlite3_stmt *st;
 	struct histreport *r = c->r;
-	const struct histreport_period *p = &r->period;
+	int rc = 0;
 
 	if (prepare(c,
 	            "SELECT office_id, line_id, start, end, cause, ticket FROM outages"
 	            " WHERE start < ?1 AND (end IS NULL OR end = 0 OR end > ?2) ORDER BY start",
 	            &st) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, p->until);
-	sqlite3_bind_int64(st, 2, p->start);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (histreport_data_find_office(r, sqlite3_column_int64(st, 0)) < 0)
+	sqlite3_bind_int64(st, 1, r->period.until);
+	sqlite3_bind_int64(st, 2, r->period.start);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		long o = histreport_data_find_office(r, sqlite3_column_int64(st, 0));
+		if (o < 0)
 			continue;
-		struct histreport_outage *u = push(&r->outages, &r->noutages, sizeof(*u));
-		if (!u)
-			break;
-		u->office_id = sqlite3_column_int64(st, 0);
-		u->line_id = sqlite3_column_int64(st, 1);
-		u->start = sqlite3_column_int64(st, 2);
-		u->end = col_int(st, 3) < 0 ? 0 : col_int(st, 3);
-		int64_t from = u->start > p->start ? u->start : p->start;
-		int64_t to = u->end == 0 || u->end > p->until ? p->until : u->end;
-		u->inside_s = to > from ? to - from : 0;
-		u->cause = name_index(histreport_data_causes, HISTREPORT_NCAUSES,
-		                      (const char *)sqlite3_column_text(st, 4), 0);
-		u->ticket = col_text(st, 5);
-		long l = histreport_data_find_line(r, u->office_id, u->line_id);
-		u->carrier = l < 0 ? -1
-		                   : name_index(histreport_data_carriers, HISTREPORT_NCARRIERS,
-		                                r->lines[l].carrier, HISTREPORT_NCARRIERS - 1);
-		count_outage(r, u);
+		int64_t inside_s = inside_period(&r->period, sqlite3_column_int64(st, 2),
+		                                 col_int(st, 3) < 0 ? 0 : col_int(st, 3));
+		int cause = name_index(histreport_data_causes, HISTREPORT_NCAUSES,
+		                       (const char *)sqlite3_column_text(st, 4), 0);
+		if (sqlite3_column_int64(st, 1) == 0)
+			count_office_outage(&r->offices[o], cause, inside_s);
+		else
+			rc = add_incident(r, st, cause, inside_s);
 	}
 	sqlite3_finalize(st);
 	return 0;

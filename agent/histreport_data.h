@@ -13,10 +13,14 @@
  *    adjusted availability = up / (period_s - unknown_s - maint_s),
  *    monitored fraction    = (period_s - unknown_s) / period_s, all in ppm,
  *    -1 when the denominator is zero (nothing to judge);
- *  - outages: every outages row of the office (line_id 0 being the office
- *    itself; a cause this reader does not know counts as unknown), clipped
- *    to the period: an outage that straddles a boundary counts only its
- *    part inside; an open one (end NULL or 0) runs to until;
+ *  - an office's outages (count, downtime, longest, by cause) are its own
+ *    rows (line_id 0: the time it was isolated, no line up), so an office
+ *    a backup line carried has none and two lines down together make one;
+ *    the incident list and the summary's tallies by cause and carrier are
+ *    the lines' rows (line_id > 0).  Either is clipped to the period: an
+ *    outage that straddles a boundary counts only its part inside; an open
+ *    one (end NULL or 0) runs to until; a cause this reader does not know
+ *    counts as unknown;
  *  - line traffic: average = mean of the daily averages, peak = highest daily
  *    peak, p95 = the busiest day's p95 (conservative: the period's true p95
  *    is never above it), volume = sum of daily bytes; -1 = not known;
@@ -101,7 +105,7 @@ struct histreport_outage {
 	int64_t office_id, line_id, start, end; /* end 0 while open */
 	int64_t inside_s;                       /* the part inside the period */
 	int cause;                              /* index into histreport_data_causes */
-	int carrier;                            /* index, -1 for office outages */
+	int carrier;                            /* index, -1 when the line is not known */
 	char *ticket;
 };
 
@@ -142,7 +146,7 @@ struct histreport {
 	size_t noffices;
 	struct histreport_line *lines;
 	size_t nlines;
-	struct histreport_outage *outages; /* by start */
+	struct histreport_outage *outages; /* the incidents (line outages), by start */
 	size_t noutages;
 	struct histreport_usage *usage; /* by line, then month */
 	size_t nusage;

@@ -378,6 +378,7 @@ static void on_office_changed(void *ctx, const struct office *o, enum office_sta
 	(void)ctx;
 	log_msg(LOG_NOTICE, "office %u (%s): %s -> %s", o->cfg->id, o->cfg->code,
 	        office_status_name(old), office_status_name(o->status));
+	histfeed_office_changed(o, old);
 	notify_office_changed(o, old);
 }
 

@@ -2,7 +2,7 @@
 # The history (history.db) on loopback: scripted outages (a TCP port a line
 # probes is closed and reopened), a cause set with tslcdctl, then the
 # database read with the sqlite3 CLI while the agent runs and after it
-# stops: the exact outage rows, notifications with consecutive sequence
+# stops: the exact outage rows (the lines' and the office's isolation), notifications with consecutive sequence
 # numbers, a config_loads row, today's line_days with down_s > 0, the meta
 # and config tables.  Then a restart and a kill -9: outage rows stay
 # unique and the day totals are not counted twice.  About 70 s.
@@ -67,8 +67,15 @@ h_expect_eq "outage 1.1.1: index, ticket, end, duration = end - start, evidence"
 h_expect_eq "outage of 1.2 is open: end and duration NULL, cause unknown" "1|1|1|unknown" \
 	"$(q "SELECT count(*), end IS NULL, duration IS NULL, cause FROM outages
 	      WHERE office_id = 1 AND line_id = 2")"
-h_expect_eq "one row per outage (open, closed and annotated: upserts)" 2 \
-	"$(q "SELECT count(*) FROM outages")"
+h_expect_eq "one row per line outage (open, closed and annotated: upserts)" 2 \
+	"$(q "SELECT count(*) FROM outages WHERE line_id > 0")"
+# Office 1 was isolated while 1.1 was down (1.2 down all along): one office
+# row within 1.1's outage; their causes differ (powerLoss, unknown): unknown.
+h_expect_eq "office 1 isolated once: a closed office row (line 0), cause unknown" \
+	"1|1|1|unknown" \
+	"$(q "SELECT count(*), min(o.end IS NOT NULL), min(o.start >= l.start AND o.end <= l.end),
+	      min(o.cause) FROM outages o JOIN outages l ON l.office_id = o.office_id
+	      AND l.line_id = 1 WHERE o.line_id = 0")"
 h_check "notifications arrive" h_wait_for 50 \
 	has "SELECT 1 FROM notifications WHERE type = 'lineDown' AND \"raise\" = 0 AND line_id = 1"
 h_expect_eq "notification seqs are consecutive from 1" "1|1" \
@@ -122,7 +129,7 @@ elapsed_ok() { # down_s of line 1.2 today never exceeds the time since the first
 h_stop_agent
 before=$(q "SELECT down_s FROM line_days WHERE line_id = 2 AND day = '$TODAY'")
 h_check "after a stop the day is written: down_s $before s" elapsed_ok
-h_expect_eq "history.db readable with the agent stopped" 2 "$(q "SELECT count(*) FROM outages")"
+h_expect_eq "history.db readable with the agent stopped" 3 "$(q "SELECT count(*) FROM outages")"
 last_seq=$(q "SELECT max(seq) FROM notifications")
 
 h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served after a restart"
@@ -135,8 +142,9 @@ h_stop_agent
 h_check "day totals not doubled by a restart and a kill -9" elapsed_ok
 h_check "day totals went on" bash -c "[ \"\$(sqlite3 '$DB' \"SELECT down_s FROM line_days
 	WHERE line_id = 2 AND day = '$TODAY'\")\" -gt $before ]"
-h_expect_eq "outage rows unique: the open outage of 1.2 is still one row" "2|1" \
-	"$(q "SELECT count(*), (SELECT count(*) FROM outages WHERE line_id = 2) FROM outages")"
+h_expect_eq "outage rows unique: the open outage of 1.2 is still one row" "3|1|1" \
+	"$(q "SELECT count(*), (SELECT count(*) FROM outages WHERE line_id = 2),
+	      (SELECT count(*) FROM outages WHERE line_id = 0) FROM outages")"
 h_check "notification seqs carry on after restarts (no reuse)" bash -c \
 	"[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM notifications WHERE seq <= $last_seq')\" == $last_seq ]"
 h_expect_eq "three config loads recorded" 3 "$(q "SELECT count(*) FROM config_loads")"

@@ -42,6 +42,8 @@ h_expect_eq "office 4 adjusted ppm" 1000000 \
 # office 5: 1.5 days down: 7819200/7948800 = 983696 ppm, below the 99 % target
 h_expect_eq "office 5 adjusted ppm" 983696 \
 	"$(jq_py "$(office 5)['availability']['adjusted_ppm']")"
+h_expect_eq "office 2: its backup line's outage is no office outage" "0 1" \
+	"$(jq_py "$(office 2)['outages']['count'], sum(i['office_id'] == 2 for i in r['incidents'])")"
 h_expect_eq "office 5 longest outage" 129600 "$(jq_py "$(office 5)['outages']['longest_s']")"
 h_expect_eq "below SLA: office 5" "[5]" "$(jq_py "r['summary']['below_sla']")"
 h_expect_eq "worst office first" 5 "$(jq_py "r['summary']['worst'][0]")"

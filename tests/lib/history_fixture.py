@@ -58,6 +58,13 @@ def line_day(o, l, day, kbps, rng):
             p95 // 2, avg * DAY // 8, avg * DAY // 16)
 
 
+def office_rows(outs):
+    """The office outages (line_id 0) the agent records for line outages that
+    cut their office off (outage_idx = start, no ticket)."""
+    return [(o, 0, start, start, end, dur, cause, None)
+            for o, _l, _i, start, end, dur, cause, _t in outs]
+
+
 def scenario(path):
     """Q3 2026: five offices of province 24 and one of province 01."""
     db = create(path)
@@ -83,10 +90,14 @@ def scenario(path):
                        (o[0], d, DAY - dn - mt, dn, mt))
     db.executemany("INSERT INTO line_days VALUES (" + ",".join("?" * 19) + ")",
                    [line_day(l[0], l[1], d, l[4], rng) for l in lines for d in q3])
-    db.executemany("INSERT INTO outages VALUES (?,?,?,?,?,?,?,?,0,NULL,NULL)", [
+    # Offices 3 and 5 have one line: its outages cut them off; office 2's
+    # backup line failing left it on its primary.
+    isolating = [
         (3, 1, 1, local(2026, 8, 10, 8), local(2026, 8, 10, 10), 7200, "fiberCut", "VNPT-77"),
-        (5, 1, 1, local(2026, 9, 2), local(2026, 9, 3, 12), 129600, "powerLoss", None),
-        (2, 2, 1, local(2026, 6, 30, 22), local(2026, 7, 1, 1), 10800, "cpeFault", "VT-5")])
+        (5, 1, 1, local(2026, 9, 2), local(2026, 9, 3, 12), 129600, "powerLoss", None)]
+    db.executemany("INSERT INTO outages VALUES (?,?,?,?,?,?,?,?,0,NULL,NULL)", isolating + [
+        (2, 2, 1, local(2026, 6, 30, 22), local(2026, 7, 1, 1), 10800, "cpeFault", "VT-5")] +
+        office_rows(isolating))
     db.execute("INSERT INTO reports VALUES (1,0,2,?,1,'ready',NULL)", (local(2026, 9, 20),))
     # The current month for office 1, so a report on it is partial.
     today = datetime.datetime.now(TZ).date()
@@ -122,7 +133,9 @@ def bench(path, nlines):
                 outs.append((o[0], 1, len(outs), t, t + dn, dn,
                              rng.choice(("powerLoss", "fiberCut", "cpeFault")), None))
     db.executemany("INSERT INTO office_days VALUES (?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT INTO outages VALUES (?,?,?,?,?,?,?,?,0,NULL,NULL)", outs)
+    # office_days has each office down then: its outage too
+    db.executemany("INSERT INTO outages VALUES (?,?,?,?,?,?,?,?,0,NULL,NULL)",
+                   outs + office_rows(outs))
     db.executemany("INSERT INTO line_days VALUES (" + ",".join("?" * 19) + ")",
                    (line_day(l[0], l[1], d, l[4], rng) for l in lines for d in q3))
     db.commit()

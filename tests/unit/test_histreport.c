@@ -4,7 +4,10 @@
  * gives exact figures: availability ppm raw and adjusted, monitored
  * fraction, downtime, outage counts by cause, a straddling outage clipped
  * to the period, an open one run to its end, traffic folded over days and
- * months; the CSV carries them in its documented columns; periods parse
+ * months; an office's outages are its own (line_id 0 rows: the time it was
+ * isolated), not the sum of its lines' incidents, so a backup line that
+ * carried it leaves it none and two lines down together make one; the CSV
+ * carries them in its documented columns; periods parse
  * (and bad ones are refused), a period in progress is partial, a readiness
  * report is fresh by the max-age the agent recorded in meta, the HTML's p95
  * chart marks congestion by its threshold-raise, and bad
@@ -58,15 +61,19 @@ static void offices(sqlite3 *db)
 	         " 'tier1','24',NULL,2,NULL,0),"
 	         "(10,'BN-TU','Tỉnh ủy Bắc Ninh','province','tier1','24',NULL,2,999000,0),"
 	         "(104,'X-DAP','UBND xã Đáp Cầu','commune','tier2','24','25882',1,NULL,0),"
-	         "(9,'HN-X','Hà Nội office','province','tier2','01',NULL,1,NULL,0);"
+	         "(9,'HN-X','Hà Nội office','province','tier2','01',NULL,1,NULL,0),"
+	         "(11,'BN-SO','Sở TTTT Bắc Ninh','province','tier1','24',NULL,2,NULL,0);"
 	         "INSERT INTO lines VALUES (10,1,'vnpt','VNPT-1',100000,'primary',0),"
 	         "(10,2,'viettel','VT-2',50000,'backup',0),(104,1,'vnpt','VNPT-104',20000,"
-	         " 'primary',0),(9,1,'vnpt','HN-1',1000,'primary',0);");
+	         " 'primary',0),(9,1,'vnpt','HN-1',1000,'primary',0),"
+	         "(11,1,'vnpt','SO-1',100000,'primary',0),(11,2,'viettel','SO-2',50000,"
+	         " 'backup',0);");
 }
 
 /* Office 10: 30 days, 1 h down on day 5, 2 h maintenance on day 10; its
  * state changes on the last day.  Office 104: only days 1..20, day 15 all
- * down.  Office 9 (another province) and days outside November too. */
+ * down.  Office 11: November all up (its backup line carried it).  Office 9
+ * (another province) and days outside November too. */
 static void office_days(sqlite3 *db)
 {
 	for (int d = 1; d <= 30; d++) {
@@ -80,9 +87,12 @@ static void office_days(sqlite3 *db)
 			      "INSERT INTO office_days VALUES (104,'2026-11-%02d',%d,%d,0,0,"
 			      "'compliant','notReady','no report')",
 			      d, d == 15 ? 0 : DAY, d == 15 ? DAY : 0);
-		execf(db,
-		      "INSERT INTO office_days VALUES (9,'2026-11-%02d',%d,0,0,0,NULL,NULL,NULL)",
-		      d, DAY);
+		for (int id = 9; id <= 11; id += 2)
+			execf(
+			    db,
+			    "INSERT INTO office_days VALUES (%d,'2026-11-%02d',%d,0,0,0,NULL,NULL,"
+			    "NULL)",
+			    id, d, DAY);
 	}
 	exec(db, "INSERT INTO office_days VALUES (10,'2026-10-31',0,86400,0,0,NULL,NULL,NULL),"
 	         "(10,'2026-12-01',0,86400,0,0,NULL,NULL,NULL)");
@@ -103,20 +113,40 @@ static void line_days(sqlite3 *db)
 	         "NULL,NULL)");
 }
 
+/* The office outages (line_id 0) the agent records with them: office 10
+ * isolated once (both lines down on day 5), office 104 each time its one
+ * line was down, office 11 never. */
+static void office_outages(sqlite3 *db)
+{
+	execf(db,
+	      "INSERT INTO outages VALUES (10,0,%lld,%lld,%lld,3600,'powerLoss',NULL,NULL,NULL,"
+	      "NULL),(104,0,%lld,%lld,%lld,86400,'naturalDisaster',NULL,NULL,NULL,NULL),"
+	      "(104,0,%lld,%lld,NULL,NULL,'powerLoss',NULL,NULL,NULL,NULL)",
+	      NOV1 + 4 * DAY + 10 * 3600, NOV1 + 4 * DAY + 10 * 3600, NOV1 + 4 * DAY + 11 * 3600,
+	      NOV1 + 14 * DAY, NOV1 + 14 * DAY, NOV1 + 15 * DAY, DEC1 - 3600, DEC1 - 3600);
+}
+
 static void outages(sqlite3 *db)
 {
-	/* 10.1 powerLoss 1 h on day 5; 10.2 fiber cut from Oct 31 23:00 to
-	 * Nov 1 01:30 (1.5 h inside); 104.1 a natural disaster all day 15 and
-	 * a power loss still open since Nov 30 23:00; one in October only. */
+	/* 10.1 and 10.2 powerLoss together 1 h on day 5; 10.2 fiber cut from
+	 * Oct 31 23:00 to Nov 1 01:30 (1.5 h inside, 10.1 carrying the office);
+	 * 104.1 a natural disaster all day 15 and a power loss still open since
+	 * Nov 30 23:00; one in October only; 11.1 a CPE fault of 2 h on day 10
+	 * (11.2 carrying the office). */
 	execf(
 	    db,
 	    "INSERT INTO outages VALUES (10,1,1,%lld,%lld,3600,'powerLoss','VNPT-123',0,NULL,NULL),"
 	    "(10,2,1,%lld,%lld,9000,'fiberCut','VT-9',0,NULL,NULL),"
 	    "(104,1,1,%lld,%lld,86400,'naturalDisaster',NULL,0,NULL,NULL),"
 	    "(104,1,2,%lld,NULL,NULL,'powerLoss',NULL,0,NULL,NULL),"
-	    "(10,1,0,%lld,%lld,600,'cpeFault',NULL,0,NULL,NULL)",
+	    "(10,1,0,%lld,%lld,600,'cpeFault',NULL,0,NULL,NULL),"
+	    "(10,2,2,%lld,%lld,3600,'powerLoss',NULL,0,NULL,NULL),"
+	    "(11,1,1,%lld,%lld,7200,'cpeFault',NULL,0,NULL,NULL)",
 	    NOV1 + 4 * DAY + 10 * 3600, NOV1 + 4 * DAY + 11 * 3600, NOV1 - 3600, NOV1 + 5400,
-	    NOV1 + 14 * DAY, NOV1 + 15 * DAY, DEC1 - 3600, NOV1 - 5 * DAY, NOV1 - 5 * DAY + 600);
+	    NOV1 + 14 * DAY, NOV1 + 15 * DAY, DEC1 - 3600, NOV1 - 5 * DAY, NOV1 - 5 * DAY + 600,
+	    NOV1 + 4 * DAY + 10 * 3600, NOV1 + 4 * DAY + 11 * 3600, NOV1 + 9 * DAY,
+	    NOV1 + 9 * DAY + 7200);
+	office_outages(db);
 	execf(db,
 	      "INSERT INTO reports VALUES (1,0,10,%lld,1,'ready',NULL),"
 	      "(2,0,104,%lld,1,'ready',NULL),(3,0,104,%lld,0,'ready',NULL)",
@@ -177,6 +207,18 @@ static const struct histreport_office *office(const struct histreport *r, int64_
 	return &r->offices[i];
 }
 
+/* Entries of the incident list of office id (line outages only). */
+static unsigned incidents_of(const struct histreport *r, int64_t id)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < r->noutages; i++) {
+		ck_assert_int_gt(r->outages[i].line_id, 0);
+		n += r->outages[i].office_id == id;
+	}
+	return n;
+}
+
 START_TEST(office_figures)
 {
 	struct histreport r;
@@ -184,7 +226,7 @@ START_TEST(office_figures)
 
 	make_db(HISTORY_SCHEMA_VERSION);
 	ck_assert_msg(load("2026-11", "24", NULL, 0, DEC1 + DAY, &r, err) == 0, "%s", err);
-	ck_assert_int_eq(r.noffices, 3); /* office 9 is in province 01 */
+	ck_assert_int_eq(r.noffices, 4); /* office 9 is in province 01 */
 	ck_assert(!r.period.partial);
 	ck_assert_int_eq(r.period_s, 30 * DAY);
 	const struct histreport_office *o = office(&r, 10);
@@ -196,12 +238,15 @@ START_TEST(office_figures)
 	ck_assert_int_eq(o->adj_ppm, 998607); /* 2581200 / 2584800 */
 	ck_assert_int_eq(o->monitored_ppm, 1000000);
 	ck_assert(o->below_sla); /* its target is 99.9 % */
-	ck_assert_int_eq(o->outages, 2);
-	ck_assert_int_eq(o->downtime_s, 3600 + 5400); /* the fiber cut clipped */
-	ck_assert_int_eq(o->longest_s, 5400);
-	ck_assert_int_eq(o->by_cause[1], 1); /* powerLoss */
-	ck_assert_int_eq(o->by_cause[2], 1); /* fiberCut */
-	ck_assert_int_eq(o->by_cause[3], 0); /* the October cpeFault is out */
+	/* Two lines down together are one office outage; the fiber cut of its
+	 * backup line, 10.1 carrying it, none. */
+	ck_assert_int_eq(o->outages, 1);
+	ck_assert_int_eq(o->downtime_s, 3600);
+	ck_assert_int_eq(o->longest_s, 3600);
+	ck_assert_int_eq(o->by_cause[1], 1);       /* powerLoss */
+	ck_assert_int_eq(o->by_cause[2], 0);       /* fiberCut */
+	ck_assert_int_eq(o->by_cause[3], 0);       /* the October cpeFault is out */
+	ck_assert_int_eq(incidents_of(&r, 10), 3); /* the incident list stays per line */
 	ck_assert_str_eq(o->redundancy, "compliant");
 	ck_assert_str_eq(o->readiness, "ready");
 	ck_assert_ptr_eq(o->readiness_reason, NULL);
@@ -214,8 +259,17 @@ START_TEST(office_figures)
 	ck_assert(o->below_sla);                     /* default target 99 % */
 	ck_assert_int_eq(o->downtime_s, DAY + 3600); /* the open one runs to Dec 1 */
 	ck_assert_int_eq(o->longest_s, DAY);
+	ck_assert_int_eq(o->outages, 2); /* its one line's outages, at office level */
+	ck_assert_int_eq(o->by_cause[6], 1);
 	ck_assert(!o->fresh); /* its only accepted report is 120 days old */
 	ck_assert_str_eq(o->readiness_reason, "no report");
+	o = office(&r, 11); /* its backup line carried it */
+	ck_assert_int_eq(o->adj_ppm, 1000000);
+	ck_assert_int_eq(o->outages, 0);
+	ck_assert_int_eq(o->downtime_s, 0);
+	ck_assert_int_eq(o->longest_s, 0);
+	ck_assert_int_eq(o->by_cause[3], 0);
+	ck_assert_int_eq(incidents_of(&r, 11), 1);
 	o = office(&r, 1);
 	ck_assert_int_eq(o->adj_ppm, -1);
 	ck_assert_int_eq(o->monitored_ppm, 0);
@@ -231,18 +285,20 @@ START_TEST(summary_and_traffic)
 
 	make_db(HISTORY_SCHEMA_VERSION);
 	ck_assert_msg(load("2026-Q4", NULL, NULL, 0, DEC1 + 40 * DAY, &r, err) == 0, "%s", err);
-	ck_assert_int_eq(r.noffices, 4);
-	ck_assert_int_eq(r.noutages, 5); /* the October cpeFault is in Q4 */
-	ck_assert_int_eq(r.sum.cause_count[3], 1);
-	ck_assert_int_eq(r.sum.cause_count[1], 2);
+	ck_assert_int_eq(r.noffices, 5);
+	/* Incidents are the lines' outages; the October cpeFault is in Q4. */
+	ck_assert_int_eq(r.noutages, 7);
+	ck_assert_int_eq(r.sum.cause_count[3], 2);
+	ck_assert_int_eq(r.sum.cause_count[1], 3);
 	/* The open power loss runs on to the end of December. */
-	ck_assert_int_eq(r.sum.cause_s[1], 3600 + 3600 + 31 * DAY);
+	ck_assert_int_eq(r.sum.cause_s[1], 3 * 3600 + 31 * DAY);
 	ck_assert_int_eq(r.sum.cause_count[6], 1); /* naturalDisaster */
-	ck_assert_int_eq(r.sum.carrier_count[0], 4);
-	ck_assert_int_eq(r.sum.carrier_s[0], 3600 + DAY + 3600 + 31 * DAY + 600);
-	ck_assert_int_eq(r.sum.carrier_count[1], 1);
-	ck_assert_int_eq(r.sum.carrier_s[1], 9000); /* the fiber cut, whole in Q4 */
-	ck_assert_int_eq(r.sum.nworst, 2); /* office 9: 100 %, no outage; office 1: no data */
+	ck_assert_int_eq(r.sum.carrier_count[0], 5);
+	ck_assert_int_eq(r.sum.carrier_s[0], 3600 + DAY + 3600 + 31 * DAY + 600 + 7200);
+	ck_assert_int_eq(r.sum.carrier_count[1], 2);
+	ck_assert_int_eq(r.sum.carrier_s[1], 9000 + 3600); /* the fiber cut, whole in Q4 */
+	/* Office 9 and 11: 100 %, no outage of their own; office 1: no data. */
+	ck_assert_int_eq(r.sum.nworst, 2);
 	/* Office 10 was down all of Oct 31 and Dec 1: 93.6 % against 95 %. */
 	ck_assert_int_eq(r.offices[r.sum.worst[0]].id, 10);
 	ck_assert_int_eq(r.offices[r.sum.worst[1]].id, 104);
@@ -290,8 +346,8 @@ START_TEST(csv_columns)
 	char *s = slurp("offices.csv");
 	ck_assert_msg(!strncmp(s, "\xEF\xBB\xBFoffice_id,code,name,", 22), "BOM and header");
 	ck_assert_msg(strstr(s, "\n10,BN-TU,Tỉnh ủy Bắc Ninh,province,tier1,24,,2,2,2592000,"
-	                        "2581200,3600,7200,0,995833,998607,1000000,999000,1,2,9000,5400,"
-	                        "0,1,1,0,0,0,0,0,0,compliant,ready,,"),
+	                        "2581200,3600,7200,0,995833,998607,1000000,999000,1,1,3600,3600,"
+	                        "0,1,0,0,0,0,0,0,0,compliant,ready,,"),
 	              "office 10 row in:\n%s", s);
 	s = slurp("incidents.csv");
 	ck_assert_msg(strstr(s, "\n10,BN-TU,2,viettel,2026-10-31T23:00:00+07:00,"
@@ -299,13 +355,14 @@ START_TEST(csv_columns)
 	              "straddling outage clipped in:\n%s", s);
 	ck_assert_msg(strstr(s, "\n104,X-DAP,1,vnpt,2026-11-30T23:00:00+07:00,,3600,powerLoss,\n"),
 	              "open outage in:\n%s", s);
+	ck_assert_msg(!strstr(s, "\n104,X-DAP,0,"), "office rows are no incidents:\n%s", s);
 	s = slurp("usage.csv");
 	ck_assert_msg(strstr(s, "\n2026-11,10,BN-TU,1,vnpt,100000,20000000,95000000,10000000,"
 	                        "20000000,6480000000000,3240000000000,200000,950000,100000,"
 	                        "200000\n"),
 	              "usage row in:\n%s", s);
 	s = slurp("summary.csv");
-	ck_assert_msg(strstr(s, "\ncause_count,powerLoss,2\n"), "summary:\n%s", s);
+	ck_assert_msg(strstr(s, "\ncause_count,powerLoss,3\n"), "summary:\n%s", s);
 	ck_assert_msg(strstr(s, "\npartial,,0\n"), "summary:\n%s", s);
 	histreport_data_free(&r);
 	char cmd[128];
