@@ -156,3 +156,8 @@ void mib_office_dump(FILE *out)
 {
 	mib_dump_table_oids(out, &office_table);
 }
+
+const struct mib_table *mib_office_table(void)
+{
+	return &office_table;
+}

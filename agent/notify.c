@@ -63,194 +63,148 @@ static uint32_t mono_s(void)
 
 /* ---- varbinds ---- */
 
-enum vb {
-	VB_END,
-	VB_CODE,
-	VB_NAME,
-	VB_OFFICE_STATUS,
-	VB_CARRIER,
-	VB_CIRCUIT,
-	VB_LINE_STATUS,
-	VB_SEVERITY,
-	VB_VALUE,
-	VB_THRESHOLD,
-	VB_SEQ,
-	VB_TEXT,
-	VB_READY_STATE,
-	VB_READY_REASON,
-	VB_REPORT_TIME,
-	VB_CERT_DAYS,
-	VB_LINES_UP,
-	VB_REQUIRED,
-	VB_TEXT_ASCII,
-};
+/* Where an object of a notification comes from: a column of the office or
+ * line row (read through the table's own descriptor, as a GET would), the
+ * readiness figures of the edge (kept in struct alarm, so an owed clear or
+ * a restored alarm carries what was judged), or the tslcdNotify*.0
+ * objects of this notification. */
+enum src { SRC_END, SRC_OFFICE, SRC_LINE, SRC_READY, SRC_NOTIFY };
 
-#define VB_HEAD        VB_CODE, VB_NAME
-#define VB_LINE_ID     VB_CARRIER, VB_CIRCUIT
-#define VB_NOTIFY_TAIL VB_SEVERITY, VB_VALUE, VB_THRESHOLD, VB_SEQ, VB_TEXT
+/* An object of a notification: its source and column, in one number. */
+#define OBJ(src, col) ((src) << 8 | (col))
+/* tslcdOfficeCode, Name; tslcdOfficeOperStatus */
+#define VB_HEAD          OBJ(SRC_OFFICE, 2), OBJ(SRC_OFFICE, 3)
+#define VB_OFFICE_STATUS OBJ(SRC_OFFICE, 13)
+/* tslcdLineCarrier, CircuitId; tslcdLineOperStatus */
+#define VB_LINE_ID     OBJ(SRC_LINE, 2), OBJ(SRC_LINE, 3)
+#define VB_LINE_STATUS OBJ(SRC_LINE, 12)
+/* tslcdOfficeLinesUp, RequiredLines */
+#define VB_PATHS OBJ(SRC_OFFICE, 16), OBJ(SRC_OFFICE, 11)
+#define VB_NOTIFY_TAIL                                                                             \
+	OBJ(SRC_NOTIFY, NV_SEVERITY), OBJ(SRC_NOTIFY, NV_VALUE), OBJ(SRC_NOTIFY, NV_THRESHOLD),    \
+	    OBJ(SRC_NOTIFY, NV_SEQ), OBJ(SRC_NOTIFY, NV_TEXT)
+#define VB_TEXT_ASCII OBJ(SRC_NOTIFY, NV_TEXT_ASCII)
+
+/* tslcdNotify* (instance .0) and tslcdReadiness* column numbers. */
+enum {
+	NV_SEQ = 1,
+	NV_SEVERITY = 2,
+	NV_VALUE = 3,
+	NV_THRESHOLD = 4,
+	NV_TEXT = 5,
+	NV_TEXT_ASCII = 20
+};
+enum { RV_STATE = 1, RV_REASON = 3, RV_REPORT_TIME = 19, RV_CERT_DAYS = 22 };
 
 /* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order; the
  * ASCII twin of the text comes last, for receivers that strip UTF-8. */
-static const uint8_t objects[ALARM_TYPE_MAX + 1][12] = {
+static const uint16_t objects[ALARM_TYPE_MAX + 1][12] = {
     [ALARM_LINE_DOWN] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_OFFICE_ISOLATED] = {VB_HEAD, VB_OFFICE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_LINE_DEGRADED] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_UTILISATION_HIGH] = {VB_HEAD, VB_LINE_ID, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_AVAILABILITY_LOW] = {VB_HEAD, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
-    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_READY_STATE, VB_READY_REASON,
-                                   VB_TEXT_ASCII},
-    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, VB_REPORT_TIME, VB_TEXT_ASCII},
-    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, VB_CERT_DAYS, VB_TEXT_ASCII},
-    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_LINES_UP, VB_REQUIRED, VB_TEXT_ASCII},
+    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_STATE),
+                                   OBJ(SRC_READY, RV_REASON), VB_TEXT_ASCII},
+    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_REPORT_TIME), VB_TEXT_ASCII},
+    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_CERT_DAYS), VB_TEXT_ASCII},
+    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_PATHS, VB_TEXT_ASCII},
     [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
 };
 
-/* Where each object lives: branch, column, and which instance it takes. */
-enum instance { INST_OFFICE, INST_LINE, INST_ZERO };
-
-static const struct {
-	oid branch; /* under tslcdObjects: 2 office, 3 line, 5 readiness, 7 notify */
-	oid column;
-	enum instance inst;
-} where[] = {
-    [VB_CODE] = {2, 2, INST_OFFICE},
-    [VB_NAME] = {2, 3, INST_OFFICE},
-    [VB_OFFICE_STATUS] = {2, 13, INST_OFFICE},
-    [VB_CARRIER] = {3, 2, INST_LINE},
-    [VB_CIRCUIT] = {3, 3, INST_LINE},
-    [VB_LINE_STATUS] = {3, 12, INST_LINE},
-    [VB_SEVERITY] = {7, 2, INST_ZERO},
-    [VB_VALUE] = {7, 3, INST_ZERO},
-    [VB_THRESHOLD] = {7, 4, INST_ZERO},
-    [VB_SEQ] = {7, 1, INST_ZERO},
-    [VB_TEXT] = {7, 5, INST_ZERO},
-    [VB_READY_STATE] = {5, 1, INST_OFFICE},
-    [VB_READY_REASON] = {5, 3, INST_OFFICE},
-    [VB_REPORT_TIME] = {5, 19, INST_OFFICE},
-    [VB_CERT_DAYS] = {5, 22, INST_OFFICE},
-    [VB_LINES_UP] = {2, 16, INST_OFFICE},
-    [VB_REQUIRED] = {2, 11, INST_OFFICE},
-    [VB_TEXT_ASCII] = {7, 20, INST_ZERO},
-};
-
-static size_t vb_name(enum vb k, const struct alarm_key *key, oid *name)
+/* tslcdNotify*.0: the figures of this notification. */
+static u_char notify_value(unsigned col, const struct notice *n, uint32_t seq, struct mib_value *v)
 {
-	static const oid objs[] = {TSLCD_OID_OBJECTS};
-	size_t n = OID_LENGTH(objs);
-
-	memcpy(name, objs, sizeof(objs));
-	name[n++] = where[k].branch;
-	if (where[k].inst != INST_ZERO)
-		name[n++] = 1; /* the Entry */
-	name[n++] = where[k].column;
-	if (where[k].inst == INST_ZERO) {
-		name[n++] = 0;
-		return n;
-	}
-	name[n++] = key->office;
-	if (where[k].inst == INST_LINE)
-		name[n++] = key->line;
-	return n;
-}
-
-static enum line_status line_status_of(const struct line *l)
-{
-	return l ? linestate_reported(&l->ls) : LINE_UNKNOWN;
-}
-
-/* Value of one object; false leaves it out (cannot happen for the MIB's
- * objects, but an unknown kind must not send garbage). */
-static bool vb_value(enum vb k, const struct notice *n, uint32_t seq, struct mib_value *v,
-                     u_char *type)
-{
-	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
-	const struct line *l = N.m ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
-
-	*type = ASN_INTEGER;
-	switch (k) {
-	case VB_CODE:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, o ? o->cfg->code : "");
-	case VB_NAME:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, o ? o->cfg->name : "");
-	case VB_OFFICE_STATUS:
-		return mib_set_int(v, o ? o->status : OFFICE_UNKNOWN);
-	case VB_CARRIER:
-		return mib_set_int(v, l ? l->cfg->carrier : CARRIER_OTHER);
-	case VB_CIRCUIT:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, l ? l->cfg->circuit : "");
-	case VB_LINE_STATUS:
-		return mib_set_int(v, line_status_of(l));
-	case VB_SEVERITY:
-		return mib_set_int(v, n->severity);
-	case VB_VALUE:
-		return mib_set_int(v, n->value);
-	case VB_THRESHOLD:
-		return mib_set_int(v, n->threshold);
-	case VB_SEQ:
-		*type = ASN_UNSIGNED;
-		return mib_set_u32(v, seq);
-	case VB_TEXT:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, n->text);
-	case VB_TEXT_ASCII:
-		*type = ASN_OCTET_STR;
-		return mib_set_ascii(v, n->text);
+	switch (col) {
+	case NV_SEQ:
+		mib_set_u32(v, seq);
+		return ASN_UNSIGNED;
+	case NV_SEVERITY:
+		mib_set_int(v, n->severity);
+		return ASN_INTEGER;
+	case NV_VALUE:
+		mib_set_int(v, n->value);
+		return ASN_INTEGER;
+	case NV_THRESHOLD:
+		mib_set_int(v, n->threshold);
+		return ASN_INTEGER;
+	case NV_TEXT:
+		mib_set_str(v, n->text);
+		return ASN_OCTET_STR;
 	default:
-		break;
+		mib_set_ascii(v, n->text);
+		return ASN_OCTET_STR;
 	}
-	return false;
 }
 
-/* The objects only the readiness engine and the model's office know. */
-static bool vb_value_more(enum vb k, const struct notice *n, struct mib_value *v, u_char *type)
+/* tslcdReadiness*.OFFICE as the readiness engine judged it at the edge. */
+static u_char ready_value(unsigned col, const struct alarm_extra *x, struct mib_value *v)
+{
+	switch (col) {
+	case RV_STATE:
+		mib_set_int(v, x->readiness_state ? x->readiness_state : 1);
+		return ASN_INTEGER;
+	case RV_REASON:
+		mib_set_str(v, x->readiness_reason);
+		return ASN_OCTET_STR;
+	case RV_REPORT_TIME:
+		/* The MIB: never-reported is '0000000000000000'H. */
+		if (x->report_time <= 0 || !mib_set_datetime(v, (time_t)x->report_time))
+			mib_set_bytes(v, "\0\0\0\0\0\0\0\0", 8);
+		return ASN_OCTET_STR;
+	default:
+		mib_set_int(v, x->cert_days_left);
+		return ASN_INTEGER;
+	}
+}
+
+static void add_own(netsnmp_variable_list **vars, unsigned src, unsigned col,
+                    const struct notice *n, uint32_t seq)
 {
 	static const struct alarm_extra none;
-	const struct alarm_extra *x = n->extra ? n->extra : &none;
-	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+	static const oid notify_objs[] = {TSLCD_OID_NOTIFY_OBJS};
+	static const oid ready_entry[] = {TSLCD_OID_READY_TABLE, 1};
+	oid name[MAX_OID_LEN];
+	struct mib_value v = {0};
+	u_char type;
+	size_t len;
 
-	*type = ASN_INTEGER;
-	switch (k) {
-	case VB_READY_STATE:
-		return mib_set_int(v, x->readiness_state ? x->readiness_state : 1);
-	case VB_READY_REASON:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, x->readiness_reason);
-	case VB_REPORT_TIME:
-		*type = ASN_OCTET_STR;
-		/* The MIB: never-reported is '0000000000000000'H. */
-		return x->report_time > 0 ? mib_set_datetime(v, (time_t)x->report_time)
-		                          : mib_set_bytes(v, "\0\0\0\0\0\0\0\0", 8);
-	case VB_CERT_DAYS:
-		return mib_set_int(v, x->cert_days_left);
-	case VB_LINES_UP:
-		*type = ASN_GAUGE;
-		return mib_set_u32(v, o ? o->lines_up : 0);
-	case VB_REQUIRED:
-		*type = ASN_UNSIGNED;
-		return mib_set_u32(v, o ? o->cfg->required_lines : 0);
-	default:
-		return false;
+	if (src == SRC_NOTIFY) {
+		len = OID_LENGTH(notify_objs);
+		memcpy(name, notify_objs, sizeof(notify_objs));
+		name[len++] = col;
+		name[len++] = 0;
+		type = notify_value(col, n, seq, &v);
+	} else {
+		len = OID_LENGTH(ready_entry);
+		memcpy(name, ready_entry, sizeof(ready_entry));
+		name[len++] = col;
+		name[len++] = n->key.office;
+		type = ready_value(col, n->extra ? n->extra : &none, &v);
 	}
+	snmp_varlist_add_variable(vars, name, len, type, v.ptr, v.len);
 }
 
 static netsnmp_variable_list *build(const struct notice *n, uint32_t seq)
 {
 	static const oid trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}; /* snmpTrapOID.0 */
 	const oid trap[] = {TSLCD_OID_NOTIFICATIONS, 2 * n->key.type - (n->clear ? 0 : 1)};
+	const uint32_t index[2] = {n->key.office, n->key.line};
+	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+	const struct line *l =
+	    N.m && n->key.line ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
 	netsnmp_variable_list *vars = NULL;
 
 	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
 	                          trap, sizeof(trap));
-	for (const uint8_t *k = objects[n->key.type]; *k != VB_END; k++) {
-		oid name[MAX_OID_LEN];
-		size_t len = vb_name(*k, &n->key, name);
-		struct mib_value v = {0};
-		u_char type;
-		if (vb_value(*k, n, seq, &v, &type) || vb_value_more(*k, n, &v, &type))
-			snmp_varlist_add_variable(&vars, name, len, type, v.ptr, v.len);
+	for (const uint16_t *k = objects[n->key.type]; *k; k++) {
+		unsigned src = *k >> 8, col = *k & 0xff;
+		if (src == SRC_OFFICE)
+			mib_table_column_vb(&vars, mib_office_table(), index, o, col);
+		else if (src == SRC_LINE)
+			mib_table_column_vb(&vars, mib_line_table(), index, l, col);
+		else
+			add_own(&vars, src, col, n, seq);
 	}
 	return vars;
 }
