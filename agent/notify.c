@@ -115,26 +115,21 @@ static const uint16_t objects[ALARM_TYPE_MAX + 1][12] = {
 /* tslcdNotify*.0: the figures of this notification. */
 static u_char notify_value(unsigned col, const struct notice *n, uint32_t seq, struct mib_value *v)
 {
-	switch (col) {
-	case NV_SEQ:
-		mib_set_u32(v, seq);
-		return ASN_UNSIGNED;
-	case NV_SEVERITY:
-		mib_set_int(v, n->severity);
-		return ASN_INTEGER;
-	case NV_VALUE:
-		mib_set_int(v, n->value);
-		return ASN_INTEGER;
-	case NV_THRESHOLD:
-		mib_set_int(v, n->threshold);
-		return ASN_INTEGER;
-	case NV_TEXT:
-		mib_set_str(v, n->text);
-		return ASN_OCTET_STR;
-	default:
-		mib_set_ascii(v, n->text);
+	if (col == NV_TEXT || col == NV_TEXT_ASCII) {
+		if (col == NV_TEXT)
+			mib_set_str(v, n->text);
+		else
+			mib_set_ascii(v, n->text);
 		return ASN_OCTET_STR;
 	}
+	if (col == NV_SEQ) {
+		mib_set_u32(v, seq);
+		return ASN_UNSIGNED;
+	}
+	mib_set_int(v, col == NV_SEVERITY ? n->severity
+	               : col == NV_VALUE  ? n->value
+	                                  : n->threshold);
+	return ASN_INTEGER;
 }
 
 /* tslcdReadiness*.OFFICE as the readiness engine judged it at the edge. */
