@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarm_rules.h"
+#include "heightened.h"
 #include "histfeed.h"
 #include "log.h"
 #include "loop.h"
@@ -30,7 +32,6 @@ static struct {
 	size_t n_watch;
 	uint32_t seq, suppressed;
 	uint32_t session_seq; /* last seq before the current master session */
-	const struct heightened_cfg *period;
 	bool connected;
 	bool restored; /* alarms from the state file, not judged yet */
 	struct loop_timer *resync;
@@ -291,12 +292,6 @@ static uint32_t emit(const struct notice *n)
 
 /* ---- raise and clear ---- */
 
-static uint8_t severity_for(unsigned type)
-{
-	enum severity s = (enum severity)cfg()->severity[type];
-	return (uint8_t)(N.period && N.period->raise_severity ? severity_raise_one(s) : s);
-}
-
 static void default_text(char *buf, size_t len, const struct alarm_key *k, bool clear)
 {
 	const struct office *o = model_find_office(N.m, k->office);
@@ -317,8 +312,10 @@ static struct notice notice_of(const struct alarm *a)
 	                       .extra = &a->extra};
 }
 
-void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+/* Raise with the severity the rules graded it at. */
+static void raise_graded(enum alarm_type type, uint32_t office, uint32_t line, uint8_t severity,
+                         int32_t value, int32_t threshold, const char *text,
+                         const struct alarm_extra *extra)
 {
 	struct alarm_key k = {type, office, line};
 	struct alarm *a = alarm_find(&N.alarms, &k);
@@ -341,12 +338,18 @@ void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32
 		a->extra = *extra;
 	if (!fresh)
 		return; /* already announced: only the figures change */
-	a->severity = severity_for(type);
+	a->severity = severity;
 	a->raised = time(NULL);
 	struct notice n = notice_of(a);
 	a->seq = emit(&n);
 	mib_alarm_row(a, true);
 	log_msg(LOG_WARNING, "alarm %u raised (seq %u): %s", a->id, a->seq, a->text);
+}
+
+void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
+                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+{
+	raise_graded(type, office, line, heightened_severity(type), value, threshold, text, extra);
 }
 
 void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
@@ -383,6 +386,19 @@ void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t 
                   int32_t threshold, const char *text)
 {
 	notify_clear_ex(type, office, line, value, threshold, text, NULL);
+}
+
+void notify_apply(const struct alarm_decision *d)
+{
+	const char *text = d->text[0] ? d->text : NULL;
+	enum alarm_type type = (enum alarm_type)d->key.type;
+
+	if (d->raise)
+		raise_graded(type, d->key.office, d->key.line, d->severity, d->value, d->threshold,
+		             text, d->extra);
+	else
+		notify_clear_ex(type, d->key.office, d->key.line, d->value, d->threshold, text,
+		                d->extra);
 }
 
 bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line)
@@ -479,137 +495,26 @@ void notify_master_lost(void)
 
 /* ---- model transitions ---- */
 
-static const char *carrier_name(unsigned c)
-{
-	return c == CARRIER_OTHER ? "other carrier" : config_carrier_name(c);
-}
-
-/* "Line 2 (VNPT VNPT-1) of BN-X01 UBND ..." */
-static void line_title(char *buf, size_t len, const struct line *l)
-{
-	snprintf(buf, len, "Line %u (%s %s) of %s %s", l->cfg->id, carrier_name(l->cfg->carrier),
-	         l->cfg->circuit, l->office->cfg->code, l->office->cfg->name);
-}
-
-/* The newest round's loss and RTT: the figures that just crossed a band. */
-static void last_round(const struct line *l, uint32_t *loss_ppm, uint32_t *rtt_us)
-{
-	const struct round_summary *r =
-	    &l->stats.ring[(l->stats.head + MODEL_STATS_ROUNDS - 1) % MODEL_STATS_ROUNDS];
-	*loss_ppm = r->sent ? (uint32_t)((r->sent - r->received) * 1000000u / r->sent) : 0;
-	*rtt_us = r->received ? r->rtt_avg_us : 0;
-}
-
-static void line_down_edge(const struct line *l, bool down, const char *title)
-{
-	const struct linestate_params *p = N.m->state;
-	char text[256];
-
-	if (down) {
-		snprintf(text, sizeof(text), "%s is down: %u failed probe rounds (limit %u)", title,
-		         l->ls.bad_streak, p->down_after);
-		notify_raise(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.bad_streak,
-		             (int32_t)p->down_after, text);
-		return;
-	}
-	snprintf(text, sizeof(text), "%s is %s again", title,
-	         line_status_name(linestate_reported(&l->ls)));
-	notify_clear(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.good_streak,
-	             (int32_t)p->up_after, text);
-}
-
-const char *notify_human(char *buf, size_t len, uint32_t x, bool us)
-{
-	uint32_t unit = us ? 1000u : 10000u, whole = x / unit, frac = x % unit * 100u / unit;
-	const char *sym = us ? "ms" : "%";
-	if (!frac)
-		snprintf(buf, len, "%u %s", whole, sym);
-	else
-		snprintf(buf, len, "%u.%02u %s", whole, frac, sym);
-	return buf;
-}
-
-static void line_degraded_edge(const struct line *l, bool degraded, const char *title)
-{
-	const struct linestate_params *p = N.m->state;
-	uint32_t loss, rtt;
-	char text[256], val[24], lim[24];
-
-	last_round(l, &loss, &rtt);
-	bool by_rtt = p->rtt_raise_us && rtt >= (degraded ? p->rtt_raise_us : p->rtt_clear_us) &&
-	              loss < (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
-	uint32_t value = by_rtt ? rtt : loss;
-	uint32_t limit = by_rtt ? (degraded ? p->rtt_raise_us : p->rtt_clear_us)
-	                        : (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
-	snprintf(text, sizeof(text), "%s %s: %s %s (%s %s)", title,
-	         degraded ? "is degraded" : "is no longer degraded", by_rtt ? "round-trip" : "loss",
-	         notify_human(val, sizeof(val), value, by_rtt), degraded ? "raise at" : "clear at",
-	         notify_human(lim, sizeof(lim), limit, by_rtt));
-	if (degraded)
-		notify_raise(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
-		             (int32_t)limit, text);
-	else
-		notify_clear(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
-		             (int32_t)limit, text);
-}
-
 static struct line_watch *watch_of(const struct line *l)
 {
 	return (struct line_watch *)watch_find(l->office->cfg->id, l->cfg->id);
 }
 
-static void line_flap_edge(const struct line *l, enum line_status old, const char *title)
+static void line_flap_edge(const struct line *l, enum line_status old)
 {
 	struct line_watch *w = watch_of(l);
 	struct flap_params fp = flap_params();
-	char text[256];
 
 	if (!w || !flap_counts(old, linestate_reported(&l->ls)))
 		return;
-	if (!flap_change(&w->flap, &fp, mono_s()))
-		return;
-	unsigned n = flap_changes(&w->flap, &fp, mono_s());
-	snprintf(text, sizeof(text), "%s is flapping: %u state changes in %u s (limit %u)", title,
-	         n, fp.window_s, fp.count);
-	notify_raise(ALARM_LINE_FLAPPING, w->office, w->line, (int32_t)n, (int32_t)fp.count, text);
+	if (flap_change(&w->flap, &fp, mono_s()))
+		alarm_rules_flapping(l, true, flap_changes(&w->flap, &fp, mono_s()), &fp);
 }
 
 void notify_line_changed(const struct line *l, enum line_status old)
 {
-	enum line_status now = linestate_reported(&l->ls);
-	char title[192];
-
-	if (!N.m)
-		return;
-	line_title(title, sizeof(title), l);
-	line_flap_edge(l, old, title);
-	/* Clears first: degraded -> down reads as "degradation over, now down". */
-	if (old == LINE_DOWN && now != LINE_DOWN)
-		line_down_edge(l, false, title);
-	if (old == LINE_DEGRADED && now != LINE_DEGRADED)
-		line_degraded_edge(l, false, title);
-	if (now == LINE_DOWN && old != LINE_DOWN)
-		line_down_edge(l, true, title);
-	if (now == LINE_DEGRADED && old != LINE_DEGRADED)
-		line_degraded_edge(l, true, title);
-}
-
-void notify_office_changed(const struct office *o, enum office_status old)
-{
-	char text[256];
-
-	if (!N.m)
-		return;
-	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED) {
-		snprintf(text, sizeof(text),
-		         "Office %s %s is isolated: none of its %zu line(s) works", o->cfg->code,
-		         o->cfg->name, o->n_lines);
-		notify_raise(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
-	} else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED) {
-		snprintf(text, sizeof(text), "Office %s %s is restored: %u line(s) up (now %s)",
-		         o->cfg->code, o->cfg->name, o->lines_up, office_status_name(o->status));
-		notify_clear(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
-	}
+	if (N.m)
+		line_flap_edge(l, old);
 }
 
 /* ---- periodic work ---- */
@@ -617,7 +522,6 @@ void notify_office_changed(const struct office *o, enum office_status old)
 static void flap_ends(void)
 {
 	struct flap_params fp = flap_params();
-	char text[256], title[192];
 
 	for (size_t i = 0; i < N.n_watch; i++) {
 		struct line_watch *w = &N.watch[i];
@@ -626,57 +530,22 @@ static void flap_ends(void)
 		const struct line *l = model_find_line(N.m, w->office, w->line);
 		if (!l)
 			continue;
-		line_title(title, sizeof(title), l);
-		snprintf(text, sizeof(text), "%s is stable again for %u s: %s", title, fp.window_s,
-		         line_status_name(linestate_reported(&l->ls)));
-		notify_clear(ALARM_LINE_FLAPPING, w->office, w->line,
-		             (int32_t)flap_changes(&w->flap, &fp, mono_s()), (int32_t)fp.count,
-		             text);
+		alarm_rules_flapping(l, false, flap_changes(&w->flap, &fp, mono_s()), &fp);
 		settle_line(w->office, w->line);
 	}
 }
 
-/* Local time as YYYYMMDDHHMM, the form periods are configured in. */
-static int64_t local_key(time_t now)
-{
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return ((((int64_t)(tm.tm_year + 1900) * 100 + tm.tm_mon + 1) * 100 + tm.tm_mday) * 100 +
-	        tm.tm_hour) *
-	           100 +
-	       tm.tm_min;
-}
-
-static const struct heightened_cfg *period_at(time_t now)
-{
-	int64_t key = local_key(now);
-	for (size_t i = 0; i < cfg()->n_periods; i++)
-		if (cfg()->periods[i].from <= key && key < cfg()->periods[i].to)
-			return &cfg()->periods[i]; /* the first listed wins an overlap */
-	return NULL;
-}
-
 /* Severities are "current": active alarms follow the period. */
-static void period_enter(const struct heightened_cfg *p)
+void notify_regrade(void)
 {
-	if (p)
-		log_msg(LOG_NOTICE, "heightened period \"%s\" in force", p->name);
-	else
-		log_msg(LOG_NOTICE, "heightened period \"%s\" over", N.period->name);
-	N.period = p;
 	for (size_t i = 0; i < N.alarms.n; i++)
-		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+		N.alarms.v[i]->severity = heightened_severity(N.alarms.v[i]->key.type);
 }
 
-const struct linestate_params *notify_tick(time_t now)
+void notify_tick(void)
 {
-	if (!N.m)
-		return NULL;
-	const struct heightened_cfg *p = period_at(now);
-	if (p != N.period)
-		period_enter(p);
-	flap_ends();
-	return N.period ? &N.period->state : NULL;
+	if (N.m)
+		flap_ends();
 }
 
 /* ---- binding ---- */
@@ -721,28 +590,6 @@ static bool watches_build(const struct model *m)
 	return true;
 }
 
-/* States the model holds without a transition we saw (restored from the
- * state file) still need their alarms; raising is idempotent. */
-static void raise_standing(const struct model *m)
-{
-	char title[192];
-
-	for (size_t i = 0; i < m->n_offices; i++) {
-		const struct office *o = &m->offices[i];
-		for (size_t j = 0; j < o->n_lines; j++) {
-			const struct line *l = &o->lines[j];
-			enum line_status st = linestate_reported(&l->ls);
-			line_title(title, sizeof(title), l);
-			if (st == LINE_DOWN)
-				line_down_edge(l, true, title);
-			else if (st == LINE_DEGRADED)
-				line_degraded_edge(l, true, title);
-		}
-		if (o->status == OFFICE_ISOLATED)
-			notify_office_changed(o, OFFICE_UNKNOWN);
-	}
-}
-
 void notify_restore(struct alarm_set *s)
 {
 	alarm_set_free(&N.alarms);
@@ -755,24 +602,6 @@ void notify_restore(struct alarm_set *s)
 			t->severity = N.alarms.v[i]->severity;
 	}
 	N.restored = N.alarms.n > 0;
-}
-
-/* A restored alarm of the model's own kinds whose state no longer holds:
- * the clear the NOC is owed, with the figures of the state it is in. */
-static void judge_restored_one(const struct model *m, const struct alarm_key *k)
-{
-	const struct office *o = model_find_office(m, k->office);
-	const struct line *l = model_find_line(m, k->office, k->line);
-	char title[192];
-
-	if (l)
-		line_title(title, sizeof(title), l);
-	if (k->type == ALARM_LINE_DOWN && l && linestate_reported(&l->ls) != LINE_DOWN)
-		line_down_edge(l, false, title);
-	else if (k->type == ALARM_LINE_DEGRADED && l && linestate_reported(&l->ls) != LINE_DEGRADED)
-		line_degraded_edge(l, false, title);
-	else if (k->type == ALARM_OFFICE_ISOLATED && o && o->status != OFFICE_ISOLATED)
-		notify_office_changed(o, OFFICE_ISOLATED);
 }
 
 /* The changes that made a line flap were before the restart, unseen by
@@ -788,25 +617,15 @@ static void restore_flapping(const struct alarm_key *k)
 	w->flap.at[0] = mono_s();
 }
 
+/* The rules judge the restored line and office alarms (alarm_rules_standing);
+ * what is left here is bookkeeping: targets gone, flap history. */
 static void judge_restored(const struct model *m)
 {
-	size_t n = N.alarms.n;
-	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
-
 	N.restored = false;
 	clear_removed(m); /* ids no longer configured */
-	n = N.alarms.n;
-	if (!keys)
-		return;
-	for (size_t i = 0; i < n; i++)
-		keys[i] = N.alarms.v[i]->key;
-	for (size_t i = 0; i < n; i++) {
-		if (keys[i].type == ALARM_LINE_FLAPPING)
-			restore_flapping(&keys[i]);
-		else
-			judge_restored_one(m, &keys[i]);
-	}
-	free(keys);
+	for (size_t i = 0; i < N.alarms.n; i++)
+		if (N.alarms.v[i]->key.type == ALARM_LINE_FLAPPING)
+			restore_flapping(&N.alarms.v[i]->key);
 }
 
 void notify_bind_model(const struct model *m)
@@ -821,14 +640,11 @@ void notify_bind_model(const struct model *m)
 	else if (m)
 		token_bucket_set(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst);
 	N.m = m;
-	N.period = NULL; /* it pointed into the old config; the next tick finds it again */
 	if (!m)
 		return;
-	for (size_t i = 0; i < N.alarms.n; i++)
-		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+	notify_regrade();
 	if (N.restored)
 		judge_restored(m);
-	raise_standing(m);
 }
 
 void notify_shutdown(void)
@@ -862,11 +678,6 @@ uint32_t notify_suppressed(void)
 const struct alarm_set *notify_alarms(void)
 {
 	return &N.alarms;
-}
-
-const char *notify_heightened_name(void)
-{
-	return N.period ? N.period->name : "";
 }
 
 bool notify_line_is_flapping(uint32_t office, uint32_t line)
