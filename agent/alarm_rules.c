@@ -26,18 +26,25 @@ void alarm_rules_bind(const struct model *m)
 }
 
 /* Hand one decision to the sink; text NULL leaves it to the notifier. */
-static void decide(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
-                   int64_t threshold, const char *text)
+static void decide_ex(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
+                      int64_t threshold, const char *text, const struct alarm_extra *extra)
 {
 	struct alarm_decision d = {.key = {type, office, line},
 	                           .raise = raise,
 	                           .severity = raise ? heightened_severity(type) : SEV_CLEARED,
 	                           .value = (int32_t)value,
-	                           .threshold = (int32_t)threshold};
+	                           .threshold = (int32_t)threshold,
+	                           .extra = extra};
 
 	snprintf(d.text, sizeof(d.text), "%s", text ? text : "");
 	if (R.sink)
 		R.sink(&d);
+}
+
+static void decide(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
+                   int64_t threshold, const char *text)
+{
+	decide_ex(raise, type, office, line, value, threshold, text, NULL);
 }
 
 const char *alarm_rules_human(char *buf, size_t len, uint32_t x, bool us)
@@ -307,4 +314,83 @@ void alarm_rules_availability(const struct model *m, time_t now)
 			decide(false, ALARM_AVAILABILITY_LOW, m->offices[i].cfg->id, 0, 0, 0,
 			       "no availability target configured");
 	}
+}
+
+/* ---- readiness ---- */
+
+/* The readiness columns the notification carries, as judged at the edge. */
+static void extra_of(const struct office_readiness *e, struct alarm_extra *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->readiness_state = (int32_t)e->eval.state;
+	snprintf(x->readiness_reason, sizeof(x->readiness_reason), "%s", e->eval.reason);
+	x->report_time = e->have_report ? (int64_t)e->report.report_time : 0;
+	x->cert_days_left = e->tls_days_left;
+}
+
+void alarm_rules_readiness_state(void *ctx, const struct office_readiness *e,
+                                 enum readiness_state old)
+{
+	struct alarm_extra x;
+	char text[256];
+	bool not_ready = e->eval.state == READINESS_NOT_READY;
+
+	(void)ctx;
+	log_msg(LOG_NOTICE, "office %u (%s): readiness %s -> %s%s%s", e->office_id, e->cfg->code,
+	        readiness_state_name(old), readiness_state_name(e->eval.state),
+	        e->eval.reason[0] ? ": " : "", e->eval.reason);
+	if (!not_ready && old != READINESS_NOT_READY)
+		return;
+	extra_of(e, &x);
+	snprintf(text, sizeof(text), "%s: readiness %s%s%s", e->cfg->code,
+	         readiness_state_name(e->eval.state), e->eval.reason[0] ? ": " : "",
+	         e->eval.reason);
+	decide_ex(not_ready, ALARM_READINESS_NOT_READY, e->office_id, 0, e->eval.score, 100, text,
+	          &x);
+}
+
+/* Value: the report's age in days; threshold: the maximum age. */
+void alarm_rules_report_stale(void *ctx, const struct office_readiness *e, bool stale)
+{
+	struct alarm_extra x;
+	char text[256];
+	long age = readiness_report_age_days(e, time(NULL));
+
+	(void)ctx;
+	if (!R.m)
+		return;
+	extra_of(e, &x);
+	if (stale) {
+		snprintf(text, sizeof(text), "%s: %s", e->cfg->code,
+		         e->have_report ? e->eval.reason : "no readiness report received");
+		log_msg(LOG_WARNING, "office %u (%s): readiness report stale: %s", e->office_id,
+		        e->cfg->code, text);
+	} else {
+		snprintf(text, sizeof(text), "%s: readiness report of %ld days accepted",
+		         e->cfg->code, age);
+		log_msg(LOG_INFO, "office %u (%s): readiness report fresh", e->office_id,
+		        e->cfg->code);
+	}
+	decide_ex(stale, ALARM_REPORT_STALE, e->office_id, 0, age, R.m->cfg->readiness.max_age_days,
+	          text, &x);
+}
+
+/* Value: days left; threshold: warn days on a raise, clear days on a clear. */
+void alarm_rules_cert_expiring(void *ctx, const struct office_readiness *e, bool expiring)
+{
+	struct alarm_extra x;
+	char text[256];
+
+	(void)ctx;
+	if (!R.m)
+		return;
+	const struct readiness_cfg *c = &R.m->cfg->readiness;
+	extra_of(e, &x);
+	snprintf(text, sizeof(text), "%s: TLS certificate of %s %s in %d days", e->cfg->code,
+	         e->cfg->ready.tls_endpoint, e->tls_days_left < 0 ? "expired" : "expires",
+	         e->tls_days_left);
+	log_msg(expiring ? LOG_WARNING : LOG_INFO, "office %u: %s%s", e->office_id, text,
+	        expiring ? "" : " (renewed)");
+	decide_ex(expiring, ALARM_CERT_EXPIRING, e->office_id, 0, e->tls_days_left,
+	          expiring ? c->cert_warn_days : c->cert_clear_days, text, &x);
 }

@@ -11,8 +11,9 @@
  *    makes zero, one or two of them, clears first ("degradation over, now
  *    down").  Raising an active alarm or clearing an inactive one is the
  *    notifier's no-op, so level-triggered rules may repeat themselves.
- *  - The model transitions' functions have the model listener's shape, so
- *    main points the listener at them; ctx is unused.
+ *  - The transitions' functions have the model's and the readiness
+ *    engine's listener shapes, so main and readiness_run point the
+ *    listeners at them; ctx is unused.
  *  - Line rules read the probe thresholds in force from the bound model
  *    (a heightened period may have tightened them).
  */
@@ -26,6 +27,7 @@
 
 #include "alarm.h"
 #include "model.h"
+#include "readiness.h"
 
 struct alarm_decision {
 	struct alarm_key key;
@@ -57,6 +59,14 @@ void alarm_rules_redundancy_noncompliant(void *ctx, const struct office *o, unsi
                                          unsigned required);
 void alarm_rules_redundancy_compliant(void *ctx, const struct office *o, unsigned paths,
                                       unsigned required);
+
+/* ---- readiness engine transitions (readiness_listener shapes) ---- */
+/* readinessNotReady while notReady; any other state (even unknown) clears
+ * it, reportStale then says why the state is not known. */
+void alarm_rules_readiness_state(void *ctx, const struct office_readiness *e,
+                                 enum readiness_state old);
+void alarm_rules_report_stale(void *ctx, const struct office_readiness *e, bool stale);
+void alarm_rules_cert_expiring(void *ctx, const struct office_readiness *e, bool expiring);
 
 /* ---- states rather than transitions ---- */
 
