@@ -467,6 +467,7 @@ static int run(struct tslcd_config *cfg)
 	alarm_rules_set_sink(notify_apply);
 	alarms_bind(model, judge);
 	model_bw_restored(model, rule_alarm_active);
+	model_redundancy_restored(model, rule_alarm_active);
 	alarms_period(model);
 	agentx_start(cfg);
 	raise_fd_limit();
