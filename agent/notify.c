@@ -312,33 +312,31 @@ static struct notice notice_of(const struct alarm *a)
 	                       .extra = &a->extra};
 }
 
-/* Raise with the severity the rules graded it at. */
-static void raise_graded(enum alarm_type type, uint32_t office, uint32_t line, uint8_t severity,
-                         int32_t value, int32_t threshold, const char *text,
-                         const struct alarm_extra *extra)
+/* Idempotent: an active alarm only takes the new figures and text. */
+static void raise_alarm(const struct alarm_decision *d)
 {
-	struct alarm_key k = {type, office, line};
-	struct alarm *a = alarm_find(&N.alarms, &k);
+	const struct alarm_key *k = &d->key;
+	struct alarm *a = alarm_find(&N.alarms, k);
 	bool fresh = !a;
 
-	if (!N.m || type < 1 || type > ALARM_TYPE_MAX)
+	if (!N.m || k->type < 1 || k->type > ALARM_TYPE_MAX)
 		return;
-	if (fresh && !(a = alarm_add(&N.alarms, &k))) {
+	if (fresh && !(a = alarm_add(&N.alarms, k))) {
 		log_msg(LOG_ERR, "out of memory: alarm %s office %u line %u lost",
-		        alarm_type_name(type), office, line);
+		        alarm_type_name(k->type), k->office, k->line);
 		return;
 	}
-	a->value = value;
-	a->threshold = threshold;
-	if (text)
-		snprintf(a->text, sizeof(a->text), "%s", text);
+	a->value = d->value;
+	a->threshold = d->threshold;
+	if (d->text[0])
+		snprintf(a->text, sizeof(a->text), "%s", d->text);
 	else
-		default_text(a->text, sizeof(a->text), &k, false);
-	if (extra)
-		a->extra = *extra;
+		default_text(a->text, sizeof(a->text), k, false);
+	if (d->extra)
+		a->extra = *d->extra;
 	if (!fresh)
 		return; /* already announced: only the figures change */
-	a->severity = severity;
+	a->severity = d->severity;
 	a->raised = time(NULL);
 	struct notice n = notice_of(a);
 	a->seq = emit(&n);
@@ -346,59 +344,35 @@ static void raise_graded(enum alarm_type type, uint32_t office, uint32_t line, u
 	log_msg(LOG_WARNING, "alarm %u raised (seq %u): %s", a->id, a->seq, a->text);
 }
 
-void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+/* Idempotent: clearing an inactive alarm does nothing. */
+static void clear_alarm(const struct alarm_decision *d)
 {
-	raise_graded(type, office, line, heightened_severity(type), value, threshold, text, extra);
-}
-
-void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra)
-{
-	struct alarm_key k = {type, office, line};
-	struct alarm *a = alarm_detach(&N.alarms, &k);
+	struct alarm *a = alarm_detach(&N.alarms, &d->key);
 	char buf[256];
 
 	if (!a)
 		return;
 	mib_alarm_row(a, false);
-	if (!text)
-		default_text(buf, sizeof(buf), &k, true);
-	struct notice n = {.key = k,
+	if (!d->text[0])
+		default_text(buf, sizeof(buf), &d->key, true);
+	struct notice n = {.key = d->key,
 	                   .clear = true,
 	                   .severity = SEV_CLEARED,
-	                   .value = value,
-	                   .threshold = threshold,
-	                   .text = text ? text : buf,
-	                   .extra = extra};
+	                   .value = d->value,
+	                   .threshold = d->threshold,
+	                   .text = d->text[0] ? d->text : buf,
+	                   .extra = d->extra};
 	uint32_t seq = emit(&n);
 	log_msg(LOG_NOTICE, "alarm %u cleared (seq %u): %s", a->id, seq, n.text);
 	free(a);
 }
 
-void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text)
-{
-	notify_raise_ex(type, office, line, value, threshold, text, NULL);
-}
-
-void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text)
-{
-	notify_clear_ex(type, office, line, value, threshold, text, NULL);
-}
-
 void notify_apply(const struct alarm_decision *d)
 {
-	const char *text = d->text[0] ? d->text : NULL;
-	enum alarm_type type = (enum alarm_type)d->key.type;
-
 	if (d->raise)
-		raise_graded(type, d->key.office, d->key.line, d->severity, d->value, d->threshold,
-		             text, d->extra);
+		raise_alarm(d);
 	else
-		notify_clear_ex(type, d->key.office, d->key.line, d->value, d->threshold, text,
-		                d->extra);
+		clear_alarm(d);
 }
 
 bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line)
@@ -562,8 +536,10 @@ static void clear_removed(const struct model *m)
 	for (size_t i = N.alarms.n; i-- > 0;) {
 		if (i >= N.alarms.n || alarm_target_exists(m, &N.alarms.v[i]->key))
 			continue;
-		struct alarm_key k = N.alarms.v[i]->key;
-		notify_clear(k.type, k.office, k.line, 0, 0, "removed from the configuration");
+		struct alarm_decision d = {.key = N.alarms.v[i]->key,
+		                           .severity = SEV_CLEARED,
+		                           .text = "removed from the configuration"};
+		clear_alarm(&d);
 	}
 }
 

@@ -8,8 +8,7 @@
  *
  * Contract
  *  - Driven by decisions (notify_apply(), which main hands to alarm_rules
- *    as its sink), by the engines' calls to notify_raise()/notify_clear()
- *    below, and by line transitions for flap dampening
+ *    as its sink) and by line transitions for flap dampening
  *    (notify_line_changed()).  Single-threaded: call from the event loop
  *    only.
  *  - The alarm table always equals the set of raised, uncleared alarms,
@@ -35,22 +34,14 @@
  *    runs and, with notify.resend-on-connect (default), every active alarm
  *    is announced again.
  *
- * API for the engines (bandwidth, readiness, ...): one call per edge.
- *
- *   notify_raise(ALARM_UTILISATION_HIGH, office, line, p95_ppm, limit_ppm,
- *                "Line 2 (VNPT VNPT-HN-0042) of BN-X01: p95 out 93.1 %");
- *   notify_clear(ALARM_UTILISATION_HIGH, office, line, p95_ppm, clear_ppm, NULL);
- *
- * Alarms are keyed by (type, office, line); line is 0 for office-level
- * types.  Both calls are idempotent: raising an active alarm only updates
- * its value, threshold and text in the table (no new notification), and
- * clearing an inactive one does nothing, so a level-triggered engine may
- * call them on every evaluation.  value/threshold are in the unit
- * TslcdAlarmTypeTC gives for the type (raise threshold on raise, clear
- * threshold on clear).  text NULL: a default naming the office (and line).
- * Types whose notification carries readiness columns (readinessNotReady,
- * reportStale, certExpiring) pass them with the _ex variants; redundancy's
- * tslcdOfficeLinesUp/RequiredLines are read from the model.
+ * Decisions (struct alarm_decision) are keyed by (type, office, line);
+ * line is 0 for office-level types.  Applying them is idempotent: raising
+ * an active alarm only updates its value, threshold and text in the table
+ * (no new notification), and clearing an inactive one does nothing, so a
+ * level-triggered rule may decide on every evaluation.  An empty text: a
+ * default naming the office (and line).  The readiness columns come from
+ * the decision's extra (kept in the alarm for an owed clear); the office
+ * and line columns from the model, through the MIB's descriptors.
  */
 #ifndef TSLCD_NOTIFY_H
 #define TSLCD_NOTIFY_H
@@ -64,14 +55,6 @@
 #include "alarm_rules.h"
 #include "model.h"
 
-void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text);
-void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text);
-void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra);
-void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra);
 /* One decision of the rules: raise (with its severity) or clear. */
 void notify_apply(const struct alarm_decision *d);
 bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line);
