@@ -244,6 +244,36 @@ START_TEST(heightened_period)
 }
 END_TEST
 
+/* The readiness rules carry the engine's figures for the notification. */
+START_TEST(readiness_edges)
+{
+	struct model *m = model_one_line("");
+	struct office_readiness e = {.office_id = 7, .cfg = m->offices[0].cfg};
+
+	e.eval = (struct readiness_eval){READINESS_NOT_READY, 40, "no inspection"};
+	alarm_rules_readiness_state(NULL, &e, READINESS_READY);
+	ck_assert_uint_eq(n_got, 1);
+	ck_assert(got[0].raise && got[0].key.type == ALARM_READINESS_NOT_READY);
+	ck_assert_int_eq(got[0].value, 40);
+	ck_assert_int_eq(got[0].threshold, 100);
+	ck_assert_str_eq(got[0].text, "BN-X01: readiness notReady: no inspection");
+	ck_assert_ptr_nonnull(got[0].extra);
+
+	e.eval = (struct readiness_eval){READINESS_PARTIAL, 70, ""};
+	alarm_rules_readiness_state(NULL, &e, READINESS_READY);
+	ck_assert_uint_eq(n_got, 1); /* neither from nor to notReady: nothing due */
+	alarm_rules_readiness_state(NULL, &e, READINESS_NOT_READY);
+	ck_assert(!got[1].raise && got[1].severity == SEV_CLEARED);
+	ck_assert_str_eq(got[1].text, "BN-X01: readiness partial");
+
+	alarm_rules_report_stale(NULL, &e, true);
+	ck_assert(got[2].raise && got[2].key.type == ALARM_REPORT_STALE);
+	ck_assert_int_eq(got[2].threshold, (int32_t)m->cfg->readiness.max_age_days);
+	ck_assert_str_eq(got[2].text, "BN-X01: no readiness report received");
+	model_free(m);
+}
+END_TEST
+
 START_TEST(human_figures)
 {
 	char b[24];
@@ -267,6 +297,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, utilisation_redundancy_flapping);
 	tcase_add_test(tc, availability_without_target);
 	tcase_add_test(tc, heightened_period);
+	tcase_add_test(tc, readiness_edges);
 	tcase_add_test(tc, human_figures);
 	suite_add_tcase(s, tc);
 	return s;
