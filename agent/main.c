@@ -25,9 +25,11 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "agentx_link.h"
+#include "alarm_rules.h"
 #include "config.h"
 #include "control.h"
 #include "dayacct.h"
+#include "heightened.h"
 #include "histfeed.h"
 #include "log.h"
 #include "log_netsnmp.h"
@@ -41,7 +43,6 @@
 #include "probe_icmp.h"
 #include "prober.h"
 #include "reach.h"
-#include "sla.h"
 #include "readiness_run.h"
 #include "reloader.h"
 #include "saver.h"
@@ -238,6 +239,26 @@ static void model_dispose(void *m)
 	model_free(m);
 }
 
+/* Point heightened periods, the notifier and the rules at a model (before
+ * the old one goes: clears name what was dropped); judge: the alarms a
+ * restart took over are judged again. */
+static void alarms_bind(struct model *m, bool judge)
+{
+	heightened_bind(&m->cfg->notify);
+	notify_bind_model(m);
+	alarm_rules_bind(m);
+	alarm_rules_standing(m, judge);
+}
+
+/* A heightened period regrades the alarms and may tighten the thresholds
+ * of the rounds to come. */
+static void alarms_period(struct model *m)
+{
+	if (heightened_tick(time(NULL)))
+		notify_regrade();
+	model_set_thresholds(m, heightened_thresholds());
+}
+
 /* SIGHUP, back on the loop: a bad file keeps the old config in force; a
  * good one replaces it, keeping the state of every office and line that
  * still exists. */
@@ -266,8 +287,8 @@ static void reload_apply(struct tslcd_config *cfg, struct model *next, double pa
 	poller_stop();
 	model_set_listener(next, &model->listener);
 	mib_bind_model(next);
-	notify_bind_model(next); /* before the old model goes: clears name what was dropped */
-	model_set_thresholds(next, notify_tick(time(NULL)));
+	alarms_bind(next, false); /* before the old model goes: clears name what was dropped */
+	alarms_period(next);
 	readiness_run_reload(next->cfg);        /* before the old config goes */
 	reloader_dispose(model_dispose, model); /* nothing refers to it any more */
 	model = next;
@@ -364,82 +385,22 @@ static void on_outage_closed(void *ctx, const struct line *l, const struct outag
 	histfeed_outage(l, o);
 }
 
+/* The log line, flap dampening, then the rules. */
 static void on_line_changed(void *ctx, const struct line *l, enum line_status old)
 {
-	(void)ctx;
 	log_msg(LOG_NOTICE, "office %u (%s) line %u: %s -> %s", l->office->cfg->id,
 	        l->office->cfg->code, l->cfg->id, line_status_name(old),
 	        line_status_name(linestate_reported(&l->ls)));
 	notify_line_changed(l, old);
+	alarm_rules_line_changed(ctx, l, old);
 }
 
 static void on_office_changed(void *ctx, const struct office *o, enum office_status old)
 {
-	(void)ctx;
 	log_msg(LOG_NOTICE, "office %u (%s): %s -> %s", o->cfg->id, o->cfg->code,
 	        office_status_name(old), office_status_name(o->status));
 	histfeed_office_changed(o, old);
-	notify_office_changed(o, old);
-}
-
-/* Congestion rule (bandwidth.h): one alarm per line, the text names the direction. */
-static void on_utilisation(const struct line *l, bool high, enum bw_dir dir, uint32_t p95,
-                           uint32_t threshold)
-{
-	char text[200], p[24], t[24];
-
-	snprintf(text, sizeof(text), "Line %u (%s) of %s: p95 %s %s of %g Mbit/s (%s %s)",
-	         l->cfg->id, l->cfg->circuit, l->office->cfg->code, dir == BW_IN ? "in" : "out",
-	         notify_human(p, sizeof(p), p95, false), l->cfg->contract_kbps / 1000.0,
-	         high ? "raise at" : "clear at", notify_human(t, sizeof(t), threshold, false));
-	log_msg(high ? LOG_WARNING : LOG_NOTICE, "office %u line %u: utilisation %s: %s",
-	        l->office->cfg->id, l->cfg->id, high ? "high" : "cleared", text);
-	if (high)
-		notify_raise(ALARM_UTILISATION_HIGH, l->office->cfg->id, l->cfg->id, (int32_t)p95,
-		             (int32_t)threshold, text);
-	else
-		notify_clear(ALARM_UTILISATION_HIGH, l->office->cfg->id, l->cfg->id, (int32_t)p95,
-		             (int32_t)threshold, text);
-}
-
-static void on_util_high(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95,
-                         uint32_t threshold)
-{
-	(void)ctx;
-	on_utilisation(l, true, dir, p95, threshold);
-}
-
-static void on_util_cleared(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95,
-                            uint32_t threshold)
-{
-	(void)ctx;
-	on_utilisation(l, false, dir, p95, threshold);
-}
-
-/* Redundancy rule: value = separate paths up, threshold = required lines. */
-static void on_redundancy(bool ok, const struct office *o, unsigned paths, unsigned required)
-{
-	log_msg(ok ? LOG_NOTICE : LOG_WARNING,
-	        "office %u (%s): redundancy %s: %u separate path(s) up, %u required", o->cfg->id,
-	        o->cfg->code, ok ? "compliant" : "non-compliant", paths, required);
-	if (ok)
-		notify_clear(ALARM_REDUNDANCY, o->cfg->id, 0, (int32_t)paths, (int32_t)required,
-		             NULL);
-	else
-		notify_raise(ALARM_REDUNDANCY, o->cfg->id, 0, (int32_t)paths, (int32_t)required,
-		             NULL);
-}
-
-static void on_redundancy_bad(void *ctx, const struct office *o, unsigned paths, unsigned required)
-{
-	(void)ctx;
-	on_redundancy(false, o, paths, required);
-}
-
-static void on_redundancy_ok(void *ctx, const struct office *o, unsigned paths, unsigned required)
-{
-	(void)ctx;
-	on_redundancy(true, o, paths, required);
+	alarm_rules_office_changed(ctx, o, old);
 }
 
 /* The model's rules ask which of their alarms the notifier holds. */
@@ -454,19 +415,19 @@ static const struct model_listener listener = {
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
     .outage_closed = on_outage_closed,
-    .utilisation_high = on_util_high,
-    .utilisation_cleared = on_util_cleared,
-    .redundancy_noncompliant = on_redundancy_bad,
-    .redundancy_compliant = on_redundancy_ok,
+    .utilisation_high = alarm_rules_utilisation_high,
+    .utilisation_cleared = alarm_rules_utilisation_cleared,
+    .redundancy_noncompliant = alarm_rules_redundancy_noncompliant,
+    .redundancy_compliant = alarm_rules_redundancy_compliant,
 };
 
 static void on_tick(void *arg)
 {
 	(void)arg;
 	model_tick(model, time(NULL), loop_now_ms());
-	/* Heightened periods may tighten the thresholds of the rounds to come. */
-	model_set_thresholds(model, notify_tick(time(NULL)));
-	sla_evaluate(model, time(NULL));
+	alarms_period(model);
+	notify_tick();
+	alarm_rules_availability(model, time(NULL));
 	loop_timer_add(TICK_MS, on_tick, NULL);
 }
 
@@ -503,10 +464,13 @@ static int run(struct tslcd_config *cfg)
 	store_restore(model, &restored); /* before the MIB shows the tables */
 	model_set_listener(model, &listener);
 	mib_bind_model(model);
+	bool judge = restored.n > 0;
 	notify_restore(&restored);
-	notify_bind_model(model);
+	alarm_rules_set_sink(notify_apply);
+	alarms_bind(model, judge);
 	model_bw_restored(model, rule_alarm_active);
-	model_set_thresholds(model, notify_tick(time(NULL)));
+	model_redundancy_restored(model, rule_alarm_active);
+	alarms_period(model);
 	agentx_start(cfg);
 	raise_fd_limit();
 	prober_init(0, 0);

@@ -48,9 +48,12 @@ void mib_agent_dump(FILE *out);
 int mib_office_register(void);
 void mib_office_bind(const struct model *m);
 void mib_office_dump(FILE *out);
+/* The descriptor a notification takes office columns from. */
+const struct mib_table *mib_office_table(void);
 int mib_line_register(void);
 void mib_line_bind(const struct model *m);
 void mib_line_dump(FILE *out);
+const struct mib_table *mib_line_table(void);
 int mib_outage_register(void);
 void mib_outage_bind(const struct model *m);
 void mib_outage_dump(FILE *out);

@@ -1,6 +1,7 @@
 /*
  * mib_agent: the tslcdAgent scalars (identity, config, counts, counters).
  */
+#include "heightened.h"
 #include "history.h"
 #include "mib.h"
 #include "notify.h"
@@ -63,7 +64,7 @@ STATUS_GETTER(get_save_result, mib_set_int(v, agent_status.state_save_result))
 STATUS_GETTER(get_notify_seq, mib_set_u32(v, notify_seq()))
 STATUS_GETTER(get_suppressed, mib_set_u32(v, notify_suppressed()))
 STATUS_GETTER(get_alarms_active, mib_set_u32(v, (uint32_t)notify_alarms()->n))
-STATUS_GETTER(get_heightened, mib_set_str(v, notify_heightened_name()))
+STATUS_GETTER(get_heightened, mib_set_str(v, heightened_name()))
 STATUS_GETTER(get_reports_accepted, mib_reports_accepted(v))
 STATUS_GETTER(get_reports_rejected, mib_reports_rejected(v))
 

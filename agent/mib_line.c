@@ -304,3 +304,8 @@ void mib_line_dump(FILE *out)
 {
 	mib_dump_table_oids(out, &line_table);
 }
+
+const struct mib_table *mib_line_table(void)
+{
+	return &line_table;
+}

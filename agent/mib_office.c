@@ -84,7 +84,7 @@ OFFICE_GETTER(get_av_pq_adj, mib_avail_adjusted(&o->av, AVAIL_PREV_QUARTER, v))
 OFFICE_GETTER(get_down_pq, mib_avail_downtime(&o->av, AVAIL_PREV_QUARTER, v))
 OFFICE_GETTER(get_outages_pq, mib_avail_outages(&o->av, AVAIL_PREV_QUARTER, v))
 
-/* Column 26 is the redundancy rule (model_bw.c); 27/28 come from readiness. */
+/* Column 26 is the redundancy state (model_redundancy.c); 27/28 come from readiness. */
 static const struct mib_column office_cols[] = {
     {2, "tslcdOfficeCode", ASN_OCTET_STR, get_code},
     {3, "tslcdOfficeName", ASN_OCTET_STR, get_name},
@@ -155,4 +155,9 @@ void mib_office_bind(const struct model *m)
 void mib_office_dump(FILE *out)
 {
 	mib_dump_table_oids(out, &office_table);
+}
+
+const struct mib_table *mib_office_table(void)
+{
+	return &office_table;
 }

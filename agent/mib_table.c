@@ -216,6 +216,38 @@ size_t mib_table_row_count(const struct mib_table *t)
 	return t->rows ? CONTAINER_SIZE(t->rows) : 0;
 }
 
+/* "" or 0, typed as the column is. */
+static void empty_value(u_char type, struct mib_value *v)
+{
+	*v = (struct mib_value){0};
+	if (type == ASN_OCTET_STR)
+		mib_set_str(v, "");
+	else if (type == ASN_COUNTER64)
+		mib_set_u64(v, 0);
+	else
+		mib_set_int(v, 0);
+}
+
+bool mib_table_column_vb(netsnmp_variable_list **vars, const struct mib_table *t,
+                         const uint32_t *index, const void *obj, unsigned col)
+{
+	const struct mib_column *c = column_find(t->cols, t->n_cols, col);
+	struct mib_value v = {0};
+	oid name[MAX_OID_LEN];
+	size_t len = t->table_oid_len;
+
+	if (!c || len + 2 + t->n_index > MAX_OID_LEN)
+		return false;
+	memcpy(name, t->table_oid, len * sizeof(oid));
+	name[len++] = 1; /* the entry */
+	name[len++] = col;
+	for (unsigned i = 0; i < t->n_index; i++)
+		name[len++] = index[i];
+	if (!obj || !c->get || !c->get(obj, &v))
+		empty_value(c->type, &v);
+	return snmp_varlist_add_variable(vars, name, len, c->type, v.ptr, v.len) != NULL;
+}
+
 /* ---- scalars ---- */
 
 struct scalar_group {

@@ -66,6 +66,12 @@ void mib_table_unregister(struct mib_table *t);
 int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj);
 void mib_table_clear(struct mib_table *t);
 size_t mib_table_row_count(const struct mib_table *t);
+/* Append to vars what a GET of column col of the row (index, obj) answers:
+ * the instance OID and the typed value.  A notification must carry every
+ * object it names, so a value not known (or obj NULL) goes out as the
+ * empty value of the column's type; false only for an unknown column. */
+bool mib_table_column_vb(netsnmp_variable_list **vars, const struct mib_table *t,
+                         const uint32_t *index, const void *obj, unsigned col);
 
 /* Scalars under one branch: column number = sub-identifier, instance .0 */
 int mib_scalars_register(const char *name, const oid *branch, size_t len,

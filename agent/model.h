@@ -150,20 +150,25 @@ void model_count(const struct model *m, struct model_counts *out);
 void model_line_counters(struct model *m, struct line *l, const struct bw_reading *r, time_t now);
 void model_line_counters_failed(struct model *m, struct line *l, enum bw_status st, time_t now);
 
-/* model_bw.c, used by model.c: bandwidth state and the redundancy rule. */
+/* model_bw.c, used by model.c: bandwidth state. */
 bool model_bw_line_init(struct model *m, struct line *l);
 void model_bw_line_adopt(struct line *l, const struct line *prev);
 void model_bw_line_free(struct line *l);
 void model_bw_tick(struct model *m, time_t now);
-void model_redundancy_update(struct model *m, struct office *o);
 /* After a restart (state restored, listener set): the alarm flags of the
- * redundancy and utilisation rules take the values the notifier restored,
- * then every office's redundancy is judged once, as no transition will
- * (a compliant office clears its alarm, a non-compliant one keeps it).
- * A utilisation alarm on a line no longer polled is cleared; the others
- * are judged at the next sample. */
+ * utilisation rule take the values the notifier restored.  A utilisation
+ * alarm on a line no longer polled is cleared; the others are judged at
+ * the next sample. */
 void model_bw_restored(struct model *m,
                        bool (*active)(bool utilisation, uint32_t office, uint32_t line));
+/* model_redundancy.c, used by model.c: the redundancy state, judged on
+ * every line transition.  After a restart the alarm flags take the values
+ * the notifier restored, then every office is judged once, as no
+ * transition will (a compliant office clears its alarm, a non-compliant
+ * one keeps it). */
+void model_redundancy_update(struct model *m, struct office *o);
+void model_redundancy_restored(struct model *m,
+                               bool (*active)(bool utilisation, uint32_t office, uint32_t line));
 
 /* Rolling RTT/loss figures; false when no round answered in the window. */
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,

@@ -1,7 +1,7 @@
 /*
  * model_bw: the bandwidth half of the model -- counter readings into
- * per-line bandwidth state (bandwidth.c does the arithmetic), the
- * utilisation alarm transitions, and the per-office redundancy rule.
+ * per-line bandwidth state (bandwidth.c does the arithmetic) and the
+ * utilisation alarm transitions.
  * Like the rest of the model it knows nothing of SNMP and reports every
  * transition to the listener.
  */
@@ -89,53 +89,6 @@ void model_bw_tick(struct model *m, time_t now)
 	}
 }
 
-/* ---- redundancy ---- */
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Distinct path groups among lines up or degraded; group 0 ("not
- * recorded") is one path however many lines carry it. */
-static unsigned paths_up(const struct office *o)
-{
-	uint32_t groups[64] = {0};
-	size_t n = 0, distinct = 0;
-
-	for (size_t i = 0; i < o->n_lines && n < 64; i++) {
-		enum line_status s = linestate_reported(&o->lines[i].ls);
-		if (s == LINE_UP || s == LINE_DEGRADED)
-			groups[n++] = o->lines[i].cfg->path_group;
-	}
-	qsort(groups, n, sizeof(groups[0]), cmp_u32);
-	for (size_t i = 0; i < n; i++)
-		distinct += i == 0 || groups[i] != groups[i - 1];
-	return (unsigned)distinct;
-}
-
-void model_redundancy_update(struct model *m, struct office *o)
-{
-	unsigned paths = paths_up(o), need = o->cfg->required_lines;
-
-	o->paths_up = (uint8_t)(paths > 255 ? 255 : paths);
-	if (o->status == OFFICE_UNKNOWN) {
-		o->redundancy = 1; /* cannot be judged; an alarm already raised stays */
-		return;
-	}
-	o->redundancy = paths >= need ? 2 : 3;
-	if (o->redundancy == 3 && !o->redundancy_alarm) {
-		o->redundancy_alarm = true;
-		if (m->listener.redundancy_noncompliant)
-			m->listener.redundancy_noncompliant(m->listener.ctx, o, paths, need);
-	} else if (o->redundancy == 2 && o->redundancy_alarm) {
-		o->redundancy_alarm = false;
-		if (m->listener.redundancy_compliant)
-			m->listener.redundancy_compliant(m->listener.ctx, o, paths, need);
-	}
-}
-
 /* ---- after a restart ---- */
 
 static void utilisation_restored(struct model *m, struct line *l, bool on)
@@ -157,7 +110,5 @@ void model_bw_restored(struct model *m,
 		for (size_t j = 0; j < o->n_lines; j++)
 			utilisation_restored(m, &o->lines[j],
 			                     active(true, o->cfg->id, o->lines[j].cfg->id));
-		o->redundancy_alarm = active(false, o->cfg->id, 0);
-		model_redundancy_update(m, o);
 	}
 }

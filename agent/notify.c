@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarm_rules.h"
+#include "heightened.h"
 #include "histfeed.h"
 #include "log.h"
 #include "loop.h"
@@ -30,7 +32,6 @@ static struct {
 	size_t n_watch;
 	uint32_t seq, suppressed;
 	uint32_t session_seq; /* last seq before the current master session */
-	const struct heightened_cfg *period;
 	bool connected;
 	bool restored; /* alarms from the state file, not judged yet */
 	struct loop_timer *resync;
@@ -63,194 +64,143 @@ static uint32_t mono_s(void)
 
 /* ---- varbinds ---- */
 
-enum vb {
-	VB_END,
-	VB_CODE,
-	VB_NAME,
-	VB_OFFICE_STATUS,
-	VB_CARRIER,
-	VB_CIRCUIT,
-	VB_LINE_STATUS,
-	VB_SEVERITY,
-	VB_VALUE,
-	VB_THRESHOLD,
-	VB_SEQ,
-	VB_TEXT,
-	VB_READY_STATE,
-	VB_READY_REASON,
-	VB_REPORT_TIME,
-	VB_CERT_DAYS,
-	VB_LINES_UP,
-	VB_REQUIRED,
-	VB_TEXT_ASCII,
-};
+/* Where an object of a notification comes from: a column of the office or
+ * line row (read through the table's own descriptor, as a GET would), the
+ * readiness figures of the edge (kept in struct alarm, so an owed clear or
+ * a restored alarm carries what was judged), or the tslcdNotify*.0
+ * objects of this notification. */
+enum src { SRC_END, SRC_OFFICE, SRC_LINE, SRC_READY, SRC_NOTIFY };
 
-#define VB_HEAD        VB_CODE, VB_NAME
-#define VB_LINE_ID     VB_CARRIER, VB_CIRCUIT
-#define VB_NOTIFY_TAIL VB_SEVERITY, VB_VALUE, VB_THRESHOLD, VB_SEQ, VB_TEXT
+/* An object of a notification: its source and column, in one number. */
+#define OBJ(src, col) ((src) << 8 | (col))
+/* tslcdOfficeCode, Name; tslcdOfficeOperStatus */
+#define VB_HEAD          OBJ(SRC_OFFICE, 2), OBJ(SRC_OFFICE, 3)
+#define VB_OFFICE_STATUS OBJ(SRC_OFFICE, 13)
+/* tslcdLineCarrier, CircuitId; tslcdLineOperStatus */
+#define VB_LINE_ID     OBJ(SRC_LINE, 2), OBJ(SRC_LINE, 3)
+#define VB_LINE_STATUS OBJ(SRC_LINE, 12)
+/* tslcdOfficeLinesUp, RequiredLines */
+#define VB_PATHS OBJ(SRC_OFFICE, 16), OBJ(SRC_OFFICE, 11)
+#define VB_NOTIFY_TAIL                                                                             \
+	OBJ(SRC_NOTIFY, NV_SEVERITY), OBJ(SRC_NOTIFY, NV_VALUE), OBJ(SRC_NOTIFY, NV_THRESHOLD),    \
+	    OBJ(SRC_NOTIFY, NV_SEQ), OBJ(SRC_NOTIFY, NV_TEXT)
+#define VB_TEXT_ASCII OBJ(SRC_NOTIFY, NV_TEXT_ASCII)
+
+/* tslcdNotify* (instance .0) and tslcdReadiness* column numbers. */
+enum {
+	NV_SEQ = 1,
+	NV_SEVERITY = 2,
+	NV_VALUE = 3,
+	NV_THRESHOLD = 4,
+	NV_TEXT = 5,
+	NV_TEXT_ASCII = 20
+};
+enum { RV_STATE = 1, RV_REASON = 3, RV_REPORT_TIME = 19, RV_CERT_DAYS = 22 };
 
 /* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order; the
  * ASCII twin of the text comes last, for receivers that strip UTF-8. */
-static const uint8_t objects[ALARM_TYPE_MAX + 1][12] = {
+static const uint16_t objects[ALARM_TYPE_MAX + 1][12] = {
     [ALARM_LINE_DOWN] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_OFFICE_ISOLATED] = {VB_HEAD, VB_OFFICE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_LINE_DEGRADED] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_UTILISATION_HIGH] = {VB_HEAD, VB_LINE_ID, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
     [ALARM_AVAILABILITY_LOW] = {VB_HEAD, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
-    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_READY_STATE, VB_READY_REASON,
-                                   VB_TEXT_ASCII},
-    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, VB_REPORT_TIME, VB_TEXT_ASCII},
-    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, VB_CERT_DAYS, VB_TEXT_ASCII},
-    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_LINES_UP, VB_REQUIRED, VB_TEXT_ASCII},
+    [ALARM_READINESS_NOT_READY] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_STATE),
+                                   OBJ(SRC_READY, RV_REASON), VB_TEXT_ASCII},
+    [ALARM_REPORT_STALE] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_REPORT_TIME), VB_TEXT_ASCII},
+    [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_CERT_DAYS), VB_TEXT_ASCII},
+    [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_PATHS, VB_TEXT_ASCII},
     [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
 };
 
-/* Where each object lives: branch, column, and which instance it takes. */
-enum instance { INST_OFFICE, INST_LINE, INST_ZERO };
-
-static const struct {
-	oid branch; /* under tslcdObjects: 2 office, 3 line, 5 readiness, 7 notify */
-	oid column;
-	enum instance inst;
-} where[] = {
-    [VB_CODE] = {2, 2, INST_OFFICE},
-    [VB_NAME] = {2, 3, INST_OFFICE},
-    [VB_OFFICE_STATUS] = {2, 13, INST_OFFICE},
-    [VB_CARRIER] = {3, 2, INST_LINE},
-    [VB_CIRCUIT] = {3, 3, INST_LINE},
-    [VB_LINE_STATUS] = {3, 12, INST_LINE},
-    [VB_SEVERITY] = {7, 2, INST_ZERO},
-    [VB_VALUE] = {7, 3, INST_ZERO},
-    [VB_THRESHOLD] = {7, 4, INST_ZERO},
-    [VB_SEQ] = {7, 1, INST_ZERO},
-    [VB_TEXT] = {7, 5, INST_ZERO},
-    [VB_READY_STATE] = {5, 1, INST_OFFICE},
-    [VB_READY_REASON] = {5, 3, INST_OFFICE},
-    [VB_REPORT_TIME] = {5, 19, INST_OFFICE},
-    [VB_CERT_DAYS] = {5, 22, INST_OFFICE},
-    [VB_LINES_UP] = {2, 16, INST_OFFICE},
-    [VB_REQUIRED] = {2, 11, INST_OFFICE},
-    [VB_TEXT_ASCII] = {7, 20, INST_ZERO},
-};
-
-static size_t vb_name(enum vb k, const struct alarm_key *key, oid *name)
+/* tslcdNotify*.0: the figures of this notification. */
+static u_char notify_value(unsigned col, const struct notice *n, uint32_t seq, struct mib_value *v)
 {
-	static const oid objs[] = {TSLCD_OID_OBJECTS};
-	size_t n = OID_LENGTH(objs);
-
-	memcpy(name, objs, sizeof(objs));
-	name[n++] = where[k].branch;
-	if (where[k].inst != INST_ZERO)
-		name[n++] = 1; /* the Entry */
-	name[n++] = where[k].column;
-	if (where[k].inst == INST_ZERO) {
-		name[n++] = 0;
-		return n;
+	if (col == NV_TEXT || col == NV_TEXT_ASCII) {
+		if (col == NV_TEXT)
+			mib_set_str(v, n->text);
+		else
+			mib_set_ascii(v, n->text);
+		return ASN_OCTET_STR;
 	}
-	name[n++] = key->office;
-	if (where[k].inst == INST_LINE)
-		name[n++] = key->line;
-	return n;
+	if (col == NV_SEQ) {
+		mib_set_u32(v, seq);
+		return ASN_UNSIGNED;
+	}
+	mib_set_int(v, col == NV_SEVERITY ? n->severity
+	               : col == NV_VALUE  ? n->value
+	                                  : n->threshold);
+	return ASN_INTEGER;
 }
 
-static enum line_status line_status_of(const struct line *l)
+/* tslcdReadiness*.OFFICE as the readiness engine judged it at the edge. */
+static u_char ready_value(unsigned col, const struct alarm_extra *x, struct mib_value *v)
 {
-	return l ? linestate_reported(&l->ls) : LINE_UNKNOWN;
-}
-
-/* Value of one object; false leaves it out (cannot happen for the MIB's
- * objects, but an unknown kind must not send garbage). */
-static bool vb_value(enum vb k, const struct notice *n, uint32_t seq, struct mib_value *v,
-                     u_char *type)
-{
-	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
-	const struct line *l = N.m ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
-
-	*type = ASN_INTEGER;
-	switch (k) {
-	case VB_CODE:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, o ? o->cfg->code : "");
-	case VB_NAME:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, o ? o->cfg->name : "");
-	case VB_OFFICE_STATUS:
-		return mib_set_int(v, o ? o->status : OFFICE_UNKNOWN);
-	case VB_CARRIER:
-		return mib_set_int(v, l ? l->cfg->carrier : CARRIER_OTHER);
-	case VB_CIRCUIT:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, l ? l->cfg->circuit : "");
-	case VB_LINE_STATUS:
-		return mib_set_int(v, line_status_of(l));
-	case VB_SEVERITY:
-		return mib_set_int(v, n->severity);
-	case VB_VALUE:
-		return mib_set_int(v, n->value);
-	case VB_THRESHOLD:
-		return mib_set_int(v, n->threshold);
-	case VB_SEQ:
-		*type = ASN_UNSIGNED;
-		return mib_set_u32(v, seq);
-	case VB_TEXT:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, n->text);
-	case VB_TEXT_ASCII:
-		*type = ASN_OCTET_STR;
-		return mib_set_ascii(v, n->text);
+	switch (col) {
+	case RV_STATE:
+		mib_set_int(v, x->readiness_state ? x->readiness_state : 1);
+		return ASN_INTEGER;
+	case RV_REASON:
+		mib_set_str(v, x->readiness_reason);
+		return ASN_OCTET_STR;
+	case RV_REPORT_TIME:
+		/* The MIB: never-reported is '0000000000000000'H. */
+		if (x->report_time <= 0 || !mib_set_datetime(v, (time_t)x->report_time))
+			mib_set_bytes(v, "\0\0\0\0\0\0\0\0", 8);
+		return ASN_OCTET_STR;
 	default:
-		break;
+		mib_set_int(v, x->cert_days_left);
+		return ASN_INTEGER;
 	}
-	return false;
 }
 
-/* The objects only the readiness engine and the model's office know. */
-static bool vb_value_more(enum vb k, const struct notice *n, struct mib_value *v, u_char *type)
+static void add_own(netsnmp_variable_list **vars, unsigned src, unsigned col,
+                    const struct notice *n, uint32_t seq)
 {
 	static const struct alarm_extra none;
-	const struct alarm_extra *x = n->extra ? n->extra : &none;
-	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+	static const oid notify_objs[] = {TSLCD_OID_NOTIFY_OBJS};
+	static const oid ready_entry[] = {TSLCD_OID_READY_TABLE, 1};
+	oid name[MAX_OID_LEN];
+	struct mib_value v = {0};
+	u_char type;
+	size_t len;
 
-	*type = ASN_INTEGER;
-	switch (k) {
-	case VB_READY_STATE:
-		return mib_set_int(v, x->readiness_state ? x->readiness_state : 1);
-	case VB_READY_REASON:
-		*type = ASN_OCTET_STR;
-		return mib_set_str(v, x->readiness_reason);
-	case VB_REPORT_TIME:
-		*type = ASN_OCTET_STR;
-		/* The MIB: never-reported is '0000000000000000'H. */
-		return x->report_time > 0 ? mib_set_datetime(v, (time_t)x->report_time)
-		                          : mib_set_bytes(v, "\0\0\0\0\0\0\0\0", 8);
-	case VB_CERT_DAYS:
-		return mib_set_int(v, x->cert_days_left);
-	case VB_LINES_UP:
-		*type = ASN_GAUGE;
-		return mib_set_u32(v, o ? o->lines_up : 0);
-	case VB_REQUIRED:
-		*type = ASN_UNSIGNED;
-		return mib_set_u32(v, o ? o->cfg->required_lines : 0);
-	default:
-		return false;
+	if (src == SRC_NOTIFY) {
+		len = OID_LENGTH(notify_objs);
+		memcpy(name, notify_objs, sizeof(notify_objs));
+		name[len++] = col;
+		name[len++] = 0;
+		type = notify_value(col, n, seq, &v);
+	} else {
+		len = OID_LENGTH(ready_entry);
+		memcpy(name, ready_entry, sizeof(ready_entry));
+		name[len++] = col;
+		name[len++] = n->key.office;
+		type = ready_value(col, n->extra ? n->extra : &none, &v);
 	}
+	snmp_varlist_add_variable(vars, name, len, type, v.ptr, v.len);
 }
 
 static netsnmp_variable_list *build(const struct notice *n, uint32_t seq)
 {
 	static const oid trap_oid_name[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0}; /* snmpTrapOID.0 */
 	const oid trap[] = {TSLCD_OID_NOTIFICATIONS, 2 * n->key.type - (n->clear ? 0 : 1)};
+	const uint32_t index[2] = {n->key.office, n->key.line};
+	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
+	const struct line *l =
+	    N.m && n->key.line ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
 	netsnmp_variable_list *vars = NULL;
 
 	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
 	                          trap, sizeof(trap));
-	for (const uint8_t *k = objects[n->key.type]; *k != VB_END; k++) {
-		oid name[MAX_OID_LEN];
-		size_t len = vb_name(*k, &n->key, name);
-		struct mib_value v = {0};
-		u_char type;
-		if (vb_value(*k, n, seq, &v, &type) || vb_value_more(*k, n, &v, &type))
-			snmp_varlist_add_variable(&vars, name, len, type, v.ptr, v.len);
+	for (const uint16_t *k = objects[n->key.type]; *k; k++) {
+		unsigned src = *k >> 8, col = *k & 0xff;
+		if (src == SRC_OFFICE)
+			mib_table_column_vb(&vars, mib_office_table(), index, o, col);
+		else if (src == SRC_LINE)
+			mib_table_column_vb(&vars, mib_line_table(), index, l, col);
+		else
+			add_own(&vars, src, col, n, seq);
 	}
 	return vars;
 }
@@ -342,12 +292,6 @@ static uint32_t emit(const struct notice *n)
 
 /* ---- raise and clear ---- */
 
-static uint8_t severity_for(unsigned type)
-{
-	enum severity s = (enum severity)cfg()->severity[type];
-	return (uint8_t)(N.period && N.period->raise_severity ? severity_raise_one(s) : s);
-}
-
 static void default_text(char *buf, size_t len, const struct alarm_key *k, bool clear)
 {
 	const struct office *o = model_find_office(N.m, k->office);
@@ -368,31 +312,31 @@ static struct notice notice_of(const struct alarm *a)
 	                       .extra = &a->extra};
 }
 
-void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+/* Idempotent: an active alarm only takes the new figures and text. */
+static void raise_alarm(const struct alarm_decision *d)
 {
-	struct alarm_key k = {type, office, line};
-	struct alarm *a = alarm_find(&N.alarms, &k);
+	const struct alarm_key *k = &d->key;
+	struct alarm *a = alarm_find(&N.alarms, k);
 	bool fresh = !a;
 
-	if (!N.m || type < 1 || type > ALARM_TYPE_MAX)
+	if (!N.m || k->type < 1 || k->type > ALARM_TYPE_MAX)
 		return;
-	if (fresh && !(a = alarm_add(&N.alarms, &k))) {
+	if (fresh && !(a = alarm_add(&N.alarms, k))) {
 		log_msg(LOG_ERR, "out of memory: alarm %s office %u line %u lost",
-		        alarm_type_name(type), office, line);
+		        alarm_type_name(k->type), k->office, k->line);
 		return;
 	}
-	a->value = value;
-	a->threshold = threshold;
-	if (text)
-		snprintf(a->text, sizeof(a->text), "%s", text);
+	a->value = d->value;
+	a->threshold = d->threshold;
+	if (d->text[0])
+		snprintf(a->text, sizeof(a->text), "%s", d->text);
 	else
-		default_text(a->text, sizeof(a->text), &k, false);
-	if (extra)
-		a->extra = *extra;
+		default_text(a->text, sizeof(a->text), k, false);
+	if (d->extra)
+		a->extra = *d->extra;
 	if (!fresh)
 		return; /* already announced: only the figures change */
-	a->severity = severity_for(type);
+	a->severity = d->severity;
 	a->raised = time(NULL);
 	struct notice n = notice_of(a);
 	a->seq = emit(&n);
@@ -400,40 +344,35 @@ void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32
 	log_msg(LOG_WARNING, "alarm %u raised (seq %u): %s", a->id, a->seq, a->text);
 }
 
-void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra)
+/* Idempotent: clearing an inactive alarm does nothing. */
+static void clear_alarm(const struct alarm_decision *d)
 {
-	struct alarm_key k = {type, office, line};
-	struct alarm *a = alarm_detach(&N.alarms, &k);
+	struct alarm *a = alarm_detach(&N.alarms, &d->key);
 	char buf[256];
 
 	if (!a)
 		return;
 	mib_alarm_row(a, false);
-	if (!text)
-		default_text(buf, sizeof(buf), &k, true);
-	struct notice n = {.key = k,
+	if (!d->text[0])
+		default_text(buf, sizeof(buf), &d->key, true);
+	struct notice n = {.key = d->key,
 	                   .clear = true,
 	                   .severity = SEV_CLEARED,
-	                   .value = value,
-	                   .threshold = threshold,
-	                   .text = text ? text : buf,
-	                   .extra = extra};
+	                   .value = d->value,
+	                   .threshold = d->threshold,
+	                   .text = d->text[0] ? d->text : buf,
+	                   .extra = d->extra};
 	uint32_t seq = emit(&n);
 	log_msg(LOG_NOTICE, "alarm %u cleared (seq %u): %s", a->id, seq, n.text);
 	free(a);
 }
 
-void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text)
+void notify_apply(const struct alarm_decision *d)
 {
-	notify_raise_ex(type, office, line, value, threshold, text, NULL);
-}
-
-void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text)
-{
-	notify_clear_ex(type, office, line, value, threshold, text, NULL);
+	if (d->raise)
+		raise_alarm(d);
+	else
+		clear_alarm(d);
 }
 
 bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line)
@@ -530,137 +469,26 @@ void notify_master_lost(void)
 
 /* ---- model transitions ---- */
 
-static const char *carrier_name(unsigned c)
-{
-	return c == CARRIER_OTHER ? "other carrier" : config_carrier_name(c);
-}
-
-/* "Line 2 (VNPT VNPT-1) of BN-X01 UBND ..." */
-static void line_title(char *buf, size_t len, const struct line *l)
-{
-	snprintf(buf, len, "Line %u (%s %s) of %s %s", l->cfg->id, carrier_name(l->cfg->carrier),
-	         l->cfg->circuit, l->office->cfg->code, l->office->cfg->name);
-}
-
-/* The newest round's loss and RTT: the figures that just crossed a band. */
-static void last_round(const struct line *l, uint32_t *loss_ppm, uint32_t *rtt_us)
-{
-	const struct round_summary *r =
-	    &l->stats.ring[(l->stats.head + MODEL_STATS_ROUNDS - 1) % MODEL_STATS_ROUNDS];
-	*loss_ppm = r->sent ? (uint32_t)((r->sent - r->received) * 1000000u / r->sent) : 0;
-	*rtt_us = r->received ? r->rtt_avg_us : 0;
-}
-
-static void line_down_edge(const struct line *l, bool down, const char *title)
-{
-	const struct linestate_params *p = N.m->state;
-	char text[256];
-
-	if (down) {
-		snprintf(text, sizeof(text), "%s is down: %u failed probe rounds (limit %u)", title,
-		         l->ls.bad_streak, p->down_after);
-		notify_raise(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.bad_streak,
-		             (int32_t)p->down_after, text);
-		return;
-	}
-	snprintf(text, sizeof(text), "%s is %s again", title,
-	         line_status_name(linestate_reported(&l->ls)));
-	notify_clear(ALARM_LINE_DOWN, l->office->cfg->id, l->cfg->id, l->ls.good_streak,
-	             (int32_t)p->up_after, text);
-}
-
-const char *notify_human(char *buf, size_t len, uint32_t x, bool us)
-{
-	uint32_t unit = us ? 1000u : 10000u, whole = x / unit, frac = x % unit * 100u / unit;
-	const char *sym = us ? "ms" : "%";
-	if (!frac)
-		snprintf(buf, len, "%u %s", whole, sym);
-	else
-		snprintf(buf, len, "%u.%02u %s", whole, frac, sym);
-	return buf;
-}
-
-static void line_degraded_edge(const struct line *l, bool degraded, const char *title)
-{
-	const struct linestate_params *p = N.m->state;
-	uint32_t loss, rtt;
-	char text[256], val[24], lim[24];
-
-	last_round(l, &loss, &rtt);
-	bool by_rtt = p->rtt_raise_us && rtt >= (degraded ? p->rtt_raise_us : p->rtt_clear_us) &&
-	              loss < (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
-	uint32_t value = by_rtt ? rtt : loss;
-	uint32_t limit = by_rtt ? (degraded ? p->rtt_raise_us : p->rtt_clear_us)
-	                        : (degraded ? p->loss_raise_ppm : p->loss_clear_ppm);
-	snprintf(text, sizeof(text), "%s %s: %s %s (%s %s)", title,
-	         degraded ? "is degraded" : "is no longer degraded", by_rtt ? "round-trip" : "loss",
-	         notify_human(val, sizeof(val), value, by_rtt), degraded ? "raise at" : "clear at",
-	         notify_human(lim, sizeof(lim), limit, by_rtt));
-	if (degraded)
-		notify_raise(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
-		             (int32_t)limit, text);
-	else
-		notify_clear(ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, (int32_t)value,
-		             (int32_t)limit, text);
-}
-
 static struct line_watch *watch_of(const struct line *l)
 {
 	return (struct line_watch *)watch_find(l->office->cfg->id, l->cfg->id);
 }
 
-static void line_flap_edge(const struct line *l, enum line_status old, const char *title)
+static void line_flap_edge(const struct line *l, enum line_status old)
 {
 	struct line_watch *w = watch_of(l);
 	struct flap_params fp = flap_params();
-	char text[256];
 
 	if (!w || !flap_counts(old, linestate_reported(&l->ls)))
 		return;
-	if (!flap_change(&w->flap, &fp, mono_s()))
-		return;
-	unsigned n = flap_changes(&w->flap, &fp, mono_s());
-	snprintf(text, sizeof(text), "%s is flapping: %u state changes in %u s (limit %u)", title,
-	         n, fp.window_s, fp.count);
-	notify_raise(ALARM_LINE_FLAPPING, w->office, w->line, (int32_t)n, (int32_t)fp.count, text);
+	if (flap_change(&w->flap, &fp, mono_s()))
+		alarm_rules_flapping(l, true, flap_changes(&w->flap, &fp, mono_s()), &fp);
 }
 
 void notify_line_changed(const struct line *l, enum line_status old)
 {
-	enum line_status now = linestate_reported(&l->ls);
-	char title[192];
-
-	if (!N.m)
-		return;
-	line_title(title, sizeof(title), l);
-	line_flap_edge(l, old, title);
-	/* Clears first: degraded -> down reads as "degradation over, now down". */
-	if (old == LINE_DOWN && now != LINE_DOWN)
-		line_down_edge(l, false, title);
-	if (old == LINE_DEGRADED && now != LINE_DEGRADED)
-		line_degraded_edge(l, false, title);
-	if (now == LINE_DOWN && old != LINE_DOWN)
-		line_down_edge(l, true, title);
-	if (now == LINE_DEGRADED && old != LINE_DEGRADED)
-		line_degraded_edge(l, true, title);
-}
-
-void notify_office_changed(const struct office *o, enum office_status old)
-{
-	char text[256];
-
-	if (!N.m)
-		return;
-	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED) {
-		snprintf(text, sizeof(text),
-		         "Office %s %s is isolated: none of its %zu line(s) works", o->cfg->code,
-		         o->cfg->name, o->n_lines);
-		notify_raise(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
-	} else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED) {
-		snprintf(text, sizeof(text), "Office %s %s is restored: %u line(s) up (now %s)",
-		         o->cfg->code, o->cfg->name, o->lines_up, office_status_name(o->status));
-		notify_clear(ALARM_OFFICE_ISOLATED, o->cfg->id, 0, (int32_t)o->lines_up, 1, text);
-	}
+	if (N.m)
+		line_flap_edge(l, old);
 }
 
 /* ---- periodic work ---- */
@@ -668,7 +496,6 @@ void notify_office_changed(const struct office *o, enum office_status old)
 static void flap_ends(void)
 {
 	struct flap_params fp = flap_params();
-	char text[256], title[192];
 
 	for (size_t i = 0; i < N.n_watch; i++) {
 		struct line_watch *w = &N.watch[i];
@@ -677,57 +504,22 @@ static void flap_ends(void)
 		const struct line *l = model_find_line(N.m, w->office, w->line);
 		if (!l)
 			continue;
-		line_title(title, sizeof(title), l);
-		snprintf(text, sizeof(text), "%s is stable again for %u s: %s", title, fp.window_s,
-		         line_status_name(linestate_reported(&l->ls)));
-		notify_clear(ALARM_LINE_FLAPPING, w->office, w->line,
-		             (int32_t)flap_changes(&w->flap, &fp, mono_s()), (int32_t)fp.count,
-		             text);
+		alarm_rules_flapping(l, false, flap_changes(&w->flap, &fp, mono_s()), &fp);
 		settle_line(w->office, w->line);
 	}
 }
 
-/* Local time as YYYYMMDDHHMM, the form periods are configured in. */
-static int64_t local_key(time_t now)
-{
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return ((((int64_t)(tm.tm_year + 1900) * 100 + tm.tm_mon + 1) * 100 + tm.tm_mday) * 100 +
-	        tm.tm_hour) *
-	           100 +
-	       tm.tm_min;
-}
-
-static const struct heightened_cfg *period_at(time_t now)
-{
-	int64_t key = local_key(now);
-	for (size_t i = 0; i < cfg()->n_periods; i++)
-		if (cfg()->periods[i].from <= key && key < cfg()->periods[i].to)
-			return &cfg()->periods[i]; /* the first listed wins an overlap */
-	return NULL;
-}
-
 /* Severities are "current": active alarms follow the period. */
-static void period_enter(const struct heightened_cfg *p)
+void notify_regrade(void)
 {
-	if (p)
-		log_msg(LOG_NOTICE, "heightened period \"%s\" in force", p->name);
-	else
-		log_msg(LOG_NOTICE, "heightened period \"%s\" over", N.period->name);
-	N.period = p;
 	for (size_t i = 0; i < N.alarms.n; i++)
-		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+		N.alarms.v[i]->severity = heightened_severity(N.alarms.v[i]->key.type);
 }
 
-const struct linestate_params *notify_tick(time_t now)
+void notify_tick(void)
 {
-	if (!N.m)
-		return NULL;
-	const struct heightened_cfg *p = period_at(now);
-	if (p != N.period)
-		period_enter(p);
-	flap_ends();
-	return N.period ? &N.period->state : NULL;
+	if (N.m)
+		flap_ends();
 }
 
 /* ---- binding ---- */
@@ -744,8 +536,10 @@ static void clear_removed(const struct model *m)
 	for (size_t i = N.alarms.n; i-- > 0;) {
 		if (i >= N.alarms.n || alarm_target_exists(m, &N.alarms.v[i]->key))
 			continue;
-		struct alarm_key k = N.alarms.v[i]->key;
-		notify_clear(k.type, k.office, k.line, 0, 0, "removed from the configuration");
+		struct alarm_decision d = {.key = N.alarms.v[i]->key,
+		                           .severity = SEV_CLEARED,
+		                           .text = "removed from the configuration"};
+		clear_alarm(&d);
 	}
 }
 
@@ -772,28 +566,6 @@ static bool watches_build(const struct model *m)
 	return true;
 }
 
-/* States the model holds without a transition we saw (restored from the
- * state file) still need their alarms; raising is idempotent. */
-static void raise_standing(const struct model *m)
-{
-	char title[192];
-
-	for (size_t i = 0; i < m->n_offices; i++) {
-		const struct office *o = &m->offices[i];
-		for (size_t j = 0; j < o->n_lines; j++) {
-			const struct line *l = &o->lines[j];
-			enum line_status st = linestate_reported(&l->ls);
-			line_title(title, sizeof(title), l);
-			if (st == LINE_DOWN)
-				line_down_edge(l, true, title);
-			else if (st == LINE_DEGRADED)
-				line_degraded_edge(l, true, title);
-		}
-		if (o->status == OFFICE_ISOLATED)
-			notify_office_changed(o, OFFICE_UNKNOWN);
-	}
-}
-
 void notify_restore(struct alarm_set *s)
 {
 	alarm_set_free(&N.alarms);
@@ -806,24 +578,6 @@ void notify_restore(struct alarm_set *s)
 			t->severity = N.alarms.v[i]->severity;
 	}
 	N.restored = N.alarms.n > 0;
-}
-
-/* A restored alarm of the model's own kinds whose state no longer holds:
- * the clear the NOC is owed, with the figures of the state it is in. */
-static void judge_restored_one(const struct model *m, const struct alarm_key *k)
-{
-	const struct office *o = model_find_office(m, k->office);
-	const struct line *l = model_find_line(m, k->office, k->line);
-	char title[192];
-
-	if (l)
-		line_title(title, sizeof(title), l);
-	if (k->type == ALARM_LINE_DOWN && l && linestate_reported(&l->ls) != LINE_DOWN)
-		line_down_edge(l, false, title);
-	else if (k->type == ALARM_LINE_DEGRADED && l && linestate_reported(&l->ls) != LINE_DEGRADED)
-		line_degraded_edge(l, false, title);
-	else if (k->type == ALARM_OFFICE_ISOLATED && o && o->status != OFFICE_ISOLATED)
-		notify_office_changed(o, OFFICE_ISOLATED);
 }
 
 /* The changes that made a line flap were before the restart, unseen by
@@ -839,25 +593,15 @@ static void restore_flapping(const struct alarm_key *k)
 	w->flap.at[0] = mono_s();
 }
 
+/* The rules judge the restored line and office alarms (alarm_rules_standing);
+ * what is left here is bookkeeping: targets gone, flap history. */
 static void judge_restored(const struct model *m)
 {
-	size_t n = N.alarms.n;
-	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
-
 	N.restored = false;
 	clear_removed(m); /* ids no longer configured */
-	n = N.alarms.n;
-	if (!keys)
-		return;
-	for (size_t i = 0; i < n; i++)
-		keys[i] = N.alarms.v[i]->key;
-	for (size_t i = 0; i < n; i++) {
-		if (keys[i].type == ALARM_LINE_FLAPPING)
-			restore_flapping(&keys[i]);
-		else
-			judge_restored_one(m, &keys[i]);
-	}
-	free(keys);
+	for (size_t i = 0; i < N.alarms.n; i++)
+		if (N.alarms.v[i]->key.type == ALARM_LINE_FLAPPING)
+			restore_flapping(&N.alarms.v[i]->key);
 }
 
 void notify_bind_model(const struct model *m)
@@ -872,14 +616,11 @@ void notify_bind_model(const struct model *m)
 	else if (m)
 		token_bucket_set(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst);
 	N.m = m;
-	N.period = NULL; /* it pointed into the old config; the next tick finds it again */
 	if (!m)
 		return;
-	for (size_t i = 0; i < N.alarms.n; i++)
-		N.alarms.v[i]->severity = severity_for(N.alarms.v[i]->key.type);
+	notify_regrade();
 	if (N.restored)
 		judge_restored(m);
-	raise_standing(m);
 }
 
 void notify_shutdown(void)
@@ -913,11 +654,6 @@ uint32_t notify_suppressed(void)
 const struct alarm_set *notify_alarms(void)
 {
 	return &N.alarms;
-}
-
-const char *notify_heightened_name(void)
-{
-	return N.period ? N.period->name : "";
 }
 
 bool notify_line_is_flapping(uint32_t office, uint32_t line)

@@ -1,15 +1,16 @@
 /*
- * notify: the one place that decides a notification is due, builds it as
+ * notify: the transport of alarms.  It keeps the active alarm table
+ * (tslcdAlarmTable), controls storms, and builds each notification as
  * TSLCD-MIB defines it and sends it through the AgentX master
  * (send_v2trap(); the master's trap2sink/trapsess/informsink deliver it).
- * It also owns the active alarm table (tslcdAlarmTable), storm control
- * and heightened periods.
+ * Whether an alarm is due is decided elsewhere (alarm_rules.c; the
+ * readiness engine's glue); heightened periods are heightened.c's.
  *
  * Contract
- *  - Driven only by model transitions (main wires the model listener to
- *    notify_line_changed()/notify_office_changed()) and by the engines'
- *    calls to notify_raise()/notify_clear() below.  Single-threaded: call
- *    from the event loop only.
+ *  - Driven by decisions (notify_apply(), which main hands to alarm_rules
+ *    as its sink) and by line transitions for flap dampening
+ *    (notify_line_changed()).  Single-threaded: call from the event loop
+ *    only.
  *  - The alarm table always equals the set of raised, uncleared alarms,
  *    whatever happens to the notifications (rate limit, flap hold, master
  *    away).  Every raise has a clear.
@@ -33,22 +34,14 @@
  *    runs and, with notify.resend-on-connect (default), every active alarm
  *    is announced again.
  *
- * API for the engines (bandwidth, readiness, ...): one call per edge.
- *
- *   notify_raise(ALARM_UTILISATION_HIGH, office, line, p95_ppm, limit_ppm,
- *                "Line 2 (VNPT VNPT-HN-0042) of BN-X01: p95 out 93.1 %");
- *   notify_clear(ALARM_UTILISATION_HIGH, office, line, p95_ppm, clear_ppm, NULL);
- *
- * Alarms are keyed by (type, office, line); line is 0 for office-level
- * types.  Both calls are idempotent: raising an active alarm only updates
- * its value, threshold and text in the table (no new notification), and
- * clearing an inactive one does nothing, so a level-triggered engine may
- * call them on every evaluation.  value/threshold are in the unit
- * TslcdAlarmTypeTC gives for the type (raise threshold on raise, clear
- * threshold on clear).  text NULL: a default naming the office (and line).
- * Types whose notification carries readiness columns (readinessNotReady,
- * reportStale, certExpiring) pass them with the _ex variants; redundancy's
- * tslcdOfficeLinesUp/RequiredLines are read from the model.
+ * Decisions (struct alarm_decision) are keyed by (type, office, line);
+ * line is 0 for office-level types.  Applying them is idempotent: raising
+ * an active alarm only updates its value, threshold and text in the table
+ * (no new notification), and clearing an inactive one does nothing, so a
+ * level-triggered rule may decide on every evaluation.  An empty text: a
+ * default naming the office (and line).  The readiness columns come from
+ * the decision's extra (kept in the alarm for an owed clear); the office
+ * and line columns from the model, through the MIB's descriptors.
  */
 #ifndef TSLCD_NOTIFY_H
 #define TSLCD_NOTIFY_H
@@ -59,40 +52,34 @@
 #include <time.h>
 
 #include "alarm.h"
+#include "alarm_rules.h"
 #include "model.h"
 
-/* A figure for a notification text, in the unit people read: ppm as
- * percent ("40 %", "1.23 %"), microseconds as milliseconds ("1.5 ms"). */
-const char *notify_human(char *buf, size_t len, uint32_t x, bool us);
-
-void notify_raise(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text);
-void notify_clear(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                  int32_t threshold, const char *text);
-void notify_raise_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra);
-void notify_clear_ex(enum alarm_type type, uint32_t office, uint32_t line, int32_t value,
-                     int32_t threshold, const char *text, const struct alarm_extra *extra);
+/* One decision of the rules: raise (with its severity) or clear. */
+void notify_apply(const struct alarm_decision *d);
 bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line);
 
 /* ---- wiring (main) ---- */
 
 /* After a restart, before the first notify_bind_model(): take over the
  * alarms the state file held (s is left empty).  The NOC was told of them,
- * so each is judged again: the bind keeps the line and office alarms whose
- * state still holds (announced again on connect) and clears the others;
- * lineFlapping clears once the line has been stable for the window; the
- * engines (redundancy, utilisation, SLA, readiness) raise or clear theirs
- * at their first evaluation. */
+ * so each is judged again: alarm_rules_standing(m, true) after the bind
+ * keeps the line and office alarms whose state still holds (announced
+ * again on connect) and clears the others; lineFlapping clears once the line has been stable for
+ * the window; the engines (redundancy, utilisation, SLA, readiness) raise or clear theirs at their
+ * first evaluation. */
 void notify_restore(struct alarm_set *s);
 /* Point at the model after start-up or a reload (call before freeing the
  * old one): alarms of offices and lines that are gone are cleared. */
 void notify_bind_model(const struct model *m);
+/* Flap dampening counts the line's changes (lineFlapping's rule text is
+ * alarm_rules_flapping()). */
 void notify_line_changed(const struct line *l, enum line_status old);
-void notify_office_changed(const struct office *o, enum office_status old);
-/* Every few seconds: heightened period and flap ends.  Returns the probe
- * thresholds in force now (NULL: the config's own) for model_set_thresholds. */
-const struct linestate_params *notify_tick(time_t now);
+/* Every few seconds: flap ends. */
+void notify_tick(void);
+/* A heightened period began or ended: active alarms take the severity now
+ * in force (heightened_severity()). */
+void notify_regrade(void);
 void notify_master_connected(void);
 void notify_master_lost(void);
 void notify_shutdown(void);
@@ -105,8 +92,6 @@ void notify_seq_resume(uint32_t last);
 uint32_t notify_seq(void);
 uint32_t notify_suppressed(void);
 const struct alarm_set *notify_alarms(void);
-/* "" when no heightened period is in force. */
-const char *notify_heightened_name(void);
 bool notify_line_is_flapping(uint32_t office, uint32_t line);
 
 #endif

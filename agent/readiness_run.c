@@ -1,7 +1,7 @@
 /*
  * readiness_run: glue between the readiness engine and the daemon: spool
  * handler, TLS results, the re-judgement timer, MIB binding, and the
- * listener that turns transitions into log lines and notify_raise/clear.
+ * listener (alarm_rules decides what the transitions raise and clear).
  */
 #include "readiness_run.h"
 
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alarm_rules.h"
 #include "histfeed.h"
 #include "log.h"
 #include "loop.h"
@@ -31,85 +32,6 @@ struct readiness *readiness_run_engine(void)
 	return R.rd;
 }
 
-/* ---- transitions -> log and notifications ---- */
-
-static void extra_of(const struct office_readiness *e, struct alarm_extra *x)
-{
-	memset(x, 0, sizeof(*x));
-	x->readiness_state = (int32_t)e->eval.state;
-	snprintf(x->readiness_reason, sizeof(x->readiness_reason), "%s", e->eval.reason);
-	x->report_time = e->have_report ? (int64_t)e->report.report_time : 0;
-	x->cert_days_left = e->tls_days_left;
-}
-
-static void on_state(void *ctx, const struct office_readiness *e, enum readiness_state old)
-{
-	struct alarm_extra x;
-	char text[256];
-
-	(void)ctx;
-	log_msg(LOG_NOTICE, "office %u (%s): readiness %s -> %s%s%s", e->office_id, e->cfg->code,
-	        readiness_state_name(old), readiness_state_name(e->eval.state),
-	        e->eval.reason[0] ? ": " : "", e->eval.reason);
-	extra_of(e, &x);
-	snprintf(text, sizeof(text), "%s: readiness %s%s%s", e->cfg->code,
-	         readiness_state_name(e->eval.state), e->eval.reason[0] ? ": " : "",
-	         e->eval.reason);
-	/* Raised while notReady; any other state (even unknown) clears it, the
-	 * staleness alarm then says why the state is not known. */
-	if (e->eval.state == READINESS_NOT_READY)
-		notify_raise_ex(ALARM_READINESS_NOT_READY, e->office_id, 0, (int32_t)e->eval.score,
-		                100, text, &x);
-	else if (old == READINESS_NOT_READY)
-		notify_clear_ex(ALARM_READINESS_NOT_READY, e->office_id, 0, (int32_t)e->eval.score,
-		                100, text, &x);
-}
-
-static void on_stale(void *ctx, const struct office_readiness *e, bool stale)
-{
-	struct alarm_extra x;
-	char text[256];
-	long age = readiness_report_age_days(e, time(NULL));
-	int32_t max = (int32_t)R.cfg->readiness.max_age_days;
-
-	(void)ctx;
-	extra_of(e, &x);
-	if (stale) {
-		snprintf(text, sizeof(text), "%s: %s", e->cfg->code,
-		         e->have_report ? e->eval.reason : "no readiness report received");
-		log_msg(LOG_WARNING, "office %u (%s): readiness report stale: %s", e->office_id,
-		        e->cfg->code, text);
-		notify_raise_ex(ALARM_REPORT_STALE, e->office_id, 0, (int32_t)age, max, text, &x);
-	} else {
-		snprintf(text, sizeof(text), "%s: readiness report of %ld days accepted",
-		         e->cfg->code, age);
-		log_msg(LOG_INFO, "office %u (%s): readiness report fresh", e->office_id,
-		        e->cfg->code);
-		notify_clear_ex(ALARM_REPORT_STALE, e->office_id, 0, (int32_t)age, max, text, &x);
-	}
-}
-
-static void on_cert(void *ctx, const struct office_readiness *e, bool expiring)
-{
-	struct alarm_extra x;
-	char text[256];
-	const struct readiness_cfg *c = &R.cfg->readiness;
-
-	(void)ctx;
-	extra_of(e, &x);
-	snprintf(text, sizeof(text), "%s: TLS certificate of %s %s in %d days", e->cfg->code,
-	         e->cfg->ready.tls_endpoint, e->tls_days_left < 0 ? "expired" : "expires",
-	         e->tls_days_left);
-	log_msg(expiring ? LOG_WARNING : LOG_INFO, "office %u: %s%s", e->office_id, text,
-	        expiring ? "" : " (renewed)");
-	if (expiring)
-		notify_raise_ex(ALARM_CERT_EXPIRING, e->office_id, 0, e->tls_days_left,
-		                (int32_t)c->cert_warn_days, text, &x);
-	else
-		notify_clear_ex(ALARM_CERT_EXPIRING, e->office_id, 0, e->tls_days_left,
-		                (int32_t)c->cert_clear_days, text, &x);
-}
-
 /* The certificate has been judged: checked, or no endpoint to check. */
 static bool cert_judged(const struct office_readiness *e)
 {
@@ -128,19 +50,21 @@ static void alarms_assert(void)
 		const struct office_readiness *e = &R.rd->v[i];
 		bool not_ready = e->eval.state == READINESS_NOT_READY;
 		if (not_ready != notify_is_active(ALARM_READINESS_NOT_READY, e->office_id, 0))
-			on_state(NULL, e, not_ready ? READINESS_UNKNOWN : READINESS_NOT_READY);
+			alarm_rules_readiness_state(
+			    NULL, e, not_ready ? READINESS_UNKNOWN : READINESS_NOT_READY);
 		if (e->stale != notify_is_active(ALARM_REPORT_STALE, e->office_id, 0))
-			on_stale(NULL, e, e->stale);
+			alarm_rules_report_stale(NULL, e, e->stale);
 		if (e->cert_expiring != notify_is_active(ALARM_CERT_EXPIRING, e->office_id, 0) &&
 		    (e->cert_expiring || cert_judged(e)))
-			on_cert(NULL, e, e->cert_expiring);
+			alarm_rules_cert_expiring(NULL, e, e->cert_expiring);
 	}
 }
 
+/* The rules decide; the notifier (their sink) sends. */
 static const struct readiness_listener listener = {
-    .state_changed = on_state,
-    .stale_changed = on_stale,
-    .cert_changed = on_cert,
+    .state_changed = alarm_rules_readiness_state,
+    .stale_changed = alarm_rules_report_stale,
+    .cert_changed = alarm_rules_cert_expiring,
 };
 
 /* ---- report ingestion ---- */
