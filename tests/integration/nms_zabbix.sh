@@ -96,6 +96,9 @@ h_expect_eq "office named by code and ASCII name" "Office BN-X1 UBND xa Dong Tie
 	"$(name 'tslcd.office.status[12]')"
 h_expect_eq "line named by office code, id, carrier, circuit" "Line BN-SO/2 Viettel VT-BN-3: status" \
 	"$(name 'tslcd.line.status[11.2]')"
+h_expect_eq "value map from the MIB: line status 4 is down" "down" "$(api item.get '{"hostids": "'"$HOST"'",
+	"filter": {"key_": "tslcd.line.status[11.2]"}, "selectValueMap": "extend"}' |
+	z_py '[m["newvalue"] for m in r[0]["valuemap"]["mappings"] if m["value"] == "4"][0]')"
 h_expect_eq "line 10.1 up, office 12 isolated (value-mapped numbers)" "2 4" \
 	"$(value 'tslcd.line.status[10.1]') $(value 'tslcd.office.status[12]')"
 h_expect_eq "availability 24 h of office 10 in percent" "100" "$(value 'tslcd.office.avail24h[10]')"
@@ -133,6 +136,9 @@ unsupported=$(api item.get '{"hostids": "'"$HOST"'", "filter": {"state": 1}, "ou
 printf '%s\n' "$unsupported" >"$H_TMP/unsupported.log"
 h_expect_eq "no item is not supported" 0 "$(z_py 'len(r)' <<<"$unsupported")"
 h_expect_eq "absent RTT of the down line: no value, still supported" "" "$(value 'tslcd.line.rtt[12.1]')"
+h_expect_eq "outage named by office, line and number" "Outage 12/1 #1: state" "$(name 'tslcd.outage.state[12.1.1]')"
+h_check "alarm named by its type from the MIB" grep -qF '"name": "Alarm #' <<<"$(api item.get '{"hostids": "'"$HOST"'",
+	"search": {"name": "officeIsolated 12/0: severity"}, "output": ["name"]}')"
 keys=$(api item.get '{"hostids": "'"$HOST"'", "output": ["key_"]}')
 for k in tslcd.office.readiness tslcd.line.in.p95 tslcd.outage.state tslcd.alarm.severity; do
 	h_check "discovered: ${k}[...]" grep -qF "\"${k}[" <<<"$keys"
