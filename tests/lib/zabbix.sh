@@ -64,7 +64,20 @@ z_start_server() {
 		Timeout=4
 	CONF
 	zabbix_server -f -c "$H_TMP/zabbix/zabbix_server.conf" >>"$H_TMP/zabbix_server.log" 2>&1 &
-	H_PIDS+=($!)
+	Z_SRVPID=$!
+	# Stopped before PostgreSQL (cleanups run in order): without its
+	# database it would not finish its shutdown.
+	H_CLEANUPS=(z_stop_server "${H_CLEANUPS[@]}")
+}
+
+# SIGTERM: the server stops its processes and exits.  Any it left after
+# 15 s are killed by the ids they had.
+z_stop_server() {
+	local kids
+	kids=$(pgrep -P "$Z_SRVPID")
+	kill "$Z_SRVPID" 2>/dev/null
+	h_wait_gone "$Z_SRVPID" 150
+	for k in $kids; do kill -9 "$k" 2>/dev/null; done
 }
 
 # The frontend reads /etc/zabbix/zabbix.conf.php (Debian's path): a private
