@@ -30,7 +30,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps check core-check unit integration mibcheck asan check-asan demo lint clean \
-	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package check-integrations
+	valgrind bench fuzz fuzz-bins fuzz-smoke man install deb check-package check-integrations check-zabbix
 
 all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 
@@ -90,6 +90,11 @@ integration: all
 # `make integration` runs them too, with every other test.
 check-integrations: deps all
 	@for t in tests/integration/nms_*.sh; do H_BUILD=$(CURDIR)/$(BUILD) bash $$t || exit 1; done
+
+# Zabbix 6.0 end to end (integrations/zabbix): a private PostgreSQL,
+# zabbix_server and the frontend's API; heavy, so `make integration` skips it.
+check-zabbix: deps all
+	@ZABBIX=1 H_BUILD=$(CURDIR)/$(BUILD) bash tests/integration/nms_zabbix.sh
 
 check: deps
 	$(MAKE) all

@@ -20,6 +20,9 @@ PKGS=(
 	# integrations/: the NMS tools' own code (snmptt needs libnet-ip-perl and
 	# does not depend on it; the exporter ships prometheus-snmp-generator)
 	snmptt libnet-ip-perl monitoring-plugins-standard prometheus-snmp-exporter prometheus
+	# make check-zabbix: Zabbix 6.0 server, its frontend's API under PHP's
+	# built-in server, a private PostgreSQL; the template's generator (YAML)
+	zabbix-server-pgsql zabbix-frontend-php php-pgsql php-cli postgresql python3-yaml
 )
 
 missing=()
