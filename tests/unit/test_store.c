@@ -327,6 +327,37 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* Intervals come back record for record; the one running at the save is
+ * marked, since the agent stopped and started within it. */
+START_TEST(intervals_round_trip)
+{
+	time_t end, start;
+	struct model *a = busy_model(&end);
+	struct store_load_info info;
+
+	save(a, end);
+	struct model *b = model_from(conf_a, end + 100);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	const struct interval_line *va = &model_find_line(a, 1, 1)->iv;
+	const struct interval_line *vb = &model_find_line(b, 1, 1)->iv;
+	ck_assert_uint_eq(va->count, 4); /* 4,000 s from a quarter hour */
+	ck_assert_uint_eq(vb->count, 4);
+	for (unsigned k = 1; k <= 4; k++)
+		ck_assert_mem_eq(interval_get(va, k, &start), interval_get(vb, k, NULL),
+		                 sizeof(struct interval_rec));
+	ck_assert_int_eq(start, T0);
+	ck_assert_uint_eq(interval_get(vb, 4, NULL)->suspect, INTERVAL_AGENT_START);
+	ck_assert_uint_gt(interval_get(vb, 4, NULL)->secs[IV_DOWN], 0);
+	ck_assert_uint_eq(interval_get(vb, 3, NULL)->secs[IV_DOWN], 300); /* up again at 1,200 s */
+	ck_assert_uint_eq(vb->cur.secs[IV_DOWN], va->cur.secs[IV_DOWN]);
+	ck_assert_uint_eq(vb->cur.suspect, INTERVAL_AGENT_STOP | INTERVAL_AGENT_START);
+	/* Line 2.1, down for good: whole intervals down. */
+	ck_assert_uint_eq(interval_get(&model_find_line(b, 2, 1)->iv, 2, NULL)->secs[IV_DOWN], 900);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(missing_file_is_first_start)
 {
 	struct model *m = model_from(conf_a, T0);
@@ -802,6 +833,7 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, intervals_round_trip);
 	tcase_add_test(tc, reused_buffer_is_clean);
 	tcase_add_test(tc, missing_file_is_first_start);
 	tcase_add_test(tc, truncated_rejected);
