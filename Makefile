@@ -173,7 +173,12 @@ lint:
 		-q -D_GNU_SOURCE -Iagent --suppress=missingIncludeSystem agent/
 
 # Benchmarks against a baseline subagent and fping, loopback only (tests/bench/README.md).
-BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost
+BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost \
+	$(BUILD)/bench/ivfill
+# ivfill drives the agent's own model and store.
+$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(BUILD)/libtslcd.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@

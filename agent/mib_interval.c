@@ -65,8 +65,8 @@ IV_GETTER(get_rtt_avg, rtt_us(r, r->rtt_avg, v))
 IV_GETTER(get_rtt_max, rtt_us(r, r->rtt_max, v))
 IV_GETTER(get_rtt_p95, rtt_us(r, r->rtt_p95, v))
 IV_GETTER(get_loss, loss(r, v))
-IV_GETTER(get_in_bps, r->has_rate && mib_set_u64(v, interval_rate_decode(r->rate[0])))
-IV_GETTER(get_out_bps, r->has_rate && mib_set_u64(v, interval_rate_decode(r->rate[1])))
+IV_GETTER(get_in_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[0])))
+IV_GETTER(get_out_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[1])))
 IV_GETTER(get_suspect, mib_set_int(v, r->suspect ? 1 : 2))
 IV_GETTER(get_reasons, reasons(r, v))
 
@@ -293,9 +293,8 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 		if (req->processed)
 			continue;
 		if (!m || n == (size_t)-1)
-			netsnmp_set_request_error(ri, req,
-			                          ri->mode == MODE_GET ? SNMP_NOSUCHOBJECT
-			                                               : SNMP_ENDOFMIBVIEW);
+			netsnmp_set_request_error(
+			    ri, req, ri->mode == MODE_GET ? SNMP_NOSUCHOBJECT : SNMP_ENDOFMIBVIEW);
 		else if (ri->mode == MODE_GET)
 			answer_get(m, ri, req, s, n);
 		else
@@ -306,8 +305,8 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 
 int mib_interval_register(void)
 {
-	if (mib_scalars_register("tslcdIntervalScalars", branch_oid, OID_LENGTH(branch_oid), scalar_cols,
-	                         sizeof(scalar_cols) / sizeof(scalar_cols[0])))
+	if (mib_scalars_register("tslcdIntervalScalars", branch_oid, OID_LENGTH(branch_oid),
+	                         scalar_cols, sizeof(scalar_cols) / sizeof(scalar_cols[0])))
 		return -1;
 	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
 	    "tslcdIntervalTable", netsnmp_create_handler("tslcdIntervalTable", table_handler),
@@ -317,10 +316,8 @@ int mib_interval_register(void)
 
 void mib_interval_dump(FILE *out)
 {
-	const struct mib_table t = {.table_oid = table_oid,
-	                            .table_oid_len = TABLE_LEN,
-	                            .cols = iv_cols,
-	                            .n_cols = N_COLS};
+	const struct mib_table t = {
+	    .table_oid = table_oid, .table_oid_len = TABLE_LEN, .cols = iv_cols, .n_cols = N_COLS};
 
 	mib_dump_scalar_oids(out, branch_oid, OID_LENGTH(branch_oid), scalar_cols,
 	                     sizeof(scalar_cols) / sizeof(scalar_cols[0]));
