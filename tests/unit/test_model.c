@@ -76,12 +76,47 @@ START_TEST(heightened_outage_evidence)
 }
 END_TEST
 
+/* The model marks intervals: agentStart at start, masterUnreachable while
+ * the master is away, clockStep when the wall clock steps 10 s or more
+ * against the monotonic one (a 9 s skew is not a step); the line's RTT
+ * percentiles come from the window. */
+START_TEST(interval_suspect_marks)
+{
+	struct model *m = model_down_after_4();
+	struct line *l = model_find_line(m, 1, 1);
+	uint32_t p50, p99;
+
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_AGENT_START);
+	round_at(m, true, T0 + 10);
+	ck_assert(line_stats_rtt_pct(&l->stats, 50, &p50));
+	ck_assert(line_stats_rtt_pct(&l->stats, 99, &p99));
+	ck_assert_uint_ge(p50, 900);
+	ck_assert_uint_le(p99, 1100);
+	model_tick(m, T0 + 905, (905u + 1u) * 1000u); /* the next interval: clean */
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_set_master_reachable(m, false);
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_MASTER_DOWN);
+	model_tick(m, T0 + 1805, (1805u + 1u) * 1000u); /* still away: marked again */
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_MASTER_DOWN);
+	model_set_master_reachable(m, true);
+	model_tick(m, T0 + 2705, (2705u + 1u) * 1000u);
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_tick(m, T0 + 2724, (2715u + 1u) * 1000u); /* 9 s ahead of monotonic */
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_tick(m, T0 + 2746, (2726u + 1u) * 1000u); /* then 11 s: a step */
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_CLOCK_STEP);
+	ck_assert_uint_eq(interval_get(&l->iv, 1, NULL)->suspect, INTERVAL_MASTER_DOWN);
+	model_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
 	TCase *tc = tcase_create("outage evidence");
 
 	tcase_add_test(tc, heightened_outage_evidence);
+	tcase_add_test(tc, interval_suspect_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }
