@@ -226,7 +226,8 @@ const char *interval_check(const struct interval_line *v)
 {
 	if (v->len_s != 60 && v->len_s != 300 && v->len_s != 900)
 		return "interval length not 1, 5 or 15 minutes";
-	if (v->count > INTERVAL_KEEP || v->head >= v->cur.num)
+	/* head - (count - 1) >= 0: record numbers never go below 0. */
+	if (v->count > INTERVAL_KEEP || v->head >= v->cur.num || v->head < (int32_t)v->count - 1)
 		return "interval ring position out of range";
 	if (v->cur.answered > v->cur.sent)
 		return "interval received more than it sent";

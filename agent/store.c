@@ -1116,9 +1116,9 @@ static const char *get_intervals(struct rbuf *r, struct interval_line *v, time_t
 	get_interval_cur(r, &v->cur);
 	if (v->count > INTERVAL_KEEP)
 		return "interval count out of range";
+	/* Slots by unsigned arithmetic: head is not checked yet. */
 	for (unsigned k = 1; k <= v->count; k++)
-		get_interval_rec(r,
-		                 &v->rec[(uint32_t)(v->head - (int32_t)(k - 1)) % INTERVAL_KEEP]);
+		get_interval_rec(r, &v->rec[((uint32_t)v->head - (k - 1)) % INTERVAL_KEEP]);
 	if (r->short_read)
 		return "record truncated";
 	const char *err = interval_check(v);

@@ -696,6 +696,56 @@ static void c_seal(struct craft *c)
 	reseal(c->b, c->n);
 }
 
+/* One STORE_REC_INTERVALS record for line 1.1: len, head, count, no
+ * records (a count above 0 then reads as truncated or out of range). */
+static void c_intervals(struct craft *c, unsigned len, int32_t head, unsigned count, int32_t num)
+{
+	size_t start;
+
+	c_le(c, STORE_REC_INTERVALS, 4);
+	c_le(c, 0, 4);
+	start = c->n;
+	c_le(c, 1, 4); /* office */
+	c_le(c, 1, 4); /* line */
+	c_le(c, len, 2);
+	c_le(c, (uint32_t)head, 4);
+	c_le(c, count, 1);
+	c_le(c, (uint32_t)num, 4);
+	c_le(c, 0, 8 + 1 + 16 + 32 + 32); /* secs, suspect, counts, sums, histogram */
+	c_le(c, 0, 26 * (count > 96 ? 0 : count));
+	for (unsigned i = 0; i < 4; i++)
+		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+}
+
+/* Intervals that no agent writes are refused, naming the field: a count
+ * over the ring, a head that would number records below 0, a length not
+ * 1, 5 or 15 minutes, a running interval after the file was written. */
+START_TEST(intervals_range_checked)
+{
+	static const struct {
+		unsigned len, count;
+		int32_t head, num;
+		const char *why;
+	} bad[] = {
+	    {900, 97, 100, 101, "interval count out of range"},
+	    {900, 2, 0, 1, "interval ring position out of range"},
+	    {900, 1, INT32_MIN, 5, "interval ring position out of range"},
+	    {600, 0, 10, 11, "interval length"},
+	    {900, 0, T0 / 900 + 200, T0 / 900 + 201, "after the file was written"},
+	};
+	struct craft c;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct model *m = model_from(conf_a, T0);
+		c_header(&c);
+		c_intervals(&c, bad[i].len, bad[i].head, bad[i].count, bad[i].num);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, bad[i].why);
+		model_free(m);
+	}
+}
+END_TEST
+
 /* Issue 12 (3): INT64_MAX made the window loop spin for ever (and overflow,
  * store.c and bandwidth.c); INT64_MIN too.  Each is refused, naming the field. */
 START_TEST(bandwidth_periods_range_checked)
@@ -834,6 +884,7 @@ static Suite *store_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, intervals_round_trip);
+	tcase_add_test(tc, intervals_range_checked);
 	tcase_add_test(tc, reused_buffer_is_clean);
 	tcase_add_test(tc, missing_file_is_first_start);
 	tcase_add_test(tc, truncated_rejected);
