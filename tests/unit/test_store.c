@@ -662,16 +662,28 @@ static void c_header(struct craft *c)
 	c_le(c, T0, 8);
 }
 
+/* A record of line 1.1: its header (the length patched by c_rec_end) and ids. */
+static size_t c_rec_begin(struct craft *c, uint32_t type)
+{
+	c_le(c, type, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, 1, 4); /* office */
+	c_le(c, 1, 4); /* line */
+	return start;
+}
+
+static void c_rec_end(struct craft *c, size_t start)
+{
+	for (unsigned i = 0; i < 4; i++)
+		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+}
+
 /* One STORE_REC_BANDWIDTH record for line 1.1, the window holding n samples. */
 static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period, uint32_t n)
 {
-	size_t start;
+	size_t start = c_rec_begin(c, STORE_REC_BANDWIDTH);
 
-	c_le(c, STORE_REC_BANDWIDTH, 4);
-	c_le(c, 0, 4);
-	start = c->n;
-	c_le(c, 1, 4);   /* office */
-	c_le(c, 1, 4);   /* line */
 	c_le(c, 300, 4); /* sample_s */
 	c_le(c, 0, 1);   /* have_prev */
 	c_le(c, 0, 4);   /* uptime_cs */
@@ -686,8 +698,7 @@ static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period
 	c_le(c, (uint64_t)last_period, 8);
 	c_le(c, n, 4);
 	c_le(c, 0, 4 * n);
-	for (unsigned i = 0; i < 4; i++)
-		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+	c_rec_end(c, start);
 }
 
 static void c_seal(struct craft *c)
@@ -700,21 +711,15 @@ static void c_seal(struct craft *c)
  * records (a count above 0 then reads as truncated or out of range). */
 static void c_intervals(struct craft *c, unsigned len, int32_t head, unsigned count, int32_t num)
 {
-	size_t start;
+	size_t start = c_rec_begin(c, STORE_REC_INTERVALS);
 
-	c_le(c, STORE_REC_INTERVALS, 4);
-	c_le(c, 0, 4);
-	start = c->n;
-	c_le(c, 1, 4); /* office */
-	c_le(c, 1, 4); /* line */
 	c_le(c, len, 2);
 	c_le(c, (uint32_t)head, 4);
 	c_le(c, count, 1);
 	c_le(c, (uint32_t)num, 4);
 	c_le(c, 0, 8 + 1 + 16 + 32 + 32); /* secs, suspect, counts, sums, histogram */
 	c_le(c, 0, 26 * (count > 96 ? 0 : count));
-	for (unsigned i = 0; i < 4; i++)
-		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+	c_rec_end(c, start);
 }
 
 /* Intervals that no agent writes are refused, naming the field: a count
