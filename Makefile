@@ -15,13 +15,15 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # config, linked with CORE_LIBS only; `make core-check` proves it.
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
 	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
-	prober_params privilege report model_redundancy alarm_rules heightened translit
+	prober_params privilege report model_redundancy alarm_rules heightened translit \
+	interval rtthist
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.
 CORE_TEST := test_model test_linestate test_availability test_outage test_maintenance \
 	test_bandwidth test_dayacct test_readiness test_alarm test_config test_conftext \
-	test_numarg test_secrets test_textcheck test_log test_report test_alarm_rules test_translit
+	test_numarg test_secrets test_textcheck test_log test_report test_alarm_rules test_translit \
+	test_interval
 CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c $(CORE_MOD:%=agent/%.c),$(wildcard agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:agent/%.c=$(BUILD)/obj/%.o)
@@ -37,12 +39,13 @@ all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 $(BUILD)/obj/%.o: agent/%.c $(wildcard agent/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libtslcd-core.a: $(CORE_OBJ)
-	rm -f $@ && ar rcs $@ $^
+# The Makefile too: moving a module between the two libraries must rebuild both.
+$(BUILD)/libtslcd-core.a: $(CORE_OBJ) Makefile
+	rm -f $@ && ar rcs $@ $(CORE_OBJ)
 
 # Everything else: the Net-SNMP modules, probing, history...
-$(BUILD)/libtslcd.a: $(AGENT_OBJ)
-	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libtslcd.a: $(AGENT_OBJ) Makefile
+	rm -f $@ && ar rcs $@ $(AGENT_OBJ)
 
 $(BUILD)/tslcd-agent: $(BUILD)/obj/main.o $(AGENT_LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -211,7 +214,12 @@ lint:
 		-q -D_GNU_SOURCE -Iagent --suppress=missingIncludeSystem agent/
 
 # Benchmarks against a baseline subagent and fping, loopback only (tests/bench/README.md).
-BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost
+BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost \
+	$(BUILD)/bench/ivfill
+# ivfill drives the agent's own model and store.
+$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(BUILD)/libtslcd.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@

@@ -36,7 +36,19 @@ static struct {
 	bool ping_outstanding;
 	unsigned missed;       /* pings in a row without an answer */
 	uint64_t silent_since; /* loop ms of the first of them */
+	void (*reachable)(bool);
 } X;
+
+void agentx_link_on_reachable(void (*fn)(bool reachable))
+{
+	X.reachable = fn;
+}
+
+static void report_reachable(bool up)
+{
+	if (X.reachable)
+		X.reachable(up);
+}
 
 /* ---- session parameters ---- */
 
@@ -83,6 +95,7 @@ static void silence_over(void)
 		log_msg(LOG_INFO, "the AgentX master answers again after %llu ms of silence",
 		        (unsigned long long)(loop_now_ms_fresh() - X.silent_since));
 	X.missed = 0;
+	report_reachable(true);
 }
 
 static int on_master_connected(int major, int minor, void *server, void *client)
@@ -103,6 +116,7 @@ static int on_master_lost(int major, int minor, void *server, void *client)
 	X.session = NULL;
 	X.ping_outstanding = false;
 	X.missed = 0;
+	report_reachable(false);
 	notify_master_lost();
 	log_msg(LOG_WARNING, "lost the AgentX master; retrying every %u s, probing continues",
 	        X.ping_s);
@@ -136,6 +150,7 @@ static int on_pong(int op, netsnmp_session *s, int reqid, netsnmp_pdu *pdu, void
 		soon(&X.reopen_timer, reopen_session);
 	} else if (X.missed++ == 0) {
 		X.silent_since = loop_now_ms_fresh() - AGENTX_SYNC_WAIT_USEC / 1000;
+		report_reachable(false);
 		log_msg(
 		    LOG_WARNING,
 		    "the AgentX master does not answer pings; waiting for it, probing continues");

@@ -14,11 +14,16 @@
 #ifndef TSLCD_AGENTX_LINK_H
 #define TSLCD_AGENTX_LINK_H
 
+#include <stdbool.h>
+
 /* Before the MIB registers: set Net-SNMP up as a subagent on socket, with
  * pings (and reconnect attempts) every ping_s seconds. */
 void agentx_link_init(const char *socket, unsigned ping_s);
 /* After the MIB registered: connect, and start pinging. */
 void agentx_link_open(void);
+/* fn(false) when the master is lost or stops answering pings, fn(true)
+ * when it is back (the measurement intervals meanwhile are suspect). */
+void agentx_link_on_reachable(void (*fn)(bool reachable));
 /* Stop pinging and shut Net-SNMP down. */
 void agentx_link_close(void);
 

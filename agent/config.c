@@ -295,6 +295,7 @@ static const struct cfgerr_range ranges[] = {
     {"save-interval", 5, 86400},
     {"history-retention", 0, 36500},
     {"history-interval", 1, 86400},
+    {"interval-minutes", 1, 15},
     {"interval", 1, 3600},
     {"count", 1, 20},
     {"spacing", 10, 10000},
@@ -452,6 +453,7 @@ static cfg_opt_t agent_opts[] = {
     STR("province-name", ""),
     NUM("history-retention", 400), /* days; 0 keeps everything */
     NUM("history-interval", 300),  /* seconds between writes of the running day */
+    NUM("interval-minutes", 15),   /* tslcdIntervalTable: 15 or 5 (1: tests only) */
     CFG_END(),
 };
 
@@ -1133,6 +1135,12 @@ static bool agent_parse(struct tslcd_config *c, cfg_t *sec)
 	c->agent.province_name = dup_str(sec, "province-name");
 	c->agent.history_retention_days = (unsigned)cfg_getint(sec, "history-retention");
 	c->agent.history_interval_s = (unsigned)cfg_getint(sec, "history-interval");
+	c->agent.interval_s = 60u * (unsigned)cfg_getint(sec, "interval-minutes");
+	if (c->agent.interval_s != 60 && c->agent.interval_s != 300 && c->agent.interval_s != 900) {
+		report(line_of(sec, "interval-minutes"),
+		       "agent: interval-minutes must be 15 or 5 (1 is for tests)");
+		return false;
+	}
 	if (!timezone_known(c->agent.timezone)) {
 		report(line_of(sec, "timezone"),
 		       "agent: unknown timezone '%s' (expected a name such as "

@@ -143,6 +143,7 @@ struct agent_cfg {
 	char *province_code, *province_name; /* for the history's meta table */
 	unsigned history_retention_days;     /* 0: keep everything */
 	unsigned history_interval_s;         /* the running day is written this often */
+	unsigned interval_s;                 /* tslcdIntervalTable length: 900, 300 or 60 */
 };
 
 /* A heightened-vigilance period (Tet, elections): while now (local time)

@@ -323,10 +323,17 @@ static void reload(void)
 
 /* ---- AgentX ---- */
 
+static void master_reachable(bool up)
+{
+	if (model)
+		model_set_master_reachable(model, up);
+}
+
 static void agentx_start(const struct tslcd_config *cfg)
 {
 	agentx_link_init(opt.agentx_socket ? opt.agentx_socket : cfg->agent.agentx_socket,
 	                 opt.ping_interval);
+	agentx_link_on_reachable(master_reachable);
 	if (mib_register_all() < 0)
 		log_msg(LOG_ERR, "MIB registration failed");
 	agentx_link_open();

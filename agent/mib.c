@@ -12,7 +12,8 @@ static const struct model *bound;
 int mib_register_all(void)
 {
 	if (mib_agent_register() || mib_office_register() || mib_line_register() ||
-	    mib_outage_register() || mib_readiness_register() || mib_alarm_register())
+	    mib_outage_register() || mib_readiness_register() || mib_alarm_register() ||
+	    mib_interval_register())
 		return -1;
 	if (bound)
 		mib_bind_model(bound);
@@ -41,6 +42,7 @@ void mib_dump_oids(FILE *out)
 	mib_outage_dump(out);
 	mib_readiness_dump(out);
 	mib_alarm_dump(out);
+	mib_interval_dump(out);
 }
 
 static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)

@@ -59,6 +59,8 @@ void mib_outage_bind(const struct model *m);
 void mib_outage_dump(FILE *out);
 int mib_alarm_register(void);
 void mib_alarm_dump(FILE *out);
+int mib_interval_register(void);
+void mib_interval_dump(FILE *out);
 /* Keep tslcdAlarmTable in step with the notifier's alarm set. */
 struct alarm;
 void mib_alarm_row(const struct alarm *a, bool present);

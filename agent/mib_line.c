@@ -43,6 +43,12 @@ static bool stats_window(const struct line *l, struct mib_value *v)
 	return mib_set_u32(v, (uint32_t)(l->stats.count * (m->cfg->probe.interval_ms / 1000u)));
 }
 
+static bool rtt_pct(const struct line *l, unsigned pct, struct mib_value *v)
+{
+	uint32_t us;
+	return line_stats_rtt_pct(&l->stats, pct, &us) && mib_set_u32(v, us);
+}
+
 static bool quarter_value(const struct line *l, bool downtime, struct mib_value *v)
 {
 	struct avail_figures f;
@@ -75,6 +81,9 @@ LINE_GETTER(get_rtt_max, rtt_value(l, RTT_MAX, v))
 LINE_GETTER(get_jitter, rtt_value(l, RTT_JITTER, v))
 LINE_GETTER(get_loss, loss_value(l, v))
 LINE_GETTER(get_window, stats_window(l, v))
+LINE_GETTER(get_rtt_p50, rtt_pct(l, 50, v))
+LINE_GETTER(get_rtt_p95, rtt_pct(l, 95, v))
+LINE_GETTER(get_rtt_p99, rtt_pct(l, 99, v))
 LINE_GETTER(get_av24h, probed(l) && mib_avail_raw(&l->av, AVAIL_24H, v))
 LINE_GETTER(get_av7d, probed(l) && mib_avail_raw(&l->av, AVAIL_7D, v))
 LINE_GETTER(get_av30d, probed(l) && mib_avail_raw(&l->av, AVAIL_30D, v))
@@ -270,6 +279,9 @@ static const struct mib_column line_cols[] = {
     {70, "tslcdLineOutUtilPct", ASN_UNSIGNED, get_out_util_pct},
     {71, "tslcdLineRttAvgMs", ASN_UNSIGNED, get_rtt_avg_ms},
     {72, "tslcdLineCountersSourceText", ASN_OCTET_STR, get_src_text},
+    {80, "tslcdLineRttP50", ASN_UNSIGNED, get_rtt_p50},
+    {81, "tslcdLineRttP95", ASN_UNSIGNED, get_rtt_p95},
+    {82, "tslcdLineRttP99", ASN_UNSIGNED, get_rtt_p99},
 };
 
 static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};

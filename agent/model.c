@@ -103,15 +103,18 @@ static time_t tick_time(const struct model *m, uint64_t mono_ms)
 	return m->clock.last_wall + (time_t)(elapsed / 1000u);
 }
 
-/* The same interval goes to availability and to the day totals, so the
- * two always agree. */
-static void account_until(struct avail *av, struct day_acct *days, time_t *mark,
-                          enum avail_state st, enum day_state ds, time_t from, time_t to)
+/* The same interval goes to availability, the day totals and (lines) the
+ * measurement intervals, so they always agree. */
+static void account_until(struct avail *av, struct day_acct *days, struct interval_line *iv,
+                          time_t *mark, enum avail_state st, enum day_state ds, time_t from,
+                          time_t to)
 {
 	time_t start = *mark > from ? *mark : from;
 	if (to > start) {
 		avail_account(av, st, start, to);
 		dayacct_time(days, ds, start, to);
+		if (iv)
+			interval_time(iv, ds, start, to);
 	}
 	*mark = to > start ? to : start;
 }
@@ -119,13 +122,13 @@ static void account_until(struct avail *av, struct day_acct *days, time_t *mark,
 static void line_account(struct line *l, time_t from, time_t to)
 {
 	enum line_status s = linestate_reported(&l->ls);
-	account_until(&l->av, &l->days, &l->acct_mark, line_avail_state(s), line_day_state(s), from,
-	              to);
+	account_until(&l->av, &l->days, &l->iv, &l->acct_mark, line_avail_state(s),
+	              line_day_state(s), from, to);
 }
 
 static void office_account(struct office *o, time_t from, time_t to)
 {
-	account_until(&o->av, &o->days, &o->acct_mark, office_avail_state(o->status),
+	account_until(&o->av, &o->days, NULL, &o->acct_mark, office_avail_state(o->status),
 	              office_day_state(o->status), from, to);
 }
 
@@ -139,17 +142,31 @@ static void office_account_now(struct model *m, struct office *o, uint64_t mono_
 	office_account(o, m->clock.last_wall, tick_time(m, mono_ms));
 }
 
+/* Suspect bits for the intervals this tick touches: a wall-clock step of
+ * INTERVAL_CLOCK_STEP_S or more against the monotonic clock, either way. */
+static uint8_t tick_suspect(const struct model *m, time_t now, uint64_t mono_ms)
+{
+	int64_t mono_s = (int64_t)(mono_ms / 1000u) - (int64_t)(m->clock.last_mono_ms / 1000u);
+	int64_t skew = (int64_t)(now - m->clock.last_wall) - mono_s;
+	bool step = skew >= INTERVAL_CLOCK_STEP_S || skew <= -INTERVAL_CLOCK_STEP_S;
+
+	return (uint8_t)(m->interval_suspect | (step ? INTERVAL_CLOCK_STEP : 0));
+}
+
 void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 {
 	time_t from, to;
+	uint8_t suspect = tick_suspect(m, now, mono_ms);
 	bool any = avail_clock_advance(&m->clock, mono_ms, now, &from, &to);
 
 	for (size_t i = 0; i < m->n_offices; i++) {
 		struct office *o = &m->offices[i];
 		for (size_t j = 0; j < o->n_lines; j++) {
 			struct line *l = &o->lines[j];
+			interval_mark(&l->iv, suspect); /* the interval before the step */
 			if (any)
 				line_account(l, from, to);
+			interval_mark(&l->iv, suspect); /* and the one after it */
 			l->acct_mark = 0;
 		}
 		if (any)
@@ -227,6 +244,22 @@ bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_
 bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm)
 {
 	return line_stats_loss_recent(s, MODEL_STATS_ROUNDS, ppm);
+}
+
+/* The histogram is built from the ring on demand: 12 rounds cost less
+ * than keeping 16 counters in step with it (and saving them). */
+bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us)
+{
+	struct rtthist h = {0};
+	uint32_t lo, avg, hi, jitter;
+
+	if (!line_stats_rtt(s, &lo, &avg, &hi, &jitter))
+		return false;
+	for (unsigned i = 0; i < s->count; i++) {
+		const struct round_summary *r = &s->ring[i];
+		rtthist_add_round(&h, r->received, r->rtt_min_us, r->rtt_avg_us, r->rtt_max_us);
+	}
+	return rtthist_percentile(&h, pct, lo, hi, us);
 }
 
 /* ---- office aggregation ---- */
@@ -336,6 +369,9 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 	}
 	/* Close the books in the old state before the state can change. */
 	line_account_now(m, l, mono_ms);
+	if (r->outcome != PROBE_LOCAL_ERROR)
+		interval_round(&l->iv, now, r->sent, r->received, r->rtt_min_us, r->rtt_avg_us,
+		               r->rtt_max_us);
 	bool changed = linestate_on_round(&l->ls, m->state, r, in_maintenance);
 	line_outage_track(m, l, tracked_before, in_maintenance, now);
 	if (changed)
@@ -369,15 +405,16 @@ void model_count(const struct model *m, struct model_counts *out)
 
 /* ---- construction and reload ---- */
 
-static void line_init(struct line *l, const struct line_cfg *lc, struct office *o, unsigned history,
-                      time_t now)
+static void line_init(struct line *l, const struct line_cfg *lc, struct office *o,
+                      const struct tslcd_config *cfg, time_t now)
 {
 	memset(l, 0, sizeof(*l));
 	l->cfg = lc;
 	l->office = o;
 	linestate_init(&l->ls);
 	avail_init(&l->av, now);
-	outage_ring_init(&l->outages, history);
+	interval_init(&l->iv, cfg->agent.interval_s, now, 0);
+	outage_ring_init(&l->outages, cfg->outage_history);
 }
 
 /* Reload keeps history: the surviving line's state moves to its new home. */
@@ -388,6 +425,8 @@ static void line_adopt(struct line *l, struct line *prev, unsigned history)
 	l->stats = prev->stats;
 	l->av = prev->av;
 	l->days = prev->days;
+	if (prev->iv.len_s == l->iv.len_s) /* a new length starts afresh */
+		l->iv = prev->iv;
 	outage_ring_free(&l->outages);
 	l->outages = prev->outages;
 	outage_ring_set_capacity(&l->outages, history);
@@ -406,7 +445,7 @@ static bool office_build(struct model *m, struct office *o, const struct office_
 	if (!o->lines)
 		return false;
 	for (size_t j = 0; j < oc->n_lines; j++) {
-		line_init(&o->lines[j], &oc->lines[j], o, m->cfg->outage_history, now);
+		line_init(&o->lines[j], &oc->lines[j], o, m->cfg, now);
 		if (!model_bw_line_init(m, &o->lines[j]))
 			return false;
 	}
@@ -463,16 +502,36 @@ struct model *model_prepare(struct tslcd_config *cfg, time_t now)
 	return m;
 }
 
+static void mark_intervals(struct model *m, uint8_t reasons)
+{
+	for (size_t i = 0; i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++)
+			interval_mark(&m->offices[i].lines[j].iv, reasons);
+}
+
 void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_ms)
 {
 	if (!old) {
 		avail_clock_start(&m->clock, mono_ms, now);
+		mark_intervals(m, INTERVAL_AGENT_START);
 		return;
 	}
 	model_tick(old, now, mono_ms); /* settle its books before taking them over */
 	for (size_t i = 0; i < m->n_offices; i++)
 		office_adopt(m, &m->offices[i], old);
 	m->clock = old->clock;
+	m->interval_suspect = old->interval_suspect;
+	mark_intervals(m, INTERVAL_CONFIG_RELOAD);
+}
+
+void model_set_master_reachable(struct model *m, bool reachable)
+{
+	if (reachable) {
+		m->interval_suspect &= (uint8_t)~INTERVAL_MASTER_DOWN;
+		return;
+	}
+	m->interval_suspect |= INTERVAL_MASTER_DOWN;
+	mark_intervals(m, INTERVAL_MASTER_DOWN);
 }
 
 struct model *model_create(struct tslcd_config *cfg, struct model *old, time_t now,

@@ -20,6 +20,7 @@
 #include "availability.h"
 #include "config.h"
 #include "dayacct.h"
+#include "interval.h"
 #include "linestate.h"
 #include "outage.h"
 #include "probe_result.h"
@@ -57,7 +58,8 @@ struct line {
 	time_t acct_mark; /* accounted up to here within the current tick */
 	struct line_stats stats;
 	struct avail av;
-	struct day_acct days; /* per local day, for the history */
+	struct day_acct days;    /* per local day, for the history */
+	struct interval_line iv; /* clock-aligned intervals (interval.h) */
 	struct outage_ring outages;
 	void *probe_job;    /* owned by main's wiring */
 	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
@@ -112,6 +114,9 @@ struct model {
 	struct model_listener listener;
 	/* Probe thresholds in force: &cfg->state, or a heightened period's. */
 	const struct linestate_params *state;
+	/* Suspect reasons every running interval gets while they last (the
+	 * master unreachable), besides those of single events. */
+	uint8_t interval_suspect;
 };
 
 /* Build the model for cfg (takes ownership).  `old`, if given, donates the
@@ -145,6 +150,10 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms);
 
 void model_count(const struct model *m, struct model_counts *out);
 
+/* The AgentX master became unreachable (false) or reachable again: the
+ * intervals meanwhile are marked suspect. */
+void model_set_master_reachable(struct model *m, bool reachable);
+
 /* Counter polls of a line's router (the poller): a reading or a failure.
  * The line's reachability state is not touched. */
 void model_line_counters(struct model *m, struct line *l, const struct bw_reading *r, time_t now);
@@ -174,6 +183,9 @@ void model_redundancy_restored(struct model *m,
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
                     uint32_t *jitter);
 bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm);
+/* The pct-th RTT percentile over the window, from a 16-bin histogram of
+ * its rounds (rtthist.h); false when no round answered. */
+bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us);
 /* Loss over the newest `rounds` rounds only. */
 bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm);
 

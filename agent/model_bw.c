@@ -62,8 +62,9 @@ void model_line_counters(struct model *m, struct line *l, const struct bw_readin
 		bool same = before.key == after->key;
 		uint64_t octets[2] = {after->octets[BW_IN] - (same ? before.octets[BW_IN] : 0),
 		                      after->octets[BW_OUT] - (same ? before.octets[BW_OUT] : 0)};
-		dayacct_traffic(&l->days, now, octets, after->cs - (same ? before.cs : 0),
-		                l->bw->bps);
+		uint64_t cs = after->cs - (same ? before.cs : 0);
+		dayacct_traffic(&l->days, now, octets, cs, l->bw->bps);
+		interval_traffic(&l->iv, now, octets, cs);
 	}
 	utilisation_report(m, l, ev);
 }

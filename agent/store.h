@@ -51,6 +51,7 @@ enum store_rec {
 	STORE_REC_ALARM = 4,     /* an active alarm (alarm.h), after every line */
 	STORE_REC_DAYS = 5,      /* day totals (dayacct.h) of a line, or of an office (line 0) */
 	STORE_REC_AGENT = 6,     /* agent-wide: the last notification sequence number */
+	STORE_REC_INTERVALS = 7, /* a line's measurement intervals (interval.h) */
 };
 
 enum store_load_status {

@@ -41,9 +41,11 @@ RELOAD_LINES=${BENCH_RELOAD_LINES:-133334}       # 100,001 offices (every third 
 RELOAD_SECONDS=${BENCH_RELOAD_SECONDS:-60}       # GET loop during the reload (must cover it)
 HIST_LINES=${BENCH_HIST_LINES:-10000}
 HIST_SECONDS=${BENCH_HIST_SECONDS:-30}           # GET loop while day rows are written (every 5 s)
+IV_LINES=${BENCH_IV_LINES:-10000}               # lines with 96 full intervals each
+IV_SAVES=${BENCH_IV_SAVES:-7}                    # synchronous saves timed by ivfill
 EXPORTER_LINES=${BENCH_EXPORTER_LINES:-"2500 10000"}  # prometheus-snmp-exporter scrapes
 EXPORTER_REPS=${BENCH_EXPORTER_REPS:-"25 50 100"}     # its max_repetitions, each tried
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report exporter"}
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report exporter intervals"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -388,6 +390,40 @@ sc_rss() {
 	fi
 }
 
+# 96 full intervals per line (ivfill writes the state file and times the
+# saves), then the agent restored from it: RSS, and a bulkwalk of one
+# interval column (every row of every line) against the baseline's table.
+sc_intervals() {
+	local k="$((IV_LINES / 1000))k" out a b
+	gen "$IV_LINES" none iv
+	mkdir -p "$H_TMP/state"
+	out=$("$BUILD/bench/ivfill" "$H_TMP/iv.conf" "$IV_SAVES") || { h_fail "ivfill: $out"; return; }
+	h_log "ivfill: $out"
+	row "state save, $k lines x 96 intervals" "median ms (sync, fsync)" \
+		"$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$out")" "-" "-" "< 100" \
+		"$(verdict "$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$out") < 100")"
+	row "state file, $k lines x 96 intervals" "MB" "$(calc "$(stat -c %s "$H_TMP/state/state.bin") / 1048576" 1)" \
+		"-" "-" "-" "-"
+	start_agent iv || { h_fail "agent did not serve $k lines"; return; }
+	sleep 5
+	a=$(rss_kb "$H_AGENT_PID")
+	walk "$ROOT.8.2.1.5" "$H_AGENT_PID" "$IV_LINES"
+	local aw=$W_WALL avb=$W_VB
+	stop_pid "$H_AGENT_PID"
+	start_base iv || { h_fail "baseline did not serve $k lines"; return; }
+	b=$(rss_kb "$BASE_PID")
+	walk "$BASE_TABLE" "$BASE_PID" "$IV_LINES"
+	local bw=$W_WALL bvb=$W_VB
+	stop_pid "$BASE_PID"
+	row "RSS $k lines x 96 intervals" "MB" "$(calc "$a / 1024" 1)" "$(calc "$b / 1024" 1)" \
+		"$(calc "$a / $b" 2)" "<= 64 MB" "$(verdict "$a <= 65536")"
+	local arate brate
+	arate=$(calc "$avb / $aw" 0) brate=$(calc "$bvb / $bw" 0)
+	row "interval column walk $k" "varbinds (wall s)" "$avb ($aw)" "$bvb ($bw)" "-" "-" "-"
+	row "interval column walk $k" "varbinds/s" "$arate" "$brate" "$(calc "$arate / $brate" 2)" \
+		">= 0.9" "$(verdict "$avb > 0 && $arate >= 0.9 * $brate")"
+}
+
 sc_detect() {
 	local port trap=0 listener i t0 t1 lat worst=0 sum=0 tlat tworst="" theory
 	port=$(h_free_port)
@@ -665,7 +701,7 @@ wait_exporter() { # PORT: its web page answers (≤5 s)
 }
 
 # ---- run ----
-for b in "$H_AGENT" "$BASE_BIN" "$GETLOOP"; do
+for b in "$H_AGENT" "$BASE_BIN" "$GETLOOP" "$BUILD/bench/ivfill"; do
 	[ -x "$b" ] || { echo "bench: $b missing (run make bench)"; exit 1; }
 done
 # Snapshot the binaries: a rebuild in the shared build/ must not change them mid-run.

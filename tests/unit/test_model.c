@@ -462,6 +462,40 @@ START_TEST(heightened_outage_evidence)
 }
 END_TEST
 
+/* The model marks intervals: agentStart at start, masterUnreachable while
+ * the master is away, clockStep when the wall clock steps 10 s or more
+ * against the monotonic one (a 9 s skew is not a step); the line's RTT
+ * percentiles come from the window. */
+START_TEST(interval_suspect_marks)
+{
+	struct model *m = load_model(" down-after = 4\n up-after = 1\n", OFFICE(1, 1, LINE(1, 1)));
+	struct line *l = model_find_line(m, 1, 1);
+	uint32_t p50, p99;
+
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_AGENT_START);
+	round_of(m, 1, 1, GOOD); /* at T0 + 10 */
+	ck_assert(line_stats_rtt_pct(&l->stats, 50, &p50));
+	ck_assert(line_stats_rtt_pct(&l->stats, 99, &p99));
+	ck_assert_uint_ge(p50, 900);
+	ck_assert_uint_le(p99, 1100);
+	model_tick(m, T0 + 905, (905u + 1u) * 1000u); /* the next interval: clean */
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_set_master_reachable(m, false);
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_MASTER_DOWN);
+	model_tick(m, T0 + 1805, (1805u + 1u) * 1000u); /* still away: marked again */
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_MASTER_DOWN);
+	model_set_master_reachable(m, true);
+	model_tick(m, T0 + 2705, (2705u + 1u) * 1000u);
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_tick(m, T0 + 2724, (2715u + 1u) * 1000u); /* 9 s ahead of monotonic */
+	ck_assert_uint_eq(l->iv.cur.suspect, 0);
+	model_tick(m, T0 + 2746, (2726u + 1u) * 1000u); /* then 11 s: a step */
+	ck_assert_uint_eq(l->iv.cur.suspect, INTERVAL_CLOCK_STEP);
+	ck_assert_uint_eq(interval_get(&l->iv, 1, NULL)->suspect, INTERVAL_MASTER_DOWN);
+	model_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -475,6 +509,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, reload_prepare_adopt);
 	tcase_add_test(tc, reload_create_with_old);
 	tcase_add_test(tc, heightened_outage_evidence);
+	tcase_add_test(tc, interval_suspect_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }

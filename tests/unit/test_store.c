@@ -327,6 +327,37 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* Intervals come back record for record; the one running at the save is
+ * marked, since the agent stopped and started within it. */
+START_TEST(intervals_round_trip)
+{
+	time_t end, start;
+	struct model *a = busy_model(&end);
+	struct store_load_info info;
+
+	save(a, end);
+	struct model *b = model_from(conf_a, end + 100);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	const struct interval_line *va = &model_find_line(a, 1, 1)->iv;
+	const struct interval_line *vb = &model_find_line(b, 1, 1)->iv;
+	ck_assert_uint_eq(va->count, 4); /* 4,000 s from a quarter hour */
+	ck_assert_uint_eq(vb->count, 4);
+	for (unsigned k = 1; k <= 4; k++)
+		ck_assert_mem_eq(interval_get(va, k, &start), interval_get(vb, k, NULL),
+		                 sizeof(struct interval_rec));
+	ck_assert_int_eq(start, T0);
+	ck_assert_uint_eq(interval_get(vb, 4, NULL)->suspect, INTERVAL_AGENT_START);
+	ck_assert_uint_gt(interval_get(vb, 4, NULL)->secs[IV_DOWN], 0);
+	ck_assert_uint_eq(interval_get(vb, 3, NULL)->secs[IV_DOWN], 300); /* up again at 1,200 s */
+	ck_assert_uint_eq(vb->cur.secs[IV_DOWN], va->cur.secs[IV_DOWN]);
+	ck_assert_uint_eq(vb->cur.suspect, INTERVAL_AGENT_STOP | INTERVAL_AGENT_START);
+	/* Line 2.1, down for good: whole intervals down. */
+	ck_assert_uint_eq(interval_get(&model_find_line(b, 2, 1)->iv, 2, NULL)->secs[IV_DOWN], 900);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 START_TEST(missing_file_is_first_start)
 {
 	struct model *m = model_from(conf_a, T0);
@@ -631,16 +662,28 @@ static void c_header(struct craft *c)
 	c_le(c, T0, 8);
 }
 
+/* A record of line 1.1: its header (the length patched by c_rec_end) and ids. */
+static size_t c_rec_begin(struct craft *c, uint32_t type)
+{
+	c_le(c, type, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, 1, 4); /* office */
+	c_le(c, 1, 4); /* line */
+	return start;
+}
+
+static void c_rec_end(struct craft *c, size_t start)
+{
+	for (unsigned i = 0; i < 4; i++)
+		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+}
+
 /* One STORE_REC_BANDWIDTH record for line 1.1, the window holding n samples. */
 static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period, uint32_t n)
 {
-	size_t start;
+	size_t start = c_rec_begin(c, STORE_REC_BANDWIDTH);
 
-	c_le(c, STORE_REC_BANDWIDTH, 4);
-	c_le(c, 0, 4);
-	start = c->n;
-	c_le(c, 1, 4);   /* office */
-	c_le(c, 1, 4);   /* line */
 	c_le(c, 300, 4); /* sample_s */
 	c_le(c, 0, 1);   /* have_prev */
 	c_le(c, 0, 4);   /* uptime_cs */
@@ -655,8 +698,7 @@ static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period
 	c_le(c, (uint64_t)last_period, 8);
 	c_le(c, n, 4);
 	c_le(c, 0, 4 * n);
-	for (unsigned i = 0; i < 4; i++)
-		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
+	c_rec_end(c, start);
 }
 
 static void c_seal(struct craft *c)
@@ -664,6 +706,50 @@ static void c_seal(struct craft *c)
 	c->n += 32;
 	reseal(c->b, c->n);
 }
+
+/* One STORE_REC_INTERVALS record for line 1.1: len, head, count, no
+ * records (a count above 0 then reads as truncated or out of range). */
+static void c_intervals(struct craft *c, unsigned len, int32_t head, unsigned count, int32_t num)
+{
+	size_t start = c_rec_begin(c, STORE_REC_INTERVALS);
+
+	c_le(c, len, 2);
+	c_le(c, (uint32_t)head, 4);
+	c_le(c, count, 1);
+	c_le(c, (uint32_t)num, 4);
+	c_le(c, 0, 8 + 1 + 16 + 32 + 32); /* secs, suspect, counts, sums, histogram */
+	c_le(c, 0, 26 * (count > 96 ? 0 : count));
+	c_rec_end(c, start);
+}
+
+/* Intervals that no agent writes are refused, naming the field: a count
+ * over the ring, a head that would number records below 0, a length not
+ * 1, 5 or 15 minutes, a running interval after the file was written. */
+START_TEST(intervals_range_checked)
+{
+	static const struct {
+		unsigned len, count;
+		int32_t head, num;
+		const char *why;
+	} bad[] = {
+	    {900, 97, 100, 101, "interval count out of range"},
+	    {900, 2, 0, 1, "interval ring position out of range"},
+	    {900, 1, INT32_MIN, 5, "interval ring position out of range"},
+	    {600, 0, 10, 11, "interval length"},
+	    {900, 0, T0 / 900 + 200, T0 / 900 + 201, "after the file was written"},
+	};
+	struct craft c;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct model *m = model_from(conf_a, T0);
+		c_header(&c);
+		c_intervals(&c, bad[i].len, bad[i].head, bad[i].count, bad[i].num);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, bad[i].why);
+		model_free(m);
+	}
+}
+END_TEST
 
 /* A last_period of INT64_MAX made the window loop spin for ever (and overflow,
  * store.c and bandwidth.c); INT64_MIN too.  Each is refused, naming the field. */
@@ -802,6 +888,8 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, intervals_round_trip);
+	tcase_add_test(tc, intervals_range_checked);
 	tcase_add_test(tc, reused_buffer_is_clean);
 	tcase_add_test(tc, missing_file_is_first_start);
 	tcase_add_test(tc, truncated_rejected);

@@ -1,0 +1,242 @@
+/*
+ * interval: clock-aligned measurement intervals of a line (interval.h).
+ */
+#include "interval.h"
+
+#include <string.h>
+
+#define RATE_MANT_BITS 11
+#define RATE_MANT_MAX  ((1u << RATE_MANT_BITS) - 1)
+
+static int32_t num_of(const struct interval_line *v, time_t t)
+{
+	return t > 0 ? (int32_t)(t / v->len_s) : 0;
+}
+
+static struct interval_rec *slot(struct interval_line *v, int32_t num)
+{
+	return &v->rec[(uint32_t)num % INTERVAL_KEEP];
+}
+
+static uint16_t sat16(uint64_t x)
+{
+	return (uint16_t)(x > UINT16_MAX ? UINT16_MAX : x);
+}
+
+static uint16_t rtt16(uint64_t us)
+{
+	return sat16((us + INTERVAL_RTT_UNIT_US / 2) / INTERVAL_RTT_UNIT_US);
+}
+
+uint16_t interval_rate_encode(uint64_t bps)
+{
+	unsigned e = 0;
+
+	while (bps > RATE_MANT_MAX) {
+		bps = (bps + 1) >> 1; /* round half up, so the error stays within 0.1 % */
+		e++;
+	}
+	return (uint16_t)(e << RATE_MANT_BITS | bps);
+}
+
+uint64_t interval_rate_decode(uint16_t code)
+{
+	return (uint64_t)(code & RATE_MANT_MAX) << (code >> RATE_MANT_BITS);
+}
+
+static void cur_open(struct interval_line *v, int32_t num, uint8_t suspect)
+{
+	memset(&v->cur, 0, sizeof(v->cur));
+	v->cur.num = num;
+	v->cur.suspect = suspect;
+	v->cur.rtt_min_us = UINT32_MAX;
+}
+
+static void rates_close(struct interval_rec *r, const struct interval_cur *c)
+{
+	if (!c->poll_cs)
+		return;
+	r->has_rate = 1;
+	for (int d = 0; d < 2; d++)
+		r->rate[d] = interval_rate_encode(c->octets[d] * 800u / c->poll_cs);
+}
+
+static void rtt_close(struct interval_rec *r, const struct interval_cur *c)
+{
+	uint32_t p95;
+
+	if (!c->answered)
+		return;
+	r->rtt_min = rtt16(c->rtt_min_us);
+	r->rtt_max = rtt16(c->rtt_max_us);
+	r->rtt_avg = rtt16(c->rtt_sum_us / c->answered);
+	if (rtthist_percentile(&c->hist, 95, c->rtt_min_us, c->rtt_max_us, &p95))
+		r->rtt_p95 = rtt16(p95);
+}
+
+static void push(struct interval_line *v, int32_t num, const struct interval_rec *r)
+{
+	*slot(v, num) = *r;
+	v->head = num;
+	if (v->count < INTERVAL_KEEP)
+		v->count++;
+}
+
+static void cur_close(struct interval_line *v)
+{
+	const struct interval_cur *c = &v->cur;
+	struct interval_rec r = {
+	    .suspect = c->suspect, .sent = sat16(c->sent), .answered = sat16(c->answered)};
+
+	memcpy(r.secs, c->secs, sizeof(r.secs));
+	rtt_close(&r, c);
+	rates_close(&r, c);
+	push(v, c->num, &r);
+}
+
+/* Close the running interval and open number n; the intervals between,
+ * which nobody saw, become unknown rows marked gap_reason. */
+static void roll_to(struct interval_line *v, int32_t n, uint8_t gap_reason)
+{
+	if (n <= v->cur.num)
+		return;
+	cur_close(v);
+	int32_t first = v->cur.num + 1;
+	if (n - first > INTERVAL_KEEP)
+		first = n - INTERVAL_KEEP; /* older ones would be overwritten anyway */
+	const struct interval_rec empty = {.suspect = gap_reason};
+	for (int32_t g = first; g < n; g++)
+		push(v, g, &empty);
+	cur_open(v, n, 0);
+}
+
+void interval_init(struct interval_line *v, unsigned len_s, time_t now, uint8_t suspect)
+{
+	memset(v, 0, sizeof(*v));
+	/* A config made by hand (tests) may leave it 0: the default then. */
+	v->len_s = (uint16_t)(len_s == 60 || len_s == 300 ? len_s : 900);
+	cur_open(v, num_of(v, now), suspect);
+	v->head = v->cur.num - 1;
+}
+
+void interval_roll(struct interval_line *v, time_t now)
+{
+	/* In a running agent only a forward clock step skips intervals. */
+	roll_to(v, num_of(v, now), INTERVAL_CLOCK_STEP);
+}
+
+void interval_resume(struct interval_line *v, time_t now)
+{
+	v->cur.suspect |= INTERVAL_AGENT_STOP;
+	roll_to(v, num_of(v, now), INTERVAL_AGENT_STOP);
+	v->cur.suspect |= INTERVAL_AGENT_START;
+}
+
+void interval_time(struct interval_line *v, enum day_state s, time_t from, time_t to)
+{
+	while (from < to) {
+		int32_t n = num_of(v, from);
+		time_t end = (time_t)(n + 1) * v->len_s;
+		if (end > to)
+			end = to;
+		interval_roll(v, from);
+		if (n == v->cur.num && s < DAY_UNKNOWN) {
+			uint32_t x = v->cur.secs[s] + (uint32_t)(end - from);
+			v->cur.secs[s] = (uint16_t)(x > v->len_s ? v->len_s : x);
+		}
+		from = end;
+	}
+}
+
+/* Rounds and octets do not roll (time does): one that arrives just past a
+ * boundary, before the time up to it is in, counts in the running one. */
+static bool current(const struct interval_line *v, time_t now)
+{
+	return num_of(v, now) >= v->cur.num;
+}
+
+void interval_round(struct interval_line *v, time_t now, unsigned sent, unsigned answered,
+                    uint32_t min_us, uint32_t avg_us, uint32_t max_us)
+{
+	struct interval_cur *c = &v->cur;
+
+	if (!current(v, now))
+		return;
+	c->sent += sent;
+	c->answered += answered;
+	if (!answered)
+		return;
+	c->rtt_min_us = min_us < c->rtt_min_us ? min_us : c->rtt_min_us;
+	c->rtt_max_us = max_us > c->rtt_max_us ? max_us : c->rtt_max_us;
+	c->rtt_sum_us += (uint64_t)avg_us * answered;
+	rtthist_add_round(&c->hist, answered, min_us, avg_us, max_us);
+}
+
+void interval_traffic(struct interval_line *v, time_t now, const uint64_t octets[2], uint64_t cs)
+{
+	if (!current(v, now) || !cs)
+		return;
+	v->cur.octets[0] += octets[0];
+	v->cur.octets[1] += octets[1];
+	v->cur.poll_cs += cs;
+}
+
+void interval_mark(struct interval_line *v, uint8_t reasons)
+{
+	v->cur.suspect |= reasons;
+}
+
+const struct interval_rec *interval_get(const struct interval_line *v, unsigned k, time_t *start)
+{
+	if (k == 0 || k > v->count)
+		return NULL;
+	int32_t num = v->head - (int32_t)(k - 1);
+	if (start)
+		*start = (time_t)num * v->len_s;
+	return &v->rec[(uint32_t)num % INTERVAL_KEEP];
+}
+
+uint16_t interval_unknown_s(const struct interval_line *v, const struct interval_rec *r)
+{
+	unsigned known = 0;
+
+	for (int i = 0; i < IV_N_SECS; i++)
+		known += r->secs[i];
+	return (uint16_t)(known < v->len_s ? v->len_s - known : 0);
+}
+
+bool interval_loss_ppm(const struct interval_rec *r, uint32_t *ppm)
+{
+	if (!r->sent)
+		return false;
+	*ppm = (uint32_t)((uint64_t)(r->sent - r->answered) * 1000000u / r->sent);
+	return true;
+}
+
+static const char *secs_check(const uint16_t *secs, unsigned len_s)
+{
+	unsigned sum = 0;
+
+	for (int i = 0; i < IV_N_SECS; i++)
+		sum += secs[i];
+	return sum > len_s ? "interval holds more seconds than its length" : NULL;
+}
+
+const char *interval_check(const struct interval_line *v)
+{
+	if (v->len_s != 60 && v->len_s != 300 && v->len_s != 900)
+		return "interval length not 1, 5 or 15 minutes";
+	/* head - (count - 1) >= 0: record numbers never go below 0. */
+	if (v->count > INTERVAL_KEEP || v->head >= v->cur.num || v->head < (int32_t)v->count - 1)
+		return "interval ring position out of range";
+	if (v->cur.answered > v->cur.sent)
+		return "interval received more than it sent";
+	for (unsigned k = 1; k <= v->count; k++) {
+		const struct interval_rec *r = interval_get(v, k, NULL);
+		if (r->answered > r->sent)
+			return "interval received more than it sent";
+		if (secs_check(r->secs, v->len_s))
+			return secs_check(r->secs, v->len_s);
+	}
+	return secs_check(v->cur.secs, v->len_s);
+}

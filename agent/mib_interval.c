@@ -1,0 +1,325 @@
+/*
+ * mib_interval: tslcdIntervals — the length and count scalars and
+ * tslcdIntervalTable, indexed by (office id, line id, interval number).
+ *
+ * 10,000 lines hold 960,000 intervals: a container row each would cost
+ * more memory than the intervals themselves.  So this table has its own
+ * handler: the rows are virtual, found from the model's sorted offices and
+ * lines (binary search) and each line's ring, and the interval number is
+ * recomputed at every request (1 is always the newest closed interval).
+ * The columns are the same mib_column descriptors the other tables use.
+ */
+#include "mib.h"
+
+#include <string.h>
+
+/* What a getter sees: one interval of one line. */
+struct iv_row {
+	const struct line *line;
+	const struct interval_rec *rec;
+	time_t start;
+};
+
+#define IV_GETTER(fn, call)                                                                        \
+	static bool fn(const void *p, struct mib_value *v)                                         \
+	{                                                                                          \
+		const struct iv_row *x = p;                                                        \
+		const struct interval_rec *r = x->rec;                                             \
+		(void)r;                                                                           \
+		return call;                                                                       \
+	}
+
+static bool rtt_us(const struct interval_rec *r, uint16_t units, struct mib_value *v)
+{
+	return r->answered && mib_set_u32(v, (uint32_t)units * INTERVAL_RTT_UNIT_US);
+}
+
+static bool loss(const struct interval_rec *r, struct mib_value *v)
+{
+	uint32_t ppm;
+	return interval_loss_ppm(r, &ppm) && mib_set_u32(v, ppm);
+}
+
+/* BITS: reason n is bit n counted from the first octet's high bit. */
+static bool reasons(const struct interval_rec *r, struct mib_value *v)
+{
+	uint8_t b = 0;
+
+	for (unsigned i = 0; i < 8; i++)
+		if (r->suspect & (1u << i))
+			b |= (uint8_t)(0x80u >> i);
+	v->buf.bytes[0] = b;
+	return mib_set_bytes(v, v->buf.bytes, 1);
+}
+
+IV_GETTER(get_start, mib_set_datetime(v, x->start))
+IV_GETTER(get_up, mib_set_u32(v, r->secs[IV_UP]))
+IV_GETTER(get_degraded, mib_set_u32(v, r->secs[IV_DEGRADED]))
+IV_GETTER(get_down, mib_set_u32(v, r->secs[IV_DOWN]))
+IV_GETTER(get_maint, mib_set_u32(v, r->secs[IV_MAINT]))
+IV_GETTER(get_unknown, mib_set_u32(v, interval_unknown_s(&x->line->iv, r)))
+IV_GETTER(get_sent, mib_set_u32(v, r->sent))
+IV_GETTER(get_answered, mib_set_u32(v, r->answered))
+IV_GETTER(get_rtt_min, rtt_us(r, r->rtt_min, v))
+IV_GETTER(get_rtt_avg, rtt_us(r, r->rtt_avg, v))
+IV_GETTER(get_rtt_max, rtt_us(r, r->rtt_max, v))
+IV_GETTER(get_rtt_p95, rtt_us(r, r->rtt_p95, v))
+IV_GETTER(get_loss, loss(r, v))
+IV_GETTER(get_in_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[0])))
+IV_GETTER(get_out_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[1])))
+IV_GETTER(get_suspect, mib_set_int(v, r->suspect ? 1 : 2))
+IV_GETTER(get_reasons, reasons(r, v))
+
+static const struct mib_column iv_cols[] = {
+    {2, "tslcdIntervalStart", ASN_OCTET_STR, get_start},
+    {3, "tslcdIntervalUpSeconds", ASN_UNSIGNED, get_up},
+    {4, "tslcdIntervalDegradedSeconds", ASN_UNSIGNED, get_degraded},
+    {5, "tslcdIntervalDownSeconds", ASN_UNSIGNED, get_down},
+    {6, "tslcdIntervalMaintSeconds", ASN_UNSIGNED, get_maint},
+    {7, "tslcdIntervalUnknownSeconds", ASN_UNSIGNED, get_unknown},
+    {8, "tslcdIntervalProbesSent", ASN_UNSIGNED, get_sent},
+    {9, "tslcdIntervalProbesAnswered", ASN_UNSIGNED, get_answered},
+    {10, "tslcdIntervalRttMin", ASN_UNSIGNED, get_rtt_min},
+    {11, "tslcdIntervalRttAvg", ASN_UNSIGNED, get_rtt_avg},
+    {12, "tslcdIntervalRttMax", ASN_UNSIGNED, get_rtt_max},
+    {13, "tslcdIntervalRttP95", ASN_UNSIGNED, get_rtt_p95},
+    {14, "tslcdIntervalLoss", ASN_UNSIGNED, get_loss},
+    {15, "tslcdIntervalInBps", ASN_COUNTER64, get_in_bps},
+    {16, "tslcdIntervalOutBps", ASN_COUNTER64, get_out_bps},
+    {17, "tslcdIntervalSuspect", ASN_INTEGER, get_suspect},
+    {18, "tslcdIntervalSuspectReasons", ASN_OCTET_STR, get_reasons},
+};
+#define N_COLS (sizeof(iv_cols) / sizeof(iv_cols[0]))
+
+/* ---- scalars ---- */
+
+/* Lines added by a reload have fewer: the count is the longest history. */
+static bool get_valid(const void *p, struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	unsigned most = 0;
+
+	(void)p;
+	for (size_t i = 0; m && i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++)
+			if (m->offices[i].lines[j].iv.count > most)
+				most = m->offices[i].lines[j].iv.count;
+	return m && mib_set_u32(v, most);
+}
+
+static bool get_length(const void *p, struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	(void)p;
+	return m && mib_set_u32(v, m->cfg->agent.interval_s);
+}
+
+static const struct mib_column scalar_cols[] = {
+    {1, "tslcdIntervalValid", ASN_UNSIGNED, get_valid},
+    {2, "tslcdIntervalLength", ASN_UNSIGNED, get_length},
+};
+
+static const oid branch_oid[] = {TSLCD_OID_INTERVAL_SCALARS};
+static const oid table_oid[] = {TSLCD_OID_INTERVAL_TABLE};
+#define TABLE_LEN OID_LENGTH(table_oid)
+
+/* ---- rows ---- */
+
+/* A position in the table: the next line and interval to look at. */
+struct iv_pos {
+	const struct model *m;
+	size_t office, line;
+	unsigned k;
+};
+
+static const struct line *pos_line(const struct iv_pos *p)
+{
+	if (p->office >= p->m->n_offices || p->line >= p->m->offices[p->office].n_lines)
+		return NULL;
+	return &p->m->offices[p->office].lines[p->line];
+}
+
+/* Advance to the next interval (k), line or office in index order. */
+static void pos_next(struct iv_pos *p)
+{
+	const struct line *l = pos_line(p);
+
+	if (l && ++p->k <= l->iv.count)
+		return;
+	p->k = 1;
+	if (++p->line >= p->m->offices[p->office].n_lines) {
+		p->line = 0;
+		p->office++;
+	}
+}
+
+static bool pos_row(const struct iv_pos *p, struct iv_row *row)
+{
+	const struct line *l = pos_line(p);
+
+	if (!l || !(row->rec = interval_get(&l->iv, p->k, &row->start)))
+		return false;
+	row->line = l;
+	return true;
+}
+
+static void row_index(const struct iv_row *row, unsigned k, oid *idx)
+{
+	idx[0] = row->line->office->cfg->id;
+	idx[1] = row->line->cfg->id;
+	idx[2] = k;
+}
+
+/* The first office with an id >= want (binary search: sorted by id). */
+static size_t office_at_least(const struct model *m, oid want)
+{
+	size_t lo = 0, hi = m->n_offices;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->offices[mid].cfg->id < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first row whose index is greater than the request's suffix s[n]
+ * (OID order: a shorter prefix comes first), from the office s[0] on. */
+static bool first_after(struct iv_pos *p, const oid *s, size_t n, struct iv_row *row)
+{
+	*p = (struct iv_pos){.m = p->m, .office = n ? office_at_least(p->m, s[0]) : 0, .k = 1};
+	for (; p->office < p->m->n_offices; pos_next(p)) {
+		oid idx[3];
+		if (!pos_row(p, row))
+			continue; /* a line without intervals */
+		row_index(row, p->k, idx);
+		if (snmp_oid_compare(idx, 3, s, n) > 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- the handler ---- */
+
+static void set_name(netsnmp_variable_list *vb, unsigned col, const oid *idx)
+{
+	oid name[MAX_OID_LEN];
+
+	memcpy(name, table_oid, sizeof(table_oid));
+	name[TABLE_LEN] = 1;
+	name[TABLE_LEN + 1] = col;
+	memcpy(name + TABLE_LEN + 2, idx, 3 * sizeof(oid));
+	snmp_set_var_objid(vb, name, TABLE_LEN + 5);
+}
+
+static const struct mib_column *column(unsigned num)
+{
+	return num >= 2 && num - 2 < N_COLS ? &iv_cols[num - 2] : NULL;
+}
+
+/* GET: the exact instance, or noSuchInstance. */
+static void answer_get(const struct model *m, netsnmp_agent_request_info *ri,
+                       netsnmp_request_info *req, const oid *s, size_t n)
+{
+	struct iv_row row;
+	struct mib_value v = {0};
+	const struct mib_column *col = n == 4 ? column((unsigned)s[0]) : NULL;
+	const struct line *l = col ? model_find_line(m, (uint32_t)s[1], (uint32_t)s[2]) : NULL;
+
+	row.line = l;
+	if (!l || s[1] > UINT32_MAX || s[2] > UINT32_MAX || s[3] > INTERVAL_KEEP ||
+	    !(row.rec = interval_get(&l->iv, (unsigned)s[3], &row.start)) || !col->get(&row, &v)) {
+		netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
+		return;
+	}
+	snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
+}
+
+/* GETNEXT: the next instance with a value, column by column; past the
+ * last, the request goes on to the next registration. */
+static void answer_next(const struct model *m, netsnmp_agent_request_info *ri,
+                        netsnmp_request_info *req, const oid *s, size_t n)
+{
+	unsigned c = n ? (unsigned)s[0] : 0;
+
+	for (c = c < 2 ? 2 : c; column(c); c++, n = 0) {
+		const struct mib_column *col = column(c);
+		struct iv_pos p = {.m = m};
+		struct iv_row row;
+		struct mib_value v = {0};
+		bool same = n && s[0] == c;
+		for (bool ok = first_after(&p, same ? s + 1 : NULL, same ? n - 1 : 0, &row); ok;
+		     pos_next(&p), ok = p.office < m->n_offices) {
+			if (!pos_row(&p, &row) || !col->get(&row, &v))
+				continue;
+			oid idx[3];
+			row_index(&row, p.k, idx);
+			set_name(req->requestvb, c, idx);
+			snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
+			return;
+		}
+	}
+	netsnmp_set_request_error(ri, req, SNMP_ENDOFMIBVIEW);
+}
+
+/* The suffix after table.1; a request before the entry starts at the top. */
+static size_t suffix(const netsnmp_variable_list *vb, oid *s)
+{
+	size_t n = 0;
+
+	if (snmp_oid_compare(vb->name, vb->name_length, table_oid, TABLE_LEN) <= 0 ||
+	    vb->name_length <= TABLE_LEN || vb->name[TABLE_LEN] < 1)
+		return 0;
+	if (vb->name[TABLE_LEN] > 1)
+		return (size_t)-1; /* past the entry: nothing here */
+	for (size_t i = TABLE_LEN + 1; i < vb->name_length && n < 8; i++)
+		s[n++] = vb->name[i] & 0xffffffffUL; /* see mib_table.c: oid32_handler */
+	return n;
+}
+
+static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                         netsnmp_agent_request_info *ri, netsnmp_request_info *requests)
+{
+	const struct model *m = mib_model();
+
+	(void)handler, (void)reginfo;
+	if (ri->mode != MODE_GET && ri->mode != MODE_GETNEXT)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		oid s[8];
+		size_t n = suffix(req->requestvb, s);
+		if (req->processed)
+			continue;
+		if (!m || n == (size_t)-1)
+			netsnmp_set_request_error(
+			    ri, req, ri->mode == MODE_GET ? SNMP_NOSUCHOBJECT : SNMP_ENDOFMIBVIEW);
+		else if (ri->mode == MODE_GET)
+			answer_get(m, ri, req, s, n);
+		else
+			answer_next(m, ri, req, s, n);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int mib_interval_register(void)
+{
+	if (mib_scalars_register("tslcdIntervalScalars", branch_oid, OID_LENGTH(branch_oid),
+	                         scalar_cols, sizeof(scalar_cols) / sizeof(scalar_cols[0])))
+		return -1;
+	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
+	    "tslcdIntervalTable", netsnmp_create_handler("tslcdIntervalTable", table_handler),
+	    table_oid, TABLE_LEN, HANDLER_CAN_RONLY);
+	return reg && netsnmp_register_handler(reg) == SNMPERR_SUCCESS ? 0 : -1;
+}
+
+void mib_interval_dump(FILE *out)
+{
+	const struct mib_table t = {
+	    .table_oid = table_oid, .table_oid_len = TABLE_LEN, .cols = iv_cols, .n_cols = N_COLS};
+
+	mib_dump_scalar_oids(out, branch_oid, OID_LENGTH(branch_oid), scalar_cols,
+	                     sizeof(scalar_cols) / sizeof(scalar_cols[0]));
+	mib_dump_table_oids(out, &t);
+}

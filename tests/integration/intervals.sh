@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Measurement intervals through a real snmpd master, with the test-only
+# 1-minute length: a scripted outage (a loopback TCP listener killed and
+# restarted) shows in the right interval row with the right seconds, rows
+# are clock-aligned and add up to the length, a restart keeps the rows and
+# marks the interval it happened in; the RTT percentiles are served.
+set -uo pipefail
+. "$(dirname "$0")/../lib/harness.sh"
+h_setup
+
+ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
+L=$ROOT.3.1
+IV=$ROOT.8.1
+E=$ROOT.8.2.1
+OPEN=$(h_free_port)
+CLOSED=$(h_free_port)
+
+listen() {
+	socat "TCP4-LISTEN:$OPEN,bind=127.0.0.1,reuseaddr,fork" /dev/null &
+	SOCAT=$!
+	H_PIDS+=("$SOCAT")
+}
+listen
+
+cat >"$H_TMP/tslcd.conf" <<CONF
+agent { state-dir = "$H_TMP" control-socket = "" save-interval = 5 interval-minutes = 1 }
+probe { interval = 1  count = 2  spacing = 50  timeout = 300  down-after = 3  up-after = 2 }
+office {
+	id = 1  code = "BN-X01"  name = "UBND Phường Kinh Bắc"  level = commune  commune = "09100"
+	line { id = 1  carrier = vnpt  bandwidth = 20000  probe = tcp  target = "127.0.0.1"  port = $OPEN }
+	line { id = 2  carrier = viettel  bandwidth = 20000  probe = tcp  target = "127.0.0.1"  port = $CLOSED }
+}
+CONF
+
+h_start_master || exit 1
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
+
+get() { h_snmp snmpget -Ov -Oe "$1" 2>/dev/null | sed -E 's/^[A-Za-z0-9-]+: //'; }
+status_is() { [ "$(get "$L.12.$1")" == "$2" ]; }
+# Sleep until $1 seconds past the next minute.
+at_second() { sleep $((60 - $(date +%s) % 60 + $1)); }
+
+h_expect_eq "interval length is 60 s" 60 "$(get $IV.2.0)"
+h_check "line 1.1 up" h_wait_for 60 status_is 1.1 2
+h_check "RTT p50 of line 1.1 served" bash -c "[ -n \"\$1\" ] && [ \"\$1\" -gt 0 ]" _ "$(get $L.80.1.1)"
+h_check "p50 <= p95 <= p99 <= max" bash -c "[ \$1 -le \$2 ] && [ \$2 -le \$3 ] && [ \$3 -le \$4 ]" _ \
+	"$(get $L.80.1.1)" "$(get $L.81.1.1)" "$(get $L.82.1.1)" "$(get $L.17.1.1)"
+h_expect_eq "no RTT percentile for a line never answered" \
+	"No Such Instance currently exists at this OID" "$(get $L.81.1.2)"
+
+# The outage: listener down at :05 of a minute, back at :35.  Down after
+# 3 rounds of 1 s, up after 2: about 30 s down in that minute, the rest up.
+at_second 5
+kill "$SOCAT"
+h_wait_gone "$SOCAT" 20
+sleep $((35 - $(date +%s) % 60))
+listen
+at_second 3
+h_expect_eq "row 1 of line 1.1: down seconds near 30" ok \
+	"$(d=$(get $E.5.1.1.1); [ "$d" -ge 25 ] && [ "$d" -le 35 ] && echo ok || echo "$d")"
+up=$(get $E.3.1.1.1) down=$(get $E.5.1.1.1) deg=$(get $E.4.1.1.1) mt=$(get $E.6.1.1.1) unk=$(get $E.7.1.1.1)
+h_expect_eq "up + degraded + down + maint + unknown = 60" 60 $((up + deg + down + mt + unk))
+h_expect_eq "no unknown seconds in a watched minute" 0 "$unk"
+h_expect_eq "the outage minute is not suspect" 2 "$(get $E.17.1.1.1)"
+h_check "the outage minute lost probes" bash -c "[ \"\$1\" -gt 0 ] && [ \"\$1\" -lt 1000000 ]" _ \
+	"$(get $E.14.1.1.1)"
+h_check "row 1 starts on a whole minute (DateAndTime seconds 0)" bash -c \
+	"h_snmp() { :; }; [ \"\$(echo \"\$1\" | awk '{print \$7}')\" == 00 ]" _ \
+	"$(h_snmp snmpget -Ov -Ox $E.2.1.1.1 | sed 's/^Hex-STRING: //')"
+h_expect_eq "line 1.2 (closed port) down the whole minute" 60 "$(get $E.5.1.2.1)"
+h_check "the first minute is suspect (agentStart)" bash -c \
+	"snmpwalk -v2c -c public -Ov -Ox udp:127.0.0.1:$H_PORT $E.18.1.1 | tail -1 | grep -q '80'"
+h_check "tslcdIntervalValid counts the rows" bash -c "[ \"\$1\" -ge 2 ]" _ "$(get $IV.1.0)"
+
+# The walk: strictly increasing, every row of every column, then on past
+# the table (the alarm-free subagent has nothing after it: end of MIB).
+rows=$(get $IV.1.0)
+h_snmp snmpwalk -Cc $E >"$H_TMP/walk.txt" 2>&1
+h_check "walk of the interval table is increasing" h_oids_increasing < <(awk '{print $1}' "$H_TMP/walk.txt")
+h_expect_eq "line 1.1 has a start for every row" "$rows" "$(grep -c "^$E.2.1.1\." "$H_TMP/walk.txt")"
+h_check "GETNEXT from the last column goes past the table" bash -c \
+	"snmpgetnext -v2c -c public -On udp:127.0.0.1:$H_PORT $E.18.9.9.9 | grep -vq '$E\\.'"
+
+# A restart within this minute (the checks above take a few seconds): the
+# rows come back, the minute is suspect (agentStop and agentStart: BITS
+# 0xC0) and holds the 2 s the agent was away as unknown.
+before=$(get $E.5.1.1.1)
+h_stop_agent
+sleep 2
+h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served again"
+at_second 3
+h_expect_eq "the outage row is still there, one further back" "$before" "$(get $E.5.1.1.2)"
+h_check "the restart minute is suspect: agentStart and agentStop" bash -c \
+	"snmpget -v2c -c public -Ov -Ox udp:127.0.0.1:$H_PORT $E.18.1.1.1 | grep -q 'C0'"
+h_expect_eq "and has unknown seconds (the agent was away)" ok \
+	"$(u=$(get $E.7.1.1.1); [ "$u" -ge 2 ] && echo ok || echo "$u")"
+
+h_done
