@@ -212,6 +212,14 @@ h_expect_eq() { # h_expect_eq DESCRIPTION EXPECTED ACTUAL
 	fi
 }
 
+h_expect_match() { # h_expect_match DESCRIPTION EXTENDED-REGEX ACTUAL
+	if [[ $3 =~ $2 ]]; then
+		h_pass "$1"
+	else
+		h_fail "$1: expected /$2/, got '$3'"
+	fi
+}
+
 # Wait until COMMAND succeeds, up to N tenths of a second.
 h_wait_for() {
 	local n=$1
