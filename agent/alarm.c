@@ -22,6 +22,9 @@ static const char *const type_names[ALARM_TYPE_MAX + 1] = {
     "certExpiring",
     "redundancyNonCompliant",
     "lineFlapping",
+    "nodeDown",
+    "monitoringImpaired",
+    "areaOutage",
 };
 
 const char *alarm_type_name(unsigned type)

@@ -29,8 +29,11 @@ enum alarm_type {
 	ALARM_CERT_EXPIRING = 8,
 	ALARM_REDUNDANCY = 9,
 	ALARM_LINE_FLAPPING = 10,
+	ALARM_NODE_DOWN = 11,           /* key.office: the node id */
+	ALARM_MONITORING_IMPAIRED = 12, /* key.office 0 */
+	ALARM_AREA_OUTAGE = 13,         /* key.office: the group's number (index + 1) */
 };
-#define ALARM_TYPE_MAX 10
+#define ALARM_TYPE_MAX 13
 
 /* TslcdSeverity: do not renumber.  Smaller (from 3) is more severe. */
 enum severity {

@@ -21,6 +21,8 @@ const char *line_status_name(enum line_status s)
 		return "maintenance";
 	case LINE_UNRESOLVED:
 		return "unresolved";
+	case LINE_UNREACHABLE:
+		return "unreachable";
 	}
 	return "invalid";
 }

@@ -45,6 +45,7 @@ enum line_status {
 	LINE_DOWN = 4,
 	LINE_MAINTENANCE = 5,
 	LINE_UNRESOLVED = 6,
+	LINE_UNREACHABLE = 7, /* failing behind an upstream node that is down */
 };
 
 /* Streak counters are 8 bit: round-count parameters are limited to this. */

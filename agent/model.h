@@ -32,6 +32,23 @@ enum office_status {
 	OFFICE_DEGRADED = 3,
 	OFFICE_ISOLATED = 4,
 	OFFICE_MAINTENANCE = 5,
+	OFFICE_UNREACHABLE = 6, /* every line that is not up is unreachable (node down) */
+};
+
+/* MIB TslcdNodeStatus values. */
+enum node_status {
+	NODE_UNKNOWN = 1,
+	NODE_UP = 2,          /* at least one target up */
+	NODE_DOWN = 3,        /* every target down, parent up (or none) */
+	NODE_UNREACHABLE = 4, /* every target down behind a parent that is down */
+};
+
+/* MIB TslcdMonitoringState values. */
+enum monitoring_state {
+	MONITORING_OFF = 1,      /* no reference targets configured */
+	MONITORING_OK = 2,       /* at least one reference up */
+	MONITORING_IMPAIRED = 3, /* every reference down: line results not judged */
+	MONITORING_UNKNOWN = 4,  /* no verdict yet */
 };
 
 /* Rolling RTT/loss figures cover the last MODEL_STATS_ROUNDS rounds. */
@@ -49,6 +66,7 @@ struct line_stats {
 };
 
 struct office;
+struct model;
 
 struct line {
 	const struct line_cfg *cfg;
@@ -61,6 +79,7 @@ struct line {
 	struct day_acct days;    /* per local day, for the history */
 	struct interval_line iv; /* clock-aligned intervals (interval.h) */
 	struct outage_ring outages;
+	struct node *via;   /* upstream node, NULL: none */
 	void *probe_job;    /* owned by main's wiring */
 	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
 };
@@ -80,9 +99,40 @@ struct office {
 	struct day_acct days;
 };
 
+/* One probed target of a node or of the self-check, with the lines'
+ * hysteresis (the same thresholds in force). */
+struct ref_target {
+	const char *target; /* the config's string */
+	struct node *node;  /* NULL: a self-check reference */
+	struct linestate ls;
+	void *probe_job; /* owned by main's wiring */
+};
+
+struct node {
+	const struct node_cfg *cfg;
+	struct node *parent; /* NULL: none */
+	struct ref_target *targets;
+	size_t n_targets;
+	enum node_status status;
+	time_t last_change;
+	time_t acct_mark;
+	struct avail av;
+	unsigned offices_behind, lines_behind;     /* configured, through child nodes too */
+	unsigned offices_affected, lines_affected; /* now unreachable because of it */
+};
+
+/* The self-check: references and the verdict. */
+struct monitoring {
+	struct ref_target *refs;
+	size_t n_refs;
+	enum monitoring_state state;
+	time_t last_change;
+};
+
 struct model_counts {
-	unsigned offices[6]; /* by enum office_status */
-	unsigned lines[7];   /* by enum line_status */
+	unsigned offices[7]; /* by enum office_status */
+	unsigned lines[8];   /* by enum line_status */
+	unsigned nodes[5];   /* by enum node_status */
 };
 
 struct model_listener {
@@ -104,6 +154,10 @@ struct model_listener {
 	                                unsigned required);
 	void (*redundancy_compliant)(void *ctx, const struct office *o, unsigned paths,
 	                             unsigned required);
+	/* A node's status changed (its affected counts are already current). */
+	void (*node_changed)(void *ctx, const struct node *n, enum node_status old);
+	/* The self-check's verdict changed. */
+	void (*monitoring_changed)(void *ctx, const struct model *m, enum monitoring_state old);
 };
 
 struct model {
@@ -117,6 +171,9 @@ struct model {
 	/* Suspect reasons every running interval gets while they last (the
 	 * master unreachable), besides those of single events. */
 	uint8_t interval_suspect;
+	struct node *nodes; /* sorted by id, like cfg->nodes */
+	size_t n_nodes;
+	struct monitoring mon;
 };
 
 /* Build the model for cfg (takes ownership).  `old`, if given, donates the
@@ -137,11 +194,17 @@ void model_set_listener(struct model *m, const struct model_listener *l);
 void model_set_thresholds(struct model *m, const struct linestate_params *p);
 
 struct office *model_find_office(const struct model *m, uint32_t id);
+struct node *model_find_node(const struct model *m, uint32_t id);
 struct line *model_find_line(const struct model *m, uint32_t office_id, uint32_t line_id);
 
 /* One probe round of a line finished. */
 void model_line_round(struct model *m, struct line *l, const struct probe_result *r,
                       bool in_maintenance, time_t now, uint64_t mono_ms);
+/* One probe round of a node's target, or of a self-check reference
+ * (t->node NULL).  While monitoring is impaired, line rounds change no
+ * state and their time counts as unknown. */
+void model_target_round(struct model *m, struct ref_target *t, const struct probe_result *r,
+                        time_t now, uint64_t mono_ms);
 /* Maintenance began or ended for a line between rounds. */
 void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance, time_t now,
                             uint64_t mono_ms);
@@ -195,5 +258,6 @@ enum avail_state line_avail_state(enum line_status s);
 enum day_state line_day_state(enum line_status s);
 enum avail_state office_avail_state(enum office_status s);
 const char *office_status_name(enum office_status s);
+const char *node_status_name(enum node_status s);
 
 #endif

@@ -28,6 +28,7 @@ enum outage_cause {
 	OUTAGE_CAUSE_NATURAL_DISASTER = 7,
 	OUTAGE_CAUSE_SECURITY_ISOLATION = 8,
 	OUTAGE_CAUSE_PLANNED_WORK = 9,
+	OUTAGE_CAUSE_UPSTREAM = 10, /* an upstream node was down (outage.node) */
 };
 
 #define OUTAGE_TICKET_MAX       32 /* printable ASCII, without the NUL */
@@ -42,6 +43,7 @@ struct outage {
 	char ticket[OUTAGE_TICKET_MAX + 1];
 	uint32_t last_rtt_us; /* evidence: last RTT seen before it, 0 = none */
 	uint32_t loss_ppm;    /* evidence: loss of the rounds that declared it */
+	uint32_t node;        /* the upstream node that was down, 0: none */
 };
 
 struct outage_ring {
