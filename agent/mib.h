@@ -59,6 +59,12 @@ void mib_outage_bind(const struct model *m);
 void mib_outage_dump(FILE *out);
 int mib_alarm_register(void);
 void mib_alarm_dump(FILE *out);
+/* tslcdNodeTable (mib_node.c): rows are struct node of the bound model;
+ * notifications take node columns from its descriptor. */
+int mib_node_register(void);
+void mib_node_bind(const struct model *m);
+void mib_node_dump(FILE *out);
+const struct mib_table *mib_node_table(void);
 int mib_interval_register(void);
 void mib_interval_dump(FILE *out);
 /* Keep tslcdAlarmTable in step with the notifier's alarm set. */
