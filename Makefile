@@ -15,7 +15,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # config, linked with CORE_LIBS only; `make core-check` proves it.
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
 	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
-	prober_params privilege report model_redundancy alarm_rules heightened translit \
+	prober_params privilege report model_redundancy model_node alarm_rules alarm_area heightened translit \
 	interval rtthist
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm

@@ -197,7 +197,9 @@ static uint32_t nth_newest(const struct flap *f, unsigned k)
 
 bool flap_counts(unsigned old, unsigned now)
 {
-	return old != LINE_UNKNOWN && old != LINE_MAINTENANCE && now != LINE_MAINTENANCE;
+	/* Unreachable is the node's instability, not the line's. */
+	return old != LINE_UNKNOWN && old != LINE_MAINTENANCE && now != LINE_MAINTENANCE &&
+	       old != LINE_UNREACHABLE && now != LINE_UNREACHABLE;
 }
 
 bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s)

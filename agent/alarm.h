@@ -69,6 +69,7 @@ struct alarm_extra {
 	char readiness_reason[256];
 	int64_t report_time; /* wall time of the last accepted report, 0 = never */
 	int32_t cert_days_left;
+	uint8_t outage_cause; /* areaOutage: TslcdOutageCauseTC, 0 = not judged */
 };
 
 struct alarm {
@@ -77,7 +78,8 @@ struct alarm {
 	uint8_t severity; /* enum severity */
 	time_t raised;
 	int32_t value, threshold;
-	uint32_t seq; /* tslcdNotifySeq of the last notification that announced it */
+	uint32_t seq;        /* tslcdNotifySeq of the last notification that announced it */
+	uint32_t hold_until; /* monotonic s: not announced yet, waits until then (0: announced) */
 	char text[256];
 	struct alarm_extra extra;
 };
@@ -130,8 +132,8 @@ struct flap_params {
 };
 
 /* Whether a line's reported change old -> now (enum line_status values)
- * counts as a flap: maintenance is planned work, and leaving unknown is the
- * first verdict after start-up, not instability. */
+ * counts as a flap: maintenance is planned work, leaving unknown is the
+ * first verdict after start-up, and unreachable is its node's doing. */
 bool flap_counts(unsigned old, unsigned now);
 /* Record one change at now_s; true when this change starts flapping. */
 bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alarm_area.h"
 #include "heightened.h"
 #include "log.h"
 
@@ -23,6 +24,14 @@ void alarm_rules_set_sink(alarm_rules_sink sink)
 void alarm_rules_bind(const struct model *m)
 {
 	R.m = m;
+	alarm_area_bind(m, time(NULL));
+}
+
+/* The alarms of a grouped office wait for the area rule (alarm_area.h). */
+static bool area_held(unsigned type)
+{
+	return type == ALARM_LINE_DOWN || type == ALARM_LINE_DEGRADED ||
+	       type == ALARM_OFFICE_ISOLATED;
 }
 
 /* Hand one decision to the sink; text NULL leaves it to the notifier. */
@@ -35,10 +44,23 @@ static void decide_ex(bool raise, unsigned type, uint32_t office, uint32_t line,
 	                           .value = (int32_t)value,
 	                           .threshold = (int32_t)threshold,
 	                           .extra = extra};
+	unsigned hold = raise && area_held(type) ? alarm_area_hold(office) : 0;
 
+	d.hold_s = (uint16_t)(hold > UINT16_MAX ? UINT16_MAX : hold);
 	snprintf(d.text, sizeof(d.text), "%s", text ? text : "");
 	if (R.sink)
 		R.sink(&d);
+}
+
+void alarm_rules_decide(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
+                        int64_t threshold, const char *text, const struct alarm_extra *extra)
+{
+	decide_ex(raise, type, office, line, value, threshold, text, extra);
+}
+
+bool alarm_rules_covered(const struct alarm_key *k)
+{
+	return area_held(k->type) && alarm_area_covers(k->office);
 }
 
 static void decide(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
@@ -126,6 +148,11 @@ static void line_degraded_edge(const struct line *l, bool degraded)
 	decide(degraded, ALARM_LINE_DEGRADED, l->office->cfg->id, l->cfg->id, value, limit, text);
 }
 
+static bool failing(enum line_status s)
+{
+	return s == LINE_DOWN || s == LINE_UNREACHABLE;
+}
+
 void alarm_rules_line_changed(void *ctx, const struct line *l, enum line_status old)
 {
 	enum line_status now = linestate_reported(&l->ls);
@@ -133,8 +160,10 @@ void alarm_rules_line_changed(void *ctx, const struct line *l, enum line_status 
 	(void)ctx;
 	if (!R.m)
 		return;
-	/* Clears first: degraded -> down reads as "degradation over, now down". */
-	if (old == LINE_DOWN && now != LINE_DOWN)
+	/* Clears first: degraded -> down reads as "degradation over, now down".
+	 * Unreachable keeps a lineDown that stood before its node failed (the
+	 * line is still failing) and raises none. */
+	if (failing(old) && !failing(now))
 		line_down_edge(l, false);
 	if (old == LINE_DEGRADED && now != LINE_DEGRADED)
 		line_degraded_edge(l, false);
@@ -160,13 +189,97 @@ static void office_isolated_edge(const struct office *o, bool isolated)
 
 void alarm_rules_office_changed(void *ctx, const struct office *o, enum office_status old)
 {
+	bool cut = o->status == OFFICE_ISOLATED || o->status == OFFICE_UNREACHABLE;
+	bool was_cut = old == OFFICE_ISOLATED || old == OFFICE_UNREACHABLE;
+
 	(void)ctx;
 	if (!R.m)
 		return;
+	/* As for lines: unreachable neither raises nor clears. */
 	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED)
 		office_isolated_edge(o, true);
-	else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED)
+	else if (was_cut && !cut)
 		office_isolated_edge(o, false);
+	alarm_area_office_changed(o, old, time(NULL));
+}
+
+void alarm_rules_office_again(const struct office *o)
+{
+	for (size_t j = 0; j < o->n_lines; j++)
+		if (linestate_reported(&o->lines[j].ls) == LINE_DOWN)
+			line_down_edge(&o->lines[j], true);
+	if (o->status == OFFICE_ISOLATED)
+		office_isolated_edge(o, true);
+}
+
+/* ---- upstream nodes and the self-check ---- */
+
+static void node_edge(const struct node *n, bool down)
+{
+	char text[256];
+
+	if (down)
+		snprintf(text, sizeof(text),
+		         "Node %u %s (%s) is down: %u offices and %u lines behind it are cut off, "
+		         "%u offices already unreachable",
+		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier), n->offices_behind,
+		         n->lines_behind, n->offices_affected);
+	else
+		snprintf(text, sizeof(text), "Node %u %s (%s) is %s again: %u offices behind it",
+		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier),
+		         node_status_name(n->status), n->offices_behind);
+	decide(down, ALARM_NODE_DOWN, n->cfg->id, 0, n->offices_behind, 0, text);
+}
+
+void alarm_rules_node_changed(void *ctx, const struct node *n, enum node_status old)
+{
+	(void)ctx;
+	(void)old;
+	if (!R.m)
+		return;
+	log_msg(n->status == NODE_UP ? LOG_NOTICE : LOG_WARNING, "node %u (%s): %s -> %s",
+	        n->cfg->id, n->cfg->name, node_status_name(old), node_status_name(n->status));
+	if (n->status == NODE_DOWN)
+		node_edge(n, true);
+	else if (n->status == NODE_UP)
+		node_edge(n, false);
+}
+
+static unsigned refs_up(const struct model *m)
+{
+	unsigned up = 0;
+	for (size_t i = 0; i < m->mon.n_refs; i++) {
+		enum line_status s = linestate_tracked(&m->mon.refs[i].ls);
+		up += s == LINE_UP || s == LINE_DEGRADED;
+	}
+	return up;
+}
+
+void alarm_rules_monitoring_changed(void *ctx, const struct model *m, enum monitoring_state old)
+{
+	bool impaired = m->mon.state == MONITORING_IMPAIRED;
+	char text[256];
+
+	(void)ctx;
+	if (!impaired && old != MONITORING_IMPAIRED)
+		return;
+	if (impaired)
+		snprintf(text, sizeof(text),
+		         "Monitoring impaired: none of the %zu reference targets answers; line "
+		         "results are not judged and the time counts as unknown",
+		         m->mon.n_refs);
+	else
+		snprintf(text, sizeof(text),
+		         "Monitoring restored: %u of %zu reference targets answer; lines are "
+		         "judged again",
+		         refs_up(m), m->mon.n_refs);
+	log_msg(impaired ? LOG_WARNING : LOG_NOTICE, "%s", text);
+	decide(impaired, ALARM_MONITORING_IMPAIRED, 0, 0, refs_up(m), (int64_t)m->mon.n_refs, text);
+}
+
+void alarm_rules_tick(time_t now)
+{
+	alarm_area_tick(now);
 }
 
 void alarm_rules_flapping(const struct line *l, bool flapping, unsigned changes,
@@ -195,7 +308,8 @@ static void judge_lines(const struct model *m, unsigned type)
 	for (size_t i = 0; i < m->n_offices; i++)
 		for (size_t j = 0; j < m->offices[i].n_lines; j++) {
 			const struct line *l = &m->offices[i].lines[j];
-			if (linestate_reported(&l->ls) == st)
+			enum line_status now = linestate_reported(&l->ls);
+			if (now == st || (st == LINE_DOWN && now == LINE_UNREACHABLE))
 				continue;
 			if (type == ALARM_LINE_DOWN)
 				line_down_edge(l, false);
@@ -212,7 +326,8 @@ void alarm_rules_standing(const struct model *m, bool judge)
 			continue;
 		}
 		for (size_t i = 0; i < m->n_offices; i++)
-			if (m->offices[i].status != OFFICE_ISOLATED)
+			if (m->offices[i].status != OFFICE_ISOLATED &&
+			    m->offices[i].status != OFFICE_UNREACHABLE)
 				office_isolated_edge(&m->offices[i], false);
 	}
 	for (size_t i = 0; i < m->n_offices; i++) {

@@ -36,6 +36,7 @@ struct alarm_decision {
 	int32_t value, threshold;        /* TslcdAlarmTypeTC units; raise or clear threshold */
 	char text[256];                  /* "": the notifier names the office (and line) */
 	const struct alarm_extra *extra; /* readiness figures, or NULL */
+	uint16_t hold_s; /* raise: announce only if it still stands, uncovered, after this */
 };
 
 typedef void (*alarm_rules_sink)(const struct alarm_decision *d);
@@ -43,6 +44,18 @@ typedef void (*alarm_rules_sink)(const struct alarm_decision *d);
 void alarm_rules_set_sink(alarm_rules_sink sink);
 /* After start-up or a reload, before the model's first transition. */
 void alarm_rules_bind(const struct model *m);
+
+/* One decision from a rule of another file (alarm_area.c). */
+void alarm_rules_decide(bool raise, unsigned type, uint32_t office, uint32_t line, int64_t value,
+                        int64_t threshold, const char *text, const struct alarm_extra *extra);
+/* The office's line and office alarms that stand, raised again with a
+ * fresh hold (an area alarm that covered them cleared). */
+void alarm_rules_office_again(const struct office *o);
+/* A root alarm (an area outage) stands for this line/office alarm: the
+ * notifier keeps it in the table and does not announce it. */
+bool alarm_rules_covered(const struct alarm_key *k);
+/* Every few seconds: the level-triggered parts of the rules. */
+void alarm_rules_tick(time_t now);
 
 /* A figure for a text, in the unit people read: ppm as percent ("40 %",
  * "1.23 %"), microseconds as milliseconds ("1.5 ms"). */
@@ -59,6 +72,10 @@ void alarm_rules_redundancy_noncompliant(void *ctx, const struct office *o, unsi
                                          unsigned required);
 void alarm_rules_redundancy_compliant(void *ctx, const struct office *o, unsigned paths,
                                       unsigned required);
+/* nodeDown when a node goes down with its parent up (the root cause); a
+ * node unreachable behind it raises nothing.  Cleared when it is up. */
+void alarm_rules_node_changed(void *ctx, const struct node *n, enum node_status old);
+void alarm_rules_monitoring_changed(void *ctx, const struct model *m, enum monitoring_state old);
 
 /* ---- readiness engine transitions (readiness_listener shapes) ---- */
 /* readinessNotReady while notReady; any other state (even unknown) clears

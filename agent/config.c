@@ -1494,6 +1494,8 @@ static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 static const uint8_t default_severity[ALARM_TYPE_MAX + 1] = {
     0,           SEV_MAJOR,   SEV_CRITICAL, SEV_MINOR, SEV_WARNING, SEV_MAJOR,
     SEV_WARNING, SEV_WARNING, SEV_WARNING,  SEV_MINOR, SEV_MINOR,
+    /* nodeDown, monitoringImpaired, areaOutage: many offices at once */
+    SEV_CRITICAL, SEV_MAJOR, SEV_CRITICAL,
 };
 
 static bool notify_alarm_parse(struct notify_cfg *n, cfg_t *sec)
@@ -1787,4 +1789,10 @@ const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id)
 {
 	struct line_cfg key = {.id = id};
 	return bsearch(&key, o->lines, o->n_lines, sizeof(key), cmp_line);
+}
+
+const char *config_group_kind_name(unsigned kind)
+{
+	static const char *const names[] = {"?", "commune", "district", "carrier", "group"};
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

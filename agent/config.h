@@ -75,8 +75,8 @@ struct line_cfg {
 	struct maint_window *maint; /* the office's windows, then the line's own */
 	size_t n_maint;
 	struct counters_cfg *counters; /* NULL: no counters source */
-	uint32_t via;                  /* upstream node id (its own `via`, else the office's); 0: none */
-	int cfg_line;                  /* line in the file where the section starts */
+	uint32_t via; /* upstream node id (its own `via`, else the office's); 0: none */
+	int cfg_line; /* line in the file where the section starts */
 };
 
 /* An Ed25519 public key for readiness reports; its name is recorded as the
@@ -128,9 +128,9 @@ struct office_cfg {
 	uint8_t admin_level, org_type, access_tier, security_level, framework;
 	uint32_t required_lines;
 	char *code, *name, *province, *commune, *contact;
-	char *district;      /* "" = not given; free text, a district name or code */
-	uint32_t via;        /* upstream node of every line without its own `via`; 0: none */
-	uint32_t *groups;    /* indices into tslcd_config.groups, ascending */
+	char *district;   /* "" = not given; free text, a district name or code */
+	uint32_t via;     /* upstream node of every line without its own `via`; 0: none */
+	uint32_t *groups; /* indices into tslcd_config.groups, ascending */
 	size_t n_groups;
 	struct line_cfg *lines;
 	size_t n_lines;
@@ -182,12 +182,12 @@ struct notify_cfg {
 struct node_cfg {
 	uint32_t id; /* 1..4294967295, unique among nodes */
 	char *name;
-	uint8_t carrier;      /* enum carrier */
-	uint8_t method;       /* enum probe_method_mib, never METHOD_NONE */
-	uint16_t tcp_port;    /* with tcp */
-	char **targets;       /* literal addresses or DNS names, at least one */
+	uint8_t carrier;   /* enum carrier */
+	uint8_t method;    /* enum probe_method_mib, never METHOD_NONE */
+	uint16_t tcp_port; /* with tcp */
+	char **targets;    /* literal addresses or DNS names, at least one */
 	size_t n_targets;
-	uint32_t parent;      /* node id; 0: none.  No cycles (checked). */
+	uint32_t parent; /* node id; 0: none.  No cycles (checked). */
 	int cfg_line;
 };
 
@@ -210,18 +210,18 @@ enum group_kind { GROUP_COMMUNE = 1, GROUP_DISTRICT = 2, GROUP_CARRIER = 3, GROU
  * an index into this array (from 0) is an office's membership, the index
  * + 1 the group's number in the MIB. */
 struct group_cfg {
-	uint8_t kind; /* enum group_kind */
-	char *name;   /* the commune code, district, carrier keyword or free name */
+	uint8_t kind;      /* enum group_kind */
+	char *name;        /* the commune code, district, carrier keyword or free name */
 	uint32_t *offices; /* office ids, ascending */
 	size_t n_offices;
 };
 
 /* Section `area-outage { min-offices window clear-below hold by }`. */
 struct area_cfg {
-	unsigned min_offices; /* N: offices of one group down within the window; 0 = off */
-	unsigned window_s;    /* W */
-	unsigned clear_below; /* the alarm clears when fewer than this many are down */
-	unsigned hold_s;      /* line/office raises of grouped offices wait this long */
+	unsigned min_offices;     /* N: offices of one group down within the window; 0 = off */
+	unsigned window_s;        /* W */
+	unsigned clear_below;     /* the alarm clears when fewer than this many are down */
+	unsigned hold_s;          /* line/office raises of grouped offices wait this long */
 	bool by[GROUP_NAMED + 1]; /* by enum group_kind: which kinds make groups */
 };
 

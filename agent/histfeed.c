@@ -112,7 +112,8 @@ void histfeed_outage(const struct line *l, const struct outage *o)
 	    .cause = outage_cause_name(o->cause ? o->cause : OUTAGE_CAUSE_UNKNOWN),
 	    .ticket = o->ticket,
 	    .last_rtt_us = o->last_rtt_us,
-	    .loss_ppm = o->loss_ppm};
+	    .loss_ppm = o->loss_ppm,
+	    .node = o->node};
 	history_put_outage(&h);
 	/* Its cause, opened, closed or annotated, may be the cause of the
 	 * office outages that began while it was open. */

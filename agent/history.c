@@ -162,7 +162,8 @@ void history_put_outage(const struct history_outage *o)
 		}
 		set_text(r, 6, o->cause);
 		set_text(r, 7, o->ticket && o->ticket[0] ? o->ticket : NULL);
-		/* 8: node_id, not recorded by this agent */
+		if (o->node)
+			set_int(r, 8, o->node);
 		if (o->last_rtt_us)
 			set_int(r, 9, o->last_rtt_us);
 		if (o->line) /* an office row has no probe evidence: NULL */

@@ -70,6 +70,7 @@ struct history_outage {
 	const char *cause;  /* MIB name */
 	const char *ticket; /* "" = none */
 	uint32_t last_rtt_us, loss_ppm;
+	uint32_t node; /* the upstream node that was down, 0: none (NULL) */
 };
 
 /* A day's totals; has_* false stores NULL (not known). */

@@ -54,7 +54,7 @@
 #define HISTREPORT_DIST_BUCKETS       6
 
 /* Outage causes, in the order of tslcdctl's list (index = enum value). */
-enum { HISTREPORT_NCAUSES = 9 };
+enum { HISTREPORT_NCAUSES = 10 };
 extern const char *const histreport_data_causes[HISTREPORT_NCAUSES];
 /* Carriers: vnpt, viettel, other. */
 enum { HISTREPORT_NCARRIERS = 3 };

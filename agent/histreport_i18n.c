@@ -78,6 +78,7 @@ static const char *const terms[][3] = {
     {"naturalDisaster", "Thiên tai", "Natural disaster"},
     {"securityIsolation", "Cách ly vì an toàn thông tin", "Security isolation"},
     {"plannedWork", "Bảo trì theo kế hoạch", "Planned work"},
+    {"upstream", "Mất kết nối từ nút mạng phía trên", "Upstream node down"},
     {"central", "Trung ương", "Central"},
     {"province", "Tỉnh", "Province"},
     {"district", "Huyện (cũ)", "District (historical)"},

@@ -160,9 +160,22 @@ static void on_unresolved(struct linestate *ls)
 	track(ls, LINE_UNRESOLVED);
 }
 
+/* A DOWN behind a suspect node keeps what was reported (unless that was
+ * maintenance, now over: then DOWN, the node cannot be blamed yet). */
+static uint8_t masked_down(const struct linestate *ls)
+{
+	if (ls->upstream == UPSTREAM_DOWN)
+		return LINE_UNREACHABLE;
+	if (ls->upstream == UPSTREAM_SUSPECT && ls->reported != LINE_MAINTENANCE)
+		return ls->reported;
+	return LINE_DOWN;
+}
+
 static bool update_reported(struct linestate *ls)
 {
-	uint8_t now = ls->in_maint ? LINE_MAINTENANCE : ls->tracked;
+	uint8_t now = ls->in_maint               ? LINE_MAINTENANCE
+	              : ls->tracked == LINE_DOWN ? masked_down(ls)
+	                                         : ls->tracked;
 	bool changed = now != ls->reported;
 
 	ls->reported = now;
@@ -195,5 +208,11 @@ bool linestate_on_round(struct linestate *ls, const struct linestate_params *p,
 bool linestate_set_maintenance(struct linestate *ls, bool in_maintenance)
 {
 	ls->in_maint = in_maintenance;
+	return update_reported(ls);
+}
+
+bool linestate_set_upstream(struct linestate *ls, enum upstream_mode mode)
+{
+	ls->upstream = (uint8_t)mode;
 	return update_reported(ls);
 }

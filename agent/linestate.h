@@ -27,6 +27,12 @@
  *    goes on underneath, so when maintenance ends the line reports its true
  *    tracked state at once (e.g. DOWN, if it went down during the window),
  *    with no K/M delay.
+ *  - An upstream node masks the reported status the same way (set by the
+ *    model, linestate_set_upstream()): while it is down, a tracked DOWN is
+ *    reported UNREACHABLE; while it is suspect (failing, not yet judged),
+ *    a line that goes DOWN keeps reporting what it reported before, so the
+ *    node's verdict decides between DOWN and UNREACHABLE.  Maintenance
+ *    masks first.
  */
 #ifndef TSLCD_LINESTATE_H
 #define TSLCD_LINESTATE_H
@@ -62,10 +68,18 @@ struct linestate_params {
 	uint32_t rtt_clear_us;
 };
 
+/* What the line's upstream node says (linestate_set_upstream). */
+enum upstream_mode {
+	UPSTREAM_OK = 0,      /* no node, or it is up */
+	UPSTREAM_DOWN = 1,    /* DOWN is reported as UNREACHABLE */
+	UPSTREAM_SUSPECT = 2, /* a new DOWN waits for the node's verdict */
+};
+
 struct linestate {
 	uint8_t reported;    /* enum line_status: what the MIB shows */
 	uint8_t tracked;     /* enum line_status, never MAINTENANCE: what probes say */
 	uint8_t in_maint;    /* bool: reported is masked as MAINTENANCE */
+	uint8_t upstream;    /* enum upstream_mode; not saved (the model sets it) */
 	uint8_t good_streak; /* consecutive good rounds */
 	uint8_t bad_streak;  /* consecutive bad rounds */
 	uint8_t band_streak; /* consecutive rounds pushing UP <-> DEGRADED */
@@ -86,6 +100,8 @@ bool linestate_on_round(struct linestate *ls, const struct linestate_params *p,
 
 /* Maintenance begins or ends between rounds; true when the reported status changed. */
 bool linestate_set_maintenance(struct linestate *ls, bool in_maintenance);
+/* The upstream node's verdict changed; true when the reported status changed. */
+bool linestate_set_upstream(struct linestate *ls, enum upstream_mode mode);
 
 static inline enum line_status linestate_reported(const struct linestate *ls)
 {

@@ -426,6 +426,8 @@ static const struct model_listener listener = {
     .utilisation_cleared = alarm_rules_utilisation_cleared,
     .redundancy_noncompliant = alarm_rules_redundancy_noncompliant,
     .redundancy_compliant = alarm_rules_redundancy_compliant,
+    .node_changed = alarm_rules_node_changed,
+    .monitoring_changed = alarm_rules_monitoring_changed,
 };
 
 static void on_tick(void *arg)
@@ -433,6 +435,7 @@ static void on_tick(void *arg)
 	(void)arg;
 	model_tick(model, time(NULL), loop_now_ms());
 	alarms_period(model);
+	alarm_rules_tick(time(NULL));
 	notify_tick();
 	alarm_rules_availability(model, time(NULL));
 	loop_timer_add(TICK_MS, on_tick, NULL);

@@ -16,6 +16,7 @@ enum avail_state line_avail_state(enum line_status s)
 	case LINE_DEGRADED:
 		return AVAIL_UP;
 	case LINE_DOWN:
+	case LINE_UNREACHABLE: /* the office was really cut off */
 		return AVAIL_DOWN;
 	case LINE_MAINTENANCE:
 		return AVAIL_MAINT;
@@ -51,6 +52,7 @@ enum avail_state office_avail_state(enum office_status s)
 	case OFFICE_DEGRADED:
 		return AVAIL_UP;
 	case OFFICE_ISOLATED:
+	case OFFICE_UNREACHABLE:
 		return AVAIL_DOWN;
 	case OFFICE_MAINTENANCE:
 		return AVAIL_MAINT;
@@ -61,8 +63,8 @@ enum avail_state office_avail_state(enum office_status s)
 
 const char *office_status_name(enum office_status s)
 {
-	static const char *const names[] = {"?",        "unknown",  "up",
-	                                    "degraded", "isolated", "maintenance"};
+	static const char *const names[] = {"?",        "unknown",     "up",         "degraded",
+	                                    "isolated", "maintenance", "unreachable"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
@@ -97,7 +99,7 @@ struct line *model_find_line(const struct model *m, uint32_t office_id, uint32_t
 
 /* Where "now" falls within the current tick, on the monotonic clock, so a
  * wall-clock step between ticks cannot misplace a transition. */
-static time_t tick_time(const struct model *m, uint64_t mono_ms)
+time_t model_tick_time(const struct model *m, uint64_t mono_ms)
 {
 	uint64_t elapsed = mono_ms > m->clock.last_mono_ms ? mono_ms - m->clock.last_mono_ms : 0;
 	return m->clock.last_wall + (time_t)(elapsed / 1000u);
@@ -119,27 +121,44 @@ static void account_until(struct avail *av, struct day_acct *days, struct interv
 	*mark = to > start ? to : start;
 }
 
-static void line_account(struct line *l, time_t from, time_t to)
+/* While monitoring is impaired the agent cannot see: unknown, not down. */
+static bool blind(const struct model *m)
 {
-	enum line_status s = linestate_reported(&l->ls);
-	account_until(&l->av, &l->days, &l->iv, &l->acct_mark, line_avail_state(s),
-	              line_day_state(s), from, to);
+	return m->mon.state == MONITORING_IMPAIRED;
 }
 
-static void office_account(struct office *o, time_t from, time_t to)
+static void line_account(const struct model *m, struct line *l, time_t from, time_t to)
 {
-	account_until(&o->av, &o->days, NULL, &o->acct_mark, office_avail_state(o->status),
-	              office_day_state(o->status), from, to);
+	enum line_status s = linestate_reported(&l->ls);
+	account_until(&l->av, &l->days, &l->iv, &l->acct_mark,
+	              blind(m) ? AVAIL_UNKNOWN : line_avail_state(s),
+	              blind(m) ? DAY_UNKNOWN : line_day_state(s), from, to);
+}
+
+static void office_account(const struct model *m, struct office *o, time_t from, time_t to)
+{
+	account_until(&o->av, &o->days, NULL, &o->acct_mark,
+	              blind(m) ? AVAIL_UNKNOWN : office_avail_state(o->status),
+	              blind(m) ? DAY_UNKNOWN : office_day_state(o->status), from, to);
 }
 
 static void line_account_now(struct model *m, struct line *l, uint64_t mono_ms)
 {
-	line_account(l, m->clock.last_wall, tick_time(m, mono_ms));
+	line_account(m, l, m->clock.last_wall, model_tick_time(m, mono_ms));
 }
 
 static void office_account_now(struct model *m, struct office *o, uint64_t mono_ms)
 {
-	office_account(o, m->clock.last_wall, tick_time(m, mono_ms));
+	office_account(m, o, m->clock.last_wall, model_tick_time(m, mono_ms));
+}
+
+void model_account_all(struct model *m, uint64_t mono_ms)
+{
+	for (size_t i = 0; i < m->n_offices; i++) {
+		for (size_t j = 0; j < m->offices[i].n_lines; j++)
+			line_account_now(m, &m->offices[i].lines[j], mono_ms);
+		office_account_now(m, &m->offices[i], mono_ms);
+	}
 }
 
 /* Suspect bits for the intervals this tick touches: a wall-clock step of
@@ -165,14 +184,15 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 			struct line *l = &o->lines[j];
 			interval_mark(&l->iv, suspect); /* the interval before the step */
 			if (any)
-				line_account(l, from, to);
+				line_account(m, l, from, to);
 			interval_mark(&l->iv, suspect); /* and the one after it */
 			l->acct_mark = 0;
 		}
 		if (any)
-			office_account(o, from, to);
+			office_account(m, o, from, to);
 		o->acct_mark = 0;
 	}
+	model_node_tick(m, from, to, any);
 	model_bw_tick(m, now);
 }
 
@@ -266,7 +286,7 @@ bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us)
 
 static enum office_status office_status_of(const struct office *o, unsigned *lines_up)
 {
-	unsigned up = 0, degraded = 0, down = 0, maint = 0, unknown = 0;
+	unsigned up = 0, degraded = 0, down = 0, maint = 0, unknown = 0, unreachable = 0;
 
 	for (size_t i = 0; i < o->n_lines; i++) {
 		switch (linestate_reported(&o->lines[i].ls)) {
@@ -282,6 +302,9 @@ static enum office_status office_status_of(const struct office *o, unsigned *lin
 		case LINE_MAINTENANCE:
 			maint++;
 			break;
+		case LINE_UNREACHABLE:
+			unreachable++;
+			break;
 		default:
 			unknown++;
 			break;
@@ -293,8 +316,9 @@ static enum office_status office_status_of(const struct office *o, unsigned *lin
 		                                                            : OFFICE_UP;
 	if (unknown || !o->n_lines)
 		return OFFICE_UNKNOWN;
-	/* No line carries traffic: a planned cut if nothing is down. */
-	return down ? OFFICE_ISOLATED : OFFICE_MAINTENANCE;
+	/* No line carries traffic: isolated if a line is down on its own,
+	 * unreachable if an upstream node explains it, else a planned cut. */
+	return down ? OFFICE_ISOLATED : unreachable ? OFFICE_UNREACHABLE : OFFICE_MAINTENANCE;
 }
 
 static void office_reevaluate(struct model *m, struct office *o, time_t now, uint64_t mono_ms)
@@ -309,7 +333,7 @@ static void office_reevaluate(struct model *m, struct office *o, time_t now, uin
 	office_account_now(m, o, mono_ms);
 	o->status = st;
 	o->last_change = now;
-	if (st == OFFICE_ISOLATED)
+	if (office_avail_state(st) == AVAIL_DOWN && office_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&o->av, now);
 	if (m->listener.office_changed)
 		m->listener.office_changed(m->listener.ctx, o, old);
@@ -334,6 +358,8 @@ static void line_outage_track(struct model *m, struct line *l, enum line_status 
 		struct outage *o = outage_open(&l->outages, now, l->stats.last_rtt_us, loss, NULL);
 		if (o && in_maint)
 			outage_annotate(o, OUTAGE_CAUSE_PLANNED_WORK, NULL, 0);
+		if (o)
+			model_node_outage_opened(l, o);
 		if (o && m->listener.outage_opened)
 			m->listener.outage_opened(m->listener.ctx, l, o, evicted);
 	} else if (tracked != LINE_DOWN && tracked_before == LINE_DOWN) {
@@ -349,7 +375,7 @@ static void line_transition(struct model *m, struct line *l, enum line_status ol
 	enum line_status st = linestate_reported(&l->ls);
 
 	l->last_change = now;
-	if (st == LINE_DOWN)
+	if (line_avail_state(st) == AVAIL_DOWN && line_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&l->av, now);
 	if (m->listener.line_changed)
 		m->listener.line_changed(m->listener.ctx, l, old);
@@ -363,6 +389,12 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 	enum line_status old = linestate_reported(&l->ls);
 	enum line_status tracked_before = linestate_tracked(&l->ls);
 
+	/* The agent's own uplink may be failing: a failed round proves
+	 * nothing about the line until a reference answers again. */
+	if (model_node_monitoring_suspect(m) && (blind(m) || r->outcome != PROBE_OK)) {
+		line_account_now(m, l, mono_ms);
+		return;
+	}
 	if (r->outcome != PROBE_LOCAL_ERROR) {
 		stats_push(&l->stats, r);
 		dayacct_round(&l->days, now, r->sent, r->received, r->rtt_avg_us, r->rtt_max_us);
@@ -375,6 +407,19 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 	bool changed = linestate_on_round(&l->ls, m->state, r, in_maintenance);
 	line_outage_track(m, l, tracked_before, in_maintenance, now);
 	if (changed)
+		line_transition(m, l, old, now, mono_ms);
+	model_node_line_round(m, l, now, mono_ms);
+}
+
+void model_line_set_upstream(struct model *m, struct line *l, enum upstream_mode mode, time_t now,
+                             uint64_t mono_ms)
+{
+	enum line_status old = linestate_reported(&l->ls);
+
+	if (l->ls.upstream == mode)
+		return;
+	line_account_now(m, l, mono_ms);
+	if (linestate_set_upstream(&l->ls, mode))
 		line_transition(m, l, old, now, mono_ms);
 }
 
@@ -393,14 +438,17 @@ void model_count(const struct model *m, struct model_counts *out)
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < m->n_offices; i++) {
 		const struct office *o = &m->offices[i];
-		if ((unsigned)o->status < 6)
+		if ((unsigned)o->status < 7)
 			out->offices[o->status]++;
 		for (size_t j = 0; j < o->n_lines; j++) {
 			unsigned s = linestate_reported(&o->lines[j].ls);
-			if (s < 7)
+			if (s < 8)
 				out->lines[s]++;
 		}
 	}
+	for (size_t k = 0; k < m->n_nodes; k++)
+		if ((unsigned)m->nodes[k].status < 5)
+			out->nodes[m->nodes[k].status]++;
 }
 
 /* ---- construction and reload ---- */
@@ -491,15 +539,17 @@ struct model *model_prepare(struct tslcd_config *cfg, time_t now)
 		return NULL;
 	}
 	m->n_offices = cfg->n_offices;
-	for (size_t i = 0; i < cfg->n_offices; i++) {
-		if (!office_build(m, &m->offices[i], &cfg->offices[i], now)) {
+	bool ok = true;
+	for (size_t i = 0; ok && i < cfg->n_offices; i++) {
+		ok = office_build(m, &m->offices[i], &cfg->offices[i], now);
+		if (!ok)
 			m->n_offices = i + 1;
-			m->cfg = NULL; /* on failure cfg stays the caller's */
-			model_free(m);
-			return NULL;
-		}
 	}
-	return m;
+	if (ok && model_node_build(m, now))
+		return m;
+	m->cfg = NULL; /* on failure cfg stays the caller's */
+	model_free(m);
+	return NULL;
 }
 
 static void mark_intervals(struct model *m, uint8_t reasons)
@@ -519,6 +569,7 @@ void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_m
 	model_tick(old, now, mono_ms); /* settle its books before taking them over */
 	for (size_t i = 0; i < m->n_offices; i++)
 		office_adopt(m, &m->offices[i], old);
+	model_node_adopt(m, old);
 	m->clock = old->clock;
 	m->interval_suspect = old->interval_suspect;
 	mark_intervals(m, INTERVAL_CONFIG_RELOAD);
@@ -567,6 +618,7 @@ void model_free(struct model *m)
 		free(o->lines);
 	}
 	free(m->offices);
+	model_node_free(m);
 	config_free(m->cfg);
 	free(m);
 }

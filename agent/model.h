@@ -79,9 +79,10 @@ struct line {
 	struct day_acct days;    /* per local day, for the history */
 	struct interval_line iv; /* clock-aligned intervals (interval.h) */
 	struct outage_ring outages;
-	struct node *via;   /* upstream node, NULL: none */
-	void *probe_job;    /* owned by main's wiring */
-	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
+	struct node *via;       /* upstream node, NULL: none */
+	uint8_t upstream_grace; /* rounds left to report unreachable after the node recovered */
+	void *probe_job;        /* owned by main's wiring */
+	struct bw_line *bw;     /* bandwidth state; NULL: no counters source */
 };
 
 struct office {
@@ -119,6 +120,8 @@ struct node {
 	struct avail av;
 	unsigned offices_behind, lines_behind;     /* configured, through child nodes too */
 	unsigned offices_affected, lines_affected; /* now unreachable because of it */
+	uint8_t mode_seen;   /* 0 ok, 1 suspect, 2 down: what the lines were last told */
+	uint8_t status_told; /* enum node_status the listener last heard */
 };
 
 /* The self-check: references and the verdict. */
@@ -174,6 +177,7 @@ struct model {
 	struct node *nodes; /* sorted by id, like cfg->nodes */
 	size_t n_nodes;
 	struct monitoring mon;
+	bool nodes_dirty; /* affected counts to recount (model_node_counts) */
 };
 
 /* Build the model for cfg (takes ownership).  `old`, if given, donates the
@@ -241,6 +245,27 @@ void model_bw_restored(struct model *m,
 void model_redundancy_update(struct model *m, struct office *o);
 void model_redundancy_restored(struct model *m,
                                bool (*active)(bool utilisation, uint32_t office, uint32_t line));
+
+/* model_node.c, used by model.c: nodes, the lines' upstream mode and the
+ * self-check (see model_node.c). */
+bool model_node_build(struct model *m, time_t now);
+void model_node_adopt(struct model *m, const struct model *old);
+void model_node_free(struct model *m);
+void model_node_tick(struct model *m, time_t from, time_t to, bool any);
+/* Recount the nodes' affected offices and lines if lines changed since. */
+void model_node_counts(struct model *m);
+/* A line round was judged: the grace after a node's recovery runs down. */
+void model_node_line_round(struct model *m, struct line *l, time_t now, uint64_t mono_ms);
+/* An outage just opened on l: cause upstream if a node on its path is down. */
+void model_node_outage_opened(const struct line *l, struct outage *o);
+/* Every reference failing (or impaired): line rounds are not judged. */
+bool model_node_monitoring_suspect(const struct model *m);
+/* model.c, used by model_node.c. */
+void model_line_set_upstream(struct model *m, struct line *l, enum upstream_mode mode, time_t now,
+                             uint64_t mono_ms);
+time_t model_tick_time(const struct model *m, uint64_t mono_ms);
+/* Account every line and office up to now, in the state each is in. */
+void model_account_all(struct model *m, uint64_t mono_ms);
 
 /* Rolling RTT/loss figures; false when no round answered in the window. */
 bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,

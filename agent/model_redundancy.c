@@ -33,13 +33,23 @@ static unsigned paths_up(const struct office *o)
 	return (unsigned)distinct;
 }
 
+static bool any_unreachable(const struct office *o)
+{
+	for (size_t i = 0; i < o->n_lines; i++)
+		if (linestate_reported(&o->lines[i].ls) == LINE_UNREACHABLE)
+			return true;
+	return false;
+}
+
 void model_redundancy_update(struct model *m, struct office *o)
 {
 	unsigned paths = paths_up(o), need = o->cfg->required_lines;
 
 	o->paths_up = (uint8_t)(paths > 255 ? 255 : paths);
-	if (o->status == OFFICE_UNKNOWN) {
-		o->redundancy = 1; /* cannot be judged; an alarm already raised stays */
+	/* Cannot be judged (an alarm already raised stays): no verdict yet, or
+	 * a path hidden behind a node that is down -- the node's alarm says it. */
+	if (o->status == OFFICE_UNKNOWN || any_unreachable(o)) {
+		o->redundancy = 1;
 		return;
 	}
 	o->redundancy = paths >= need ? 2 : 3;

@@ -35,6 +35,8 @@ static struct {
 	bool connected;
 	bool restored; /* alarms from the state file, not judged yet */
 	struct loop_timer *resync;
+	struct loop_timer *hold_timer; /* the earliest hold's end */
+	uint32_t hold_timer_at;        /* monotonic s it fires at */
 } N;
 
 /* A notification about to be sent. */
@@ -69,7 +71,7 @@ static uint32_t mono_s(void)
  * readiness figures of the edge (kept in struct alarm, so an owed clear or
  * a restored alarm carries what was judged), or the tslcdNotify*.0
  * objects of this notification. */
-enum src { SRC_END, SRC_OFFICE, SRC_LINE, SRC_READY, SRC_NOTIFY };
+enum src { SRC_END, SRC_OFFICE, SRC_LINE, SRC_READY, SRC_NOTIFY, SRC_NODE, SRC_AGENT };
 
 /* An object of a notification: its source and column, in one number. */
 #define OBJ(src, col) ((src) << 8 | (col))
@@ -85,6 +87,15 @@ enum src { SRC_END, SRC_OFFICE, SRC_LINE, SRC_READY, SRC_NOTIFY };
 	OBJ(SRC_NOTIFY, NV_SEVERITY), OBJ(SRC_NOTIFY, NV_VALUE), OBJ(SRC_NOTIFY, NV_THRESHOLD),    \
 	    OBJ(SRC_NOTIFY, NV_SEQ), OBJ(SRC_NOTIFY, NV_TEXT)
 #define VB_TEXT_ASCII OBJ(SRC_NOTIFY, NV_TEXT_ASCII)
+/* tslcdNodeName, OperStatus, OfficesAffected, LinesAffected */
+#define VB_NODE OBJ(SRC_NODE, 2), OBJ(SRC_NODE, 5), OBJ(SRC_NODE, 11), OBJ(SRC_NODE, 12)
+/* tslcdMonitoringState, ReferencesUp, ReferencesTotal (.0) */
+#define VB_MONITORING                                                                              \
+	OBJ(SRC_AGENT, AV_MON_STATE), OBJ(SRC_AGENT, AV_REFS_UP), OBJ(SRC_AGENT, AV_REFS)
+/* tslcdNotifyGroup, OfficesDown, OfficesTotal, Cause (.0) */
+#define VB_AREA                                                                                    \
+	OBJ(SRC_NOTIFY, NV_GROUP), OBJ(SRC_NOTIFY, NV_OFFICES_DOWN), OBJ(SRC_NOTIFY, NV_OFFICES),  \
+	    OBJ(SRC_NOTIFY, NV_CAUSE)
 
 /* tslcdNotify* (instance .0) and tslcdReadiness* column numbers. */
 enum {
@@ -93,8 +104,14 @@ enum {
 	NV_VALUE = 3,
 	NV_THRESHOLD = 4,
 	NV_TEXT = 5,
-	NV_TEXT_ASCII = 20
+	NV_TEXT_ASCII = 20,
+	NV_GROUP = 21,
+	NV_OFFICES_DOWN = 22,
+	NV_OFFICES = 23,
+	NV_CAUSE = 24,
 };
+/* tslcdAgent scalars the monitoring notifications carry. */
+enum { AV_MON_STATE = 32, AV_REFS = 33, AV_REFS_UP = 34 };
 enum { RV_STATE = 1, RV_REASON = 3, RV_REPORT_TIME = 19, RV_CERT_DAYS = 22 };
 
 /* The OBJECTS clause of each type's NOTIFICATION-TYPE pair, in order; the
@@ -111,7 +128,54 @@ static const uint16_t objects[ALARM_TYPE_MAX + 1][12] = {
     [ALARM_CERT_EXPIRING] = {VB_HEAD, VB_NOTIFY_TAIL, OBJ(SRC_READY, RV_CERT_DAYS), VB_TEXT_ASCII},
     [ALARM_REDUNDANCY] = {VB_HEAD, VB_NOTIFY_TAIL, VB_PATHS, VB_TEXT_ASCII},
     [ALARM_LINE_FLAPPING] = {VB_HEAD, VB_LINE_ID, VB_LINE_STATUS, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_NODE_DOWN] = {VB_NODE, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_MONITORING_IMPAIRED] = {VB_MONITORING, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
+    [ALARM_AREA_OUTAGE] = {VB_AREA, VB_NOTIFY_TAIL, VB_TEXT_ASCII},
 };
+
+/* The area objects: the group from the config (key.office is its number),
+ * the count of the edge (value), the cause judged at the edge. */
+static u_char area_value(unsigned col, const struct notice *n, struct mib_value *v)
+{
+	const struct tslcd_config *c = N.m->cfg;
+	const struct group_cfg *g = n->key.office >= 1 && n->key.office <= c->n_groups
+	                                ? &c->groups[n->key.office - 1]
+	                                : NULL;
+
+	if (col == NV_GROUP) {
+		static char name[96];
+		snprintf(name, sizeof(name), "%s %s", g ? config_group_kind_name(g->kind) : "?",
+		         g ? g->name : "");
+		mib_set_str(v, name);
+		return ASN_OCTET_STR;
+	}
+	if (col == NV_CAUSE) {
+		uint8_t cause = n->extra ? n->extra->outage_cause : 0;
+		mib_set_int(v, cause ? cause : OUTAGE_CAUSE_UNKNOWN);
+		return ASN_INTEGER;
+	}
+	mib_set_u32(v, col == NV_OFFICES_DOWN ? (uint32_t)(n->value > 0 ? n->value : 0)
+	                                      : (uint32_t)(g ? g->n_offices : 0));
+	return ASN_UNSIGNED;
+}
+
+/* tslcdMonitoringState and the reference counts, as the scalars read. */
+static u_char agent_value(unsigned col, struct mib_value *v)
+{
+	const struct monitoring *mon = &N.m->mon;
+	unsigned up = 0;
+
+	if (col == AV_MON_STATE) {
+		mib_set_int(v, mon->state ? mon->state : MONITORING_OFF);
+		return ASN_INTEGER;
+	}
+	for (size_t i = 0; i < mon->n_refs; i++) {
+		enum line_status s = linestate_tracked(&mon->refs[i].ls);
+		up += s == LINE_UP || s == LINE_DEGRADED;
+	}
+	mib_set_u32(v, col == AV_REFS ? (uint32_t)mon->n_refs : up);
+	return col == AV_REFS ? ASN_UNSIGNED : ASN_GAUGE;
+}
 
 /* tslcdNotify*.0: the figures of this notification. */
 static u_char notify_value(unsigned col, const struct notice *n, uint32_t seq, struct mib_value *v)
@@ -127,6 +191,8 @@ static u_char notify_value(unsigned col, const struct notice *n, uint32_t seq, s
 		mib_set_u32(v, seq);
 		return ASN_UNSIGNED;
 	}
+	if (col >= NV_GROUP)
+		return area_value(col, n, v);
 	mib_set_int(v, col == NV_SEVERITY ? n->severity
 	               : col == NV_VALUE  ? n->value
 	                                  : n->threshold);
@@ -160,17 +226,18 @@ static void add_own(netsnmp_variable_list **vars, unsigned src, unsigned col,
 	static const struct alarm_extra none;
 	static const oid notify_objs[] = {TSLCD_OID_NOTIFY_OBJS};
 	static const oid ready_entry[] = {TSLCD_OID_READY_TABLE, 1};
+	static const oid agent[] = {TSLCD_OID_AGENT};
 	oid name[MAX_OID_LEN];
 	struct mib_value v = {0};
 	u_char type;
 	size_t len;
 
-	if (src == SRC_NOTIFY) {
-		len = OID_LENGTH(notify_objs);
-		memcpy(name, notify_objs, sizeof(notify_objs));
+	if (src == SRC_NOTIFY || src == SRC_AGENT) {
+		len = src == SRC_NOTIFY ? OID_LENGTH(notify_objs) : OID_LENGTH(agent);
+		memcpy(name, src == SRC_NOTIFY ? notify_objs : agent, len * sizeof(oid));
 		name[len++] = col;
 		name[len++] = 0;
-		type = notify_value(col, n, seq, &v);
+		type = src == SRC_NOTIFY ? notify_value(col, n, seq, &v) : agent_value(col, &v);
 	} else {
 		len = OID_LENGTH(ready_entry);
 		memcpy(name, ready_entry, sizeof(ready_entry));
@@ -189,6 +256,8 @@ static netsnmp_variable_list *build(const struct notice *n, uint32_t seq)
 	const struct office *o = N.m ? model_find_office(N.m, n->key.office) : NULL;
 	const struct line *l =
 	    N.m && n->key.line ? model_find_line(N.m, n->key.office, n->key.line) : NULL;
+	const struct node *node =
+	    N.m && n->key.type == ALARM_NODE_DOWN ? model_find_node(N.m, n->key.office) : NULL;
 	netsnmp_variable_list *vars = NULL;
 
 	snmp_varlist_add_variable(&vars, trap_oid_name, OID_LENGTH(trap_oid_name), ASN_OBJECT_ID,
@@ -197,6 +266,8 @@ static netsnmp_variable_list *build(const struct notice *n, uint32_t seq)
 		unsigned src = *k >> 8, col = *k & 0xff;
 		if (src == SRC_OFFICE)
 			mib_table_column_vb(&vars, mib_office_table(), index, o, col);
+		else if (src == SRC_NODE && mib_node_table())
+			mib_table_column_vb(&vars, mib_node_table(), index, node, col);
 		else if (src == SRC_LINE)
 			mib_table_column_vb(&vars, mib_line_table(), index, l, col);
 		else
@@ -259,8 +330,17 @@ static bool office_flapping(uint32_t office)
 	return false;
 }
 
+/* Not announced yet: waiting out its hold, or covered by a root alarm. */
+static bool pending(const struct alarm_key *k)
+{
+	const struct alarm *a = alarm_find(&N.alarms, k);
+	return a && a->hold_until;
+}
+
 static bool held(const struct alarm_key *k)
 {
+	if (pending(k))
+		return true;
 	if (k->type == ALARM_LINE_DOWN || k->type == ALARM_LINE_DEGRADED)
 		return notify_line_is_flapping(k->office, k->line);
 	return k->type == ALARM_OFFICE_ISOLATED && office_flapping(k->office);
@@ -312,6 +392,28 @@ static struct notice notice_of(const struct alarm *a)
 	                       .extra = &a->extra};
 }
 
+static void holds_end(void);
+
+static void on_hold_timer(void *arg)
+{
+	(void)arg;
+	N.hold_timer = NULL;
+	holds_end();
+}
+
+/* One timer for the earliest hold; the tick catches any other. */
+static void hold_timer_arm(uint32_t at)
+{
+	if (N.hold_timer && N.hold_timer_at <= at)
+		return;
+	if (N.hold_timer)
+		loop_timer_cancel(N.hold_timer);
+	uint32_t now = mono_s();
+	N.hold_timer_at = at;
+	N.hold_timer =
+	    loop_timer_add((uint64_t)(at > now ? at - now : 0) * 1000u + 100u, on_hold_timer, NULL);
+}
+
 /* Idempotent: an active alarm only takes the new figures and text. */
 static void raise_alarm(const struct alarm_decision *d)
 {
@@ -334,10 +436,23 @@ static void raise_alarm(const struct alarm_decision *d)
 		default_text(a->text, sizeof(a->text), k, false);
 	if (d->extra)
 		a->extra = *d->extra;
-	if (!fresh)
-		return; /* already announced: only the figures change */
+	if (!fresh) {
+		if (a->hold_until && d->hold_s) { /* raised again: a fresh hold */
+			a->hold_until = mono_s() + d->hold_s;
+			hold_timer_arm(a->hold_until);
+		}
+		return; /* already announced (or waiting): only the figures change */
+	}
 	a->severity = d->severity;
 	a->raised = time(NULL);
+	if (d->hold_s) {
+		/* In the table now; announced when the hold ends, if it stands. */
+		a->hold_until = mono_s() + d->hold_s;
+		hold_timer_arm(a->hold_until);
+		mib_alarm_row(a, true);
+		log_msg(LOG_INFO, "alarm %u raised, held %u s: %s", a->id, d->hold_s, a->text);
+		return;
+	}
 	struct notice n = notice_of(a);
 	a->seq = emit(&n);
 	mib_alarm_row(a, true);
@@ -353,6 +468,12 @@ static void clear_alarm(const struct alarm_decision *d)
 	if (!a)
 		return;
 	mib_alarm_row(a, false);
+	if (a->hold_until && !alarm_find(&N.told, &d->key)) {
+		/* Never announced: nothing to clear at the NOC. */
+		log_msg(LOG_INFO, "alarm %u cleared before it was announced: %s", a->id, a->text);
+		free(a);
+		return;
+	}
 	if (!d->text[0])
 		default_text(buf, sizeof(buf), &d->key, true);
 	struct notice n = {.key = d->key,
@@ -516,18 +637,47 @@ void notify_regrade(void)
 		N.alarms.v[i]->severity = heightened_severity(N.alarms.v[i]->key.type);
 }
 
+/* Holds that ended: announce what still stands and no root alarm covers. */
+static void holds_end(void)
+{
+	uint32_t now = mono_s();
+
+	for (size_t i = 0; i < N.alarms.n; i++) {
+		struct alarm *a = N.alarms.v[i];
+		if (a->hold_until > now)
+			hold_timer_arm(a->hold_until);
+		if (!a->hold_until || now < a->hold_until || alarm_rules_covered(&a->key))
+			continue;
+		a->hold_until = 0;
+		announce(a);
+		log_msg(LOG_WARNING, "alarm %u announced after its hold (seq %u): %s", a->id,
+		        a->seq, a->text);
+	}
+}
+
 void notify_tick(void)
 {
-	if (N.m)
-		flap_ends();
+	if (!N.m)
+		return;
+	flap_ends();
+	holds_end();
 }
 
 /* ---- binding ---- */
 
 static bool alarm_target_exists(const struct model *m, const struct alarm_key *k)
 {
-	return k->line ? model_find_line(m, k->office, k->line) != NULL
-	               : model_find_office(m, k->office) != NULL;
+	switch (k->type) {
+	case ALARM_NODE_DOWN:
+		return model_find_node(m, k->office) != NULL;
+	case ALARM_MONITORING_IMPAIRED:
+		return m->mon.n_refs > 0;
+	case ALARM_AREA_OUTAGE:
+		return k->office >= 1 && k->office <= m->cfg->n_groups;
+	default:
+		return k->line ? model_find_line(m, k->office, k->line) != NULL
+		               : model_find_office(m, k->office) != NULL;
+	}
 }
 
 /* Clear (with the old identity, still readable) what the new config dropped. */
@@ -627,6 +777,8 @@ void notify_shutdown(void)
 {
 	if (N.resync)
 		loop_timer_cancel(N.resync);
+	if (N.hold_timer)
+		loop_timer_cancel(N.hold_timer);
 	alarm_set_free(&N.alarms);
 	alarm_set_free(&N.told);
 	free(N.watch);

@@ -15,9 +15,10 @@ static const char *const cause_names[] = {
     [OUTAGE_CAUSE_NATURAL_DISASTER] = "naturalDisaster",
     [OUTAGE_CAUSE_SECURITY_ISOLATION] = "securityIsolation",
     [OUTAGE_CAUSE_PLANNED_WORK] = "plannedWork",
+    [OUTAGE_CAUSE_UPSTREAM] = "upstream",
 };
 
-#define CAUSE_LAST OUTAGE_CAUSE_PLANNED_WORK
+#define CAUSE_LAST OUTAGE_CAUSE_UPSTREAM
 
 static uint16_t clamp_capacity(unsigned capacity)
 {
@@ -202,7 +203,7 @@ const char *outage_restore(struct outage_ring *r, const struct outage *o)
 const char *outage_check_cause(int cause)
 {
 	if (cause < OUTAGE_CAUSE_UNKNOWN || cause > CAUSE_LAST)
-		return "outage cause must be 1..9 (unknown..plannedWork)";
+		return "outage cause must be 1..10 (unknown..upstream)";
 	return NULL;
 }
 

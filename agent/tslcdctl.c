@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	             "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
 	             "       tslcdctl --help\n"
 	             "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
-	             "        naturalDisaster securityIsolation plannedWork\n");
+	             "        naturalDisaster securityIsolation plannedWork upstream\n");
 }
 
 /* Ids are checked here too, so a typo is an error and never another outage

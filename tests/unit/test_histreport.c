@@ -347,7 +347,7 @@ START_TEST(csv_columns)
 	ck_assert_msg(!strncmp(s, "\xEF\xBB\xBFoffice_id,code,name,", 22), "BOM and header");
 	ck_assert_msg(strstr(s, "\n10,BN-TU,Tỉnh ủy Bắc Ninh,province,tier1,24,,2,2,2592000,"
 	                        "2581200,3600,7200,0,995833,998607,1000000,999000,1,1,3600,3600,"
-	                        "0,1,0,0,0,0,0,0,0,compliant,ready,,"),
+	                        "0,1,0,0,0,0,0,0,0,0,compliant,ready,,"),
 	              "office 10 row in:\n%s", s);
 	s = slurp("incidents.csv");
 	ck_assert_msg(strstr(s, "\n10,BN-TU,2,viettel,2026-10-31T23:00:00+07:00,"

@@ -172,6 +172,39 @@ START_TEST(test_maintenance_tracks_underneath)
 }
 END_TEST
 
+/* A line behind a failing node waits for the node's verdict; behind a
+ * node that is down it is unreachable; maintenance masks first. */
+START_TEST(test_upstream_masks_down)
+{
+	struct linestate_params p = linestate_params_default();
+	struct probe_result bad = round_of('B'), good = round_of('G');
+	struct linestate ls;
+
+	linestate_init(&ls);
+	for (int i = 0; i < 2; i++)
+		linestate_on_round(&ls, &p, &good, false);
+	ck_assert_int_eq(linestate_reported(&ls), LINE_UP);
+	ck_assert(!linestate_set_upstream(&ls, UPSTREAM_SUSPECT));
+	for (int i = 0; i < 3; i++)
+		ck_assert(!linestate_on_round(&ls, &p, &bad, false));
+	ck_assert_int_eq(linestate_tracked(&ls), LINE_DOWN);
+	ck_assert_int_eq(linestate_reported(&ls), LINE_UP); /* waits for the node */
+	ck_assert(linestate_set_upstream(&ls, UPSTREAM_DOWN));
+	ck_assert_int_eq(linestate_reported(&ls), LINE_UNREACHABLE);
+	ck_assert(linestate_set_maintenance(&ls, true));
+	ck_assert_int_eq(linestate_reported(&ls), LINE_MAINTENANCE);
+	ck_assert(linestate_set_maintenance(&ls, false));
+	ck_assert_int_eq(linestate_reported(&ls), LINE_UNREACHABLE);
+	/* The node is up and the line still fails: its own fault. */
+	ck_assert(linestate_set_upstream(&ls, UPSTREAM_OK));
+	ck_assert_int_eq(linestate_reported(&ls), LINE_DOWN);
+	/* Suspect again while down: it stays down. */
+	ck_assert(!linestate_set_upstream(&ls, UPSTREAM_SUSPECT));
+	ck_assert_int_eq(linestate_reported(&ls), LINE_DOWN);
+	ck_assert_str_eq(line_status_name(LINE_UNREACHABLE), "unreachable");
+}
+END_TEST
+
 START_TEST(test_streak_saturates)
 {
 	struct linestate_params p = linestate_params_default();
@@ -289,6 +322,7 @@ static Suite *linestate_suite(void)
 	tcase_add_test(tc, test_streak_saturates);
 	tcase_add_test(tc, test_custom_k_m);
 	tcase_add_test(tc, test_loss_edges);
+	tcase_add_test(tc, test_upstream_masks_down);
 	tcase_add_test(tc, test_names_and_values);
 	tcase_add_test(tc, test_params_check);
 	suite_add_tcase(s, tc);

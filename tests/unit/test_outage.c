@@ -215,7 +215,7 @@ START_TEST(test_annotate)
 
 	/* Bad cause or bad ticket: nothing changes. */
 	ck_assert_ptr_nonnull(outage_annotate(open, 0, "new", 3));
-	ck_assert_ptr_nonnull(outage_annotate(open, 10, "new", 3));
+	ck_assert_ptr_nonnull(outage_annotate(open, 11, "new", 3));
 	ck_assert_ptr_nonnull(outage_annotate(open, OUTAGE_CAUSE_CPE_FAULT, "a\tb", 3));
 	ck_assert_ptr_nonnull(outage_annotate(open, OUTAGE_CAUSE_CPE_FAULT, "\xc3\xa1", 2));
 	ck_assert_ptr_nonnull(
@@ -238,9 +238,10 @@ START_TEST(test_cause_names)
 	static const char *const names[] = {
 	    "unknown",     "powerLoss",       "fiberCut",          "cpeFault",    "providerNetwork",
 	    "customerLan", "naturalDisaster", "securityIsolation", "plannedWork",
+	    "upstream",
 	};
 
-	for (int c = 1; c <= 9; c++) {
+	for (int c = 1; c <= 10; c++) {
 		ck_assert_str_eq(outage_cause_name(c), names[c - 1]);
 		ck_assert_int_eq(outage_cause_parse(names[c - 1]), c);
 	}
@@ -249,7 +250,7 @@ START_TEST(test_cause_names)
 	ck_assert_int_eq(outage_cause_parse("power"), -1);
 	ck_assert_int_eq(outage_cause_parse(""), -1);
 	ck_assert_ptr_null(outage_cause_name(0));
-	ck_assert_ptr_null(outage_cause_name(10));
+	ck_assert_ptr_null(outage_cause_name(11));
 	ck_assert_ptr_null(outage_cause_name(-1));
 }
 END_TEST
