@@ -75,8 +75,8 @@ struct line_cfg {
 	struct maint_window *maint; /* the office's windows, then the line's own */
 	size_t n_maint;
 	struct counters_cfg *counters; /* NULL: no counters source */
-	uint32_t via;                  /* upstream node id (its own `via`, else the office's); 0: none */
-	int cfg_line;                  /* line in the file where the section starts */
+	uint32_t via; /* upstream node id (its own `via`, else the office's); 0: none */
+	int cfg_line; /* line in the file where the section starts */
 };
 
 /* An Ed25519 public key for readiness reports; its name is recorded as the
@@ -128,9 +128,9 @@ struct office_cfg {
 	uint8_t admin_level, org_type, access_tier, security_level, framework;
 	uint32_t required_lines;
 	char *code, *name, *province, *commune, *contact;
-	char *district;      /* "" = not given; free text, a district name or code */
-	uint32_t via;        /* upstream node of every line without its own `via`; 0: none */
-	uint32_t *groups;    /* indices into tslcd_config.groups, ascending */
+	char *district;   /* "" = not given; free text, a district name or code */
+	uint32_t via;     /* upstream node of every line without its own `via`; 0: none */
+	uint32_t *groups; /* indices into tslcd_config.groups, ascending */
 	size_t n_groups;
 	struct line_cfg *lines;
 	size_t n_lines;
@@ -175,23 +175,26 @@ struct notify_cfg {
 	size_t n_periods;
 };
 
+/* Targets of one node or of the self-check. */
+#define CONFIG_TARGETS_MAX 8
+
 /* A node offices depend on: a carrier PoP, a district aggregation router,
  * the province gateway.  Its targets are probed like lines (the same
  * prober, hysteresis and thresholds); the node is down when every target
- * is down.  Section `node { id name carrier targets method tcp-port parent }`. */
+ * is down.  Section `node { id name carrier targets probe tcp-port parent }`. */
 struct node_cfg {
 	uint32_t id; /* 1..4294967295, unique among nodes */
 	char *name;
-	uint8_t carrier;      /* enum carrier */
-	uint8_t method;       /* enum probe_method_mib, never METHOD_NONE */
-	uint16_t tcp_port;    /* with tcp */
-	char **targets;       /* literal addresses or DNS names, at least one */
+	uint8_t carrier;   /* enum carrier */
+	uint8_t method;    /* enum probe_method_mib, never METHOD_NONE */
+	uint16_t tcp_port; /* with tcp */
+	char **targets;    /* literal addresses or DNS names, at least one */
 	size_t n_targets;
-	uint32_t parent;      /* node id; 0: none.  No cycles (checked). */
+	uint32_t parent; /* node id; 0: none.  No cycles (checked). */
 	int cfg_line;
 };
 
-/* Section `self-check { targets method tcp-port }`: the reference targets
+/* Section `self-check { targets probe tcp-port }`: the reference targets
  * (the agent's own next hop, the province gateway, another agent).  When
  * every one of them is down, monitoring is impaired.  No targets: off. */
 struct selfcheck_cfg {
@@ -210,18 +213,18 @@ enum group_kind { GROUP_COMMUNE = 1, GROUP_DISTRICT = 2, GROUP_CARRIER = 3, GROU
  * an index into this array (from 0) is an office's membership, the index
  * + 1 the group's number in the MIB. */
 struct group_cfg {
-	uint8_t kind; /* enum group_kind */
-	char *name;   /* the commune code, district, carrier keyword or free name */
+	uint8_t kind;      /* enum group_kind */
+	char *name;        /* the commune code, district, carrier keyword or free name */
 	uint32_t *offices; /* office ids, ascending */
 	size_t n_offices;
 };
 
 /* Section `area-outage { min-offices window clear-below hold by }`. */
 struct area_cfg {
-	unsigned min_offices; /* N: offices of one group down within the window; 0 = off */
-	unsigned window_s;    /* W */
-	unsigned clear_below; /* the alarm clears when fewer than this many are down */
-	unsigned hold_s;      /* line/office raises of grouped offices wait this long */
+	unsigned min_offices;     /* N: offices of one group down within the window; 0 = off */
+	unsigned window_s;        /* W */
+	unsigned clear_below;     /* the alarm clears when fewer than this many are down */
+	unsigned hold_s;          /* line/office raises of grouped offices wait this long */
 	bool by[GROUP_NAMED + 1]; /* by enum group_kind: which kinds make groups */
 };
 
@@ -269,7 +272,7 @@ const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint
 bool config_authority_covers(const struct authority_cfg *a, uint32_t office);
 const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id);
 const struct node_cfg *config_find_node(const struct tslcd_config *cfg, uint32_t id);
-/* "commune", "district", "carrier" or "group". */
+/* "commune", "district", "carrier" or "group" ("unknown" for anything else). */
 const char *config_group_kind_name(unsigned kind);
 /* The keyword of an enumerated option's value ("carrier", 3 -> "viettel"),
  * the MIB's enumeration name; NULL when there is none. */
