@@ -109,6 +109,16 @@ static int line_of(const cfg_t *sec, const char *opt)
 	return opt ? line_of(sec, NULL) : sec->line;
 }
 
+/* Line of value k (from 0) of the list option `opt`: a list has one record
+ * per value, in the order written. */
+static int line_of_nth(const cfg_t *sec, const char *opt, size_t k)
+{
+	for (size_t i = seen_first(sec); i < seen.n && seen.v[i].sec == sec; i++)
+		if (!strcmp(seen.v[i].opt, opt) && k-- == 0)
+			return seen.v[i].line;
+	return line_of(sec, opt);
+}
+
 /* libconfuse accepts `id = 1 id = 2` in one section and keeps the last
  * value, so a pasted line silently overrides the one above it: refuse it.
  * Runs after parsing, on the sorted records; only single values are looked
@@ -140,16 +150,21 @@ static bool no_repeated_options(void)
 
 /* Strings served in TSLCD-MIB: the SIZE there, and DisplayString (RFC 2579:
  * printable ASCII) or TslcdUtf8String.  Province and commune codes have
- * their own stricter digit checks. */
+ * their own stricter digit checks.  The first rule whose section (NULL:
+ * any) and option match applies; no object: text shown in notifications
+ * and reports only. */
 static const struct str_rule {
-	const char *option, *object;
+	const char *section, *option, *object;
 	size_t max;
 	enum text_kind kind;
 } str_rules[] = {
-    {"code", "tslcdOfficeCode", 32, TEXT_ASCII},
-    {"circuit", "tslcdLineCircuitId", 64, TEXT_ASCII},
-    {"name", "tslcdOfficeName", 255, TEXT_UTF8},
-    {"contact", "tslcdOfficeContact", 255, TEXT_UTF8},
+    {NULL, "code", "tslcdOfficeCode", 32, TEXT_ASCII},
+    {NULL, "circuit", "tslcdLineCircuitId", 64, TEXT_ASCII},
+    {"node", "name", "tslcdNodeName", 255, TEXT_UTF8},
+    {NULL, "name", "tslcdOfficeName", 255, TEXT_UTF8},
+    {NULL, "contact", "tslcdOfficeContact", 255, TEXT_UTF8},
+    {NULL, "district", NULL, 255, TEXT_UTF8},
+    {NULL, "groups", NULL, 64, TEXT_UTF8},
 };
 
 /* Every other string (paths, host names, SNMP credentials): no MIB
@@ -158,13 +173,18 @@ static const struct str_rule {
 
 static int parse_str(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
-	struct str_rule rule = {opt->name, NULL, STR_MAX_OTHER, TEXT_UTF8};
+	struct str_rule rule = {NULL, opt->name, NULL, STR_MAX_OTHER, TEXT_UTF8};
 	size_t len = strlen(value);
 
 	seen_record(cfg, opt);
-	for (size_t i = 0; i < sizeof(str_rules) / sizeof(str_rules[0]); i++)
-		if (!strcmp(str_rules[i].option, opt->name))
-			rule = str_rules[i];
+	for (size_t i = 0; i < sizeof(str_rules) / sizeof(str_rules[0]); i++) {
+		const struct str_rule *r = &str_rules[i];
+		if (!strcmp(r->option, opt->name) &&
+		    (!r->section || !strcmp(r->section, cfg->name))) {
+			rule = *r;
+			break;
+		}
+	}
 	if (len > rule.max && rule.object) {
 		cfg_error(cfg, "option '%s': %zu bytes, but %s in TSLCD-MIB holds at most %zu",
 		          opt->name, len, rule.object, rule.max);
@@ -225,6 +245,15 @@ static const struct keyword kw_severity[] = {
     {"indeterminate", 2}, {"critical", 3}, {"major", 4}, {"minor", 5},
     {"warning", 6},       {"info", 7},     {NULL, 0}};
 
+/* enum group_kind: what makes an area-outage group. */
+static const struct keyword kw_group_kind[] = {{"commune", GROUP_COMMUNE},
+                                               {"district", GROUP_DISTRICT},
+                                               {"carrier", GROUP_CARRIER},
+                                               {"group", GROUP_NAMED},
+                                               {NULL, 0}};
+/* area-outage.by when it is not written. */
+static const unsigned by_default[] = {GROUP_COMMUNE, GROUP_NAMED};
+
 static const struct keyword kw_version[] = {{"2c", 2}, {"3", 3}, {NULL, 0}};
 static const struct keyword kw_auth[] = {{"SHA", SNMP_AUTH_SHA1},
                                          {"SHA-256", SNMP_AUTH_SHA256},
@@ -245,6 +274,7 @@ static const struct {
     {"probe", kw_probe},         {"sla-window", kw_window},
     {"severity", kw_severity},   {"version", kw_version},
     {"auth-protocol", kw_auth},  {"priv-protocol", kw_priv},
+    {"by", kw_group_kind},
 };
 
 static const struct keyword *keywords_for(const char *option)
@@ -336,6 +366,12 @@ static const struct cfgerr_range ranges[] = {
     {"get-batch", 1, 4096},
     {"min-samples", 1, 1000000},
     {"ifindex", 1, 2147483647},
+    {"tcp-port", 0, 65535}, /* 0: none; required with tcp */
+    {"parent", 0, 4294967295L},
+    {"via", 0, 4294967295L},
+    {"min-offices", 0, 100000},
+    {"clear-below", 0, 100000},
+    {"hold", 0, 3600},
 };
 
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
@@ -417,6 +453,7 @@ static cfg_opt_t line_opts[] = {
     NUM("port", 0),
     CFG_STR_LIST_CB("maintenance", NULL, CFGF_NONE, parse_maintenance),
     CFG_SEC("counters", counters_opts, CFGF_MULTI),
+    NUM("via", 0), /* written (even 0): overrides the office's */
     CFG_END(),
 };
 
@@ -433,6 +470,9 @@ static cfg_opt_t office_opts[] = {
     KW("framework", 1),
     NUM("required-lines", 0),
     STR("contact", ""),
+    STR("district", ""),
+    NUM("via", 0),
+    CFG_STR_LIST_CB("groups", NULL, CFGF_NONE, parse_str),
     CFG_STR_LIST_CB("maintenance", NULL, CFGF_NONE, parse_maintenance),
     CFG_SEC("line", line_opts, CFGF_MULTI),
     STR("readiness-key", ""),
@@ -534,11 +574,46 @@ static cfg_opt_t bandwidth_opts[] = {
     CFG_END(),
 };
 
+/* node { }: an upstream node whose targets are probed like lines. */
+static cfg_opt_t node_opts[] = {
+    NUM_REQ("id"),
+    STR_REQ("name"),
+    KW("carrier", CARRIER_OTHER),
+    CFG_STR_LIST_CB("targets", NULL, CFGF_NONE, parse_str),
+    KW("probe", METHOD_ICMP),
+    NUM("tcp-port", 0),
+    NUM("parent", 0),
+    CFG_END(),
+};
+
+/* self-check { }: reference targets; none: off. */
+static cfg_opt_t selfcheck_opts[] = {
+    CFG_STR_LIST_CB("targets", NULL, CFGF_NONE, parse_str),
+    KW("probe", METHOD_ICMP),
+    NUM("tcp-port", 0),
+    CFG_END(),
+};
+
+/* area-outage { }: many offices of one group isolated at once.  `by` has no
+ * libconfuse default (by_default stands in): a list default would run the
+ * shared lexer in cfg_init(), outside cfgerr_parse_buf()'s lock. */
+static cfg_opt_t area_opts[] = {
+    NUM("min-offices", 0), /* 0: off */
+    NUM("window", 60),
+    NUM("clear-below", 0), /* 0: min-offices */
+    NUM("hold", 0),        /* 0: probe interval + timeout, rounded up, + 1 s */
+    CFG_INT_LIST_CB("by", NULL, CFGF_NONE, parse_keyword),
+    CFG_END(),
+};
+
 static cfg_opt_t root_opts[] = {
     CFG_SEC("agent", agent_opts, CFGF_NONE),
     CFG_SEC("probe", probe_opts, CFGF_NONE),
     CFG_SEC("readiness", readiness_opts, CFGF_NONE),
     CFG_SEC("authority", authority_opts, CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+    CFG_SEC("node", node_opts, CFGF_MULTI),
+    CFG_SEC("self-check", selfcheck_opts, CFGF_NONE),
+    CFG_SEC("area-outage", area_opts, CFGF_NONE),
     CFG_SEC("office", office_opts, CFGF_MULTI),
     CFG_SEC("notify", notify_opts, CFGF_NONE),
     CFG_SEC("bandwidth", bandwidth_opts, CFGF_NONE),
@@ -563,6 +638,15 @@ static const char *keyword_name(const struct keyword *k, long value)
 	return "(per alarm type)"; /* alarm severity 0 */
 }
 
+static void dump_by_default(FILE *out)
+{
+	size_t n = sizeof(by_default) / sizeof(by_default[0]);
+
+	fputc('{', out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", config_group_kind_name(by_default[i]), i + 1 < n ? ", " : "}");
+}
+
 static void dump_value(FILE *out, const cfg_opt_t *o)
 {
 	const struct keyword *k = keywords_for(o->name);
@@ -575,10 +659,14 @@ static void dump_value(FILE *out, const cfg_opt_t *o)
 		fprintf(out, "boolean\t");
 	else if (o->type == CFGT_FLOAT)
 		fprintf(out, "number\t");
+	else if (k)
+		fprintf(out, "%s\t", list ? "keyword list" : "keyword");
 	else
-		fprintf(out, "%s\t", k ? "keyword" : list ? "integer list" : "integer");
+		fprintf(out, "%s\t", list ? "integer list" : "integer");
 	if (o->flags & CFGF_NODEFAULT)
 		fprintf(out, "(required)");
+	else if (!strcmp(o->name, "by"))
+		dump_by_default(out);
 	else if (list)
 		fprintf(out, "(empty)");
 	else if (o->type == CFGT_STR)
@@ -669,23 +757,54 @@ static bool valid_dns_name(const char *s)
 	return true;
 }
 
+/* What a probe target may be: lines, nodes and self-check references. */
+#define TARGET_BAD "target '%s' is neither an IPv4/IPv6 address nor a host name"
+
+/* A literal IPv4 or IPv6 address (RFC 4001 bytes in bin) or a DNS name;
+ * false: none of them. */
+static bool target_classify(const char *t, uint8_t *type, uint8_t *len, uint8_t bin[16])
+{
+	if (inet_pton(AF_INET, t, bin) == 1) {
+		*type = ADDR_IPV4;
+		*len = 4;
+	} else if (inet_pton(AF_INET6, t, bin) == 1) {
+		*type = ADDR_IPV6;
+		*len = 16;
+	} else if (valid_dns_name(t)) {
+		*type = ADDR_DNS;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static bool target_parse(struct line_cfg *l, cfg_t *sec)
 {
 	const char *t = cfg_getstr(sec, "target");
 
 	l->target = strdup(t ? t : "");
-	if (inet_pton(AF_INET, l->target, l->target_bin) == 1) {
-		l->target_type = ADDR_IPV4;
-		l->target_len = 4;
-	} else if (inet_pton(AF_INET6, l->target, l->target_bin) == 1) {
-		l->target_type = ADDR_IPV6;
-		l->target_len = 16;
-	} else if (valid_dns_name(l->target)) {
-		l->target_type = ADDR_DNS;
-	} else {
-		report(line_of(sec, "target"),
-		       "line %u: target '%s' is neither an IPv4/IPv6 address nor a host name",
-		       l->id, l->target);
+	if (!target_classify(l->target, &l->target_type, &l->target_len, l->target_bin)) {
+		report(line_of(sec, "target"), "line %u: " TARGET_BAD, l->id, l->target);
+		return false;
+	}
+	return true;
+}
+
+/* A probe with TCP needs a port, one without must not have one; `what`
+ * names the section ("line 3", "node 10") and port_opt its port option. */
+static bool probe_port_check(const char *what, uint8_t method, uint16_t port, cfg_t *sec,
+                             const char *port_opt)
+{
+	bool needs_port = method == METHOD_TCP || method == METHOD_ICMP_TCP;
+
+	if (needs_port && !port) {
+		report(line_of(sec, "probe"), "%s: probe '%s' needs a '%s'", what,
+		       config_keyword_name("probe", method), port_opt);
+		return false;
+	}
+	if (!needs_port && port) {
+		report(line_of(sec, port_opt), "%s: '%s' is set but the probe method uses no TCP",
+		       what, port_opt);
 		return false;
 	}
 	return true;
@@ -693,7 +812,7 @@ static bool target_parse(struct line_cfg *l, cfg_t *sec)
 
 static bool line_probe_parse(struct line_cfg *l, cfg_t *sec)
 {
-	bool needs_port = l->method == METHOD_TCP || l->method == METHOD_ICMP_TCP;
+	char what[32];
 
 	if (l->method != METHOD_NONE) {
 		if (!require(sec, "line", "target") || !target_parse(l, sec))
@@ -703,17 +822,8 @@ static bool line_probe_parse(struct line_cfg *l, cfg_t *sec)
 			return false;
 	}
 	l->tcp_port = (uint16_t)cfg_getint(sec, "port");
-	if (needs_port && !l->tcp_port) {
-		report(line_of(sec, "probe"), "line %u: probe '%s' needs a 'port'", l->id,
-		       l->method == METHOD_TCP ? "tcp" : "icmp-tcp");
-		return false;
-	}
-	if (!needs_port && l->tcp_port) {
-		report(line_of(sec, "port"),
-		       "line %u: 'port' is set but the probe method uses no TCP", l->id);
-		return false;
-	}
-	return true;
+	snprintf(what, sizeof(what), "line %u", l->id);
+	return probe_port_check(what, l->method, l->tcp_port, sec, "port");
 }
 
 /* Values were validated while parsing, so maint_parse cannot fail here. */
@@ -1048,7 +1158,32 @@ static uint32_t default_required_lines(const struct office_cfg *o)
 	return (o->access_tier == 1 || o->security_level >= 4) ? 2 : 1;
 }
 
-static bool office_lines_parse(struct office_cfg *o, cfg_t *sec)
+/* Nodes are parsed before the offices, so `via` can be checked here. */
+static bool via_known(const struct tslcd_config *c, uint32_t via, cfg_t *sec, const char *what)
+{
+	if (!via || config_find_node(c, via))
+		return true;
+	report(line_of(sec, "via"), "%s: via %u is not a defined node", what, via);
+	return false;
+}
+
+/* A line's own `via`, once written (0 too: no node for this line), wins
+ * over the office's. */
+static bool line_via(const struct tslcd_config *c, const struct office_cfg *o, struct line_cfg *l,
+                     cfg_t *sec)
+{
+	char what[48];
+
+	if (!(cfg_getopt(sec, "via")->flags & CFGF_MODIFIED)) {
+		l->via = o->via;
+		return true;
+	}
+	l->via = (uint32_t)cfg_getint(sec, "via");
+	snprintf(what, sizeof(what), "office %u, line %u", o->id, l->id);
+	return via_known(c, l->via, sec, what);
+}
+
+static bool office_lines_parse(const struct tslcd_config *c, struct office_cfg *o, cfg_t *sec)
 {
 	bool ok = true;
 
@@ -1058,7 +1193,8 @@ static bool office_lines_parse(struct office_cfg *o, cfg_t *sec)
 		return false;
 	for (size_t i = 0; i < o->n_lines; i++) {
 		cfg_t *ls = cfg_getnsec(sec, "line", (unsigned)i);
-		ok &= line_parse(&o->lines[i], ls) && line_windows(&o->lines[i], ls, sec);
+		ok &= line_parse(&o->lines[i], ls) && line_windows(&o->lines[i], ls, sec) &&
+		      line_via(c, o, &o->lines[i], ls);
 	}
 	if (!ok)
 		return false;
@@ -1068,7 +1204,24 @@ static bool office_lines_parse(struct office_cfg *o, cfg_t *sec)
 
 static bool office_ready_parse(struct office_cfg *o, cfg_t *sec); /* readiness, below */
 
-static bool office_parse(struct office_cfg *o, cfg_t *sec)
+/* Group names are kept in the parsed tree until groups_build() reads them;
+ * here only the empty ones are refused (the length was checked while
+ * parsing). */
+static bool office_group_names_check(const struct office_cfg *o, cfg_t *sec)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < cfg_size(sec, "groups"); i++) {
+		if (cfg_getnstr(sec, "groups", (unsigned)i)[0])
+			continue;
+		report(line_of_nth(sec, "groups", i),
+		       "office %u: a group name must be 1 to 64 bytes", o->id);
+		ok = false;
+	}
+	return ok;
+}
+
+static bool office_parse(const struct tslcd_config *c, struct office_cfg *o, cfg_t *sec)
 {
 	bool ok = true;
 	ok &= require(sec, "office", "id");
@@ -1090,12 +1243,18 @@ static bool office_parse(struct office_cfg *o, cfg_t *sec)
 	o->province = dup_str(sec, "province");
 	o->commune = dup_str(sec, "commune");
 	o->contact = dup_str(sec, "contact");
+	o->district = dup_str(sec, "district");
+	o->via = (uint32_t)cfg_getint(sec, "via");
 	o->required_lines = (uint32_t)cfg_getint(sec, "required-lines");
 	if (!o->required_lines)
 		o->required_lines = default_required_lines(o);
+	char what[32];
+	snprintf(what, sizeof(what), "office %u", o->id);
 	ok = office_codes_check(o, sec);
 	ok &= office_ready_parse(o, sec);
-	return office_lines_parse(o, sec) && ok;
+	ok &= office_group_names_check(o, sec);
+	ok &= via_known(c, o->via, sec, what);
+	return office_lines_parse(c, o, sec) && ok;
 }
 
 static bool no_duplicate_offices(const struct tslcd_config *c)
@@ -1110,6 +1269,439 @@ static bool no_duplicate_offices(const struct tslcd_config *c)
 		       a->cfg_line < b->cfg_line ? a->cfg_line : b->cfg_line);
 		ok = false;
 	}
+	return ok;
+}
+
+/* ---- upstream nodes, the self-check, area-outage groups ---- */
+
+/* Targets of a node or of the self-check: min..CONFIG_TARGETS_MAX values,
+ * each a probe target as a line's `target` is. */
+static bool targets_parse(cfg_t *sec, const char *what, size_t min, char ***out, size_t *n_out)
+{
+	size_t n = cfg_size(sec, "targets");
+	uint8_t type, len, bin[16];
+	bool ok = true;
+
+	*out = calloc(n ? n : 1, sizeof(**out));
+	if (!*out)
+		return false;
+	if (n < min) {
+		report(line_of(sec, "targets"), "%s: no targets (at least %zu required)", what,
+		       min);
+		return false;
+	}
+	if (n > CONFIG_TARGETS_MAX) {
+		report(line_of_nth(sec, "targets", CONFIG_TARGETS_MAX),
+		       "%s: %zu targets, at most %d allowed", what, n, CONFIG_TARGETS_MAX);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *t = cfg_getnstr(sec, "targets", (unsigned)i);
+		if (!((*out)[i] = strdup(t)))
+			return false;
+		*n_out = i + 1;
+		if (!target_classify(t, &type, &len, bin)) {
+			report(line_of_nth(sec, "targets", i), "%s: " TARGET_BAD, what, t);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* A node or a reference that is never probed can never be judged. */
+static bool probe_not_none(const char *what, uint8_t method, cfg_t *sec)
+{
+	if (method != METHOD_NONE)
+		return true;
+	report(line_of(sec, "probe"),
+	       "%s: probe 'none' is not allowed here (icmp, tcp or icmp-tcp)", what);
+	return false;
+}
+
+static bool node_parse(struct node_cfg *n, cfg_t *sec)
+{
+	bool ok = true;
+	char what[32];
+	ok &= require(sec, "node", "id");
+	ok &= require(sec, "node", "name");
+
+	n->cfg_line = line_of(sec, "id");
+	if (!ok)
+		return false;
+	n->id = (uint32_t)cfg_getint(sec, "id");
+	n->name = dup_str(sec, "name");
+	n->carrier = (uint8_t)cfg_getint(sec, "carrier");
+	n->method = (uint8_t)cfg_getint(sec, "probe");
+	n->tcp_port = (uint16_t)cfg_getint(sec, "tcp-port");
+	n->parent = (uint32_t)cfg_getint(sec, "parent");
+	snprintf(what, sizeof(what), "node %u", n->id);
+	if (!n->name[0]) { /* the upper bound was checked while parsing */
+		report(line_of(sec, "name"), "%s: 'name' must be 1 to 255 bytes", what);
+		ok = false;
+	}
+	ok &= probe_not_none(what, n->method, sec) &&
+	      probe_port_check(what, n->method, n->tcp_port, sec, "tcp-port");
+	ok &= targets_parse(sec, what, 1, &n->targets, &n->n_targets);
+	return ok;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct node_cfg *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+const struct node_cfg *config_find_node(const struct tslcd_config *c, uint32_t id)
+{
+	struct node_cfg key = {.id = id};
+
+	if (!c->n_nodes)
+		return NULL;
+	return bsearch(&key, c->nodes, c->n_nodes, sizeof(key), cmp_node);
+}
+
+static bool no_duplicate_nodes(const struct tslcd_config *c)
+{
+	bool ok = true;
+	for (size_t i = 1; i < c->n_nodes; i++) {
+		const struct node_cfg *a = &c->nodes[i - 1], *b = &c->nodes[i];
+		if (a->id != b->id)
+			continue;
+		report(a->cfg_line > b->cfg_line ? a->cfg_line : b->cfg_line,
+		       "duplicate node id %u (first defined at line %d)", a->id,
+		       a->cfg_line < b->cfg_line ? a->cfg_line : b->cfg_line);
+		ok = false;
+	}
+	return ok;
+}
+
+/* The node's parent, NULL for none, itself or an unknown id (reported by
+ * nodes_parents_check()). */
+static const struct node_cfg *node_parent(const struct tslcd_config *c, const struct node_cfg *n)
+{
+	return n->parent && n->parent != n->id ? config_find_node(c, n->parent) : NULL;
+}
+
+/* parent_line: the line of each node's `parent` option, by index into
+ * c->nodes. */
+static bool nodes_parents_check(const struct tslcd_config *c, const int *parent_line)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < c->n_nodes; i++) {
+		const struct node_cfg *n = &c->nodes[i];
+		if (n->parent == n->id) {
+			report(parent_line[i], "node %u: parent is the node itself", n->id);
+			ok = false;
+		} else if (n->parent && !node_parent(c, n)) {
+			report(parent_line[i], "node %u: parent %u is not a defined node", n->id,
+			       n->parent);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* "3 -> 5 -> 3", from the smallest id of the loop (ring: indices into
+ * c->nodes, each the parent of the one before, the last's parent the
+ * first), reported at that node's `parent`. */
+static void report_cycle(const struct tslcd_config *c, const size_t *ring, size_t n,
+                         const int *parent_line)
+{
+	char text[256];
+	size_t start = 0, used = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (ring[i] < ring[start]) /* nodes are sorted: the smaller index, the smaller id */
+			start = i;
+	for (size_t i = 0; i <= n && used < sizeof(text); i++) {
+		int w = snprintf(text + used, sizeof(text) - used, "%s%u", i ? " -> " : "",
+		                 c->nodes[ring[(start + i) % n]].id);
+		used += w > 0 ? (size_t)w : 0;
+	}
+	if (used >= sizeof(text))
+		memcpy(text + sizeof(text) - 4, "...", 4);
+	report(parent_line[ring[start]], "node %u: parent cycle %s", c->nodes[ring[start]].id,
+	       text);
+}
+
+/* Follows each chain of parents once (state: 0 not seen, 1 on this walk,
+ * 2 done); a walk that meets itself has found a loop, reported once. */
+static bool no_parent_cycles(const struct tslcd_config *c, const int *parent_line)
+{
+	uint8_t *state = calloc(c->n_nodes + 1, 1);
+	size_t *path = calloc(c->n_nodes + 1, sizeof(*path));
+	bool ok = state && path;
+
+	for (size_t i = 0; state && path && i < c->n_nodes; i++) {
+		size_t len = 0, k = i;
+		bool loop = false;
+		while (!state[k]) {
+			state[k] = 1;
+			path[len++] = k;
+			const struct node_cfg *p = node_parent(c, &c->nodes[k]);
+			if (!p)
+				break;
+			k = (size_t)(p - c->nodes);
+			loop = state[k] == 1;
+		}
+		if (loop) {
+			size_t from = 0;
+			while (path[from] != k)
+				from++;
+			report_cycle(c, path + from, len - from, parent_line);
+			ok = false;
+		}
+		for (size_t j = 0; j < len; j++)
+			state[path[j]] = 2;
+	}
+	free(state);
+	free(path);
+	return ok;
+}
+
+/* Parsed into `src` (with each `parent` line) and sorted there, then
+ * moved to c->nodes, so checks after the sort still know the lines. */
+struct node_src {
+	struct node_cfg cfg;
+	int parent_line;
+};
+
+static int cmp_node_src(const void *a, const void *b)
+{
+	return cmp_node(&((const struct node_src *)a)->cfg, &((const struct node_src *)b)->cfg);
+}
+
+static bool nodes_parse(struct tslcd_config *c, cfg_t *root)
+{
+	size_t n = cfg_size(root, "node");
+	struct node_src *src = calloc(n ? n : 1, sizeof(*src));
+	int *parent_line = calloc(n ? n : 1, sizeof(*parent_line));
+	bool ok = src && parent_line;
+
+	c->nodes = calloc(n ? n : 1, sizeof(*c->nodes));
+	if (!ok || !c->nodes) {
+		free(src);
+		free(parent_line);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cfg_t *sec = cfg_getnsec(root, "node", (unsigned)i);
+		ok &= node_parse(&src[i].cfg, sec);
+		src[i].parent_line = line_of(sec, "parent");
+	}
+	qsort(src, n, sizeof(*src), cmp_node_src);
+	for (size_t i = 0; i < n; i++) {
+		c->nodes[i] = src[i].cfg; /* c owns the strings from here */
+		parent_line[i] = src[i].parent_line;
+	}
+	c->n_nodes = n;
+	free(src);
+	ok = ok && no_duplicate_nodes(c);
+	if (ok) { /* both checks run, so every problem is reported */
+		ok = nodes_parents_check(c, parent_line);
+		ok &= no_parent_cycles(c, parent_line);
+	}
+	free(parent_line);
+	return ok;
+}
+
+static bool selfcheck_parse(struct tslcd_config *c, cfg_t *sec)
+{
+	struct selfcheck_cfg *s = &c->selfcheck;
+
+	s->method = (uint8_t)cfg_getint(sec, "probe");
+	s->tcp_port = (uint16_t)cfg_getint(sec, "tcp-port");
+	bool ok = targets_parse(sec, "self-check", 0, &s->targets, &s->n_targets);
+	return probe_not_none("self-check", s->method, sec) &&
+	       probe_port_check("self-check", s->method, s->tcp_port, sec, "tcp-port") && ok;
+}
+
+/* Runs after probe_parse(): the default hold is one probe round's worth
+ * (interval + timeout, rounded up to seconds) + 1 s, so a node found down
+ * in the same round as its lines still suppresses their raises. */
+static bool area_parse(struct tslcd_config *c, cfg_t *sec)
+{
+	struct area_cfg *a = &c->area;
+
+	a->min_offices = (unsigned)cfg_getint(sec, "min-offices");
+	a->window_s = (unsigned)cfg_getint(sec, "window");
+	a->clear_below = (unsigned)cfg_getint(sec, "clear-below");
+	a->hold_s = (unsigned)cfg_getint(sec, "hold");
+	if (!a->clear_below)
+		a->clear_below = a->min_offices;
+	if (!a->hold_s)
+		a->hold_s = (c->probe.interval_ms + c->probe.timeout_ms + 999) / 1000 + 1;
+	if (!(cfg_getopt(sec, "by")->flags & CFGF_MODIFIED))
+		for (size_t i = 0; i < sizeof(by_default) / sizeof(by_default[0]); i++)
+			a->by[by_default[i]] = true;
+	for (size_t i = 0; i < cfg_size(sec, "by"); i++)
+		a->by[cfg_getnint(sec, "by", (unsigned)i)] = true; /* a kw_group_kind value */
+	if (a->min_offices == 1) {
+		report(line_of(sec, "min-offices"),
+		       "area-outage: min-offices must be 0 (off) or at least 2 (one office is "
+		       "officeIsolated's business)");
+		return false;
+	}
+	if (a->clear_below > a->min_offices) {
+		report(line_of(sec, "clear-below"),
+		       "area-outage: clear-below (%u) must not exceed min-offices (%u)",
+		       a->clear_below, a->min_offices);
+		return false;
+	}
+	bool any = false;
+	for (unsigned k = GROUP_COMMUNE; k <= GROUP_NAMED; k++)
+		any |= a->by[k];
+	if (a->min_offices && !any) { /* `by = {}` */
+		report(line_of(sec, "by"), "area-outage: 'by' names no kind of group");
+		return false;
+	}
+	return true;
+}
+
+const char *config_group_kind_name(unsigned kind)
+{
+	const char *name = config_keyword_name("by", (long)kind);
+	return name ? name : "unknown";
+}
+
+/* One office in one group, before the groups exist. */
+struct member {
+	uint8_t kind;
+	const char *name; /* in the parsed tree or a static string */
+	uint32_t office;
+};
+
+static int cmp_member(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	int n = strcmp(x->name, y->name);
+	return n ? n : x->office < y->office ? -1 : x->office > y->office;
+}
+
+/* Every (kind, name, office) of the kinds area.by enables; `sec` is the
+ * office's section, for its `groups` names.  Returns how many were added. */
+static size_t office_members(const struct tslcd_config *c, const struct office_cfg *o, cfg_t *sec,
+                             struct member *m)
+{
+	const bool *by = c->area.by;
+	size_t n = 0;
+
+	if (by[GROUP_COMMUNE] && o->commune[0])
+		m[n++] = (struct member){GROUP_COMMUNE, o->commune, o->id};
+	if (by[GROUP_DISTRICT] && o->district[0])
+		m[n++] = (struct member){GROUP_DISTRICT, o->district, o->id};
+	for (size_t i = 0; by[GROUP_CARRIER] && i < o->n_lines; i++)
+		m[n++] = (struct member){
+		    GROUP_CARRIER, config_keyword_name("carrier", o->lines[i].carrier), o->id};
+	for (size_t i = 0; by[GROUP_NAMED] && i < cfg_size(sec, "groups"); i++)
+		m[n++] =
+		    (struct member){GROUP_NAMED, cfg_getnstr(sec, "groups", (unsigned)i), o->id};
+	return n;
+}
+
+/* Sorted, with repeats (two lines of one carrier, a name listed twice)
+ * removed. */
+static struct member *members_collect(const struct tslcd_config *c, cfg_t *root, size_t *n_out)
+{
+	size_t cap = 0, n = 0;
+
+	for (unsigned i = 0; i < cfg_size(root, "office"); i++) {
+		cfg_t *sec = cfg_getnsec(root, "office", i);
+		const struct office_cfg *o = config_find_office(c, (uint32_t)cfg_getint(sec, "id"));
+		cap += 2 + cfg_size(sec, "groups") + (o ? o->n_lines : 0);
+	}
+	struct member *m = calloc(cap ? cap : 1, sizeof(*m));
+	if (!m)
+		return NULL;
+	for (unsigned i = 0; i < cfg_size(root, "office"); i++) {
+		cfg_t *sec = cfg_getnsec(root, "office", i);
+		const struct office_cfg *o = config_find_office(c, (uint32_t)cfg_getint(sec, "id"));
+		if (o)
+			n += office_members(c, o, sec, m + n);
+	}
+	if (n)
+		qsort(m, n, sizeof(*m), cmp_member);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!u || cmp_member(&m[u - 1], &m[i]))
+			m[u++] = m[i];
+	*n_out = u;
+	return m;
+}
+
+/* Does member i (sorted) start a group? */
+static bool member_starts_group(const struct member *m, size_t i)
+{
+	return i == 0 || m[i].kind != m[i - 1].kind || strcmp(m[i].name, m[i - 1].name);
+}
+
+/* fill false: name the groups and count their and the offices' members;
+ * true: store the members.  Members are sorted by group, so each office's
+ * list of groups comes out ascending. */
+static bool members_place(struct tslcd_config *c, const struct member *m, size_t n, bool fill)
+{
+	for (size_t i = 0, g = 0; i < n; i++) {
+		g += i && member_starts_group(m, i);
+		struct group_cfg *grp = &c->groups[g];
+		struct office_cfg *o = &c->offices[config_find_office(c, m[i].office) - c->offices];
+		if (fill) {
+			grp->offices[grp->n_offices++] = m[i].office;
+			o->groups[o->n_groups++] = (uint32_t)g;
+			continue;
+		}
+		if (member_starts_group(m, i)) {
+			grp->kind = m[i].kind;
+			if (!(grp->name = strdup(m[i].name)))
+				return false;
+		}
+		grp->n_offices++;
+		o->n_groups++;
+	}
+	return true;
+}
+
+/* Room for the counted members; the counts restart from 0 for the fill. */
+static bool members_alloc(struct tslcd_config *c)
+{
+	for (size_t g = 0; g < c->n_groups; g++) {
+		c->groups[g].offices = calloc(c->groups[g].n_offices, sizeof(uint32_t));
+		c->groups[g].n_offices = 0;
+		if (!c->groups[g].offices)
+			return false;
+	}
+	for (size_t i = 0; i < c->n_offices; i++) {
+		struct office_cfg *o = &c->offices[i];
+		o->groups = calloc(o->n_groups ? o->n_groups : 1, sizeof(*o->groups));
+		o->n_groups = 0;
+		if (!o->groups)
+			return false;
+	}
+	return true;
+}
+
+/* The groups area.by asks for; none while the rule is off.  Runs after
+ * the offices are sorted and known to have unique ids. */
+static bool groups_build(struct tslcd_config *c, cfg_t *root)
+{
+	size_t n = 0, ng = 0;
+
+	if (!c->area.min_offices)
+		return true;
+	struct member *m = members_collect(c, root, &n);
+	if (!m)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		ng += member_starts_group(m, i);
+	c->groups = calloc(ng ? ng : 1, sizeof(*c->groups));
+	if (c->groups)
+		c->n_groups = ng;
+	bool ok = c->groups && members_place(c, m, n, false) && members_alloc(c) &&
+	          members_place(c, m, n, true);
+	free(m);
 	return ok;
 }
 
@@ -1492,10 +2084,21 @@ static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resul
 
 /* Defaults by enum alarm_type: losing service is worse than losing quality. */
 static const uint8_t default_severity[ALARM_TYPE_MAX + 1] = {
-    0,           SEV_MAJOR,   SEV_CRITICAL, SEV_MINOR, SEV_WARNING, SEV_MAJOR,
-    SEV_WARNING, SEV_WARNING, SEV_WARNING,  SEV_MINOR, SEV_MINOR,
-    /* nodeDown, monitoringImpaired, areaOutage: many offices at once */
-    SEV_CRITICAL, SEV_MAJOR, SEV_CRITICAL,
+    0,
+    SEV_MAJOR,
+    SEV_CRITICAL,
+    SEV_MINOR,
+    SEV_WARNING,
+    SEV_MAJOR,
+    SEV_WARNING,
+    SEV_WARNING,
+    SEV_WARNING,
+    SEV_MINOR,
+    SEV_MINOR,
+    /* nodeDown, areaOutage: many offices cut off at once; impaired: blind */
+    SEV_CRITICAL,
+    SEV_MAJOR,
+    SEV_CRITICAL,
 };
 
 static bool notify_alarm_parse(struct notify_cfg *n, cfg_t *sec)
@@ -1656,20 +2259,25 @@ static bool tree_build(struct tslcd_config *c, cfg_t *root)
 	ok &= bandwidth_parse(c, cfg_getsec(root, "bandwidth"));
 
 	ok &= readiness_parse(c, cfg_getsec(root, "readiness"));
+	/* Before the offices: their `via` must name a node.  After probe_parse:
+	 * the default hold comes from its timing. */
+	ok &= nodes_parse(c, root);
+	ok &= selfcheck_parse(c, cfg_getsec(root, "self-check"));
+	ok &= area_parse(c, cfg_getsec(root, "area-outage"));
 
 	c->n_offices = cfg_size(root, "office");
 	c->offices = calloc(c->n_offices ? c->n_offices : 1, sizeof(*c->offices));
 	if (!c->offices)
 		return false;
 	for (size_t i = 0; i < c->n_offices; i++) {
-		ok &= office_parse(&c->offices[i], cfg_getnsec(root, "office", (unsigned)i));
+		ok &= office_parse(c, &c->offices[i], cfg_getnsec(root, "office", (unsigned)i));
 		c->n_lines += c->offices[i].n_lines;
 	}
 	if (!ok)
 		return false;
 	qsort(c->offices, c->n_offices, sizeof(*c->offices), cmp_office);
 	return no_duplicate_offices(c) && v3_keys_consistent(c) && authorities_parse(c, root) &&
-	       fingerprint(c, root);
+	       groups_build(c, root) && fingerprint(c, root);
 }
 
 /* libconfuse parses the text with the comments blanked out (conftext.h
@@ -1750,11 +2358,36 @@ static void office_cfg_free(struct office_cfg *o)
 	free(o->province);
 	free(o->commune);
 	free(o->contact);
+	free(o->district);
+	free(o->groups);
 	key_free(&o->ready.key);
 	free(o->ready.tls_endpoint);
 	free(o->ready.tls_host);
 	free(o->ready.tls_ca);
 	free(o->ready.tls_name);
+}
+
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Nodes, the self-check's references and the groups. */
+static void nodes_free(struct tslcd_config *c)
+{
+	for (size_t i = 0; c->nodes && i < c->n_nodes; i++) {
+		free(c->nodes[i].name);
+		strings_free(c->nodes[i].targets, c->nodes[i].n_targets);
+	}
+	free(c->nodes);
+	strings_free(c->selfcheck.targets, c->selfcheck.n_targets);
+	for (size_t i = 0; c->groups && i < c->n_groups; i++) {
+		free(c->groups[i].name);
+		free(c->groups[i].offices);
+	}
+	free(c->groups);
 }
 
 void config_free(struct tslcd_config *c)
@@ -1775,6 +2408,7 @@ void config_free(struct tslcd_config *c)
 	for (size_t i = 0; c->notify.periods && i < c->notify.n_periods; i++)
 		free(c->notify.periods[i].name);
 	free(c->notify.periods);
+	nodes_free(c);
 	free(c->path);
 	free(c);
 }
@@ -1789,10 +2423,4 @@ const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id)
 {
 	struct line_cfg key = {.id = id};
 	return bsearch(&key, o->lines, o->n_lines, sizeof(key), cmp_line);
-}
-
-const char *config_group_kind_name(unsigned kind)
-{
-	static const char *const names[] = {"?", "commune", "district", "carrier", "group"};
-	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

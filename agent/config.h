@@ -175,10 +175,13 @@ struct notify_cfg {
 	size_t n_periods;
 };
 
+/* Targets of one node or of the self-check. */
+#define CONFIG_TARGETS_MAX 8
+
 /* A node offices depend on: a carrier PoP, a district aggregation router,
  * the province gateway.  Its targets are probed like lines (the same
  * prober, hysteresis and thresholds); the node is down when every target
- * is down.  Section `node { id name carrier targets method tcp-port parent }`. */
+ * is down.  Section `node { id name carrier targets probe tcp-port parent }`. */
 struct node_cfg {
 	uint32_t id; /* 1..4294967295, unique among nodes */
 	char *name;
@@ -191,7 +194,7 @@ struct node_cfg {
 	int cfg_line;
 };
 
-/* Section `self-check { targets method tcp-port }`: the reference targets
+/* Section `self-check { targets probe tcp-port }`: the reference targets
  * (the agent's own next hop, the province gateway, another agent).  When
  * every one of them is down, monitoring is impaired.  No targets: off. */
 struct selfcheck_cfg {
@@ -269,7 +272,7 @@ const struct office_cfg *config_find_office(const struct tslcd_config *cfg, uint
 bool config_authority_covers(const struct authority_cfg *a, uint32_t office);
 const struct line_cfg *config_find_line(const struct office_cfg *o, uint32_t id);
 const struct node_cfg *config_find_node(const struct tslcd_config *cfg, uint32_t id);
-/* "commune", "district", "carrier" or "group". */
+/* "commune", "district", "carrier" or "group" ("unknown" for anything else). */
 const char *config_group_kind_name(unsigned kind);
 /* The keyword of an enumerated option's value ("carrier", 3 -> "viettel"),
  * the MIB's enumeration name; NULL when there is none. */
