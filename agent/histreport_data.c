@@ -13,9 +13,8 @@
 #include "history_schema.h"
 
 const char *const histreport_data_causes[HISTREPORT_NCAUSES] = {
-    "unknown",     "powerLoss",       "fiberCut",          "cpeFault",   "providerNetwork",
-    "customerLan", "naturalDisaster", "securityIsolation", "plannedWork",
-    "upstream"};
+    "unknown",     "powerLoss",       "fiberCut",          "cpeFault",    "providerNetwork",
+    "customerLan", "naturalDisaster", "securityIsolation", "plannedWork", "upstream"};
 const char *const histreport_data_carriers[HISTREPORT_NCARRIERS] = {"vnpt", "viettel", "other"};
 const char *const histreport_data_traffic_names[HR_NTRAFFIC] = {
     "in_avg_bps",   "in_peak_bps", "in_p95_bps", "out_avg_bps",

@@ -15,7 +15,7 @@
 
 #define T0 1767225600 /* 2026-01-01 00:00:00 UTC */
 
-static struct alarm_decision got[16];
+static struct alarm_decision got[64];
 static size_t n_got;
 
 static void record(const struct alarm_decision *d)
@@ -44,9 +44,22 @@ static const struct model_listener rules = {
     .office_changed = alarm_rules_office_changed,
 };
 
+#define OFFICE_7                                                                                   \
+	"office {\n id = 7\n code = \"BN-X01\"\n name = \"UBND\"\n level = province\n"             \
+	" line { id = 2 carrier = vnpt circuit = \"VNPT-1\" bandwidth = 100000"                    \
+	" target = \"127.0.0.1\" }\n}\n"
+
+static struct model *model_of(const char *notify, const char *offices);
+
 /* Office 7 "BN-X01" with one VNPT line; down after 3 bad rounds, up after
  * 2 good ones; a heightened period on 1 January 2026. */
 static struct model *model_one_line(const char *notify)
+{
+	return model_of(notify, OFFICE_7);
+}
+
+/* The same settings with other offices (and sections after them). */
+static struct model *model_of(const char *notify, const char *offices)
 {
 	char dir[] = "/tmp/tslcd-rules-XXXXXX", path[64];
 
@@ -60,11 +73,8 @@ static struct model *model_one_line(const char *notify)
 	        "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
 	        "probe {\n down-after = 3\n up-after = 2\n}\n"
 	        "notify {\n %s\n heightened \"Tet\" { from = \"2026-01-01T00:00\""
-	        " to = \"2026-01-02T00:00\" }\n}\n"
-	        "office {\n id = 7\n code = \"BN-X01\"\n name = \"UBND\"\n level = province\n"
-	        " line { id = 2 carrier = vnpt circuit = \"VNPT-1\" bandwidth = 100000"
-	        " target = \"127.0.0.1\" }\n}\n",
-	        dir, notify);
+	        " to = \"2026-01-02T00:00\" }\n}\n%s",
+	        dir, notify, offices);
 	fclose(f);
 	struct tslcd_config *cfg = config_load(path, collect, NULL);
 	unlink(path);
@@ -80,7 +90,7 @@ static struct model *model_one_line(const char *notify)
 	return m;
 }
 
-static void rounds(struct model *m, bool ok, int n, time_t *t)
+static void line_rounds(struct model *m, uint32_t office, uint32_t line, bool ok, int n, time_t *t)
 {
 	struct probe_result r = {.outcome = PROBE_NO_ANSWER, .sent = 3};
 
@@ -89,8 +99,13 @@ static void rounds(struct model *m, bool ok, int n, time_t *t)
 	for (int i = 0; i < n; i++, *t += 10) {
 		uint64_t mono = (uint64_t)(*t - T0) * 1000u + 1000u;
 		model_tick(m, *t, mono);
-		model_line_round(m, model_find_line(m, 7, 2), &r, false, *t, mono);
+		model_line_round(m, model_find_line(m, office, line), &r, false, *t, mono);
 	}
+}
+
+static void rounds(struct model *m, bool ok, int n, time_t *t)
+{
+	line_rounds(m, 7, 2, ok, n, t);
 }
 
 START_TEST(line_down_and_up)
@@ -288,6 +303,66 @@ START_TEST(human_figures)
 }
 END_TEST
 
+#define COMMUNE_OFFICE(id)                                                                         \
+	"office {\n id = " #id " code = \"X" #id "\" name = \"X" #id "\" level = commune"          \
+	" commune = \"09100\"\n line { id = 1 carrier = vnpt bandwidth = 1000"                     \
+	" target = \"127.0.0.1\" }\n}\n"
+
+static size_t count_decisions(unsigned type, bool raise)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < n_got; i++)
+		n += got[i].key.type == type && got[i].raise == raise;
+	return n;
+}
+
+/* Three offices of commune 09100 isolated within the window: one
+ * areaOutage, and the offices' own raises wait a hold and are covered.
+ * When fewer than clear-below are isolated it clears, and the office
+ * still isolated gets a fresh hold. */
+START_TEST(area_outage)
+{
+	struct model *m = model_of(
+	    "", "area-outage { min-offices = 3 window = 120 clear-below = 2 }\n" COMMUNE_OFFICE(1)
+	            COMMUNE_OFFICE(2) COMMUNE_OFFICE(3) COMMUNE_OFFICE(4));
+	time_t t = T0;
+
+	for (uint32_t o = 1; o <= 4; o++)
+		line_rounds(m, o, 1, true, 2, &t);
+	n_got = 0;
+	for (uint32_t o = 1; o <= 4; o++)
+		line_rounds(m, o, 1, false, 3, &t);
+	const struct alarm_decision *d = decision(ALARM_LINE_DOWN);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->hold_s, m->cfg->area.hold_s);
+	ck_assert_uint_gt(d->hold_s, 0);
+	ck_assert_uint_eq(count_decisions(ALARM_AREA_OUTAGE, true), 1);
+	d = decision(ALARM_AREA_OUTAGE);
+	ck_assert_uint_eq(d->key.office, 1); /* the only group */
+	ck_assert_int_eq(d->value, 3);
+	ck_assert_int_eq(d->threshold, 3);
+	ck_assert_str_eq(d->text,
+	                 "Area outage in commune 09100: 3 of 4 offices isolated within 120 s "
+	                 "(cause: unknown)");
+	struct alarm_key k = {ALARM_OFFICE_ISOLATED, 4, 0};
+	ck_assert(alarm_rules_covered(&k));
+	k.type = ALARM_AREA_OUTAGE;
+	ck_assert(!alarm_rules_covered(&k));
+	n_got = 0;
+	for (uint32_t o = 1; o <= 3; o++)
+		line_rounds(m, o, 1, true, 2, &t);
+	ck_assert_uint_eq(count_decisions(ALARM_AREA_OUTAGE, false), 1);
+	k.type = ALARM_OFFICE_ISOLATED;
+	ck_assert(!alarm_rules_covered(&k));
+	/* Office 4 is still cut: raised again, with a fresh hold. */
+	size_t again = 0;
+	for (size_t i = 0; i < n_got; i++)
+		again += got[i].raise && got[i].key.office == 4 && got[i].hold_s > 0;
+	ck_assert_uint_eq(again, 2); /* lineDown and officeIsolated */
+	model_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("alarm_rules");
@@ -299,6 +374,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, heightened_period);
 	tcase_add_test(tc, readiness_edges);
 	tcase_add_test(tc, human_figures);
+	tcase_add_test(tc, area_outage);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -37,7 +37,16 @@ static void clock_step(unsigned seconds)
 
 /* ---- recording listener ---- */
 
-enum ev_kind { EV_LINE, EV_OFFICE, EV_OPENED, EV_CLOSED, EV_NONCOMPLIANT, EV_COMPLIANT };
+enum ev_kind {
+	EV_LINE,
+	EV_OFFICE,
+	EV_OPENED,
+	EV_CLOSED,
+	EV_NONCOMPLIANT,
+	EV_COMPLIANT,
+	EV_NODE,
+	EV_MONITORING
+};
 
 struct event {
 	enum ev_kind kind;
@@ -114,7 +123,26 @@ static void on_compliant(void *ctx, const struct office *o, unsigned paths, unsi
 	on_redundancy(EV_COMPLIANT, o, paths, need);
 }
 
+static void on_node(void *ctx, const struct node *n, enum node_status old)
+{
+	struct event *e = record(EV_NODE, n->cfg->id, 0);
+	(void)ctx;
+	e->old = (int)old;
+	e->now = (int)n->status;
+	e->paths = n->offices_affected;
+}
+
+static void on_monitoring(void *ctx, const struct model *m, enum monitoring_state old)
+{
+	struct event *e = record(EV_MONITORING, 0, 0);
+	(void)ctx;
+	e->old = (int)old;
+	e->now = (int)m->mon.state;
+}
+
 static const struct model_listener recorder = {
+    .node_changed = on_node,
+    .monitoring_changed = on_monitoring,
     .line_changed = on_line,
     .office_changed = on_office,
     .outage_opened = on_opened,
@@ -205,6 +233,26 @@ static void rounds(struct model *m, uint32_t office, uint32_t line, enum round_k
 {
 	while (n-- > 0)
 		round_of(m, office, line, k);
+}
+
+/* A round of a node's target (node id) or of reference 0 (node 0), at
+ * the same time as the line round before it. */
+static void target_round(struct model *m, uint32_t node, enum round_kind k)
+{
+	struct probe_result r = {.outcome = PROBE_NO_ANSWER, .sent = 3};
+	struct ref_target *t = node ? &model_find_node(m, node)->targets[0] : &m->mon.refs[0];
+
+	if (k == GOOD)
+		r = (struct probe_result){PROBE_OK, 3, 3, 900, 1000, 1100, 40};
+	model_target_round(m, t, &r, clk.wall, clk.mono_ms);
+}
+
+static bool any_line_event_to(enum line_status st)
+{
+	for (size_t i = 0; i < n_ev; i++)
+		if (ev[i].kind == EV_LINE && ev[i].now == (int)st)
+			return true;
+	return false;
 }
 
 static enum line_status line_status_of(const struct model *m, uint32_t office, uint32_t line)
@@ -496,6 +544,97 @@ START_TEST(interval_suspect_marks)
 }
 END_TEST
 
+#define NODE1 "node { id = 1 name = \"PoP\" carrier = vnpt targets = {\"127.0.0.9\"} }\n"
+#define VIA_OFFICE(id)                                                                             \
+	"office {\n id = " #id " code = \"O" #id "\" name = \"O" #id "\" level = province\n"       \
+	" via = 1\n" LINE(1, 1) "}\n"
+
+/* Lines that fail with their node wait for its verdict, then are
+ * unreachable (never down), with outages of cause upstream.  When the
+ * node is back, a line that came back with it goes up, and one still
+ * failing becomes down once its grace of up-after + 1 rounds is over. */
+START_TEST(node_cut_unreachable)
+{
+	struct model *m =
+	    load_model(" down-after = 3\n up-after = 2\n", NODE1 VIA_OFFICE(1) VIA_OFFICE(2));
+
+	for (int i = 0; i < 2; i++) {
+		round_of(m, 1, 1, GOOD);
+		round_of(m, 2, 1, GOOD);
+		target_round(m, 1, GOOD);
+	}
+	ck_assert_int_eq(model_find_node(m, 1)->status, NODE_UP);
+	ck_assert_uint_eq(model_find_node(m, 1)->offices_behind, 2);
+	for (int i = 0; i < 3; i++) {
+		round_of(m, 1, 1, BAD);
+		round_of(m, 2, 1, BAD);
+		ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP); /* waits for the node */
+		target_round(m, 1, BAD);
+	}
+	const struct node *n = model_find_node(m, 1);
+	ck_assert_int_eq(n->status, NODE_DOWN);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UNREACHABLE);
+	ck_assert_int_eq(line_status_of(m, 2, 1), LINE_UNREACHABLE);
+	ck_assert_int_eq(model_find_office(m, 1)->status, OFFICE_UNREACHABLE);
+	ck_assert(!any_line_event_to(LINE_DOWN));
+	ck_assert_uint_eq(count_events(EV_NODE), 2); /* unknown -> up -> down */
+	ck_assert_uint_eq(find_event(EV_NODE, 1)->paths, 2);
+	const struct outage *o = outage_current(&model_find_line(m, 2, 1)->outages);
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(o->cause, OUTAGE_CAUSE_UPSTREAM);
+	ck_assert_uint_eq(o->node, 1);
+	/* The node comes back with office 1; office 2 stays cut. */
+	for (int i = 0; i < 2; i++) {
+		target_round(m, 1, GOOD);
+		round_of(m, 1, 1, GOOD);
+		round_of(m, 2, 1, BAD);
+	}
+	ck_assert_int_eq(n->status, NODE_UP);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP);
+	ck_assert_int_eq(line_status_of(m, 2, 1), LINE_UNREACHABLE); /* its grace */
+	rounds(m, 2, 1, BAD, 2);
+	ck_assert_int_eq(line_status_of(m, 2, 1), LINE_DOWN);
+	ck_assert_int_eq(model_find_office(m, 2)->status, OFFICE_ISOLATED);
+	model_free(m);
+}
+END_TEST
+
+/* Every reference fails: line rounds are not judged (no line ever goes
+ * down), the time counts as unknown, and lines resume silently. */
+START_TEST(selfcheck_impaired)
+{
+	struct model *m =
+	    load_model(" down-after = 3\n up-after = 2\n",
+	               "self-check { targets = {\"127.0.0.8\"} }\n" OFFICE(1, 1, LINE(1, 1)));
+	struct avail_figures f;
+
+	for (int i = 0; i < 2; i++) {
+		round_of(m, 1, 1, GOOD);
+		target_round(m, 0, GOOD);
+	}
+	ck_assert_int_eq(m->mon.state, MONITORING_OK);
+	size_t before = n_ev;
+	for (int i = 0; i < 8; i++) {
+		round_of(m, 1, 1, BAD);
+		target_round(m, 0, BAD);
+	}
+	ck_assert_int_eq(m->mon.state, MONITORING_IMPAIRED);
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UP);
+	for (int i = 0; i < 2; i++) {
+		target_round(m, 0, GOOD);
+		round_of(m, 1, 1, GOOD);
+	}
+	ck_assert_int_eq(m->mon.state, MONITORING_OK);
+	ck_assert_uint_eq(n_ev - before, 2);         /* impaired, restored: nothing else */
+	ck_assert_uint_eq(count_events(EV_LINE), 1); /* unknown -> up at the start */
+	model_tick(m, clk.wall, clk.mono_ms);
+	ck_assert(avail_window(&model_find_line(m, 1, 1)->av, AVAIL_24H, clk.wall, &f));
+	ck_assert_uint_eq(f.down_s, 0);
+	ck_assert_uint_ge(f.window_s - f.up_s - f.maint_s, 50);
+	model_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("model");
@@ -510,6 +649,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, reload_create_with_old);
 	tcase_add_test(tc, heightened_outage_evidence);
 	tcase_add_test(tc, interval_suspect_marks);
+	tcase_add_test(tc, node_cut_unreachable);
+	tcase_add_test(tc, selfcheck_impaired);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -237,8 +237,7 @@ START_TEST(test_cause_names)
 {
 	static const char *const names[] = {
 	    "unknown",     "powerLoss",       "fiberCut",          "cpeFault",    "providerNetwork",
-	    "customerLan", "naturalDisaster", "securityIsolation", "plannedWork",
-	    "upstream",
+	    "customerLan", "naturalDisaster", "securityIsolation", "plannedWork", "upstream",
 	};
 
 	for (int c = 1; c <= 10; c++) {
