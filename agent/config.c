@@ -366,7 +366,6 @@ static const struct cfgerr_range ranges[] = {
     {"get-batch", 1, 4096},
     {"min-samples", 1, 1000000},
     {"ifindex", 1, 2147483647},
-    {"tcp-port", 0, 65535}, /* 0: none; required with tcp */
     {"parent", 0, 4294967295L},
     {"via", 0, 4294967295L},
     {"min-offices", 0, 100000},
@@ -581,7 +580,7 @@ static cfg_opt_t node_opts[] = {
     KW("carrier", CARRIER_OTHER),
     CFG_STR_LIST_CB("targets", NULL, CFGF_NONE, parse_str),
     KW("probe", METHOD_ICMP),
-    NUM("tcp-port", 0),
+    NUM("port", 0),
     NUM("parent", 0),
     CFG_END(),
 };
@@ -590,7 +589,7 @@ static cfg_opt_t node_opts[] = {
 static cfg_opt_t selfcheck_opts[] = {
     CFG_STR_LIST_CB("targets", NULL, CFGF_NONE, parse_str),
     KW("probe", METHOD_ICMP),
-    NUM("tcp-port", 0),
+    NUM("port", 0),
     CFG_END(),
 };
 
@@ -1332,7 +1331,7 @@ static bool node_parse(struct node_cfg *n, cfg_t *sec)
 	n->name = dup_str(sec, "name");
 	n->carrier = (uint8_t)cfg_getint(sec, "carrier");
 	n->method = (uint8_t)cfg_getint(sec, "probe");
-	n->tcp_port = (uint16_t)cfg_getint(sec, "tcp-port");
+	n->tcp_port = (uint16_t)cfg_getint(sec, "port");
 	n->parent = (uint32_t)cfg_getint(sec, "parent");
 	snprintf(what, sizeof(what), "node %u", n->id);
 	if (!n->name[0]) { /* the upper bound was checked while parsing */
@@ -1340,7 +1339,7 @@ static bool node_parse(struct node_cfg *n, cfg_t *sec)
 		ok = false;
 	}
 	ok &= probe_not_none(what, n->method, sec) &&
-	      probe_port_check(what, n->method, n->tcp_port, sec, "tcp-port");
+	      probe_port_check(what, n->method, n->tcp_port, sec, "port");
 	ok &= targets_parse(sec, what, 1, &n->targets, &n->n_targets);
 	return ok;
 }
@@ -1511,10 +1510,10 @@ static bool selfcheck_parse(struct tslcd_config *c, cfg_t *sec)
 	struct selfcheck_cfg *s = &c->selfcheck;
 
 	s->method = (uint8_t)cfg_getint(sec, "probe");
-	s->tcp_port = (uint16_t)cfg_getint(sec, "tcp-port");
+	s->tcp_port = (uint16_t)cfg_getint(sec, "port");
 	bool ok = targets_parse(sec, "self-check", 0, &s->targets, &s->n_targets);
 	return probe_not_none("self-check", s->method, sec) &&
-	       probe_port_check("self-check", s->method, s->tcp_port, sec, "tcp-port") && ok;
+	       probe_port_check("self-check", s->method, s->tcp_port, sec, "port") && ok;
 }
 
 /* Runs after probe_parse(): the default hold is one probe round's worth

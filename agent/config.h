@@ -181,7 +181,7 @@ struct notify_cfg {
 /* A node offices depend on: a carrier PoP, a district aggregation router,
  * the province gateway.  Its targets are probed like lines (the same
  * prober, hysteresis and thresholds); the node is down when every target
- * is down.  Section `node { id name carrier targets probe tcp-port parent }`. */
+ * is down.  Section `node { id name carrier targets probe port parent }`. */
 struct node_cfg {
 	uint32_t id; /* 1..4294967295, unique among nodes */
 	char *name;
@@ -194,7 +194,7 @@ struct node_cfg {
 	int cfg_line;
 };
 
-/* Section `self-check { targets probe tcp-port }`: the reference targets
+/* Section `self-check { targets probe port }`: the reference targets
  * (the agent's own next hop, the province gateway, another agent).  When
  * every one of them is down, monitoring is impaired.  No targets: off. */
 struct selfcheck_cfg {

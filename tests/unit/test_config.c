@@ -148,12 +148,12 @@ START_TEST(nodes_and_via)
 {
 	struct tslcd_config *c = load_text(
 	    "probe { interval = 5  timeout = 1500 }\n"
-	    "self-check { targets = {\"198.18.0.1\", \"gw.example\"}  probe = tcp  tcp-port = 53 "
+	    "self-check { targets = {\"198.18.0.1\", \"gw.example\"}  probe = tcp  port = 53 "
 	    "}\n"
 	    "node {\n id = 10\n name = \"VNPT PoP Từ Sơn\"\n carrier = vnpt\n"
 	    " targets = {\"198.18.0.1\", \"2001:db8::1\", \"pop.example\"}\n parent = 2\n}\n"
 	    "node {\n id = 2\n name = \"Province GW\"\n targets = {\"198.18.0.254\"}\n"
-	    " probe = icmp-tcp\n tcp-port = 443\n}\n"
+	    " probe = icmp-tcp\n port = 443\n}\n"
 	    "office {\n id = 1\n code = \"X\"\n name = \"A\"\n level = province\n"
 	    " district = \"Từ Sơn\"\n via = 10\n"
 	    " line { id = 1  carrier = vnpt  bandwidth = 1  target = \"127.0.0.1\" }\n"
@@ -434,8 +434,8 @@ static const struct {
      "  \"e\", \"f\", \"g\", \"h\",\n  \"i\"}\n}\n",
      6, "9 targets, at most 8"},
     {NODE(1, " probe = none\n"), 5, "probe 'none' is not allowed"},
-    {NODE(1, " probe = tcp\n"), 5, "node 1: probe 'tcp' needs a 'tcp-port'"},
-    {NODE(1, " tcp-port = 80\n"), 5, "node 1: 'tcp-port' is set but the probe method uses no TCP"},
+    {NODE(1, " probe = tcp\n"), 5, "node 1: probe 'tcp' needs a 'port'"},
+    {NODE(1, " port = 80\n"), 5, "node 1: 'port' is set but the probe method uses no TCP"},
     {NODE(1, " carrier = fpt\n"), 5, "not one of"},
     {"node {\n id = 1\n name = \"\"\n targets = {\"198.18.0.1\"}\n}\n", 3,
      "node 1: 'name' must be 1 to 255 bytes"},
@@ -449,7 +449,7 @@ static const struct {
     {"self-check {\n targets = {\"198.18.0.1\"}\n probe = none\n}\n", 3,
      "self-check: probe 'none' is not allowed"},
     {"self-check {\n targets = {\"198.18.0.1\"}\n probe = icmp-tcp\n}\n", 3,
-     "self-check: probe 'icmp-tcp' needs a 'tcp-port'"},
+     "self-check: probe 'icmp-tcp' needs a 'port'"},
     /* area outages and groups */
     {"area-outage {\n min-offices = 3\n clear-below = 4\n}\n", 3,
      "clear-below (4) must not exceed min-offices (3)"},
