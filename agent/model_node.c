@@ -164,6 +164,16 @@ void model_node_outage_opened(const struct line *l, struct outage *o)
 	}
 }
 
+void model_line_restored(struct line *l)
+{
+	if (linestate_reported(&l->ls) != LINE_UNREACHABLE)
+		return;
+	if (l->via)
+		l->ls.upstream = UPSTREAM_SUSPECT;
+	else /* no node any more: its own fault */
+		linestate_set_upstream(&l->ls, UPSTREAM_OK);
+}
+
 void model_node_line_round(struct model *m, struct line *l, time_t now, uint64_t mono_ms)
 {
 	if (!l->upstream_grace)
@@ -397,6 +407,7 @@ bool model_node_build(struct model *m, time_t now)
 		n->cfg = &cfg->nodes[k];
 		n->status = NODE_UNKNOWN;
 		n->status_told = NODE_UNKNOWN;
+		n->mode_seen = 0xff; /* the lines hear the first verdict, whatever it is */
 		avail_init(&n->av, now);
 		if (!targets_build(&n->targets, &n->n_targets, n->cfg->targets, n->cfg->n_targets,
 		                   n))

@@ -628,8 +628,10 @@ static const char *get_linestate(struct rbuf *r, struct linestate *ls)
 	ls->good_streak = get_u8(r);
 	ls->bad_streak = get_u8(r);
 	ls->band_streak = get_u8(r);
-	if (ls->reported < LINE_UNKNOWN || ls->reported > LINE_UNRESOLVED)
+	if (ls->reported < LINE_UNKNOWN || ls->reported > LINE_UNREACHABLE)
 		return "line status out of range";
+	if (ls->reported == LINE_UNREACHABLE && ls->tracked != LINE_DOWN)
+		return "unreachable line not tracked down";
 	if (ls->tracked < LINE_UNKNOWN || ls->tracked > LINE_UNRESOLVED ||
 	    ls->tracked == LINE_MAINTENANCE)
 		return "tracked line status out of range";
@@ -722,7 +724,7 @@ static const char *load_office(struct loader *ld, struct rbuf *r)
 
 	if (r->short_read)
 		return fail(ld, "office", id, 0, "record truncated");
-	if (status < OFFICE_UNKNOWN || status > OFFICE_MAINTENANCE)
+	if (status < OFFICE_UNKNOWN || status > OFFICE_UNREACHABLE)
 		err = "office status out of range";
 	else if (!when_ok(last_change, ld->info->written_at))
 		err = "office last change out of range";
@@ -809,6 +811,7 @@ static const char *load_line(struct loader *ld, struct rbuf *r)
 	if (!l)
 		return NULL;
 	l->ls = ls;
+	model_line_restored(l);
 	l->last_change = (time_t)last_change;
 	l->stats = stats;
 	l->av = av;
