@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# make bench: every scenario on loopback only, each figure compared in the
-# same run against a baseline (see tests/bench/README.md).  Every request
-# loop is bounded in count and time; every address is on 127.0.0.0/8.
+# make bench: every scenario on loopback (powercut: in its own namespace),
+# each figure compared in the same run against a baseline (see
+# tests/bench/README.md).  Every request loop is bounded in count and time;
+# every address is on 127.0.0.0/8, but powercut's, inside the namespace it
+# creates (198.19.128.0/17).
 set -uo pipefail
 BUILD=${1:-build}
 BUILD=$(cd "$BUILD" && pwd)
