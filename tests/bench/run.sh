@@ -499,8 +499,8 @@ while True:
 # A province-wide power cut: POWERCUT_LINES lines behind POWERCUT_NODES
 # nodes, all cut at once.  One aggregation namespace holds every node and
 # office address (from PC_BASE.0 on its lo) behind one veth pair and the
-# host route PC_NET (198.19.255.252/30 is the link; the integration tests
-# use 198.18.N and the bottom of 198.19, so this stays clear of them);
+# host route PC_NET (198.19.255.252/30 is the link; other tests' namespaces
+# seen so far use 198.18.N and 198.19.0.0/20: this stays clear of them);
 # the namespace's end of the veth goes down, as a far end losing power does
 # (the host keeps its route, probes go unanswered), then comes back.  Each
 # event is measured over PC_WINDOW seconds against the PC_WINDOW before it
@@ -611,7 +611,8 @@ pc_event() {
 	PC_STATES=$(pc_line_states)
 	h_log "powercut $2 link $1: exact after $PC_EXACT s; $PC_TRAPS notifications ($PC_QTRAPS in the quiet window)," \
 		"$PC_SUPP suppressed; CPU $PC_CPU_E s in $te s, quiet $PC_CPU_Q s in $tq s;" \
-		"GETs $(cat "$H_TMP/pc-event.getloop"), quiet $(cat "$H_TMP/pc-quiet.getloop"); lines by status $PC_STATES"
+		"GETs $(cat "$H_TMP/pc-event.getloop"), quiet $(cat "$H_TMP/pc-quiet.getloop"); lines by status $PC_STATES;" \
+		"alarm rows by type $(pc_alarm_types | tr ' ' '\n' | grep . | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')"
 }
 
 # pc_run MODE(plain|nodes): one agent, the cut and the restore; prints rows.
@@ -638,7 +639,11 @@ pc_run() {
 	sleep "$((2 * DETECT_INTERVAL))"
 	local pre up0
 	up0=$(h_get_num "$ROOT.1.13.0")
-	pre=$(pc_alarm_types)
+	for ((i = 0; i < 5; i++)); do
+		pre=$(pc_alarm_types)
+		[ "$pre" != error ] && break
+		sleep 1
+	done
 	h_log "powercut $mode: $up0 of $POWERCUT_LINES lines up before the cut; alarm types: ${pre:-none}"
 	row "$label" "lines up before the cut" "$up0" "$POWERCUT_LINES" "-" "all" \
 		"$(verdict "${up0:-0} == $POWERCUT_LINES")"
