@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# make bench: every scenario on loopback only, each figure compared in the
-# same run against a baseline (see tests/bench/README.md).  Every request
-# loop is bounded in count and time; every address is on 127.0.0.0/8.
+# make bench: every scenario on loopback (powercut: in its own namespace),
+# each figure compared in the same run against a baseline (see
+# tests/bench/README.md).  Every request loop is bounded in count and time;
+# every address is on 127.0.0.0/8, but powercut's, inside the namespace it
+# creates (198.19.128.0/17).
 set -uo pipefail
 BUILD=${1:-build}
 BUILD=$(cd "$BUILD" && pwd)
 H_BUILD=$BUILD
 . "$(dirname "$0")/../lib/harness.sh"
+. "$(dirname "$0")/../lib/traps.sh" # t_count, t_count_exact (powercut)
 BENCH_DIR=$H_TOP/tests/bench
 BASE_BIN=$BUILD/bench/baseline_subagent
 GETLOOP=$BUILD/bench/getloop
@@ -33,6 +36,13 @@ DETECT_INTERVAL=${BENCH_DETECT_INTERVAL:-2}      # s
 DETECT_TIMEOUT=${BENCH_DETECT_TIMEOUT:-1000}     # ms
 DETECT_K=${BENCH_DETECT_K:-3}
 DETECT_TRIALS=${BENCH_DETECT_TRIALS:-3}
+POWERCUT_LINES=${BENCH_POWERCUT_LINES:-2500}      # in one aggregation namespace (root only)
+POWERCUT_NODES=${BENCH_POWERCUT_NODES:-25}        # lines split evenly; probe timing as detect
+POWERCUT_BASELINE=${BENCH_POWERCUT_BASELINE:-1}   # 0: skip the same cut without nodes
+PC_UP_AFTER=2                                     # gen-config.sh's up-after
+# Each event's window (and its quiet window): detection, the hold of line
+# raises (interval + timeout rounded up + 1 s), two more rounds.
+PC_WINDOW=${BENCH_POWERCUT_WINDOW:-$((DETECT_K * DETECT_INTERVAL + (DETECT_TIMEOUT + 999) / 1000 + DETECT_INTERVAL + (DETECT_TIMEOUT + 999) / 1000 + 1 + 2 * DETECT_INTERVAL))}
 SAVE_LINES=${BENCH_SAVE_LINES:-10000}
 SAVE_SECONDS=${BENCH_SAVE_SECONDS:-20}           # GET loop during saves (save-interval 5 s)
 REPORT_LINES=${BENCH_REPORT_LINES:-2500}          # lines in the generated history.db
@@ -45,7 +55,7 @@ IV_LINES=${BENCH_IV_LINES:-10000}               # lines with 96 full intervals e
 IV_SAVES=${BENCH_IV_SAVES:-7}                    # synchronous saves timed by ivfill
 EXPORTER_LINES=${BENCH_EXPORTER_LINES:-"2500 10000"}  # prometheus-snmp-exporter scrapes
 EXPORTER_REPS=${BENCH_EXPORTER_REPS:-"25 50 100"}     # its max_repetitions, each tried
-SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report exporter intervals"}
+SCENARIOS=${BENCH_SCENARIOS:-"machine walk table probe start rss detect save history reload report exporter intervals powercut"}
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 LINE_TABLE=$ROOT.3
@@ -484,6 +494,244 @@ while True:
 	else
 		row "detect TCP close: trap" "-" "n/a" "-" "-" "-" "skipped: no agent/notify.c"
 	fi
+}
+
+# A province-wide power cut: POWERCUT_LINES lines behind POWERCUT_NODES
+# nodes, all cut at once.  One aggregation namespace holds every node and
+# office address (from PC_BASE.0 on its lo) behind one veth pair and the
+# host route PC_NET (198.19.255.252/30 is the link; other tests' namespaces
+# seen so far use 198.18.N and 198.19.0.0/20: this stays clear of them);
+# the namespace's end of the veth goes down, as a far end losing power does
+# (the host keeps its route, probes go unanswered), then comes back.  Each
+# event is measured over PC_WINDOW seconds against the PC_WINDOW before it
+# (the quiet window, same observers running): notifications at snmptrapd,
+# agent CPU, the longest of GETs every 20 ms of a line row, and the time
+# until the agent's view is exact and stays so.  With nodes: the alarm table
+# is the one before the cut plus one nodeDown row per node (after the
+# restore: the one before the cut).  The same cut without `node` sections
+# (plain lines: every line goes down) is the baseline.
+PC_BASE=198.19.160 PC_NET=198.19.128.0/17
+pc_netns() { # ADDRESS-FILE: the namespace and the host route to it
+	PC_NS=tslcd-pc-$$ PC_HV=pch$$ PC_NV=pcn$$
+	PC_HV=${PC_HV:0:15} PC_NV=${PC_NV:0:15}
+	# A route inside PC_NET (another test's namespace) would take our probes.
+	if [ -n "$(ip route show root "$PC_NET")" ]; then
+		PC_WHY="routes inside $PC_NET exist: $(ip route show root "$PC_NET" | head -n 2 | tr '\n' ';')"
+		return 1
+	fi
+	PC_WHY="namespace set-up failed"
+	ip route replace blackhole 198.18.0.0/15 || return 1
+	ip netns add "$PC_NS" || return 1
+	H_CLEANUPS+=("ip netns del $PC_NS" "ip link del $PC_HV")
+	ip link add "$PC_HV" type veth peer name "$PC_NV" netns "$PC_NS" || return 1
+	ip addr add 198.19.255.253/30 dev "$PC_HV" && ip link set "$PC_HV" up || return 1
+	ip -n "$PC_NS" link set lo up
+	ip -n "$PC_NS" addr add 198.19.255.254/30 dev "$PC_NV" && ip -n "$PC_NS" link set "$PC_NV" up || return 1
+	# on lo: the kernel may have no dummy interfaces, and lo answers the same
+	awk '{ print "address add " $1 "/32 dev lo" }' "$1" | ip -n "$PC_NS" -batch - || return 1
+	ip route replace "$PC_NET" via 198.19.255.254 dev "$PC_HV"
+}
+pc_netns_del() {
+	ip netns del "$PC_NS" 2>/dev/null
+	ip link del "$PC_HV" 2>/dev/null
+}
+pc_link() { ip -n "$PC_NS" link set "$PC_NV" "$1"; } # up | down
+
+# The rows of tslcdAlarmTable as their sorted types, one line ("error"
+# when the walk failed: an empty answer must not pass for an empty table).
+pc_alarm_types() {
+	local out
+	out=$(snmpbulkwalk -v2c -c public -Oqv -t 2 -r 0 -Cr50 "udp:127.0.0.1:$H_PORT" "$ROOT.6.1.2" 2>&1) ||
+		{ echo error; return; }
+	grep -E '^[0-9]+$' <<<"$out" | sort -n | tr '\n' ' '
+}
+# Exact: the alarm table is PC_WANT (nodes), or every line is PC_WANT_LINES
+# (plain: tslcdLinesDown or tslcdLinesUp equals the line count).
+pc_exact() {
+	if [ "$PC_MODE" = nodes ]; then
+		[ "$(pc_alarm_types)" = "$PC_WANT" ]
+	else
+		[ "$(h_get_num "$ROOT.1.$PC_WANT_LINES.0")" = "$POWERCUT_LINES" ]
+	fi
+}
+# pc_watch FILE: "seconds-since-PC_T0 0|1" samples of pc_exact every 0.2 s
+# for PC_WINDOW seconds; then the first second from which every sample is
+# exact, or "never".
+pc_watch() {
+	local t
+	: >"$1"
+	while :; do
+		if pc_exact; then t=1; else t=0; fi
+		echo "$(calc "$(now) - $PC_T0" 2) $t" >>"$1"
+		[ "$(calc "$(now) - $PC_T0 >= $PC_WINDOW" 0)" = 1 ] && break
+		sleep 0.2
+	done
+	awk '$2 == 0 { f = "" } $2 == 1 && f == "" { f = $1 } END { print (f == "" ? "never" : f) }' "$1"
+}
+# Lines of each tslcdLineOperStatus value, "STATUS:COUNT ...".
+pc_line_states() {
+	snmpbulkwalk -v2c -c public -Oqv -t 30 -r 0 -Cr"$WALK_REPS" "udp:127.0.0.1:$H_PORT" \
+		"$LINE_TABLE.1.12" 2>/dev/null | grep -E '^[0-9]+$' | sort -n | uniq -c |
+		awk '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1 }'
+}
+pc_count() { # STATUS: lines in it, from pc_line_states output in PC_STATES
+	tr ' ' '\n' <<<"$PC_STATES" | awk -F: -v s="$1" '$1 == s { n = $2 } END { print n + 0 }'
+}
+
+# pc_event ACTION(down|up) NAME: the quiet window, then the event; sets
+# PC_* figures.
+pc_event() {
+	local gl oid c0 c1 c2 tq te tr0 tr1 s0 s1 n0 n1 t1
+	oid=$LINE_TABLE.1.12.$(last_idx "$H_TMP/$2.idx")
+	# quiet window: the same observers, nothing happens
+	"$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$PC_WINDOW" 100000 20 >"$H_TMP/pc-quiet.getloop" &
+	gl=$!
+	c0=$(cpu_s "$H_AGENT_PID") PC_T0=$(now) tr0=$(t_count)
+	pc_watch "$H_TMP/pc-quiet.watch" >/dev/null
+	wait "$gl"
+	PC_QTRAPS=$(($(t_count) - tr0))
+	# the event
+	"$GETLOOP" "udp:127.0.0.1:$H_PORT" "$oid" "$PC_WINDOW" 100000 20 >"$H_TMP/pc-event.getloop" &
+	gl=$!
+	tr0=$(t_count) n0=$(t_count_exact "$PC_NOTIF") s0=$(h_get_num "$ROOT.1.19.0")
+	c1=$(cpu_s "$H_AGENT_PID") t1=$(now)
+	tq=$(calc "$t1 - $PC_T0" 2)
+	PC_T0=$(now)
+	pc_link "$1"
+	PC_EXACT=$(pc_watch "$H_TMP/pc-$1-$2.watch")
+	c2=$(cpu_s "$H_AGENT_PID") te=$(calc "$(now) - $PC_T0" 2)
+	wait "$gl"
+	sleep 1 # notifications of the window's last moment on their way to snmptrapd
+	tr1=$(t_count) n1=$(t_count_exact "$PC_NOTIF") s1=$(h_get_num "$ROOT.1.19.0")
+	PC_TRAPS=$((tr1 - tr0)) PC_NOTIFS=$((n1 - n0)) PC_SUPP=$((${s1:-0} - ${s0:-0}))
+	PC_CPU_Q=$(calc "$c1 - $c0" 2) PC_CPU_E=$(calc "$c2 - $c1" 2)
+	PC_CPU_RATIO=$(calc "($PC_CPU_E / $te) / (($PC_CPU_Q + 0.01) / $tq)" 2)
+	PC_GET_Q=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' "$H_TMP/pc-quiet.getloop")
+	PC_GET_E=$(sed -E 's/.*max_ms=([0-9.]+).*/\1/' "$H_TMP/pc-event.getloop")
+	PC_STATES=$(pc_line_states)
+	h_log "powercut $2 link $1: exact after $PC_EXACT s; $PC_TRAPS notifications ($PC_QTRAPS in the quiet window)," \
+		"$PC_SUPP suppressed; CPU $PC_CPU_E s in $te s, quiet $PC_CPU_Q s in $tq s;" \
+		"GETs $(cat "$H_TMP/pc-event.getloop"), quiet $(cat "$H_TMP/pc-quiet.getloop"); lines by status $PC_STATES;" \
+		"alarm rows by type $(pc_alarm_types | tr ' ' '\n' | grep . | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')"
+}
+
+# pc_run MODE(plain|nodes): one agent, the cut and the restore; prints rows.
+pc_run() {
+	local mode=$1 name="pc$1" label args=() i
+	PC_MODE=$mode
+	[ "$mode" = nodes ] && args=(-N "$POWERCUT_NODES")
+	gen "$POWERCUT_LINES" icmp "$name" -B "$PC_BASE" -i "$DETECT_INTERVAL" -t "$DETECT_TIMEOUT" -k "$DETECT_K" "${args[@]}"
+	label="power cut $POWERCUT_LINES lines, $POWERCUT_NODES nodes"
+	[ "$mode" = nodes ] || label="power cut $POWERCUT_LINES lines, no nodes (baseline)"
+	: >"$H_TMP/agent.log"
+	if ! start_agent "$name"; then
+		h_log "agent log: $(grep -m3 -i 'error\|unknown\|invalid\|no such' "$H_TMP/agent.log" | tr '\n' ' ')"
+		row "$label" "agent serves the config" "no" "-" "-" "yes" \
+			"MISSED (see the log; node/via need issue 14)"
+		stop_pid "$H_AGENT_PID"
+		return 1
+	fi
+	# every line up (at most SETTLE_SECONDS), then two more rounds to settle
+	for ((i = 0; i < SETTLE_SECONDS; i++)); do
+		[ "$(h_get_num "$ROOT.1.13.0")" = "$POWERCUT_LINES" ] && break
+		sleep 1
+	done
+	sleep "$((2 * DETECT_INTERVAL))"
+	local pre up0
+	up0=$(h_get_num "$ROOT.1.13.0")
+	for ((i = 0; i < 5; i++)); do
+		pre=$(pc_alarm_types)
+		[ "$pre" != error ] && break
+		sleep 1
+	done
+	h_log "powercut $mode: $up0 of $POWERCUT_LINES lines up before the cut; alarm types: ${pre:-none}"
+	row "$label" "lines up before the cut" "$up0" "$POWERCUT_LINES" "-" "all" \
+		"$(verdict "${up0:-0} == $POWERCUT_LINES")"
+	local ev what notif theory
+	for ev in down up; do
+		if [ "$ev" = down ]; then
+			what="cut" PC_NOTIF=21 notif=nodeDown PC_WANT_LINES=15
+			theory=$(calc "$DETECT_K * $DETECT_INTERVAL + $DETECT_TIMEOUT / 1000" 2)
+			PC_WANT=$({
+				tr ' ' '\n' <<<"$pre"
+				for ((i = 0; i < POWERCUT_NODES; i++)); do echo 11; done
+			} | grep . | sort -n | tr '\n' ' ')
+		else
+			what="restore" PC_NOTIF=22 notif=nodeUp PC_WANT_LINES=13 PC_WANT=$pre
+			theory=$(calc "$PC_UP_AFTER * $DETECT_INTERVAL + $DETECT_TIMEOUT / 1000" 2)
+		fi
+		pc_event "$ev" "$name"
+		local l="$label: $what"
+		if [ "$mode" = nodes ]; then
+			row "$l" "notifications at snmptrapd ($notif)" "$PC_TRAPS ($PC_NOTIFS)" \
+				"${PC_BASE_TRAPS[$ev]:--}" "-" "<= 30, $POWERCUT_NODES $notif" \
+				"$(verdict "$PC_TRAPS <= 30 && $PC_NOTIFS == $POWERCUT_NODES")"
+		else
+			PC_BASE_TRAPS[$ev]=$PC_TRAPS
+			row "$l" "notifications at snmptrapd" "$PC_TRAPS" "-" "-" "-" "-"
+		fi
+		row "$l" "notifications suppressed (storm control)" "$PC_SUPP" "-" "-" "-" "-"
+		row "$l" "agent CPU s, ${PC_WINDOW}s (quiet ${PC_WINDOW}s before)" "$PC_CPU_E" "quiet $PC_CPU_Q" \
+			"$PC_CPU_RATIO" "-" "-"
+		local goal="< 50 ms" ver
+		ver=$(verdict "$PC_GET_E < 50")
+		[ "$mode" = nodes ] || goal=- ver=- # the goals are for the agent with nodes
+		row "$l" "longest GET ms (every 20 ms)" "$PC_GET_E" "quiet $PC_GET_Q" \
+			"$(calc "$PC_GET_E / ($PC_GET_Q + 0.001)" 2)" "$goal" "$ver"
+		local ratio=- fig="s until the alarm table is exact"
+		ver=MISSED
+		if [ "$PC_EXACT" != never ]; then
+			ratio=$(calc "$PC_EXACT / $theory" 2) ver=$(verdict "$PC_EXACT <= $theory + 1")
+		fi
+		if [ "$mode" != nodes ]; then # no goal: the baseline's own figure
+			fig="s until every line is $([ "$ev" = down ] && echo down || echo up)" ver=-
+		fi
+		row "$l" "$fig" "$PC_EXACT" "theory $theory" "$ratio" "$([ "$ver" = - ] && echo - || echo "<= theory+1")" "$ver"
+		# where the lines ended: unreachable (7) behind a down node, down (4)
+		# without nodes, up (2) after the restore
+		local st=2 stn=up
+		if [ "$ev" = down ]; then
+			[ "$mode" = nodes ] && st=7 stn=unreachable || st=4 stn=down
+		fi
+		row "$l" "lines $stn at the end" "$(pc_count "$st")" "$POWERCUT_LINES" "-" "all" \
+			"$(verdict "$(pc_count "$st") == $POWERCUT_LINES")"
+		if [ "$mode" = nodes ]; then
+			local nd
+			nd=$(h_get_num "$ROOT.1.37.0")
+			row "$l" "tslcdNodesDown at the end" "${nd:-n/a}" "$([ "$ev" = down ] && echo "$POWERCUT_NODES" || echo 0)" \
+				"-" "-" "$(verdict "${nd:--1} == $([ "$ev" = down ] && echo "$POWERCUT_NODES" || echo 0)")"
+		fi
+	done
+	stop_pid "$H_AGENT_PID"
+}
+
+sc_powercut() {
+	local l="power cut $POWERCUT_LINES lines, $POWERCUT_NODES nodes"
+	if ! h_netns_possible; then
+		row "$l" "-" "n/a" "-" "-" "-" "skipped: needs root and network namespaces"
+		return
+	fi
+	if [ -z "${H_TRAP_PORT:-}" ]; then
+		row "$l" "-" "n/a" "-" "-" "-" "skipped: no agent/notify.c (no snmptrapd)"
+		return
+	fi
+	# the addresses: gen-config's targets of the node config (lines, then nodes)
+	gen "$POWERCUT_LINES" icmp pcaddr -B "$PC_BASE" -N "$POWERCUT_NODES" || {
+		h_fail "power cut config generated"
+		return
+	}
+	if ! pc_netns "$H_TMP/pcaddr.targets"; then
+		row "$l" "-" "n/a" "-" "-" "-" "not run: $PC_WHY"
+		pc_netns_del
+		return
+	fi
+	h_log "powercut: namespace $PC_NS with $(wc -l <"$H_TMP/pcaddr.targets") addresses behind $PC_HV;" \
+		"window $PC_WINDOW s"
+	declare -gA PC_BASE_TRAPS=()
+	[ "$POWERCUT_BASELINE" = 1 ] && pc_run plain
+	pc_link up
+	pc_run nodes
+	pc_netns_del
 }
 
 # What the machine charges per page: the save figures scale with it.

@@ -25,6 +25,14 @@ if ss -Hlnu "sport = :$PORT" | grep -q . || ss -Hlnt "sport = :$PORT" | grep -q 
 	echo "demo: port $PORT is in use (another demo running?)" >&2
 	exit 1
 fi
+# The node outage (conf/demo.conf, node 90): one listener on the PoP's and
+# its three offices' loopback addresses, stopped after the first tables.
+NODE_PORT=16163
+NODE_ADDRS="127.0.5.1 127.0.5.11 127.0.5.12 127.0.5.13"
+if ss -Hlnt "sport = :$NODE_PORT" | grep -q .; then
+	echo "demo: port $NODE_PORT is in use (another demo running?)" >&2
+	exit 1
+fi
 
 cat >"$DIR/snmpd.conf" <<CONF
 master agentx
@@ -52,6 +60,25 @@ SNMP_PERSISTENT_DIR=$DIR/snmpd-persist snmpd -f -Lf "$DIR/snmpd.log" -C -c "$DIR
 	-I -smux -p "$DIR/snmpd.pid" "udp:127.0.0.1:$PORT,tcp:127.0.0.1:$PORT" &
 pids+=($!)
 for _ in $(seq 50); do [ -S "$DIR/agentx.sock" ] && break; sleep 0.1; done
+
+# The PoP and the routers behind it: accept and close on every address.
+# shellcheck disable=SC2086
+python3 -c '
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+for addr in sys.argv[2:]:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(sys.argv[1])))
+    s.listen(64)
+    sel.register(s, selectors.EVENT_READ)
+while True:
+    for key, _ in sel.select():
+        conn, _ = key.fileobj.accept()
+        conn.close()
+' "$NODE_PORT" $NODE_ADDRS &
+NODE_PID=$!
+pids+=("$NODE_PID")
 
 # The office "router": a second snmpd on 127.0.0.1 and a free port whose
 # IF-MIB counters move at fixed rates, in octets per centisecond (ifIndex 1:
@@ -92,6 +119,30 @@ for lc in "VNPT-BNH-0001-1 1" "VIETTEL-BNH-0010-1 2" "VIETTEL-BNH-0100-1 3"; do
 	sed -i "s|^${tab}${tab}circuit = \"$circuit\"\$|&\n${tab}${tab}counters { router = \"$ROUTER\"  community = \"demo-router\"  ifindex = $ifindex  interval = 2 }|" \
 		"$DIR/demo.conf"
 done
+# The node outage: offices 120-122 are behind the carrier PoP, node 90,
+# whose target is the demo's listener.  An agent without upstream nodes
+# would refuse `node` and `via`: it gets neither, and the outage shows the
+# lines down instead of unreachable.
+NODES=no
+if "$BUILD/tslcd-agent" --dump-config-schema 2>/dev/null | grep -q '^office\.via'$'\t'; then
+	NODES=yes
+	for o in 120 121 122; do
+		sed -i "s|^${tab}id = $o\$|&\n${tab}via = 90|" "$DIR/demo.conf"
+	done
+	cat >>"$DIR/demo.conf" <<CONF
+
+node {
+	id = 90
+	name = "VNPT Bắc Ninh PoP Từ Sơn"
+	carrier = vnpt
+	targets = {"127.0.5.1"}
+	probe = tcp
+	tcp-port = $NODE_PORT
+}
+CONF
+else
+	echo "demo: this agent has no upstream nodes: the node outage shows the lines down, not unreachable"
+fi
 chmod 600 "$DIR/demo.conf"
 cat >>"$DIR/demo.conf" <<CONF
 
@@ -171,10 +222,57 @@ for o in 12 104; do
 		awk -F'|' -v o="$o" '{ printf "  office %-4s state %-8s score %-12s %s\n", o, $1, $2, ($3 == "" ? "(every item passes)" : $3) }'
 done
 
+# The node table comes with issue 14's MIB: an agent or MIB without it
+# gets a note, and the demo goes on.
+nodes() {
+	# shellcheck disable=SC2086
+	snmptable $SNMP -Cb -Ci -Cw 200 TSLCD-MIB::tslcdNodeTable 2>&1 ||
+		echo "  (no node table: this agent or MIB predates upstream nodes)"
+}
+alarms() {
+	# shellcheck disable=SC2086
+	snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdAlarmTable || true
+}
+
+echo
+echo "=== Upstream nodes (tslcdNodeTable): node 90, the carrier PoP offices 120-122 are behind"
+nodes
+
 echo
 echo "=== Active alarms (tslcdAlarmTable): what an NMS resyncs from after missed traps"
-# shellcheck disable=SC2086
-snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdAlarmTable
+alarms
+
+# The outage: the PoP and everything behind it stop answering.  The node is
+# down after down-after failed rounds, like a line; wait that and a little.
+probe_opt() { awk -v k="$1" '/^probe \{/ { p = 1 } p && $1 == k { print $3; exit }' conf/demo.conf; }
+OUTAGE_WAIT=$(($(probe_opt down-after) * $(probe_opt interval) + ($(probe_opt timeout) + 999) / 1000 + 3))
+echo
+echo "=== A node outage: the PoP \"VNPT Bắc Ninh PoP Từ Sơn\" (node 90) loses power; waiting"
+echo "    $OUTAGE_WAIT seconds (down-after x interval + timeout, and a little)..."
+kill "$NODE_PID" 2>/dev/null || true
+sleep "$OUTAGE_WAIT"
+echo
+echo "=== Nodes (tslcdNodeTable) after the outage: node 90 is down"
+nodes
+echo
+if [ "$NODES" = yes ]; then
+	echo "=== Lines behind it: unreachable, not down (no lineDown or officeIsolated is sent for them)"
+else
+	echo "=== Lines behind it: down (this agent has no upstream nodes, so they are not unreachable)"
+fi
+for o in 120 121 122; do
+	# shellcheck disable=SC2086
+	snmpget $SNMP -Oqv "TSLCD-MIB::tslcdOfficeCode.$o" "TSLCD-MIB::tslcdOfficeOperStatus.$o" \
+		"TSLCD-MIB::tslcdLineCircuitId.$o.1" "TSLCD-MIB::tslcdLineOperStatus.$o.1" 2>&1 | tr '\n' '|' |
+		awk -F'|' -v o="$o" '{ printf "  office %-4s %-7s %-12s line %s.1 %-16s %s\n", o, $1, $2, o, $3, $4 }' || true
+done
+echo
+if [ "$NODES" = yes ]; then
+	echo "=== Active alarms (tslcdAlarmTable): one nodeDown row stands for the three offices"
+else
+	echo "=== Active alarms (tslcdAlarmTable): without nodes, each office raises its own alarms"
+fi
+alarms
 
 # The month's history report from the demo's history.db, once the agent
 # writes one (not run yet: the history writer comes with another change).
@@ -218,6 +316,7 @@ Try it yourself while the demo runs (in another shell, from $TOP):
   snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdOfficeTable
   snmpget $SNMP TSLCD-MIB::tslcdLineOperStatus.12.2
   snmptable $SNMP -Cb TSLCD-MIB::tslcdOutageTable
+  snmptable $SNMP -Cb -Ci TSLCD-MIB::tslcdNodeTable
 TXT
 if [ -n "$SECONDS_TO_RUN" ]; then
 	echo "demo: running for $SECONDS_TO_RUN more seconds"
