@@ -105,7 +105,7 @@ BEGIN {
 		printf "node {\n\tid = %d\n\tname = \"PoP Bắc Ninh số %d\"\n\tcarrier = %s\n", j, j, carrier[1 + j % 2]
 		printf "\ttargets = {\"%s\"}\n", node_target(j)
 		if (probe == "tcp")
-			printf "\tprobe = tcp\n\ttcp-port = %d\n", port
+			printf "\tprobe = tcp\n\tport = %d\n", port
 		else
 			printf "\tprobe = icmp\n"
 		printf "}\n"

@@ -119,30 +119,9 @@ for lc in "VNPT-BNH-0001-1 1" "VIETTEL-BNH-0010-1 2" "VIETTEL-BNH-0100-1 3"; do
 	sed -i "s|^${tab}${tab}circuit = \"$circuit\"\$|&\n${tab}${tab}counters { router = \"$ROUTER\"  community = \"demo-router\"  ifindex = $ifindex  interval = 2 }|" \
 		"$DIR/demo.conf"
 done
-# The node outage: offices 120-122 are behind the carrier PoP, node 90,
-# whose target is the demo's listener.  An agent without upstream nodes
-# would refuse `node` and `via`: it gets neither, and the outage shows the
-# lines down instead of unreachable.
-NODES=no
-if "$BUILD/tslcd-agent" --dump-config-schema 2>/dev/null | grep -q '^office\.via'$'\t'; then
-	NODES=yes
-	for o in 120 121 122; do
-		sed -i "s|^${tab}id = $o\$|&\n${tab}via = 90|" "$DIR/demo.conf"
-	done
-	cat >>"$DIR/demo.conf" <<CONF
-
-node {
-	id = 90
-	name = "VNPT Bắc Ninh PoP Từ Sơn"
-	carrier = vnpt
-	targets = {"127.0.5.1"}
-	probe = tcp
-	tcp-port = $NODE_PORT
-}
-CONF
-else
-	echo "demo: this agent has no upstream nodes: the node outage shows the lines down, not unreachable"
-fi
+# The node outage: offices 120-122 are behind the carrier PoP, node 90
+# (conf/demo.conf), whose target is the demo's listener.
+NODES=yes
 chmod 600 "$DIR/demo.conf"
 cat >>"$DIR/demo.conf" <<CONF
 
