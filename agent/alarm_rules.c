@@ -220,10 +220,9 @@ static void node_edge(const struct node *n, bool down)
 
 	if (down)
 		snprintf(text, sizeof(text),
-		         "Node %u %s (%s) is down: %u offices and %u lines behind it are cut off, "
-		         "%u offices already unreachable",
+		         "Node %u %s (%s) is down: %u offices and %u lines behind it are cut off",
 		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier), n->offices_behind,
-		         n->lines_behind, n->offices_affected);
+		         n->lines_behind);
 	else
 		snprintf(text, sizeof(text), "Node %u %s (%s) is %s again: %u offices behind it",
 		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier),
