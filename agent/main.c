@@ -197,7 +197,12 @@ static int check_config(void)
 	struct tslcd_config *cfg = config_load(opt.config, config_error_to_log, NULL);
 	if (!cfg)
 		return 1;
-	printf("%s: OK (%zu offices, %zu lines)\n", opt.config, cfg->n_offices, cfg->n_lines);
+	printf("%s: OK (%zu offices, %zu lines", opt.config, cfg->n_offices, cfg->n_lines);
+	if (cfg->n_nodes)
+		printf(", %zu upstream node%s", cfg->n_nodes, cfg->n_nodes == 1 ? "" : "s");
+	if (cfg->selfcheck.n_targets)
+		printf(", %zu reference targets", cfg->selfcheck.n_targets);
+	printf(")\n");
 	config_free(cfg);
 	return 0;
 }
