@@ -13,7 +13,7 @@ int mib_register_all(void)
 {
 	if (mib_agent_register() || mib_office_register() || mib_line_register() ||
 	    mib_outage_register() || mib_readiness_register() || mib_alarm_register() ||
-	    mib_interval_register())
+	    mib_interval_register() || mib_node_register())
 		return -1;
 	if (bound)
 		mib_bind_model(bound);
@@ -26,6 +26,7 @@ void mib_bind_model(const struct model *m)
 	mib_office_bind(m);
 	mib_line_bind(m);
 	mib_outage_bind(m);
+	mib_node_bind(m);
 }
 
 const struct model *mib_model(void)
@@ -43,6 +44,7 @@ void mib_dump_oids(FILE *out)
 	mib_readiness_dump(out);
 	mib_alarm_dump(out);
 	mib_interval_dump(out);
+	mib_node_dump(out);
 }
 
 static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)

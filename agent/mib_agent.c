@@ -24,19 +24,76 @@ static bool counts(struct model_counts *c)
 		return counts(&c) && mib_set_u32(v, (expr));                                       \
 	}
 
-COUNT_GETTER(get_offices_total,
-             c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] + c.offices[5])
+COUNT_GETTER(get_offices_total, c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] +
+                                    c.offices[5] + c.offices[OFFICE_UNREACHABLE])
 COUNT_GETTER(get_offices_up, c.offices[OFFICE_UP])
 COUNT_GETTER(get_offices_degraded, c.offices[OFFICE_DEGRADED])
 COUNT_GETTER(get_offices_isolated, c.offices[OFFICE_ISOLATED])
 COUNT_GETTER(get_offices_unknown, c.offices[OFFICE_UNKNOWN])
-COUNT_GETTER(get_lines_total,
-             c.lines[1] + c.lines[2] + c.lines[3] + c.lines[4] + c.lines[5] + c.lines[6])
+COUNT_GETTER(get_lines_total, c.lines[1] + c.lines[2] + c.lines[3] + c.lines[4] + c.lines[5] +
+                                  c.lines[6] + c.lines[LINE_UNREACHABLE])
 COUNT_GETTER(get_lines_up, c.lines[LINE_UP])
 COUNT_GETTER(get_lines_degraded, c.lines[LINE_DEGRADED])
 COUNT_GETTER(get_lines_down, c.lines[LINE_DOWN])
 COUNT_GETTER(get_lines_unknown, c.lines[LINE_UNKNOWN] + c.lines[LINE_UNRESOLVED])
 COUNT_GETTER(get_lines_maint, c.lines[LINE_MAINTENANCE])
+
+/* Upstream nodes: the bound model's array. */
+static bool nodes_total(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	return m && mib_set_u32(v, (uint32_t)m->n_nodes);
+}
+
+static bool nodes_down(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	uint32_t down = 0;
+	if (!m)
+		return false;
+	for (size_t i = 0; i < m->n_nodes; i++)
+		down += m->nodes[i].status == NODE_DOWN;
+	return mib_set_u32(v, down);
+}
+
+/* The self-check.  Without references it is off whatever the model holds;
+ * a state of 0 (not judged yet by a model that predates the self-check)
+ * reads the same way rather than as an invalid enumeration. */
+static bool monitoring_state(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	if (!m)
+		return false;
+	if (!m->mon.n_refs || !m->mon.state)
+		return mib_set_int(v, MONITORING_OFF);
+	return mib_set_int(v, m->mon.state);
+}
+
+static bool references_total(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	return m && mib_set_u32(v, (uint32_t)m->mon.n_refs);
+}
+
+/* A reference answers with the lines' meaning of available. */
+static bool references_up(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	uint32_t up = 0;
+	if (!m)
+		return false;
+	for (size_t i = 0; i < m->mon.n_refs; i++) {
+		enum line_status s = linestate_reported(&m->mon.refs[i].ls);
+		up += s == LINE_UP || s == LINE_DEGRADED;
+	}
+	return mib_set_u32(v, up);
+}
+
+static bool monitoring_last_change(struct mib_value *v)
+{
+	const struct model *m = mib_model();
+	return m && mib_set_datetime(v, m->mon.last_change);
+}
 
 #define STATUS_GETTER(fn, call)                                                                    \
 	static bool fn(const void *p, struct mib_value *v)                                         \
@@ -93,6 +150,12 @@ STATUS_GETTER(get_hist_result, history_figure(v, 1))
 STATUS_GETTER(get_hist_pending, history_figure(v, 2))
 STATUS_GETTER(get_hist_written, history_figure(v, 3))
 STATUS_GETTER(get_hist_dropped, history_figure(v, 4))
+STATUS_GETTER(get_mon_state, monitoring_state(v))
+STATUS_GETTER(get_refs_total, references_total(v))
+STATUS_GETTER(get_refs_up, references_up(v))
+STATUS_GETTER(get_mon_last_change, monitoring_last_change(v))
+STATUS_GETTER(get_nodes_total, nodes_total(v))
+STATUS_GETTER(get_nodes_down, nodes_down(v))
 
 static const struct mib_column agent_cols[] = {
     {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
@@ -126,6 +189,12 @@ static const struct mib_column agent_cols[] = {
     {29, "tslcdHistoryRowsPending", ASN_GAUGE, get_hist_pending},
     {30, "tslcdHistoryRowsWritten", ASN_COUNTER, get_hist_written},
     {31, "tslcdHistoryRowsDropped", ASN_COUNTER, get_hist_dropped},
+    {32, "tslcdMonitoringState", ASN_INTEGER, get_mon_state},
+    {33, "tslcdReferencesTotal", ASN_UNSIGNED, get_refs_total},
+    {34, "tslcdReferencesUp", ASN_GAUGE, get_refs_up},
+    {35, "tslcdMonitoringLastChange", ASN_OCTET_STR, get_mon_last_change},
+    {36, "tslcdNodesTotal", ASN_UNSIGNED, get_nodes_total},
+    {37, "tslcdNodesDown", ASN_GAUGE, get_nodes_down},
 };
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};

@@ -26,6 +26,7 @@ OUTAGE_GETTER(get_cause, mib_set_int(v, o->cause))
 OUTAGE_GETTER(get_ticket, mib_set_str(v, o->ticket))
 OUTAGE_GETTER(get_last_rtt, o->last_rtt_us &&mib_set_u32(v, o->last_rtt_us))
 OUTAGE_GETTER(get_loss, mib_set_u32(v, o->loss_ppm))
+OUTAGE_GETTER(get_node_id, mib_set_u32(v, o->node))
 
 static const struct mib_column outage_cols[] = {
     {2, "tslcdOutageStart", ASN_OCTET_STR, get_start},
@@ -36,6 +37,7 @@ static const struct mib_column outage_cols[] = {
     {7, "tslcdOutageTicket", ASN_OCTET_STR, get_ticket},
     {8, "tslcdOutageLastRtt", ASN_UNSIGNED, get_last_rtt},
     {9, "tslcdOutageLastLoss", ASN_UNSIGNED, get_loss},
+    {10, "tslcdOutageNode", ASN_UNSIGNED, get_node_id},
 };
 
 static const oid outage_table_oid[] = {TSLCD_OID_OUTAGE_TABLE};

@@ -92,6 +92,7 @@ expect_state "availability 100 % (99.5/99): OK" 0 check_tslcd_office_availabilit
 expect_state "availability 0 % (99.5/99): CRITICAL" 2 check_tslcd_office_availability 12 99.5 99
 expect_state "loss 0 % (5/20): OK" 0 check_tslcd_line_loss 11 1 5 20
 expect_state "loss 100 % (5/20): CRITICAL" 2 check_tslcd_line_loss 11 2 5 20
+expect_state "self-check not configured: OK" 0 check_tslcd_monitoring
 h_expect_eq "availability read in percent" "0 SNMP OK - office 10 availability 24 h 100 %" \
 	"$(run_check check_tslcd_office_availability 10 99.5 99 | sed 's/ |.*//')"
 

@@ -51,6 +51,8 @@ h_expect_eq "office isolated, with code and ASCII name" \
 h_expect_eq "line down: loss 100.00 %" "10000" \
 	"$(metric 'tslcdLineLossPct{' | grep 'tslcdOfficeId="12"' | awk '{print $NF}')"
 h_expect_eq "offices isolated (scalar)" "tslcdOfficesIsolated 1" "$(metric 'tslcdOfficesIsolated ')"
+h_expect_eq "self-check off: notConfigured(1); no nodes" "tslcdMonitoringState 1
+tslcdNodesTotal 0" "$(metric 'tslcdMonitoringState '; metric 'tslcdNodesTotal ')"
 h_check "rates are typed gauges" grep -q '^# TYPE tslcdLineInBps gauge' <(
 	grep -A2 'name: tslcdLineInBps$' "$DIR/snmp.yml" | sed -n 's/.*type: \(.*\)/# TYPE tslcdLineInBps \1/p')
 h_done

@@ -89,6 +89,13 @@ h_expect_eq "line rows in order" "$ROOT.3.1.2.7.1 $ROOT.3.1.2.300.1 $ROOT.3.1.2.
 h_expect_eq "unprobed line has no availability (absent, not 0)" '' "$(val $L.21.300.1)"
 h_expect_eq "tslcdOfficesTotal" '3' "$(val $ROOT.1.7.0)"
 h_expect_eq "tslcdLinesTotal" '3' "$(val $ROOT.1.12.0)"
+# No self-check and no nodes configured: the issue-14 scalars say so
+# (present, not absent), the last change is absent, the node table empty.
+h_expect_eq "self-check off: notConfigured(1), 0 of 0 references" '1 0 0' \
+	"$(val $ROOT.1.32.0) $(val $ROOT.1.33.0) $(val $ROOT.1.34.0)"
+h_expect_eq "tslcdMonitoringLastChange absent" '' "$(val $ROOT.1.35.0)"
+h_expect_eq "no nodes: 0 total, 0 down, no tslcdNodeTable row" '0 0 0' \
+	"$(val $ROOT.1.36.0) $(val $ROOT.1.37.0) $(grep -c "^$ROOT\.9\." <<<"$walk")"
 h_expect_eq "config fingerprint is 32 bytes" 32 \
 	"$(h_snmp snmpget -Ov -Ox $ROOT.1.3.0 | sed -E 's/^[A-Za-z-]+: //' | wc -w)"
 

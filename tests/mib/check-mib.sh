@@ -12,6 +12,8 @@
 #   anchor-oids  tslcdMIB and tslcdLineOperStatus have their contract OIDs
 #   parsers-agree  libsmi (smidump) and Net-SNMP (snmptranslate) give every
 #                named node the same OID
+#   alarm-types  agent/alarm.c's alarm type names are TslcdAlarmTypeTC's
+#                labels, and type T has the notifications 2T-1 and 2T
 #   markdown     mibs/TSLCD-MIB.md is what mibs/gen-mib-md.sh generates now
 #
 # Base MIBs: see tests/mib/base-mibs.sh (TSLCD_BASE_MIBS, or npm into
@@ -131,7 +133,28 @@ else
     not_ok "parsers-agree"
 fi
 
-# 6. The committed Markdown reference is up to date.
+# 6. The agent's alarm types are TslcdAlarmTypeTC, and each type T has its
+# raise/clear pair of notifications 2T-1 and 2T (the numbers notify.c uses).
+tc_labels=$(awk '/^TslcdAlarmTypeTC ::=/ { tc = 1 } tc && /SYNTAX/ { syn = 1 }
+	syn { while (match($0, /[a-zA-Z]+\([0-9]+\)/)) { print substr($0, RSTART, RLENGTH)
+		$0 = substr($0, RSTART + RLENGTH) } }
+	syn && /}/ { exit }' "$mib")
+c_labels=$(awk '/type_names\[ALARM_TYPE_MAX \+ 1\] = \{/ { on = 1; next } on && /^};/ { exit }
+	on && /"/ { n++; gsub(/[ \t",]/, ""); printf "%s(%d)\n", $0, n }' \
+	"$TSLCD_REPO_ROOT/agent/alarm.c")
+want_notif=$(for ((t = 1; t <= $(wc -l <<<"$tc_labels"); t++)); do echo $((2 * t - 1)); echo $((2 * t)); done)
+got_notif=$(sed -nE 's/.*::= *\{ *tslcdNotifications ([0-9]+) *\}.*/\1/p' "$mib" | sort -n)
+if [ -z "$tc_labels" ] || [ "$tc_labels" != "$c_labels" ]; then
+    not_ok "alarm-types: agent/alarm.c's names are not TslcdAlarmTypeTC's"
+    diff <(echo "$tc_labels") <(echo "$c_labels") | sed 's/^/    /'
+elif [ "$want_notif" != "$got_notif" ]; then
+    not_ok "alarm-types: notifications are not the pairs 2T-1, 2T of the alarm types"
+    diff <(echo "$want_notif") <(echo "$got_notif") | sed 's/^/    /'
+else
+    ok "alarm-types ($(wc -l <<<"$tc_labels") types, $(wc -l <<<"$got_notif") notifications)"
+fi
+
+# 7. The committed Markdown reference is up to date.
 md=$TSLCD_REPO_ROOT/mibs/TSLCD-MIB.md
 if ! bash "$TSLCD_REPO_ROOT/mibs/gen-mib-md.sh" "$tmp/TSLCD-MIB.md" >"$tmp/gen.out" 2>&1; then
     not_ok "markdown: mibs/gen-mib-md.sh failed"

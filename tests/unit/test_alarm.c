@@ -79,6 +79,9 @@ START_TEST(names_and_severity)
 	ck_assert_str_eq(alarm_type_name(ALARM_LINE_FLAPPING), "lineFlapping");
 	ck_assert_uint_eq(alarm_type_from_name("redundancyNonCompliant"), ALARM_REDUNDANCY);
 	ck_assert_uint_eq(alarm_type_from_name("linedown"), 0);
+	/* The MIB's TslcdAlarmTypeTC labels, issue 14's included. */
+	ck_assert_str_eq(alarm_type_name(ALARM_NODE_DOWN), "nodeDown");
+	ck_assert_str_eq(alarm_type_name(ALARM_MONITORING_IMPAIRED), "monitoringImpaired");
 	ck_assert_str_eq(alarm_type_name(ALARM_AREA_OUTAGE), "areaOutage");
 	ck_assert_ptr_null(alarm_type_name(ALARM_TYPE_MAX + 1));
 	ck_assert_int_eq(severity_raise_one(SEV_INFO), SEV_WARNING);
