@@ -377,6 +377,8 @@ static void line_transition(struct model *m, struct line *l, enum line_status ol
 	l->last_change = now;
 	if (line_avail_state(st) == AVAIL_DOWN && line_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&l->av, now);
+	if (st == LINE_UNREACHABLE || old == LINE_UNREACHABLE)
+		m->nodes_dirty = true; /* the nodes' affected counts */
 	if (m->listener.line_changed)
 		m->listener.line_changed(m->listener.ctx, l, old);
 	office_reevaluate(m, l->office, now, mono_ms);
@@ -409,6 +411,7 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 	if (changed)
 		line_transition(m, l, old, now, mono_ms);
 	model_node_line_round(m, l, now, mono_ms);
+	model_node_counts(m);
 }
 
 void model_line_set_upstream(struct model *m, struct line *l, enum upstream_mode mode, time_t now,
