@@ -11,11 +11,11 @@
  *  - Part of the rules (alarm_rules.c feeds it office transitions and
  *    hands its decisions to the same sink); no Net-SNMP, no clock of its
  *    own: callers pass the wall time.
- *  - Raises of a grouped office's lineDown, lineDegraded and officeIsolated
- *    wait `hold` seconds (alarm_area_hold()), so the offices of a group
- *    that fail over one probe interval are caught by the area alarm rather
- *    than announced one by one; the notifier asks alarm_area_covers()
- *    when a hold ends.
+ *  - Raises of a grouped office's lineDown, lineDegraded, officeIsolated
+ *    and redundancyNonCompliant wait `hold` seconds (alarm_area_hold()),
+ *    so the offices of a group that fail over one probe interval are
+ *    caught by the area alarm rather than announced one by one; the
+ *    notifier asks alarm_area_covers() when a hold ends.
  *  - Level-triggered clear at alarm_area_tick(): an area alarm restored
  *    from the state file clears once the window has passed without the
  *    offices to hold it.

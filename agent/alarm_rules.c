@@ -27,11 +27,12 @@ void alarm_rules_bind(const struct model *m)
 	alarm_area_bind(m, time(NULL));
 }
 
-/* The alarms of a grouped office wait for the area rule (alarm_area.h). */
+/* The alarms of a grouped office wait for the area rule (alarm_area.h):
+ * losing every line also loses redundancy, a symptom like the others. */
 static bool area_held(unsigned type)
 {
 	return type == ALARM_LINE_DOWN || type == ALARM_LINE_DEGRADED ||
-	       type == ALARM_OFFICE_ISOLATED;
+	       type == ALARM_OFFICE_ISOLATED || type == ALARM_REDUNDANCY;
 }
 
 /* Hand one decision to the sink; text NULL leaves it to the notifier. */
@@ -210,6 +211,9 @@ void alarm_rules_office_again(const struct office *o)
 			line_down_edge(&o->lines[j], true);
 	if (o->status == OFFICE_ISOLATED)
 		office_isolated_edge(o, true);
+	if (o->redundancy_alarm)
+		decide(true, ALARM_REDUNDANCY, o->cfg->id, 0, o->paths_up, o->cfg->required_lines,
+		       NULL);
 }
 
 /* ---- upstream nodes and the self-check ---- */

@@ -358,7 +358,7 @@ START_TEST(area_outage)
 	size_t again = 0;
 	for (size_t i = 0; i < n_got; i++)
 		again += got[i].raise && got[i].key.office == 4 && got[i].hold_s > 0;
-	ck_assert_uint_eq(again, 2); /* lineDown and officeIsolated */
+	ck_assert_uint_eq(again, 3); /* lineDown, officeIsolated, redundancy */
 	model_free(m);
 }
 END_TEST
