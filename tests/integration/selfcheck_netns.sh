@@ -85,6 +85,7 @@ t_imp=$(date +%s)
 bound=$((K * INTERVAL_MS + TIMEOUT_MS + 1000 + SLACK_MS))
 h_check "impaired after K rounds (${ms} ms; theory <= $((bound - SLACK_MS)) ms + 2 s)" \
 	[ "$ms" -le "$bound" ]
+h_check "not impaired before K-1 full rounds (${ms} ms)" [ "$ms" -ge $(((K - 1) * INTERVAL_MS)) ]
 h_check "monitoringImpaired received" t_wait_trap 23 1 100
 h_expect_eq "references up 0" 0 "$(get $R.1.34.0)"
 # While it lasts, every look at the lines finds them up, as before the cut.
