@@ -59,6 +59,8 @@ NODE=$R.9.1     # tslcdNodeEntry
 get() { h_get_num "$1"; }
 all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
 node_is() { [ "$(get "$NODE.5.1")" == "$1" ]; }
+# Alarm rows as "type office line", sorted.
+rows() { t_alarm_rows | cut -d' ' -f1-3 | sort; }
 
 h_start_trapd
 h_start_master || exit 1
@@ -88,7 +90,11 @@ h_expect_eq "exactly one nodeDown" 1 "$(t_count_exact 21)"
 h_expect_eq "no lineDown" 0 "$(t_count_exact 1)"
 h_expect_eq "no officeIsolated" 0 "$(t_count_exact 3)"
 h_expect_eq "nothing else sent" "21 x1" "$(t_tally)"
-h_check "nodeDown names node 1" grep -qF "$NODE.2.1 = STRING: \"Agg Tu Son\"" "$H_TMP/traps.log"
+down=$(t_trap 21)
+h_expect_eq "nodeDown: node 1's name and status down(3)" "$NODE.2.1 = STRING: \"Agg Tu Son\"
+$NODE.5.1 = INTEGER: 3" "$(grep -F "$NODE." <<<"$down" | head -n 2)"
+h_log "nodeDown: offices affected $(grep -F "$NODE.11.1 = " <<<"$down" | sed -E 's/.*: //')"
+h_expect_eq "alarm table: the nodeDown row (office column = node 1) only" "11 1 0" "$(rows)"
 h_expect_eq "lines still unreachable (not down) after the hold" "7 x$NOFF" "$(h_tally "$LINE.12")"
 h_expect_eq "node 1: targets up 0, offices affected, lines affected" "0 $NOFF $NOFF" \
 	"$(get $NODE.8.1) $(get $NODE.11.1) $(get $NODE.12.1)"
@@ -113,6 +119,8 @@ h_expect_eq "no lineUp" 0 "$(t_count_exact 2)"
 h_expect_eq "no officeRestored" 0 "$(t_count_exact 4)"
 h_expect_eq "nothing else sent" "21 x1, 22 x1" "$(t_tally)"
 h_expect_eq "every outage closed" "2 x$NOFF" "$(h_tally "$OUT.4")"
+h_check "nodeUp: offices affected 0" grep -qxF "$NODE.11.1 = Gauge32: 0" <<<"$(t_trap 22)"
+h_expect_eq "alarm table empty" "" "$(rows)"
 h_expect_eq "node 1: nothing affected; tslcdNodesDown 0" "0 0 0" \
 	"$(get $NODE.11.1) $(get $NODE.12.1) $(get $R.1.37.0)"
 
@@ -148,6 +156,10 @@ h_expect_eq "no lineUp or officeRestored" "0 0" "$(t_count_exact 2) $(t_count_ex
 h_expect_eq "nothing else sent (office $CUT: redundancyNonCompliant too)" \
 	"1 x1, 3 x1, 17 x1, 21 x2, 22 x2" "$(t_tally)"
 h_expect_eq "the only line down is office $CUT's" "$want" "$(line_states)"
+h_expect_eq "alarm table: office $CUT's lineDown, officeIsolated, redundancyNonCompliant" \
+	"1 $CUT 1
+2 $CUT 0
+9 $CUT 0" "$(rows)"
 
 h_stop_agent # before the namespaces go
 h_done

@@ -19,7 +19,7 @@ if ! h_netns_possible; then
 fi
 
 NOFF=${NOFF:-5} # offices behind the uplink, one line each
-HOLD_CUT_S=8    # how long the link stays cut once monitoring is impaired
+HOLD_CUT_S=5    # how long the link stays cut once monitoring is impaired
 K=3 M=2 INTERVAL_MS=1000 TIMEOUT_MS=300
 SLACK_MS=2000 # CI runs tests side by side on 2 cores (see netns_link.sh)
 
