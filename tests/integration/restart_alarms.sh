@@ -41,12 +41,7 @@ is() { [ "$("$1" "$2")" = "$3" ]; } # is FUNC ARG VALUE
 # rows of tslcdAlarmTable as "type office line"
 rows() { t_alarm_rows | cut -d' ' -f1-3; }
 has_row() { rows | grep -qx "$1"; }
-# Notifications number $1 that name office $2 (tslcdOfficeCode.OFFICE).
-traps_for() {
-	grep -F "= OID: $T_ROOT.0.$1"$'\t' "$H_TMP/traps.log" 2>/dev/null |
-		grep -cF "$T_ROOT.1.2.1.2.$2 = " || true
-}
-more_traps_for() { [ "$(traps_for "$1" "$2")" -gt "$3" ]; } # NUM OFFICE THAN
+more_traps_for() { [ "$(t_count_office "$1" "$2")" -gt "$3" ]; } # NUM OFFICE THAN
 
 t_listen "$OPEN"
 t_listen "$FLAP" # office 30 starts up: T_LISTENER is this one
@@ -78,9 +73,9 @@ before=$(rows)
 h_log "alarm rows before the restart: $(tr '\n' ',' <<<"$before")"
 h_stop_agent
 h_check "final save logged" grep -q "state saved to" "$H_TMP/agent.log"
-announced10=$(traps_for 17 10)
-cleared20=$(traps_for 18 20)
-flapcleared=$(traps_for 20 30)
+announced10=$(t_count_office 17 10)
+cleared20=$(t_count_office 18 20)
+flapcleared=$(t_count_office 20 30)
 
 # While it is stopped, office 20 needs only one line: compliant now.
 write_conf 1

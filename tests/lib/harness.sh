@@ -11,6 +11,7 @@ H_PASS=0
 H_FAIL=0
 H_PIDS=()
 H_CLEANUPS=()
+H_NETNS_LIST=() # namespaces h_netns_del_all removes
 
 h_log() { printf '  %s\n' "$*"; }
 
@@ -263,6 +264,105 @@ h_netns_office() {
 	H_NETNS_HOSTIF=${hv:0:15}
 }
 
+# ---- an aggregation router with many offices behind it (root only) ----
+# The host reaches namespace H_AGG_NS through one veth (host tu<pid>
+# 198.19.B.1/30, the router's end "wan" 198.19.B.2/30); behind the router
+# each office is a namespace of its own on a veth of its own (router end
+# o<i>, office end "wan"), forwarding on.  The host routes the block
+# 198.19.B.0/20 through the router.  B is the first multiple of 16 whose
+# block no route touches yet; adding the block's route is the claim (`ip
+# route add` fails when it exists), so tests running side by side never
+# share addresses.  Everything is made with `ip -batch`: 50 offices take a second.
+
+# Address of slot J (1..1023) of the block, side 1 (router) or 2 (office).
+h_agg_addr() {
+	echo "$H_AGG_NET.$((H_AGG_B + $1 / 64)).$(($1 % 64 * 4 + $2))"
+}
+
+# No route of the main table (but the default and the blackhole) covers
+# PREFIX or lies inside it: no one else uses its addresses.
+h_prefix_free() {
+	local inside covering
+	inside=$(ip -4 route show root "$1")
+	covering=$(ip -4 route show match "$1" | grep -v -e '^default ' -e '^blackhole 198\.18\.0\.0/15')
+	[ -z "$inside" ] && [ -z "$covering" ]
+}
+
+# The router: sets H_AGG_NS, H_AGG_NET (198.19), H_AGG_B and H_AGG_ADDR
+# (the router's address, on the host link).
+h_netns_agg() {
+	local hv="tu$$" b
+	H_AGG_NS=tslcd-agg-$$
+	H_AGG_NET=198.19
+	ip route replace blackhole 198.18.0.0/15
+	ip netns add "$H_AGG_NS" || return 1
+	H_NETNS_LIST+=("$H_AGG_NS")
+	H_CLEANUPS+=("h_netns_del_all")
+	ip link add "$hv" type veth peer name wan netns "$H_AGG_NS" || return 1
+	ip link set "$hv" up
+	for b in $(seq 0 16 240); do
+		h_prefix_free "$H_AGG_NET.$b.0/20" &&
+			ip route add "$H_AGG_NET.$b.0/20" via "$H_AGG_NET.$b.2" dev "$hv" onlink 2>/dev/null &&
+			break
+		b=
+	done
+	[ -n "$b" ] || { echo "no free /20 in $H_AGG_NET.0.0/16"; return 1; }
+	H_AGG_B=$b
+	H_AGG_ADDR=$H_AGG_NET.$b.2
+	ip addr add "$H_AGG_NET.$b.1/30" dev "$hv" || return 1
+	ip -n "$H_AGG_NS" -batch - <<EOB || return 1
+link set lo up
+addr add $H_AGG_ADDR/30 dev wan
+link set wan up
+EOB
+	ip netns exec "$H_AGG_NS" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# h_netns_agg_offices N: namespaces H_OFFICE_NS[1..N] behind the router, office
+# i at H_OFFICE_ADDR[i] (slot i of the block).
+h_netns_agg_offices() {
+	local n=$1 i
+	declare -ga H_OFFICE_NS H_OFFICE_ADDR
+	[ "$n" -le 1023 ] || return 1
+	for ((i = 1; i <= n; i++)); do
+		H_OFFICE_NS[i]=tslcd-o$i-$$
+		H_OFFICE_ADDR[i]=$(h_agg_addr "$i" 2)
+	done
+	H_NETNS_LIST+=("${H_OFFICE_NS[@]:1:n}") # before: a half-made batch is cleaned up too
+	for ((i = 1; i <= n; i++)); do echo "netns add ${H_OFFICE_NS[i]}"; done | ip -batch - ||
+		return 1
+	for ((i = 1; i <= n; i++)); do
+		echo "link add o$i type veth peer name wan netns ${H_OFFICE_NS[i]}"
+		echo "addr add $(h_agg_addr "$i" 1)/30 dev o$i"
+		echo "link set o$i up"
+	done | ip -n "$H_AGG_NS" -batch - || return 1
+	# ip has no batch across namespaces: one process per office.
+	for ((i = 1; i <= n; i++)); do
+		ip -n "${H_OFFICE_NS[i]}" -batch - <<EOB || return 1
+link set lo up
+addr add ${H_OFFICE_ADDR[i]}/30 dev wan
+link set wan up
+route add default via $(h_agg_addr "$i" 1)
+EOB
+	done
+}
+
+# Cut and restore the router's link to the host, or office i's link to the
+# router, at the router's end (the host's end loses its carrier and keeps
+# its routes; nothing is re-added on restore).
+h_netns_agg_cut() { ip -n "$H_AGG_NS" link set wan down; }
+h_netns_agg_restore() { ip -n "$H_AGG_NS" link set wan up; }
+h_netns_agg_office_cut() { ip -n "$H_AGG_NS" link set "o$1" down; }
+h_netns_agg_office_restore() { ip -n "$H_AGG_NS" link set "o$1" up; }
+
+# Every namespace of H_NETNS_LIST in one `ip -batch` (the veths go with
+# them, the host's route with its veth).
+h_netns_del_all() {
+	[ "${#H_NETNS_LIST[@]}" -gt 0 ] || return 0
+	printf 'netns del %s\n' "${H_NETNS_LIST[@]}" | ip -force -batch -
+	H_NETNS_LIST=()
+}
+
 # Drop PCT % of packets arriving in namespace NS (nftables; no tc netem here).
 h_netns_loss() {
 	local ns=$1 pct=$2
@@ -331,3 +431,15 @@ h_get_num() {
 	h_snmp snmpget -Ov -Oe -Ot "$1" 2>/dev/null | grep -v 'No Such' |
 		sed -E 's/^[A-Za-z0-9-]+: //; s/^\(([0-9]+)\).*/\1/' | tr -d ' "'
 }
+
+# Values of one table column through the master, one a line, in index order.
+h_column() { h_snmp snmpwalk -Oqv -Oe "$1" 2>/dev/null | grep -E '^-?[0-9]+$'; }
+
+# Numbers on stdin in short, each with how often it occurs: "2 x49, 4 x1".
+h_tally_in() { sort -n | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }'; }
+
+# A column in short: h_tally_in of its values.
+h_tally() { h_column "$1" | h_tally_in; }
+
+# Milliseconds since T0 (a `date +%s%N`).
+h_ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }

@@ -35,6 +35,18 @@ t_count_exact() {
 		true
 }
 
+# Notifications number $1 that name office $2 (carry its tslcdOfficeCode).
+t_count_office() {
+	grep -F ".1.3.6.1.6.3.1.1.4.1.0 = OID: $T_ROOT.0.$1"$'\t' "$H_TMP/traps.log" 2>/dev/null |
+		grep -cF "$T_ROOT.1.2.1.2.$2 = " || true
+}
+
+# The notifications received so far in short, by number: "1 x2, 3 x1".
+t_tally() {
+	grep -oE "\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID: ${T_ROOT//./\\.}\.0\.[0-9]+" \
+		"$H_TMP/traps.log" 2>/dev/null | sed -E 's/.*\.//' | h_tally_in
+}
+
 # Wait (tenths of a second) until the N-th notification number $1 arrived.
 t_wait_trap() {
 	local num=$1 nth=${2:-1} n=${3:-150}
