@@ -472,6 +472,9 @@ static void line_init(struct line *l, const struct line_cfg *lc, struct office *
 static void line_adopt(struct line *l, struct line *prev, unsigned history)
 {
 	l->ls = prev->ls;
+	l->upstream_grace = prev->upstream_grace;
+	if (!l->via) /* its node left the config: its own status from now on */
+		linestate_set_upstream(&l->ls, UPSTREAM_OK);
 	l->last_change = prev->last_change;
 	l->stats = prev->stats;
 	l->av = prev->av;
@@ -525,7 +528,9 @@ static void office_adopt(struct model *m, struct office *o, struct model *old)
 	o->days = prev->days;
 	o->redundancy = prev->redundancy;
 	o->redundancy_alarm = prev->redundancy_alarm;
-	office_status_of(o, &o->lines_up);
+	enum office_status st = office_status_of(o, &o->lines_up);
+	if (o->status == OFFICE_UNREACHABLE && st != OFFICE_UNREACHABLE)
+		o->status = st; /* its node left the config (line_adopt) */
 }
 
 struct model *model_prepare(struct tslcd_config *cfg, time_t now)

@@ -431,7 +431,7 @@ static void node_adopt(struct node *n, const struct node *prev)
 {
 	n->status = prev->status;
 	n->status_told = prev->status_told;
-	n->mode_seen = prev->mode_seen;
+	n->mode_seen = 0xff; /* the lines (perhaps others now) hear the next verdict */
 	n->last_change = prev->last_change;
 	n->av = prev->av;
 	for (size_t i = 0; i < n->n_targets; i++)

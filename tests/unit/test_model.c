@@ -599,6 +599,35 @@ START_TEST(node_cut_unreachable)
 }
 END_TEST
 
+/* A reload keeps a node that is down and its unreachable lines; one that
+ * drops the node makes the line's failure its own. */
+START_TEST(node_reload)
+{
+	const char *probe = " down-after = 3\n up-after = 2\n";
+	struct model *m = load_model(probe, NODE1 VIA_OFFICE(1));
+
+	for (int i = 0; i < 3; i++) {
+		round_of(m, 1, 1, BAD);
+		target_round(m, 1, BAD);
+	}
+	ck_assert_int_eq(line_status_of(m, 1, 1), LINE_UNREACHABLE);
+	struct model *kept =
+	    model_create(load_config(probe, NODE1 VIA_OFFICE(1)), m, clk.wall, clk.mono_ms);
+	ck_assert_ptr_nonnull(kept);
+	model_free(m);
+	ck_assert_int_eq(model_find_node(kept, 1)->status, NODE_DOWN);
+	ck_assert_int_eq(line_status_of(kept, 1, 1), LINE_UNREACHABLE);
+	ck_assert_int_eq(model_find_office(kept, 1)->status, OFFICE_UNREACHABLE);
+	struct model *gone =
+	    model_create(load_config(probe, OFFICE(1, 1, LINE(1, 1))), kept, clk.wall, clk.mono_ms);
+	ck_assert_ptr_nonnull(gone);
+	model_free(kept);
+	ck_assert_int_eq(line_status_of(gone, 1, 1), LINE_DOWN);
+	ck_assert_int_eq(model_find_office(gone, 1)->status, OFFICE_ISOLATED);
+	model_free(gone);
+}
+END_TEST
+
 /* Every reference fails: line rounds are not judged (no line ever goes
  * down), the time counts as unknown, and lines resume silently. */
 START_TEST(selfcheck_impaired)
@@ -651,6 +680,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, interval_suspect_marks);
 	tcase_add_test(tc, node_cut_unreachable);
 	tcase_add_test(tc, selfcheck_impaired);
+	tcase_add_test(tc, node_reload);
 	suite_add_tcase(s, tc);
 	return s;
 }
