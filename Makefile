@@ -217,9 +217,9 @@ lint:
 BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost \
 	$(BUILD)/bench/ivfill
 # ivfill drives the agent's own model and store.
-$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(BUILD)/libtslcd.a
+$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(BUILD)/libtslcd.a $(BUILD)/libtslcd-core.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(BUILD)/libtslcd-core.a $(LDFLAGS) $(LDLIBS) -o $@
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@

@@ -1,6 +1,11 @@
 /*
  * prober: one timer per job drives its rounds.
  *
+ * Timers sit on prober_wheel's 10 ms slots, so the jobs due in one slot
+ * share a wakeup (and their echoes one sendmmsg): at 10k lines the loop
+ * wakes about 100 times a second instead of for nearly every echo.  RTTs
+ * are measured per packet, so the grid costs only up to a slot of delay.
+ *
  * A job is IDLE (timer = start of the next round), WAITING (timer = retry
  * after no budget or no address yet) or in a ROUND (timer = next attempt or
  * the oldest attempt's deadline, whichever is first).  Per-attempt state is
@@ -13,6 +18,7 @@
 #include "loop.h"
 #include "probe_icmp.h"
 #include "probe_tcp.h"
+#include "prober_wheel.h"
 #include "resolver.h"
 
 #include <errno.h>
@@ -30,11 +36,6 @@
 #define WAIT_FIRST_MS   20
 #define WAIT_MAX_MS     1000
 #define BURST_QUIET_MS  60000 /* a burst of local errors ends after this long without one */
-/* Every job's timers fall on this grid, so the jobs due in one slot share a
- * wakeup (and their echoes one sendmmsg): at 10k lines the loop wakes about
- * 100 times a second instead of for nearly every echo.  RTTs are measured
- * per packet, so the grid costs only up to a slot of delay. */
-#define SLOT_MS 10
 
 enum job_state { JOB_IDLE, JOB_WAITING, JOB_ROUND };
 
@@ -56,10 +57,10 @@ struct attempt {
 };
 
 struct prober_job {
+	struct prober_wheel_entry timer;
 	struct prober_job *prev, *next; /* every job, for shutdown */
 	prober_result_cb cb;
 	void *ctx;
-	struct loop_timer *timer;
 	struct resolver_name *name; /* NULL when host is a literal address */
 	struct attempt *attempts;
 	uint64_t anchor_ms; /* this round's slot in the job's phase */
@@ -238,16 +239,9 @@ static void round_result(const struct prober_job *j, struct probe_result *r)
 
 /* ---- scheduling ---- */
 
-static void job_timer_cb(void *arg);
-
 static void job_arm(struct prober_job *j, uint64_t at_ms)
 {
-	uint64_t now = loop_now_ms();
-
-	at_ms = (at_ms + SLOT_MS - 1) / SLOT_MS * SLOT_MS;
-	j->timer = loop_timer_add(at_ms > now ? at_ms - now : 0, job_timer_cb, j);
-	if (!j->timer)
-		log_msg(LOG_ERR, "out of memory: probing of %s stops", j->host);
+	prober_wheel_arm(&j->timer, at_ms);
 }
 
 /* Next slot in the job's phase; slots missed while the loop stalled are
@@ -352,8 +346,7 @@ static void attempt_done(struct attempt *a, int err)
 	free(a);
 	if (!round_over(j))
 		return;
-	loop_timer_cancel(j->timer);
-	j->timer = NULL;
+	prober_wheel_cancel(&j->timer);
 	round_complete(j);
 }
 
@@ -519,11 +512,11 @@ static void round_try_start(struct prober_job *j)
 	round_step(j);
 }
 
-static void job_timer_cb(void *arg)
+static void job_timer_cb(struct prober_wheel_entry *e)
 {
-	struct prober_job *j = arg;
+	struct prober_job *j =
+	    (struct prober_job *)((char *)e - offsetof(struct prober_job, timer));
 
-	j->timer = NULL;
 	if (j->state == JOB_ROUND)
 		round_step(j);
 	else
@@ -557,6 +550,7 @@ int prober_init(unsigned max_inflight, unsigned resolve_refresh_s)
 	int ceiling = fd_ceiling();
 
 	memset(&P, 0, sizeof(P));
+	prober_wheel_init(job_timer_cb);
 	rng_seed();
 	P.stats.tcp_limit = max_inflight ? max_inflight : PROBER_INFLIGHT_DEFAULT;
 	if ((unsigned)ceiling < P.stats.tcp_limit)
@@ -635,7 +629,7 @@ void prober_remove(struct prober_job *j)
 {
 	if (!j)
 		return;
-	loop_timer_cancel(j->timer);
+	prober_wheel_cancel(&j->timer);
 	while (j->attempts) {
 		struct attempt *a = j->attempts;
 		j->attempts = a->next;
@@ -657,6 +651,7 @@ void prober_shutdown(void)
 {
 	while (P.jobs)
 		prober_remove(P.jobs);
+	prober_wheel_shutdown();
 	resolver_shutdown();
 	icmp_shutdown();
 }
