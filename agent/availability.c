@@ -1,4 +1,5 @@
 /* availability: time accounting of one entity (see availability.h). */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "availability.h"
@@ -190,7 +191,7 @@ static time_t local_month_start(int tm_year, int tm_mon)
 }
 
 /* The local month (or quarter) containing t: its key and [start, end). */
-static bool local_period(time_t t, bool quarter, int32_t *key, time_t *start, time_t *end)
+static bool local_period_compute(time_t t, bool quarter, int32_t *key, time_t *start, time_t *end)
 {
 	struct tm tm;
 	int first, span = quarter ? 3 : 1;
@@ -202,6 +203,46 @@ static bool local_period(time_t t, bool quarter, int32_t *key, time_t *start, ti
 	*start = local_month_start(tm.tm_year, first);
 	*end = local_month_start(tm.tm_year, first + span);
 	return *start <= t && t < *end;
+}
+
+/* Every entity accounts the same few instants each tick, and localtime_r
+ * plus two mktime per call was the top cost of a probe result: keep the
+ * last two months and quarters asked about (current and previous, as the
+ * windows ask for both).  Per thread, because a reload builds its model on
+ * another one; a zone change bumps the generation, which empties them all. */
+struct period_memo {
+	unsigned gen; /* zone_gen when computed; 0: empty */
+	int32_t key;
+	time_t start, end;
+};
+
+static atomic_uint zone_gen = 1;
+static _Thread_local struct period_memo memo[2][2]; /* [quarter][either of two] */
+static _Thread_local unsigned char memo_next[2];
+
+void avail_zone_changed(void)
+{
+	atomic_fetch_add(&zone_gen, 1);
+}
+
+static bool local_period(time_t t, bool quarter, int32_t *key, time_t *start, time_t *end)
+{
+	unsigned gen = atomic_load_explicit(&zone_gen, memory_order_relaxed);
+	struct period_memo *m = memo[quarter];
+
+	for (int i = 0; i < 2; i++) {
+		if (m[i].gen == gen && m[i].start <= t && t < m[i].end) {
+			*key = m[i].key;
+			*start = m[i].start;
+			*end = m[i].end;
+			return true;
+		}
+	}
+	if (!local_period_compute(t, quarter, key, start, end))
+		return false;
+	m[memo_next[quarter]] = (struct period_memo){gen, *key, *start, *end};
+	memo_next[quarter] ^= 1;
+	return true;
 }
 
 static int32_t quarter_of_month_key(int32_t mkey)

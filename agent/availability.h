@@ -18,7 +18,8 @@
  *    Pro rata assumes the state was spread evenly over that bucket.
  *  - Calendar windows (current and previous month and quarter) are exact
  *    accumulators; their boundaries are local midnight in the process TZ
- *    (the daemon sets TZ, e.g. Asia/Ho_Chi_Minh).  They cover the period's
+ *    (the daemon sets TZ, e.g. Asia/Ho_Chi_Minh, and then calls
+ *    avail_zone_changed(): period boundaries are kept between calls).  They cover the period's
  *    start up to `now` (current) or the whole period (previous).  Each also
  *    counts outages started in it; its down_s is the period's downtime.
  *  - Buckets are keyed by hour/day/period number, not by position, so a
@@ -93,6 +94,10 @@ void avail_account(struct avail *a, enum avail_state state, time_t from, time_t 
 
 /* Count one outage in the month and quarter containing `when`. */
 void avail_outage_started(struct avail *a, time_t when);
+
+/* The process time zone changed (TZ set and tzset() called): forget the
+ * calendar period boundaries kept from the old zone.  Any thread. */
+void avail_zone_changed(void);
 
 /* Figures for window w ending at now; false only if w is invalid or local
  * time cannot be computed.  A zero-length window (now exactly at a month

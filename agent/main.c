@@ -26,6 +26,7 @@
 
 #include "agentx_link.h"
 #include "alarm_rules.h"
+#include "availability.h"
 #include "config.h"
 #include "control.h"
 #include "dayacct.h"
@@ -212,6 +213,7 @@ static void apply_timezone(const struct tslcd_config *cfg)
 	setenv("TZ", cfg->agent.timezone, 1);
 	tzset();
 	dayacct_zone_changed();
+	avail_zone_changed();
 }
 
 /* SIGHUP, on the reload thread: the new model with fresh state, built

@@ -34,7 +34,7 @@
 #define SEQ_SPACE    65536
 #define RX_BATCH     64 /* packets per wakeup, so one busy socket cannot starve the loop */
 #define RX_BUF       2048
-#define RX_MMSG      16 /* packets per recvmmsg() */
+#define RX_MMSG      RX_BATCH /* packets per recvmmsg(): a slot's replies in one call */
 #define RCVBUF_BYTES (1 << 20)
 #define ECHO_HDR     8
 #define TX_CHUNK     64 /* echoes per sendmmsg() */

@@ -1,6 +1,11 @@
 /*
  * prober: one timer per job drives its rounds.
  *
+ * Timers sit on prober_wheel's 10 ms slots, so the jobs due in one slot
+ * share a wakeup (and their echoes one sendmmsg): at 10k lines the loop
+ * wakes about 100 times a second instead of for nearly every echo.  RTTs
+ * are measured per packet, so the grid costs only up to a slot of delay.
+ *
  * A job is IDLE (timer = start of the next round), WAITING (timer = retry
  * after no budget or no address yet) or in a ROUND (timer = next attempt or
  * the oldest attempt's deadline, whichever is first).  Per-attempt state is
@@ -13,6 +18,7 @@
 #include "loop.h"
 #include "probe_icmp.h"
 #include "probe_tcp.h"
+#include "prober_wheel.h"
 #include "resolver.h"
 
 #include <errno.h>
@@ -30,11 +36,6 @@
 #define WAIT_FIRST_MS   20
 #define WAIT_MAX_MS     1000
 #define BURST_QUIET_MS  60000 /* a burst of local errors ends after this long without one */
-/* Every job's timers fall on this grid, so the jobs due in one slot share a
- * wakeup (and their echoes one sendmmsg): at 10k lines the loop wakes about
- * 100 times a second instead of for nearly every echo.  RTTs are measured
- * per packet, so the grid costs only up to a slot of delay. */
-#define SLOT_MS 10
 
 enum job_state { JOB_IDLE, JOB_WAITING, JOB_ROUND };
 
@@ -55,23 +56,32 @@ struct attempt {
 	} u;
 };
 
+/* Jobs are cache-line aligned and what every timer and answer touches
+ * comes first: at 10k jobs each event is a cache miss or two per job. */
 struct prober_job {
-	struct prober_job *prev, *next; /* every job, for shutdown */
-	prober_result_cb cb;
-	void *ctx;
-	struct loop_timer *timer;
-	struct resolver_name *name; /* NULL when host is a literal address */
+	/* hot: the first cache line */
+	struct prober_wheel_entry timer;
+	uint8_t count, methods, sent_slots, state;
+	uint16_t spacing_ms, timeout_ms;
+	uint64_t t0_ms; /* when the running round started */
 	struct attempt *attempts;
 	uint64_t anchor_ms; /* this round's slot in the job's phase */
-	uint64_t t0_ms;     /* when the running round started */
-	struct probe_addr addr;
 	uint32_t interval_ms;
-	uint16_t spacing_ms, timeout_ms, payload, tcp_port;
-	uint16_t wait_ms; /* current back-off while WAITING */
-	uint8_t count, methods, sent_slots, state;
+	uint16_t payload, tcp_port;
+	/* the second: sends and results */
+	struct probe_addr addr;
 	struct tally icmp, tcp;
+	prober_result_cb cb;
+	void *ctx;
+	/* cold */
+	uint16_t wait_ms;               /* current back-off while WAITING */
+	struct resolver_name *name;     /* NULL when host is a literal address */
+	struct prober_job *prev, *next; /* every job, for shutdown */
 	char host[];
 };
+
+#define JOB_ALIGN 64
+_Static_assert(offsetof(struct prober_job, addr) <= JOB_ALIGN, "hot job fields: one cache line");
 
 struct burst {
 	uint64_t last_ms;
@@ -238,16 +248,9 @@ static void round_result(const struct prober_job *j, struct probe_result *r)
 
 /* ---- scheduling ---- */
 
-static void job_timer_cb(void *arg);
-
 static void job_arm(struct prober_job *j, uint64_t at_ms)
 {
-	uint64_t now = loop_now_ms();
-
-	at_ms = (at_ms + SLOT_MS - 1) / SLOT_MS * SLOT_MS;
-	j->timer = loop_timer_add(at_ms > now ? at_ms - now : 0, job_timer_cb, j);
-	if (!j->timer)
-		log_msg(LOG_ERR, "out of memory: probing of %s stops", j->host);
+	prober_wheel_arm(&j->timer, at_ms);
 }
 
 /* Next slot in the job's phase; slots missed while the loop stalled are
@@ -352,8 +355,7 @@ static void attempt_done(struct attempt *a, int err)
 	free(a);
 	if (!round_over(j))
 		return;
-	loop_timer_cancel(j->timer);
-	j->timer = NULL;
+	prober_wheel_cancel(&j->timer);
 	round_complete(j);
 }
 
@@ -519,11 +521,11 @@ static void round_try_start(struct prober_job *j)
 	round_step(j);
 }
 
-static void job_timer_cb(void *arg)
+static void job_timer_cb(struct prober_wheel_entry *e)
 {
-	struct prober_job *j = arg;
+	struct prober_job *j =
+	    (struct prober_job *)((char *)e - offsetof(struct prober_job, timer));
 
-	j->timer = NULL;
 	if (j->state == JOB_ROUND)
 		round_step(j);
 	else
@@ -557,6 +559,7 @@ int prober_init(unsigned max_inflight, unsigned resolve_refresh_s)
 	int ceiling = fd_ceiling();
 
 	memset(&P, 0, sizeof(P));
+	prober_wheel_init(job_timer_cb);
 	rng_seed();
 	P.stats.tcp_limit = max_inflight ? max_inflight : PROBER_INFLIGHT_DEFAULT;
 	if ((unsigned)ceiling < P.stats.tcp_limit)
@@ -576,10 +579,12 @@ static struct prober_job *job_new(const char *host, unsigned methods, uint16_t t
                                   const struct prober_params *p)
 {
 	size_t len = strlen(host);
-	struct prober_job *j = calloc(1, sizeof(*j) + len + 1);
+	size_t size = (sizeof(struct prober_job) + len + 1 + JOB_ALIGN - 1) / JOB_ALIGN * JOB_ALIGN;
+	struct prober_job *j = aligned_alloc(JOB_ALIGN, size);
 
 	if (!j)
 		return NULL;
+	memset(j, 0, size);
 	memcpy(j->host, host, len + 1);
 	j->interval_ms = p->interval_ms;
 	j->count = (uint8_t)p->count;
@@ -635,7 +640,7 @@ void prober_remove(struct prober_job *j)
 {
 	if (!j)
 		return;
-	loop_timer_cancel(j->timer);
+	prober_wheel_cancel(&j->timer);
 	while (j->attempts) {
 		struct attempt *a = j->attempts;
 		j->attempts = a->next;
@@ -657,6 +662,7 @@ void prober_shutdown(void)
 {
 	while (P.jobs)
 		prober_remove(P.jobs);
+	prober_wheel_shutdown();
 	resolver_shutdown();
 	icmp_shutdown();
 }

@@ -16,12 +16,14 @@ static void tz_vietnam(void)
 {
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
 	tzset();
+	avail_zone_changed();
 }
 
 static void tz_utc(void)
 {
 	setenv("TZ", "UTC0", 1);
 	tzset();
+	avail_zone_changed();
 }
 
 static void tz_none(void)
@@ -464,6 +466,102 @@ START_TEST(test_clock_forward_jump)
 }
 END_TEST
 
+/* Calendar periods are kept between calls (one localtime_r + mktime per
+ * period, not per result).  Account UP until boundary b and DOWN after, in
+ * one-minute steps as the agent's ticks do, reading the windows after each
+ * step: every figure must follow the boundaries computed here with mktime.
+ * month0/quarter0: the starts of the month and quarter b ends. */
+static void expect_cur_prev(const struct avail *a, enum avail_window cur, enum avail_window prev,
+                            time_t t, time_t from, time_t b, time_t start0, bool crossed)
+{
+	struct avail_figures f = win(a, cur, t);
+
+	if (t < b || !crossed) {
+		ck_assert_uint_eq(f.up_s, (t < b ? t : b) - from);
+		ck_assert_uint_eq(f.down_s, t < b ? 0 : t - b);
+		ck_assert_uint_eq(f.window_s, t - start0);
+		return;
+	}
+	ck_assert_uint_eq(f.up_s, 0);
+	ck_assert_uint_eq(f.down_s, t - b);
+	ck_assert_uint_eq(f.window_s, t - b);
+	f = win(a, prev, t);
+	ck_assert_uint_eq(f.up_s, b - from);
+	ck_assert_uint_eq(f.down_s, 0);
+	ck_assert_uint_eq(f.window_s, b - start0);
+}
+
+static void step_across(time_t b, time_t month0, time_t quarter0, bool quarter_end)
+{
+	time_t from = b - 4 * H, to = b + 4 * H;
+	struct avail a;
+
+	avail_init(&a, from);
+	for (time_t t = from; t < to; t += 60) {
+		avail_account(&a, t < b ? AVAIL_UP : AVAIL_DOWN, t, t + 60);
+		expect_cur_prev(&a, AVAIL_MONTH, AVAIL_PREV_MONTH, t + 60, from, b, month0, true);
+		expect_cur_prev(&a, AVAIL_QUARTER, AVAIL_PREV_QUARTER, t + 60, from, b, quarter0,
+		                quarter_end);
+	}
+}
+
+START_TEST(test_kept_periods_month_end)
+{
+	step_across(lt(2026, 3, 1, 0, 0), lt(2026, 2, 1, 0, 0), lt(2026, 1, 1, 0, 0), false);
+}
+END_TEST
+
+START_TEST(test_kept_periods_quarter_end)
+{
+	step_across(lt(2026, 4, 1, 0, 0), lt(2026, 3, 1, 0, 0), lt(2026, 1, 1, 0, 0), true);
+	step_across(lt(2027, 1, 1, 0, 0), lt(2026, 12, 1, 0, 0), lt(2026, 10, 1, 0, 0), true);
+}
+END_TEST
+
+/* Vietnam to UTC, neither with DST: July 1 in Vietnam begins at 17:00 UTC
+ * on June 30, so 18:00-20:00 UTC is July there and June here.  Periods
+ * kept from Vietnam must not be used once the zone has changed. */
+START_TEST(test_kept_periods_zone_change)
+{
+	time_t vn_july = 1782838800; /* 2026-06-30 17:00 UTC */
+	struct avail a;
+	struct avail_figures f;
+
+	ck_assert_int_eq(lt(2026, 7, 1, 0, 0), vn_july);
+	avail_init(&a, vn_july + 30 * 60);
+	avail_account(&a, AVAIL_UP, vn_july + 30 * 60, vn_july + H);
+	f = win(&a, AVAIL_MONTH, vn_july + H);
+	ck_assert_uint_eq(f.window_s, H);
+	f = win(&a, AVAIL_PREV_QUARTER, vn_july + H);
+	ck_assert_uint_eq(f.window_s, 91 * D);
+
+	tz_utc();
+	ck_assert_int_eq(lt(2026, 6, 30, 17, 0), vn_july);
+	avail_init(&a, vn_july + H);
+	for (time_t t = vn_july + H; t < vn_july + 3 * H; t += 60)
+		avail_account(&a, AVAIL_UP, t, t + 60);
+	f = win(&a, AVAIL_MONTH, vn_july + 3 * H);
+	ck_assert_uint_eq(f.up_s, 2 * H);
+	ck_assert_uint_eq(f.window_s, 29 * D + 20 * H);
+	f = win(&a, AVAIL_PREV_MONTH, vn_july + 3 * H);
+	ck_assert_uint_eq(f.up_s, 0);
+	ck_assert_uint_eq(f.window_s, 31 * D);
+	f = win(&a, AVAIL_QUARTER, vn_july + 3 * H);
+	ck_assert_uint_eq(f.up_s, 2 * H);
+	ck_assert_uint_eq(f.window_s, 90 * D + 20 * H);
+	f = win(&a, AVAIL_PREV_QUARTER, vn_july + 3 * H);
+	ck_assert_uint_eq(f.window_s, 90 * D);
+
+	/* And back: the same instants are July again. */
+	tz_vietnam();
+	avail_init(&a, vn_july + H);
+	avail_account(&a, AVAIL_UP, vn_july + H, vn_july + 3 * H);
+	f = win(&a, AVAIL_MONTH, vn_july + 3 * H);
+	ck_assert_uint_eq(f.up_s, 2 * H);
+	ck_assert_uint_eq(f.window_s, 3 * H);
+}
+END_TEST
+
 static Suite *availability_suite(void)
 {
 	Suite *s = suite_create("availability");
@@ -489,6 +587,9 @@ static Suite *availability_suite(void)
 	tcase_add_test(vn, test_window_clamped_when_ledger_ahead);
 	tcase_add_test(vn, test_clock_normal_and_backwards);
 	tcase_add_test(vn, test_clock_forward_jump);
+	tcase_add_test(vn, test_kept_periods_month_end);
+	tcase_add_test(vn, test_kept_periods_quarter_end);
+	tcase_add_test(vn, test_kept_periods_zone_change);
 	tcase_add_test(utc, test_month_boundary_utc);
 	tcase_add_test(utc, test_hour_boundary_and_pro_rata);
 	tcase_add_test(utc, test_quarter_change_new_year);
