@@ -16,7 +16,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
 	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
 	prober_params privilege report model_redundancy alarm_rules heightened translit \
-	interval rtthist
+	interval rtthist ivlog statefile
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.
@@ -217,9 +217,9 @@ lint:
 BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost \
 	$(BUILD)/bench/ivfill
 # ivfill drives the agent's own model and store.
-$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(BUILD)/libtslcd.a
+$(BUILD)/bench/ivfill: tests/bench/ivfill.c $(AGENT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(BUILD)/libtslcd.a $(LDFLAGS) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(AGENT_LIB) $(LDFLAGS) $(LDLIBS) -o $@
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LDFLAGS) -lnetsnmpagent -lnetsnmp -o $@
