@@ -780,6 +780,48 @@ START_TEST(torn_append_loses_only_that_frame)
 }
 END_TEST
 
+/* A full disk during the append: the save fails, the log is cut back to
+ * what it was (no torn frame before later ones), the state file is the
+ * last good one, and the next save appends the same interval. */
+START_TEST(failed_append_keeps_the_log)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	struct store_load_info info;
+	struct rlimit rl;
+	char err[256];
+	static uint8_t state1[1 << 20];
+	size_t len, state1_len;
+	const int32_t n0 = (int32_t)(T0 / 900);
+
+	save(a, end);
+	long s1 = file_size("intervals.log");
+	uint8_t *got = slurp(&state1_len);
+	memcpy(state1, got, state1_len);
+	rounds_until(a, end + 60, T0 + 4560);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &rl);
+	struct rlimit small = {.rlim_cur = (rlim_t)s1 + 100, .rlim_max = rl.rlim_max};
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(store_save(a, NULL, dir, T0 + 4560, err, sizeof(err)), -1);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	ck_assert_msg(strstr(err, "intervals.log") && strstr(err, "too large"), "err: %s", err);
+	ck_assert_int_eq(file_size("intervals.log"), s1);
+	got = slurp(&len);
+	ck_assert_uint_eq(len, state1_len);
+	ck_assert(memcmp(got, state1, len) == 0);
+	save(a, T0 + 4570);
+	ck_assert_int_eq(file_size("intervals.log"), s1 + FRAME_1IV);
+	struct model *b = model_from(conf_a, T0 + 4600);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.iv.frames, 2);
+	ck_assert_uint_eq(info.iv.torn_bytes, 0);
+	same_closed(&model_find_line(a, 1, 1)->iv, &model_find_line(b, 1, 1)->iv, n0, n0 + 4);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 /* One frame a minute for 232 minutes: the file never holds much more than
  * twice the 96 intervals kept, and a restart gets the newest 96 back. */
 START_TEST(log_compacted)
@@ -1257,6 +1299,7 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, alarms_round_trip);
 	tcase_add_test(tc, log_appends_each_interval_once);
 	tcase_add_test(tc, torn_append_loses_only_that_frame);
+	tcase_add_test(tc, failed_append_keeps_the_log);
 	tcase_add_test(tc, legacy_closed_intervals_load);
 	tcase_add_test(tc, log_compacted);
 	suite_add_tcase(s, tc);
