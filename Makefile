@@ -15,8 +15,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # config, linked with CORE_LIBS only; `make core-check` proves it.
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
 	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
-	prober_params privilege report model_redundancy model_node alarm_rules alarm_area heightened translit \
-	interval rtthist
+	prober_params privilege report model_redundancy model_node alarm_rules alarm_area heightened \
+	translit interval rtthist ivlog statefile
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.

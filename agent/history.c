@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -317,11 +318,18 @@ void history_put_orphans(uint32_t office, uint32_t line, int64_t open_start)
 
 /* ---- the writer thread ---- */
 
+/* Rows are allocated on the loop and freed here.  After a burst (the
+ * orphan rows of start-up, 17,500 at 10,000 lines; each history-interval's
+ * day rows) the freed rows stay resident as holes in the loop's heap, 7 MB
+ * at 10,000 lines, unless handed back once the queue has drained. */
+#define TRIM_AFTER_ROWS 4096
+
 struct writer {
 	struct history_db db;
 	bool open;
 	struct hrow *batch[HISTORY_BATCH];
 	size_t n;
+	size_t freed; /* rows freed since the last trim */
 	time_t next_prune;
 	bool failing;
 	bool retry_now; /* a corrupt file was set aside: a fresh one can be made */
@@ -446,6 +454,7 @@ static bool write_batch(struct writer *w)
 	report_result(w, HISTORY_OK, "", w->n);
 	for (size_t i = 0; i < w->n; i++)
 		row_free(w->batch[i]);
+	w->freed += w->n;
 	w->n = 0;
 	return true;
 }
@@ -504,6 +513,12 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&H.mu);
 		if (failed)
 			wait_for_work(true);
+		else if (w->freed >= TRIM_AFTER_ROWS && !H.count) {
+			w->freed = 0;
+			pthread_mutex_unlock(&H.mu); /* the loop may queue meanwhile */
+			malloc_trim(0);
+			pthread_mutex_lock(&H.mu);
+		}
 	}
 	pthread_mutex_unlock(&H.mu);
 	writer_close(w);

@@ -94,19 +94,23 @@ static void cur_close(struct interval_line *v)
 	push(v, c->num, &r);
 }
 
-/* Close the running interval and open number n; the intervals between,
- * which nobody saw, become unknown rows marked gap_reason. */
+/* Intervals first .. n - 1, which nobody saw: unknown rows marked reason. */
+static void push_gap(struct interval_line *v, int32_t first, int32_t n, uint8_t reason)
+{
+	if (n - first > INTERVAL_KEEP)
+		first = n - INTERVAL_KEEP; /* older ones would be overwritten anyway */
+	const struct interval_rec empty = {.suspect = reason};
+	for (int32_t g = first; g < n; g++)
+		push(v, g, &empty);
+}
+
+/* Close the running interval and open number n; the ones between are a gap. */
 static void roll_to(struct interval_line *v, int32_t n, uint8_t gap_reason)
 {
 	if (n <= v->cur.num)
 		return;
 	cur_close(v);
-	int32_t first = v->cur.num + 1;
-	if (n - first > INTERVAL_KEEP)
-		first = n - INTERVAL_KEEP; /* older ones would be overwritten anyway */
-	const struct interval_rec empty = {.suspect = gap_reason};
-	for (int32_t g = first; g < n; g++)
-		push(v, g, &empty);
+	push_gap(v, v->cur.num + 1, n, gap_reason);
 	cur_open(v, n, 0);
 }
 
@@ -232,11 +236,82 @@ const char *interval_check(const struct interval_line *v)
 	if (v->cur.answered > v->cur.sent)
 		return "interval received more than it sent";
 	for (unsigned k = 1; k <= v->count; k++) {
-		const struct interval_rec *r = interval_get(v, k, NULL);
-		if (r->answered > r->sent)
-			return "interval received more than it sent";
-		if (secs_check(r->secs, v->len_s))
-			return secs_check(r->secs, v->len_s);
+		const char *err = interval_rec_check(interval_get(v, k, NULL), v->len_s);
+		if (err)
+			return err;
 	}
 	return secs_check(v->cur.secs, v->len_s);
+}
+
+void interval_pack(const struct interval_rec *r, uint8_t out[INTERVAL_REC_BYTES])
+{
+	const uint16_t f[] = {r->secs[0], r->secs[1],  r->secs[2], r->secs[3],
+	                      r->sent,    r->answered, r->rtt_min, r->rtt_avg,
+	                      r->rtt_max, r->rtt_p95,  r->rate[0], r->rate[1]};
+
+	for (unsigned i = 0; i < 12; i++) {
+		out[2 * i] = (uint8_t)f[i];
+		out[2 * i + 1] = (uint8_t)(f[i] >> 8);
+	}
+	out[24] = r->suspect;
+	out[25] = r->has_rate;
+}
+
+void interval_unpack(const uint8_t in[INTERVAL_REC_BYTES], struct interval_rec *r)
+{
+	uint16_t f[12];
+
+	for (unsigned i = 0; i < 12; i++)
+		f[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8);
+	memcpy(r->secs, f, sizeof(r->secs));
+	r->sent = f[4];
+	r->answered = f[5];
+	r->rtt_min = f[6];
+	r->rtt_avg = f[7];
+	r->rtt_max = f[8];
+	r->rtt_p95 = f[9];
+	r->rate[0] = f[10];
+	r->rate[1] = f[11];
+	r->suspect = in[24] & INTERVAL_SUSPECT_ALL;
+	r->has_rate = in[25] ? 1 : 0;
+}
+
+const char *interval_rec_check(const struct interval_rec *r, unsigned len_s)
+{
+	if (r->answered > r->sent)
+		return "interval received more than it sent";
+	return secs_check(r->secs, len_s);
+}
+
+bool interval_restore(struct interval_line *v, int32_t num, const struct interval_rec *r)
+{
+	int32_t oldest = v->head - (int32_t)v->count + 1;
+
+	if (num >= v->cur.num || num < 0)
+		return false;
+	if (!v->count || num > v->head) {
+		if (v->count)
+			push_gap(v, v->head + 1, num, INTERVAL_AGENT_STOP);
+		push(v, num, r);
+	} else if (num >= oldest) {
+		*slot(v, num) = *r;
+	} else if (num == oldest - 1 && v->count < INTERVAL_KEEP) {
+		*slot(v, num) = *r;
+		v->count++;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void interval_join(struct interval_line *v)
+{
+	if (v->count && v->head < v->cur.num - 1)
+		push_gap(v, v->head + 1, v->cur.num, INTERVAL_AGENT_STOP);
+}
+
+void interval_forget_closed(struct interval_line *v)
+{
+	v->count = 0;
+	v->head = v->cur.num - 1;
 }

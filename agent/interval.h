@@ -110,4 +110,23 @@ uint64_t interval_rate_decode(uint16_t code);
  * length of every kept record, validated (NULL: fine, else why not). */
 const char *interval_check(const struct interval_line *v);
 
+/* A closed record on disk (state record 7, intervals.log): 12 u16
+ * little-endian, then suspect and has_rate. */
+#define INTERVAL_REC_BYTES 26u
+void interval_pack(const struct interval_rec *r, uint8_t out[INTERVAL_REC_BYTES]);
+void interval_unpack(const uint8_t in[INTERVAL_REC_BYTES], struct interval_rec *r);
+/* A record read from disk, for an interval of len_s (NULL: plausible). */
+const char *interval_rec_check(const struct interval_rec *r, unsigned len_s);
+
+/* Restoring from disk, records in ascending number: r as closed interval
+ * num.  Kept when it is older than the running one and extends the ring
+ * (gaps become unknown agentStop rows), replaces a kept record, or comes
+ * just before the oldest kept one; false when dropped. */
+bool interval_restore(struct interval_line *v, int32_t num, const struct interval_rec *r);
+/* After restoring: the intervals between the newest kept record and the
+ * running one, which nobody saw, become unknown agentStop rows. */
+void interval_join(struct interval_line *v);
+/* Drop every closed record (a rejected file had restored some). */
+void interval_forget_closed(struct interval_line *v);
+
 #endif

@@ -28,6 +28,7 @@
 struct write_job {
 	char dir[PATH_MAX];
 	struct store_buf buf;
+	struct ivlog_enc log; /* appended first: the state file then drops them */
 	int report_fd;
 };
 
@@ -110,7 +111,8 @@ static void *writer_main(void *arg)
 
 	/* Linux nices threads one by one; failing to is harmless. */
 	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), WRITER_NICE);
-	if (store_write_file(&j->buf, j->dir, err, sizeof(err)) == 0)
+	if (ivlog_append(&j->log, j->dir, err, sizeof(err)) == 0 &&
+	    store_write_file(&j->buf, j->dir, err, sizeof(err)) == 0)
 		n = snprintf(msg, sizeof(msg), "ok %.1f", (double)(loop_clock_us() - t0) / 1000.0);
 	else
 		n = snprintf(msg, sizeof(msg), "fail %s", err);
@@ -129,6 +131,7 @@ static void writer_reap(void)
 	sv.pipe_rd = -1;
 	sv.writing = false;
 	keep_spare(&sv.job.buf);
+	ivlog_enc_free(&sv.job.log);
 }
 
 static void on_writer_report(int fd, short revents, void *arg)
@@ -164,6 +167,8 @@ static void writer_start(void)
 
 	sv.job.buf = sv.enc.b;
 	sv.enc.b = (struct store_buf){0};
+	sv.job.log = sv.enc.log;
+	sv.enc.log = (struct ivlog_enc){0};
 	snprintf(sv.job.dir, sizeof(sv.job.dir), "%s", (*sv.mp)->cfg->agent.state_dir);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		snprintf(err, sizeof(err), "pipe: %s", strerror(errno));
@@ -190,6 +195,7 @@ static void writer_start(void)
 	return;
 fail:
 	store_buf_free(&sv.job.buf);
+	ivlog_enc_free(&sv.job.log);
 	save_finished(false, 0, err);
 }
 
@@ -201,6 +207,7 @@ static void encoding_end(void)
 	sv.slice = NULL;
 	sv.encoding = NULL;
 	keep_spare(&sv.enc.b);
+	store_enc_free_log(&sv.enc);
 }
 
 /* Without a size hint (the first save), project the whole size from what

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "statefile.h"
 
 /* The codec writes these arrays element by element with their compile-time
  * sizes; changing one changes the format: bump STORE_VERSION or add a
@@ -60,6 +61,12 @@ static void put_le(struct store_buf *b, uint64_t v, unsigned bytes)
 {
 	uint8_t tmp[8];
 
+	if (b->len + bytes <= b->cap) { /* the usual case: millions per save */
+		for (unsigned i = 0; i < bytes; i++)
+			b->p[b->len + i] = (uint8_t)(v >> (8 * i));
+		b->len += bytes;
+		return;
+	}
 	for (unsigned i = 0; i < bytes; i++)
 		tmp[i] = (uint8_t)(v >> (8 * i));
 	put(b, tmp, bytes);
@@ -295,32 +302,10 @@ static void put_days(struct store_buf *b, uint32_t office, uint32_t line, const 
 	rec_end(b, start);
 }
 
-/* STORE_REC_INTERVALS: the running interval in full, then the kept
- * records newest first, each 26 bytes built at once (960,000 of them at
- * 10,000 lines: one put() each, not thirteen).  Files from before this
- * record load as before: the intervals start empty. */
-#define IV_REC_BYTES 26u
-
-static void le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_interval_rec(struct store_buf *b, const struct interval_rec *r)
-{
-	uint8_t t[IV_REC_BYTES];
-	const uint16_t f[] = {r->secs[0], r->secs[1],  r->secs[2], r->secs[3],
-	                      r->sent,    r->answered, r->rtt_min, r->rtt_avg,
-	                      r->rtt_max, r->rtt_p95,  r->rate[0], r->rate[1]};
-
-	for (unsigned i = 0; i < 12; i++)
-		le16(t + 2 * i, f[i]);
-	t[24] = r->suspect;
-	t[25] = r->has_rate;
-	put(b, t, sizeof(t));
-}
-
+/* STORE_REC_INTERVALS: the running interval in full, then no closed
+ * records (count 0): those are in intervals.log (ivlog.h).  The count and
+ * the records after it stay in the format: files written before the log
+ * hold them, newest first. */
 static void put_intervals(struct store_buf *b, uint32_t office, uint32_t line,
                           const struct interval_line *v)
 {
@@ -331,7 +316,7 @@ static void put_intervals(struct store_buf *b, uint32_t office, uint32_t line,
 	put_u32(b, line);
 	put_u16(b, v->len_s);
 	put_i32(b, v->head);
-	put_u8(b, v->count);
+	put_u8(b, 0); /* closed records: in intervals.log */
 	put_i32(b, c->num);
 	for (unsigned i = 0; i < IV_N_SECS; i++)
 		put_u16(b, c->secs[i]);
@@ -346,8 +331,6 @@ static void put_intervals(struct store_buf *b, uint32_t office, uint32_t line,
 	put_le(b, c->poll_cs, 8);
 	for (unsigned i = 0; i < RTTHIST_BINS; i++)
 		put_u16(b, c->hist.n[i]);
-	for (unsigned k = 1; k <= v->count; k++)
-		put_interval_rec(b, interval_get(v, k, NULL));
 	rec_end(b, start);
 }
 
@@ -356,6 +339,7 @@ static void put_intervals(struct store_buf *b, uint32_t office, uint32_t line,
 void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now, size_t size_hint)
 {
 	*e = (struct store_encoder){.b = {.p = reuse.p, .cap = reuse.cap}};
+	ivlog_enc_begin(&e->log);
 	store_buf_reserve(&e->b, size_hint); /* without it, put() grows the buffer */
 	put(&e->b, store_magic, sizeof(store_magic));
 	put_u32(&e->b, STORE_VERSION);
@@ -384,6 +368,7 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 				put_bandwidth(&e->b, l);
 			put_days(&e->b, o->cfg->id, l->cfg->id, &l->days);
 			put_intervals(&e->b, o->cfg->id, l->cfg->id, &l->iv);
+			ivlog_enc_line(&e->log, o->cfg->id, l->cfg->id, &l->iv);
 		}
 		if (e->line < o->n_lines)
 			break;
@@ -391,6 +376,11 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 		e->line = 0;
 	}
 	return e->office >= m->n_offices;
+}
+
+void store_enc_free_log(struct store_encoder *e)
+{
+	ivlog_enc_free(&e->log);
 }
 
 void store_enc_alarms(struct store_encoder *e, const struct alarm_set *alarms)
@@ -427,19 +417,6 @@ static int write_framed(int fd, const struct store_buf *b)
 		return EIO;
 	int e = write_all(fd, b->p, b->len);
 	return e ? e : write_all(fd, digest, DIGEST_LEN);
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (fsync(fd) < 0)
-		err = errno;
-	close(fd);
-	return err;
 }
 
 static void tmp_path(char *buf, size_t len, const char *dir, pid_t pid)
@@ -486,7 +463,7 @@ int store_write_file(const struct store_buf *b, const char *dir, char *err, size
 		return -1;
 	}
 	/* Without this the rename itself may not survive a power cut. */
-	e = fsync_dir(dir);
+	e = statefile_fsync_dir(dir);
 	if (e) {
 		put_error(err, errlen, "fsync directory", dir, e);
 		return -1;
@@ -520,7 +497,10 @@ int store_save(const struct model *m, const struct alarm_set *alarms, const char
 	store_enc_begin(&e, (struct store_buf){0}, now, 0);
 	store_enc_step(&e, m, SIZE_MAX);
 	store_enc_alarms(&e, alarms);
-	int rc = store_write_file(&e.b, dir, err, errlen);
+	int rc = ivlog_append(&e.log, dir, err, errlen);
+	if (rc == 0)
+		rc = store_write_file(&e.b, dir, err, errlen);
+	store_enc_free_log(&e);
 	store_buf_free(&e.b);
 	return rc;
 }
@@ -703,6 +683,7 @@ static const char *check_avail(const struct avail *a, time_t written)
  * them, so a bad file never leaves the model half restored. */
 struct loader {
 	struct model *m;
+	time_t now;
 	bool apply;
 	struct store_load_info *info;
 };
@@ -1075,21 +1056,13 @@ static const char *load_days(struct loader *ld, struct rbuf *r)
 
 static void get_interval_rec(struct rbuf *r, struct interval_rec *x)
 {
-	uint16_t f[12];
-
-	for (unsigned i = 0; i < 12; i++)
-		f[i] = get_u16(r);
-	memcpy(x->secs, f, sizeof(x->secs));
-	x->sent = f[4];
-	x->answered = f[5];
-	x->rtt_min = f[6];
-	x->rtt_avg = f[7];
-	x->rtt_max = f[8];
-	x->rtt_p95 = f[9];
-	x->rate[0] = f[10];
-	x->rate[1] = f[11];
-	x->suspect = get_u8(r) & INTERVAL_SUSPECT_ALL;
-	x->has_rate = get_u8(r) ? 1 : 0;
+	if (r->len - r->pos < INTERVAL_REC_BYTES) {
+		r->short_read = true;
+		r->pos = r->len;
+		return;
+	}
+	interval_unpack(r->p + r->pos, x);
+	r->pos += INTERVAL_REC_BYTES;
 }
 
 static void get_interval_cur(struct rbuf *r, struct interval_cur *c)
@@ -1130,9 +1103,23 @@ static const char *get_intervals(struct rbuf *r, struct interval_line *v, time_t
 	return err;
 }
 
-/* A restored line goes on with its intervals: the one that was running is
- * closed as suspect (agentStop), the missed ones are unknown, and the one
- * running now is suspect (agentStart).  Another length starts afresh. */
+/* A restored line goes on with its intervals: the closed ones a file from
+ * before intervals.log holds join those the log restored, the one that
+ * was running is closed as suspect (agentStop) unless the log has it
+ * closed already (a crash between the append and this file's rename), the
+ * missed ones are unknown, and the one running now is suspect
+ * (agentStart).  Another length starts afresh. */
+static void merge_intervals(struct interval_line *l, const struct interval_line *v, time_t now)
+{
+	for (unsigned k = v->count; k >= 1; k--) /* oldest first */
+		interval_restore(l, v->head - (int32_t)(k - 1), interval_get(v, k, NULL));
+	if (l->count && v->cur.num <= l->head)
+		return;
+	l->cur = v->cur;
+	interval_join(l); /* the log may end before it (a torn last frame was cut) */
+	interval_resume(l, now);
+}
+
 static const char *load_intervals(struct loader *ld, struct rbuf *r)
 {
 	uint32_t oid = get_u32(r), lid = get_u32(r);
@@ -1142,11 +1129,8 @@ static const char *load_intervals(struct loader *ld, struct rbuf *r)
 		return fail(ld, "intervals", oid, lid, "out of memory");
 	const char *err = get_intervals(r, v, ld->info->written_at);
 	struct line *l = ld->apply && !err ? model_find_line(ld->m, oid, lid) : NULL;
-	if (l && l->iv.len_s == v->len_s) {
-		time_t now = ld->m->clock.last_wall ? ld->m->clock.last_wall : time(NULL);
-		l->iv = *v;
-		interval_resume(&l->iv, now);
-	}
+	if (l && l->iv.len_s == v->len_s)
+		merge_intervals(&l->iv, v, ld->now);
 	free(v);
 	return err ? fail(ld, "intervals", oid, lid, err) : NULL;
 }
@@ -1226,10 +1210,15 @@ static const char *check_frame(const uint8_t *buf, size_t len, struct store_load
 	return NULL;
 }
 
+static time_t load_now(const struct model *m)
+{
+	return m->clock.last_wall ? m->clock.last_wall : time(NULL);
+}
+
 static const char *decode(struct model *m, const uint8_t *buf, size_t len,
                           struct store_load_info *info)
 {
-	struct loader ld = {.m = m, .info = info};
+	struct loader ld = {.m = m, .info = info, .now = load_now(m)};
 	const char *err = check_frame(buf, len, info);
 
 	if (err)
@@ -1308,38 +1297,27 @@ static uint8_t *read_file(const char *path, size_t *len, int *err, const char **
 	return buf;
 }
 
-/* Keep the evidence: rename, never overwrite an earlier corrupt file. */
-static void move_aside(const char *dir, const char *path, struct store_load_info *info)
-{
-	char stamp[32], dst[sizeof(info->moved_to)];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
-	for (int i = 0; i < 100; i++) {
-		if (i == 0)
-			snprintf(dst, sizeof(dst), "%s/" STORE_FILE ".corrupt-%s", dir, stamp);
-		else
-			snprintf(dst, sizeof(dst), "%s/" STORE_FILE ".corrupt-%s-%d", dir, stamp,
-			         i);
-		if (renameat2(AT_FDCWD, path, AT_FDCWD, dst, RENAME_NOREPLACE) == 0) {
-			snprintf(info->moved_to, sizeof(info->moved_to), "%s", dst);
-			return;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	snprintf(info->moved_to, sizeof(info->moved_to), "(not moved: %s)", strerror(errno));
-}
+static enum store_load_status load_state(struct model *m, const char *dir,
+                                         struct store_load_info *info);
 
 enum store_load_status store_load(struct model *m, const char *dir, struct store_load_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	ivlog_load(m, dir, load_now(m), &info->iv);
+	enum store_load_status st = load_state(m, dir, info);
+	for (size_t i = 0; i < m->n_offices; i++) /* rows for the time nobody saw */
+		for (size_t j = 0; j < m->offices[i].n_lines; j++)
+			interval_join(&m->offices[i].lines[j].iv);
+	return st;
+}
+
+static enum store_load_status load_state(struct model *m, const char *dir,
+                                         struct store_load_info *info)
 {
 	char path[PATH_MAX];
 	size_t len = 0;
 	int err;
 
-	memset(info, 0, sizeof(*info));
 	snprintf(path, sizeof(path), "%s/" STORE_FILE, dir);
 	const char *why = NULL;
 	uint8_t *buf = read_file(path, &len, &err, &why);
@@ -1355,7 +1333,7 @@ enum store_load_status store_load(struct model *m, const char *dir, struct store
 			snprintf(info->reason, sizeof(info->reason), "%s", why);
 		info->offices = info->lines = 0;
 		alarm_set_free(&info->alarms);
-		move_aside(dir, path, info);
+		statefile_move_aside(dir, STORE_FILE, info->moved_to, sizeof(info->moved_to));
 		return STORE_CORRUPT;
 	}
 	recount_lines_up(m);
@@ -1373,7 +1351,8 @@ static void remove_stale_temps(const char *dir)
 	if (!d)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, STORE_FILE ".tmp-", sizeof(STORE_FILE ".tmp-") - 1) != 0)
+		if (strncmp(e->d_name, STORE_FILE ".tmp-", sizeof(STORE_FILE ".tmp-") - 1) != 0 &&
+		    strncmp(e->d_name, IVLOG_FILE ".tmp-", sizeof(IVLOG_FILE ".tmp-") - 1) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (unlink(path) == 0)
@@ -1401,6 +1380,26 @@ static void log_loaded(const char *dir, const struct store_load_info *info, doub
 		        info->skipped_records);
 }
 
+/* The interval log is judged on its own: a refused log costs the closed
+ * intervals only, a refused state file everything but them. */
+static void log_ivlog(const char *dir, const struct ivlog_load_info *iv)
+{
+	if (iv->status == IVLOG_REFUSED)
+		log_msg(LOG_ERR,
+		        "interval log %s/" IVLOG_FILE " rejected: %s; moved aside to %s; "
+		        "closed intervals start empty",
+		        dir, iv->reason, iv->moved_to);
+	else if (iv->status == IVLOG_LOADED)
+		log_msg(LOG_INFO,
+		        "interval log %s/" IVLOG_FILE ": %zu frames, %zu records restored", dir,
+		        iv->frames, iv->records);
+	if (iv->torn_bytes)
+		log_msg(LOG_NOTICE,
+		        "interval log %s/" IVLOG_FILE ": cut %zu bytes of a torn last frame "
+		        "(an append interrupted by a crash); only that frame is lost",
+		        dir, iv->torn_bytes);
+}
+
 void store_restore(struct model *m, struct alarm_set *alarms)
 {
 	const char *dir = m->cfg->agent.state_dir;
@@ -1410,7 +1409,9 @@ void store_restore(struct model *m, struct alarm_set *alarms)
 		log_msg(LOG_INFO, "created state directory %s", dir);
 	remove_stale_temps(dir);
 	uint64_t t0 = loop_clock_us();
-	switch (store_load(m, dir, &info)) {
+	enum store_load_status st = store_load(m, dir, &info);
+	log_ivlog(dir, &info.iv);
+	switch (st) {
 	case STORE_LOADED:
 		log_loaded(dir, &info, (double)(loop_clock_us() - t0) / 1000.0);
 		*alarms = info.alarms;

@@ -25,9 +25,15 @@
  * with a reason naming the record and the field, and the model is left
  * untouched.
  *
+ * Record 7 holds only the running interval of a line (count 0): closed
+ * intervals go once to intervals.log (ivlog.h), which is read before this
+ * file.  A file whose record 7 still holds closed records (written before
+ * the log existed) loads them as well, and the first save logs them.
+ *
  * Saving is split so saver.c can encode on the loop in slices and write
- * from a thread: store_enc_*() build the bytes, store_write_file() frames
- * and writes them (it touches nothing but its arguments).
+ * from a thread: store_enc_*() build the bytes, ivlog_append() then
+ * store_write_file() frame and write them (they touch nothing but their
+ * arguments and the log's own state).
  */
 #ifndef TSLCD_STORE_H
 #define TSLCD_STORE_H
@@ -38,6 +44,7 @@
 #include <time.h>
 
 #include "alarm.h"
+#include "ivlog.h"
 #include "model.h"
 
 #define STORE_FILE    "state.bin"
@@ -73,6 +80,7 @@ struct store_load_info {
 	 * announced by this run); the caller takes them (notify_restore()) or
 	 * frees them.  Empty unless STORE_LOADED. */
 	struct alarm_set alarms;
+	struct ivlog_load_info iv; /* the closed intervals' file (ivlog.h), read first */
 };
 
 struct store_buf {
@@ -85,7 +93,8 @@ struct store_buf {
 struct store_encoder {
 	struct store_buf b;
 	size_t office, line;
-	size_t lines; /* encoded so far */
+	size_t lines;         /* encoded so far */
+	struct ivlog_enc log; /* closed intervals not yet in intervals.log */
 };
 
 /* Start an encoding stamped with now, sized for size_hint bytes (0: grow),
@@ -94,6 +103,8 @@ void store_enc_begin(struct store_encoder *e, struct store_buf reuse, time_t now
 /* Encode up to max_lines more lines of m (with their offices); true when
  * the whole model is in.  m may change between steps, not during one. */
 bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_lines);
+/* The encoding's memory other than b (which the saver keeps). */
+void store_enc_free_log(struct store_encoder *e);
 /* Then the active alarms (NULL: none), so a restart can judge each again. */
 void store_enc_alarms(struct store_encoder *e, const struct alarm_set *alarms);
 /* Frame b (adding its SHA-256) into dir/state.bin crash-safely; 0, or -1
@@ -103,8 +114,9 @@ int store_write_file(const struct store_buf *b, const char *dir, char *err, size
 bool store_buf_reserve(struct store_buf *b, size_t cap);
 void store_buf_free(struct store_buf *b);
 
-/* Write the state file synchronously; 0 on success, else -1 with the
- * reason in err.  The previous file stays intact on failure. */
+/* Write the state file synchronously (after appending the newly closed
+ * intervals to intervals.log); 0 on success, else -1 with the reason in
+ * err.  The previous file stays intact on failure. */
 int store_save(const struct model *m, const struct alarm_set *alarms, const char *dir, time_t now,
                char *err, size_t errlen);
 

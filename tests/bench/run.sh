@@ -412,8 +412,14 @@ sc_intervals() {
 	row "state save, $k lines x 96 intervals" "median ms (sync, fsync)" \
 		"$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$out")" "-" "-" "< 100" \
 		"$(verdict "$(sed -E 's/.*median ([0-9.]+) ms.*/\1/' <<<"$out") < 100")"
+	row "state save, $k lines x 96 intervals" "first save ms (all 96 to intervals.log)" \
+		"$(sed -E 's/.*first \(all 96\) ([0-9.]+) ms.*/\1/' <<<"$out")" "-" "-" "-" "-"
 	row "state file, $k lines x 96 intervals" "MB" "$(calc "$(stat -c %s "$H_TMP/state/state.bin") / 1048576" 1)" \
 		"-" "-" "-" "-"
+	if [ -f "$H_TMP/state/intervals.log" ]; then
+		row "intervals.log, $k lines x 96 intervals" "MB" \
+			"$(calc "$(stat -c %s "$H_TMP/state/intervals.log") / 1048576" 1)" "-" "-" "-" "-"
+	fi
 	start_agent iv || { h_fail "agent did not serve $k lines"; return; }
 	sleep 5
 	a=$(rss_kb "$H_AGENT_PID")

@@ -90,6 +90,9 @@ sleep 2
 h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served again"
 at_second 3
 h_expect_eq "the outage row is still there, one further back" "$before" "$(get $E.5.1.1.2)"
+h_check "closed intervals came back from intervals.log, not the state file" \
+	grep -Eq "interval log $H_TMP/intervals.log: [1-9][0-9]* frames, [1-9][0-9]* records restored" \
+	"$H_TMP/agent.log"
 h_check "the restart minute is suspect: agentStart and agentStop" bash -c \
 	"snmpget -v2c -c public -Ov -Ox udp:127.0.0.1:$H_PORT $E.18.1.1.1 | grep -q 'C0'"
 h_expect_eq "and has unknown seconds (the agent was away)" ok \

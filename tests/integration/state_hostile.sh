@@ -3,7 +3,9 @@
 # last_period of INT64_MAX (or INT64_MIN) made start-up spin for ever with no
 # log line, deaf to SIGTERM; a FIFO named state.bin blocked it.  Each must
 # be refused at once: the agent serves, the log names the file and the
-# field, the file is moved aside, and SIGTERM stops the agent.
+# field, the file is moved aside, and SIGTERM stops the agent.  The same
+# for intervals.log (agent/ivlog.h): a FIFO, a symlink, a frame with a good
+# checksum around a record no agent writes.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
@@ -54,6 +56,36 @@ try() {
 	rm -f "$STATE/state.bin"
 }
 
+# craft_log: intervals.log with one frame (good SHA-256) holding one record
+# of line 1.1 that answered 2 of 1 probe sent.
+craft_log() {
+	python3 - "$STATE/intervals.log" <<'PY'
+import hashlib, struct, sys, time
+n = int(time.time()) // 900 - 2
+rec = struct.pack('<12H2B', 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0)
+payload = struct.pack('<HiiI', 900, n, n, 1) + struct.pack('<IIiB', 1, 1, n, 1) + rec
+frame = b'IVFR' + struct.pack('<I', len(payload)) + payload
+open(sys.argv[1], 'wb').write(b'TSLCDIV\0' + struct.pack('<I', 1) + frame + hashlib.sha256(frame).digest())
+PY
+}
+
+# try_log NAME REASON: as try, for intervals.log.
+try_log() {
+	local name=$1 reason=$2 before
+	before=$(ls "$STATE" | grep -c 'intervals.log.corrupt')
+	if ! H_SERVED_WAIT=100 h_start_agent "$CONF"; then
+		h_fail "$name: agent serves within 10 s"
+		return
+	fi
+	h_pass "$name: agent serves within 10 s"
+	h_check "$name: log names the file and the reason" \
+		grep -qF "interval log $STATE/intervals.log rejected: $reason; moved aside to $STATE/intervals.log.corrupt-" \
+		"$H_TMP/agent.log"
+	h_expect_eq "$name: moved aside" "$((before + 1))" "$(ls "$STATE" | grep -c 'intervals.log.corrupt')"
+	h_stop_agent
+	rm -f "$STATE/intervals.log"
+}
+
 h_start_master || exit 1
 craft 9223372036854775807
 try "last_period INT64_MAX" "bandwidth 1.1: last_period out of range"
@@ -61,4 +93,10 @@ craft -9223372036854775808
 try "last_period INT64_MIN" "bandwidth 1.1: last_period out of range"
 mkfifo "$STATE/state.bin"
 try "a FIFO" "not a regular file (a FIFO)"
+mkfifo "$STATE/intervals.log"
+try_log "intervals.log a FIFO" "not a regular file (a FIFO)"
+ln -s /dev/zero "$STATE/intervals.log"
+try_log "intervals.log a symlink" "a symbolic link"
+craft_log
+try_log "intervals.log crafted" "frame at offset 12: interval received more than it sent"
 h_done

@@ -194,6 +194,74 @@ START_TEST(test_rtthist_percentiles)
 }
 END_TEST
 
+/* The 26 bytes on disk carry every field; stray suspect bits are dropped. */
+START_TEST(test_pack_round_trip)
+{
+	const struct interval_rec r = {{1, 2, 3, 894},   60,   57, 10, 20, 65535, 30,
+	                               {0x1234, 0xfedc}, 0x1f, 1};
+	struct interval_rec back;
+	uint8_t b[INTERVAL_REC_BYTES];
+
+	interval_pack(&r, b);
+	ck_assert_uint_eq(b[0], 1);
+	ck_assert_uint_eq(b[6] | b[7] << 8, 894);
+	interval_unpack(b, &back);
+	ck_assert_mem_eq(&r, &back, sizeof(r));
+	b[24] = 0xff;
+	interval_unpack(b, &back);
+	ck_assert_uint_eq(back.suspect, INTERVAL_SUSPECT_ALL);
+	ck_assert_ptr_null(interval_rec_check(&r, LEN));
+	back.answered = back.sent + 1;
+	ck_assert_ptr_nonnull(interval_rec_check(&back, LEN));
+}
+END_TEST
+
+static bool restore_up(struct interval_line *v, int32_t num, uint16_t up_s)
+{
+	const struct interval_rec r = {.secs = {up_s}};
+	return interval_restore(v, num, &r);
+}
+
+/* Records restored from disk in ascending order rebuild the ring: a gap
+ * between two becomes unknown agentStop rows, a repeat replaces, one older
+ * than the ring (or not closed by the running interval) is dropped, and
+ * interval_join() fills the time up to the running interval. */
+START_TEST(test_restore_and_join)
+{
+	struct interval_line v;
+	const int32_t n0 = (int32_t)(T0 / LEN);
+
+	interval_init(&v, LEN, T0 + 10 * LEN, INTERVAL_AGENT_START); /* running: n0 + 10 */
+	ck_assert(restore_up(&v, n0 + 2, 100));
+	ck_assert(restore_up(&v, n0 + 5, 500));
+	ck_assert_uint_eq(v.count, 4);
+	ck_assert_uint_eq(interval_get(&v, 1, NULL)->secs[IV_UP], 500);
+	ck_assert_uint_eq(interval_get(&v, 2, NULL)->suspect, INTERVAL_AGENT_STOP);
+	ck_assert(restore_up(&v, n0 + 5, 501)); /* the later copy wins */
+	ck_assert_uint_eq(interval_get(&v, 1, NULL)->secs[IV_UP], 501);
+	ck_assert(restore_up(&v, n0 + 1, 10)); /* just before the oldest */
+	ck_assert_uint_eq(v.count, 5);
+	ck_assert(!restore_up(&v, n0 - 5, 1));  /* not adjacent */
+	ck_assert(!restore_up(&v, n0 + 10, 1)); /* still running */
+	interval_join(&v);
+	ck_assert_uint_eq(v.count, 9); /* n0+1 .. n0+9 */
+	ck_assert_int_eq(v.head, n0 + 9);
+	ck_assert_uint_eq(interval_get(&v, 1, NULL)->suspect, INTERVAL_AGENT_STOP);
+	ck_assert_uint_eq(interval_unknown_s(&v, interval_get(&v, 1, NULL)), LEN);
+	ck_assert_ptr_null(interval_check(&v));
+	interval_forget_closed(&v);
+	ck_assert_uint_eq(v.count, 0);
+	ck_assert_ptr_null(interval_check(&v));
+	/* The ring keeps INTERVAL_KEEP: 200 restored, the newest 96 kept. */
+	interval_init(&v, LEN, T0 + 300 * LEN, 0);
+	for (int32_t i = 0; i < 200; i++)
+		ck_assert(restore_up(&v, n0 + i, (uint16_t)i));
+	ck_assert_uint_eq(v.count, INTERVAL_KEEP);
+	ck_assert_uint_eq(interval_get(&v, INTERVAL_KEEP, NULL)->secs[IV_UP], 200 - INTERVAL_KEEP);
+	ck_assert_ptr_null(interval_check(&v));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("interval");
@@ -205,6 +273,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_restart_mid_interval);
 	tcase_add_test(tc, test_rtt_loss_and_rates);
 	tcase_add_test(tc, test_rtthist_percentiles);
+	tcase_add_test(tc, test_pack_round_trip);
+	tcase_add_test(tc, test_restore_and_join);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,15 +48,17 @@ static const char *conf_b =
     " line { id = 1 carrier = vnpt bandwidth = 100 target = \"127.0.0.3\" }\n"
     "}\n";
 
+static const char *agent_extra = ""; /* more of the agent section */
+
 static struct model *model_from(const char *offices, time_t now)
 {
 	char path[128], text[4096];
 
 	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
 	snprintf(text, sizeof(text),
-	         "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
+	         "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n%s}\n"
 	         "probe {\n down-after = 2\n up-after = 1\n}\n%s",
-	         dir, offices);
+	         dir, agent_extra, offices);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
@@ -145,12 +147,12 @@ static int count_files(const char *prefix)
 	return n;
 }
 
-static uint8_t *slurp(size_t *len)
+static uint8_t *slurp_file(const char *name, size_t *len)
 {
 	char p[128];
 	static uint8_t buf[1 << 20];
 
-	snprintf(p, sizeof(p), "%s/state.bin", dir);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	FILE *f = fopen(p, "rb");
 	ck_assert_ptr_nonnull(f);
 	*len = fread(buf, 1, sizeof(buf), f);
@@ -158,15 +160,34 @@ static uint8_t *slurp(size_t *len)
 	return buf;
 }
 
-static void spit(const uint8_t *buf, size_t len)
+static uint8_t *slurp(size_t *len)
+{
+	return slurp_file("state.bin", len);
+}
+
+static void spit_file(const char *name, const uint8_t *buf, size_t len)
 {
 	char p[128];
 
-	snprintf(p, sizeof(p), "%s/state.bin", dir);
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	FILE *f = fopen(p, "wb");
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
 	fclose(f);
+}
+
+static void spit(const uint8_t *buf, size_t len)
+{
+	spit_file("state.bin", buf, len);
+}
+
+static long file_size(const char *name)
+{
+	char p[128];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &st) == 0 ? (long)st.st_size : -1;
 }
 
 /* Rewrite the SHA-256 trailer after editing the body on purpose. */
@@ -542,8 +563,10 @@ START_TEST(sliced_encoding_is_identical)
 		ck_assert_uint_eq(steps, (3 + n - 1) / n - 1);
 		ck_assert_uint_eq(part.lines, 3);
 		assert_same_bytes(&part.b, &whole.b);
+		store_enc_free_log(&part);
 		store_buf_free(&part.b);
 	}
+	store_enc_free_log(&whole);
 	store_buf_free(&whole.b);
 	model_free(a);
 }
@@ -566,6 +589,8 @@ START_TEST(reused_buffer_is_clean)
 	ck_assert_ptr_eq(again.b.p, junk.p); /* no new allocation */
 	ck_assert(store_enc_step(&again, a, SIZE_MAX));
 	assert_same_bytes(&again.b, &whole.b);
+	store_enc_free_log(&again);
+	store_enc_free_log(&whole);
 	store_buf_free(&again.b);
 	store_buf_free(&whole.b);
 	model_free(a);
@@ -628,6 +653,203 @@ START_TEST(alarms_round_trip)
 	uint8_t *buf = slurp(&len);
 	expect_rejected(b, buf, len, "two alarms share one id");
 	alarm_set_free(&want);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* ---- intervals.log: closed intervals written once, outside the state file ---- */
+
+/* One frame holding one interval of the three lines of conf_a. */
+#define FRAME_1IV (8 + 14 + 3 * (13 + 26) + 32)
+#define LOG_HDR   12
+
+static void rounds_until(struct model *m, time_t from, time_t to)
+{
+	for (time_t t = from; t <= to; t += 60) {
+		round_at(m, 1, 1, true, t);
+		round_at(m, 1, 2, true, t);
+		round_at(m, 2, 1, true, t);
+	}
+}
+
+/* The closed record of interval num, or NULL. */
+static const struct interval_rec *rec_at(const struct interval_line *v, int32_t num)
+{
+	int32_t k = v->head - num + 1;
+	return k >= 1 && k <= (int32_t)v->count ? interval_get(v, (unsigned)k, NULL) : NULL;
+}
+
+static void same_closed(const struct interval_line *want, const struct interval_line *got,
+                        int32_t from, int32_t to)
+{
+	for (int32_t n = from; n <= to; n++) {
+		ck_assert_ptr_nonnull(rec_at(want, n));
+		ck_assert_ptr_nonnull(rec_at(got, n));
+		ck_assert_mem_eq(rec_at(want, n), rec_at(got, n), sizeof(struct interval_rec));
+	}
+}
+
+/* A save appends what closed since the last one, and nothing else; the
+ * state file keeps no closed record; a restart gets them back. */
+START_TEST(log_appends_each_interval_once)
+{
+	time_t end;
+	struct model *a = busy_model(&end); /* 4 intervals closed */
+	struct store_load_info info;
+	const int32_t n0 = (int32_t)(T0 / 900);
+
+	save(a, end);
+	long s1 = file_size("intervals.log");
+	ck_assert_int_eq(s1, LOG_HDR + 8 + 14 + 3 * (13 + 4 * 26) + 32);
+	save(a, end + 10);
+	ck_assert_int_eq(file_size("intervals.log"), s1); /* nothing closed since */
+	rounds_until(a, end + 60, T0 + 4560);             /* the fifth closes at 4,500 s */
+	save(a, T0 + 4560);
+	ck_assert_int_eq(file_size("intervals.log"), s1 + FRAME_1IV);
+	struct model *b = model_from(conf_a, T0 + 4600);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_LOADED);
+	ck_assert_uint_eq(info.iv.frames, 2);
+	ck_assert_uint_eq(info.iv.records, 15);
+	const struct interval_line *va = &model_find_line(a, 1, 1)->iv;
+	const struct interval_line *vb = &model_find_line(b, 1, 1)->iv;
+	ck_assert_uint_eq(vb->count, 5);
+	same_closed(va, vb, n0, n0 + 4);
+	ck_assert_uint_eq(vb->cur.suspect, INTERVAL_AGENT_STOP | INTERVAL_AGENT_START);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* A crash while the second save appends: its frame is torn (cut in the
+ * frame header, the payload or the checksum; zeros; a bad checksum) and
+ * the state file is still the first save's.  Only that frame is lost: the
+ * interval it held comes back from the first state file's running
+ * interval, marked agentStop, and the log goes on cleanly. */
+START_TEST(torn_append_loses_only_that_frame)
+{
+	time_t end;
+	struct model *a = busy_model(&end), *b = NULL;
+	struct store_load_info info;
+	static uint8_t state1[1 << 20], log2[1 << 20], log_orig[1 << 20];
+	size_t state1_len, log_len;
+	const int32_t n0 = (int32_t)(T0 / 900);
+
+	save(a, end);
+	size_t s1 = (size_t)file_size("intervals.log");
+	uint8_t *got = slurp(&state1_len);
+	memcpy(state1, got, state1_len);
+	rounds_until(a, end + 60, T0 + 4560);
+	save(a, T0 + 4560);
+	got = slurp_file("intervals.log", &log_len);
+	memcpy(log_orig, got, log_len);
+	ck_assert_uint_eq(log_len, s1 + FRAME_1IV);
+	for (int v = 0; v < 5; v++) {
+		size_t len = v == 0 ? s1 + 5 : v == 1 ? s1 + 100 : log_len - (v == 2);
+		memcpy(log2, log_orig, log_len);
+		if (v == 3)
+			memset(log2 + s1, 0, log_len - s1);
+		if (v == 4)
+			log2[s1 + 50] ^= 1; /* a bad checksum */
+		spit(state1, state1_len);
+		spit_file("intervals.log", log2, len);
+		model_free(b);
+		b = model_from(conf_a, T0 + 4600);
+		ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+		ck_assert_int_eq(info.iv.status, IVLOG_LOADED);
+		ck_assert_uint_eq(info.iv.frames, 1);
+		ck_assert_uint_eq(info.iv.torn_bytes, len - s1);
+		ck_assert_int_eq(file_size("intervals.log"), (long)s1);
+		const struct interval_line *vb = &model_find_line(b, 1, 1)->iv;
+		ck_assert_uint_eq(vb->count, 5);
+		same_closed(&model_find_line(a, 1, 1)->iv, vb, n0, n0 + 3);
+		ck_assert(rec_at(vb, n0 + 4)->suspect & INTERVAL_AGENT_STOP);
+		ck_assert_uint_gt(rec_at(vb, n0 + 4)->secs[IV_DOWN], 0); /* the first save's part */
+	}
+	/* The next save appends after the cut, and the file reads clean. */
+	save(b, T0 + 4600);
+	struct model *c = model_from(conf_a, T0 + 4650);
+	ck_assert_int_eq(store_load(c, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.iv.frames, 2);
+	ck_assert_uint_eq(info.iv.torn_bytes, 0);
+	same_closed(&model_find_line(b, 1, 1)->iv, &model_find_line(c, 1, 1)->iv, n0, n0 + 4);
+	model_free(a);
+	model_free(b);
+	model_free(c);
+}
+END_TEST
+
+/* A full disk during the append: the save fails, the log is cut back to
+ * what it was (no torn frame before later ones), the state file is the
+ * last good one, and the next save appends the same interval. */
+START_TEST(failed_append_keeps_the_log)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	struct store_load_info info;
+	struct rlimit rl;
+	char err[256];
+	static uint8_t state1[1 << 20];
+	size_t len, state1_len;
+	const int32_t n0 = (int32_t)(T0 / 900);
+
+	save(a, end);
+	long s1 = file_size("intervals.log");
+	uint8_t *got = slurp(&state1_len);
+	memcpy(state1, got, state1_len);
+	rounds_until(a, end + 60, T0 + 4560);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &rl);
+	struct rlimit small = {.rlim_cur = (rlim_t)s1 + 100, .rlim_max = rl.rlim_max};
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	ck_assert_int_eq(store_save(a, NULL, dir, T0 + 4560, err, sizeof(err)), -1);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	ck_assert_msg(strstr(err, "intervals.log") && strstr(err, "too large"), "err: %s", err);
+	ck_assert_int_eq(file_size("intervals.log"), s1);
+	got = slurp(&len);
+	ck_assert_uint_eq(len, state1_len);
+	ck_assert(memcmp(got, state1, len) == 0);
+	save(a, T0 + 4570);
+	ck_assert_int_eq(file_size("intervals.log"), s1 + FRAME_1IV);
+	struct model *b = model_from(conf_a, T0 + 4600);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.iv.frames, 2);
+	ck_assert_uint_eq(info.iv.torn_bytes, 0);
+	same_closed(&model_find_line(a, 1, 1)->iv, &model_find_line(b, 1, 1)->iv, n0, n0 + 4);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* One frame a minute for 232 minutes: the file never holds much more than
+ * twice the 96 intervals kept, and a restart gets the newest 96 back. */
+START_TEST(log_compacted)
+{
+	struct store_load_info info;
+	time_t t = T0;
+	long most = 0;
+	const int minutes = 2 * INTERVAL_KEEP + 40;
+
+	agent_extra = " interval-minutes = 1\n";
+	struct model *a = model_from(conf_a, T0);
+	for (int i = 0; i < minutes; i++, t += 60) {
+		rounds_until(a, t, t);
+		save(a, t + 1);
+		long n = file_size("intervals.log");
+		most = n > most ? n : most;
+	}
+	ck_assert_int_le(most, LOG_HDR + (2 * INTERVAL_KEEP + 2) * FRAME_1IV);
+	ck_assert_int_ge(file_size("intervals.log"), LOG_HDR + (INTERVAL_KEEP - 1) * FRAME_1IV);
+	ck_assert_int_eq(count_files("intervals.log.tmp-"), 0);
+	struct model *b = model_from(conf_a, t);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_LOADED);
+	const struct interval_line *va = &model_find_line(a, 1, 1)->iv;
+	const struct interval_line *vb = &model_find_line(b, 1, 1)->iv;
+	ck_assert_uint_eq(vb->count, INTERVAL_KEEP);
+	same_closed(va, vb, vb->head - INTERVAL_KEEP + 1, va->head); /* b closed 2 more */
+	agent_extra = "";
 	model_free(a);
 	model_free(b);
 }
@@ -721,6 +943,49 @@ static void c_intervals(struct craft *c, unsigned len, int32_t head, unsigned co
 	c_le(c, 0, 26 * (count > 96 ? 0 : count));
 	c_rec_end(c, start);
 }
+
+/* A state file from before intervals.log (record 7 with closed records,
+ * newest first) still loads them, and the next save moves them to the log. */
+START_TEST(legacy_closed_intervals_load)
+{
+	const int32_t head = (int32_t)(T0 / 900) + 2;
+	const struct interval_rec recs[3] = {
+	    {.secs = {900}, .sent = 10, .answered = 9, .rtt_min = 100, .rtt_avg = 150},
+	    {.secs = {0, 0, 900}, .sent = 10},
+	    {.secs = {0, 0, 0, 900}, .suspect = INTERVAL_AGENT_START},
+	};
+	struct store_load_info info;
+	struct craft c;
+
+	c_header(&c);
+	size_t start = c_rec_begin(&c, STORE_REC_INTERVALS);
+	c_le(&c, 900, 2);
+	c_le(&c, (uint32_t)head, 4);
+	c_le(&c, 3, 1);
+	c_le(&c, (uint32_t)head + 1, 4);   /* running */
+	c_le(&c, 0, 8 + 1 + 16 + 32 + 32); /* secs, suspect, counts, sums, histogram */
+	for (int i = 0; i < 3; i++, c.n += INTERVAL_REC_BYTES)
+		interval_pack(&recs[i], c.b + c.n);
+	c_rec_end(&c, start);
+	c_seal(&c);
+	spit(c.b, c.n);
+	struct model *b = model_from(conf_a, T0 + 3000);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_MISSING);
+	const struct interval_line *v = &model_find_line(b, 1, 1)->iv;
+	ck_assert_uint_eq(v->count, 3);
+	for (unsigned k = 1; k <= 3; k++)
+		ck_assert_mem_eq(interval_get(v, k, NULL), &recs[k - 1], sizeof(recs[0]));
+	save(b, T0 + 3000);
+	struct model *d = model_from(conf_a, T0 + 3010);
+	ck_assert_int_eq(store_load(d, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.iv.frames, 1);
+	ck_assert_uint_eq(info.iv.records, 3);
+	same_closed(v, &model_find_line(d, 1, 1)->iv, head - 2, head);
+	model_free(b);
+	model_free(d);
+}
+END_TEST
 
 /* Intervals that no agent writes are refused, naming the field: a count
  * over the ring, a head that would number records below 0, a length not
@@ -880,6 +1145,138 @@ START_TEST(foreign_symlink_rejected)
 }
 END_TEST
 
+/* Rewrite the checksum of the log's first frame after editing it on purpose. */
+static void reseal_frame(uint8_t *buf)
+{
+	size_t len = buf[16] | buf[17] << 8 | (size_t)buf[18] << 16 | (size_t)buf[19] << 24;
+	unsigned n = 0;
+	ck_assert(
+	    EVP_Digest(buf + LOG_HDR, 8 + len, buf + LOG_HDR + 8 + len, &n, EVP_sha256(), NULL));
+}
+
+static void unlink_log(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/intervals.log", dir);
+	ck_assert_int_eq(unlink(path), 0);
+}
+
+/* Loads the log as it is now: refused for why, moved aside, no closed
+ * record restored; the state file itself still loads. */
+static void expect_log_refused(const char *why, int nth)
+{
+	struct store_load_info info;
+	struct model *b = model_from(conf_a, T0 + 4100);
+
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_REFUSED);
+	ck_assert_msg(strstr(info.iv.reason, why), "reason '%s', want '%s'", info.iv.reason, why);
+	ck_assert_int_eq(count_files("intervals.log.corrupt-"), nth);
+	ck_assert_int_eq(file_size("intervals.log"), -1);
+	ck_assert_uint_eq(model_find_line(b, 1, 1)->iv.count, 0);
+	model_free(b);
+}
+
+/* A damaged frame before the last is no torn append: the file is refused. */
+START_TEST(damaged_log_refused)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	size_t len;
+
+	save(a, end);
+	rounds_until(a, end + 60, T0 + 4560);
+	save(a, T0 + 4560);
+	uint8_t *buf = slurp_file("intervals.log", &len);
+	buf[LOG_HDR + 8 + 20] ^= 0x40;
+	spit_file("intervals.log", buf, len);
+	struct store_load_info info;
+	struct model *b = model_from(conf_a, T0 + 4600);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_REFUSED);
+	ck_assert_msg(strstr(info.iv.reason, "frame at offset 12: SHA-256 checksum mismatch"),
+	              "reason '%s'", info.iv.reason);
+	ck_assert_int_eq(count_files("intervals.log.corrupt-"), 1);
+	ck_assert_uint_eq(model_find_line(b, 1, 1)->iv.count, 0);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* Good checksums around values no agent writes: each refused, naming the
+ * frame and the field. */
+START_TEST(crafted_log_refused)
+{
+	static const struct {
+		size_t off;
+		uint8_t bytes[4];
+		size_t n;
+		const char *why;
+	} bad[] = {
+	    {55, {1, 0, 2, 0}, 4, "received more than it sent"}, /* sent 1, answered 2 */
+	    {47, {0x85, 0x03}, 2, "more seconds than its length"},
+	    {20, {0x58, 0x02}, 2, "interval length not 1, 5 or 15 minutes"},
+	    {26, {0xff, 0xff, 0xff, 0x7f}, 4, "later than a day from now"},
+	    {22, {0xff, 0xff, 0xff, 0xff}, 4, "interval numbers out of order"},
+	    {46, {0}, 1, "out of the frame's range"},
+	    {42, {0, 0, 0, 0x80}, 4, "out of the frame's range"}, /* newest INT32_MIN */
+	    {30, {4}, 1, "entry truncated"},
+	    {0, {'X'}, 1, "bad magic"},
+	    {12, {'X'}, 1, "bad frame magic"},
+	};
+	time_t end;
+	struct model *a = busy_model(&end);
+	static uint8_t good[1 << 16];
+	size_t len;
+
+	save(a, end);
+	uint8_t *got = slurp_file("intervals.log", &len);
+	memcpy(good, got, len);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		static uint8_t buf[1 << 16];
+		memcpy(buf, good, len);
+		memcpy(buf + bad[i].off, bad[i].bytes, bad[i].n);
+		if (bad[i].off >= 20)
+			reseal_frame(buf);
+		spit_file("intervals.log", buf, len);
+		expect_log_refused(bad[i].why, (int)i + 1);
+	}
+	model_free(a);
+}
+END_TEST
+
+/* A symlink, a FIFO, a directory named intervals.log: refused at once
+ * (never followed, never blocking), moved aside; the next save starts a
+ * new log that loads. */
+START_TEST(log_kinds_refused)
+{
+	time_t end;
+	struct model *a = busy_model(&end);
+	char path[128], target[128];
+	struct store_load_info info;
+
+	save(a, end);
+	unlink_log();
+	snprintf(path, sizeof(path), "%s/intervals.log", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	expect_log_refused("a symbolic link", 1);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	expect_log_refused("FIFO", 2);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	expect_log_refused("directory", 3);
+	rounds_until(a, end + 60, T0 + 4560);
+	save(a, T0 + 4560); /* a new log, with every record kept */
+	struct model *b = model_from(conf_a, T0 + 4600);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_int_eq(info.iv.status, IVLOG_LOADED);
+	ck_assert_uint_eq(model_find_line(b, 1, 1)->iv.count, 5);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -900,6 +1297,11 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, failed_save_keeps_last_good);
 	tcase_add_test(tc, sliced_encoding_is_identical);
 	tcase_add_test(tc, alarms_round_trip);
+	tcase_add_test(tc, log_appends_each_interval_once);
+	tcase_add_test(tc, torn_append_loses_only_that_frame);
+	tcase_add_test(tc, failed_append_keeps_the_log);
+	tcase_add_test(tc, legacy_closed_intervals_load);
+	tcase_add_test(tc, log_compacted);
 	suite_add_tcase(s, tc);
 	TCase *hostile = tcase_create("hostile");
 	tcase_add_checked_fixture(hostile, setup, teardown);
@@ -909,6 +1311,9 @@ static Suite *store_suite(void)
 	tcase_add_test(hostile, bandwidth_state_accepted);
 	tcase_add_test(hostile, fifo_rejected);
 	tcase_add_test(hostile, foreign_symlink_rejected);
+	tcase_add_test(hostile, damaged_log_refused);
+	tcase_add_test(hostile, crafted_log_refused);
+	tcase_add_test(hostile, log_kinds_refused);
 	suite_add_tcase(s, hostile);
 	return s;
 }
