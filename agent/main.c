@@ -42,8 +42,8 @@
 #include "privilege.h"
 #include "poller.h"
 #include "probe_icmp.h"
+#include "probe_run.h"
 #include "prober.h"
-#include "reach.h"
 #include "readiness_run.h"
 #include "reloader.h"
 #include "saver.h"
@@ -301,7 +301,7 @@ static void reload_apply(struct tslcd_config *cfg, struct model *next, double pa
 		config_free(cfg);
 		return;
 	}
-	reach_stop(model);
+	probe_run_stop(model);
 	poller_stop();
 	model_set_listener(next, &model->listener);
 	mib_bind_model(next);
@@ -311,7 +311,7 @@ static void reload_apply(struct tslcd_config *cfg, struct model *next, double pa
 	reloader_dispose(model_dispose, model); /* nothing refers to it any more */
 	model = next;
 	histfeed_config_loaded(model->cfg, NULL);
-	reach_start(model);
+	probe_run_start(model);
 	poller_start(model);
 	log_msg(LOG_INFO,
 	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
@@ -510,7 +510,7 @@ static int run(struct tslcd_config *cfg)
 	/* As the user, so history.db is theirs; before any notification. */
 	notify_seq_resume(histfeed_start(&model));
 	control_start(cfg->agent.control_socket, &model);
-	reach_start(model);
+	probe_run_start(model);
 	poller_start(model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
 	saver_start(&model, notify_alarms());
@@ -522,7 +522,7 @@ static int run(struct tslcd_config *cfg)
 	loop_run();
 	reloader_stop();
 	control_stop();
-	reach_stop(model);
+	probe_run_stop(model);
 	poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());

@@ -1,12 +1,12 @@
 /*
- * reach: one prober job per probed line; each round result goes to the
+ * probe_run: one prober job per probed line; each round result goes to the
  * model together with the line's maintenance state at that moment.
  * Maintenance windows are therefore applied with round granularity (one
  * probe interval), which keeps this free of extra timers.  Upstream nodes'
  * targets and the self-check's references get jobs of their own, with the
  * same probe settings, so their verdicts keep pace with the lines'.
  */
-#include "reach.h"
+#include "probe_run.h"
 
 #include <time.h>
 
@@ -78,7 +78,7 @@ static void targets_stop(struct ref_target *t, size_t n)
 	}
 }
 
-int reach_start(struct model *m)
+int probe_run_start(struct model *m)
 {
 	unsigned jobs = 0, failed = 0;
 
@@ -105,7 +105,7 @@ int reach_start(struct model *m)
 	return failed ? -1 : 0;
 }
 
-void reach_stop(struct model *m)
+void probe_run_stop(struct model *m)
 {
 	for (size_t k = 0; m && k < m->n_nodes; k++)
 		targets_stop(m->nodes[k].targets, m->nodes[k].n_targets);
