@@ -1858,7 +1858,7 @@ static bool tls_endpoint_parse(struct office_ready_cfg *r, int line)
 	return true;
 }
 
-/* Read as probe_tls will read it (smallfile.h: a FIFO must not block). */
+/* Read as readiness_tls will read it (smallfile.h: a FIFO must not block). */
 static bool ca_check(const char *path, int line)
 {
 	char *pem, why[256];

@@ -16,7 +16,7 @@
 #include "loop.h"
 #include "mib.h"
 #include "notify.h"
-#include "probe_tls.h"
+#include "readiness_tls.h"
 #include "spool.h"
 
 #define TICK_MS 60000u /* staleness is counted in days: a minute is plenty */
@@ -172,14 +172,14 @@ static void spool_begin(const struct tslcd_config *cfg)
 
 static void services_start(const struct tslcd_config *cfg)
 {
-	tls_checks_start(cfg, on_tls, NULL);
+	readiness_tls_start(cfg, on_tls, NULL);
 	R.tick = loop_timer_add(TICK_MS, on_tick, NULL);
 }
 
 static void services_stop(void)
 {
 	spool_stop();
-	tls_checks_stop();
+	readiness_tls_stop();
 	loop_timer_cancel(R.tick);
 	R.tick = NULL;
 }

@@ -1,9 +1,9 @@
 /*
- * probe_tls: one small state machine per office endpoint:
+ * readiness_tls: one small state machine per office endpoint:
  *   idle --timer--> connecting --POLLOUT--> handshaking --done--> idle
  * with a timeout timer over the connecting and handshaking states.
  */
-#include "probe_tls.h"
+#include "readiness_tls.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,7 +41,7 @@ struct ctx_cache_entry {
 
 static struct {
 	const struct tslcd_config *cfg;
-	tls_done_fn done;
+	readiness_tls_done_fn done;
 	void *ctx;
 	struct tls_job *jobs;
 	size_t n;
@@ -297,7 +297,7 @@ static void job_schedule(struct tls_job *j, uint64_t delay_ms)
 	j->next = loop_timer_add(delay_ms, job_start, j);
 }
 
-int tls_checks_start(const struct tslcd_config *cfg, tls_done_fn done, void *ctx)
+int readiness_tls_start(const struct tslcd_config *cfg, readiness_tls_done_fn done, void *ctx)
 {
 	T.cfg = cfg;
 	T.done = done;
@@ -319,7 +319,7 @@ int tls_checks_start(const struct tslcd_config *cfg, tls_done_fn done, void *ctx
 	return 0;
 }
 
-void tls_checks_stop(void)
+void readiness_tls_stop(void)
 {
 	for (size_t i = 0; i < T.n; i++) {
 		job_close(&T.jobs[i]);
