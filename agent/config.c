@@ -2210,7 +2210,7 @@ bool config_same_keys(const struct counters_cfg *a, const struct counters_cfg *b
 /* A router's SNMP engine keeps one key set per user, and so does Net-SNMP's
  * process-wide USM table: two lines naming the same router and user with
  * different keys cannot both be right, and one would be polled with the
- * other's keys.  Refused here (poller.c also catches two addresses of one
+ * other's keys.  Refused here (bw_poller.c also catches two addresses of one
  * engine at run time). */
 static bool v3_keys_consistent(const struct tslcd_config *c)
 {

@@ -27,6 +27,7 @@
 #include "agentx_link.h"
 #include "alarm_rules.h"
 #include "availability.h"
+#include "bw_poller.h"
 #include "config.h"
 #include "control.h"
 #include "dayacct.h"
@@ -40,7 +41,6 @@
 #include "notify.h"
 #include "numarg.h"
 #include "privilege.h"
-#include "poller.h"
 #include "probe_icmp.h"
 #include "probe_run.h"
 #include "prober.h"
@@ -302,7 +302,7 @@ static void reload_apply(struct tslcd_config *cfg, struct model *next, double pa
 		return;
 	}
 	probe_run_stop(model);
-	poller_stop();
+	bw_poller_stop();
 	model_set_listener(next, &model->listener);
 	mib_bind_model(next);
 	alarms_bind(next, false); /* before the old model goes: clears name what was dropped */
@@ -312,7 +312,7 @@ static void reload_apply(struct tslcd_config *cfg, struct model *next, double pa
 	model = next;
 	histfeed_config_loaded(model->cfg, NULL);
 	probe_run_start(model);
-	poller_start(model);
+	bw_poller_start(model);
 	log_msg(LOG_INFO,
 	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
 	        "%.1f ms on the loop)",
@@ -511,7 +511,7 @@ static int run(struct tslcd_config *cfg)
 	notify_seq_resume(histfeed_start(&model));
 	control_start(cfg->agent.control_socket, &model);
 	probe_run_start(model);
-	poller_start(model); /* after init_snmp(): USM must be ready */
+	bw_poller_start(model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
 	saver_start(&model, notify_alarms());
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
@@ -523,7 +523,7 @@ static int run(struct tslcd_config *cfg)
 	reloader_stop();
 	control_stop();
 	probe_run_stop(model);
-	poller_stop();
+	bw_poller_stop();
 	prober_shutdown();
 	model_tick(model, time(NULL), loop_now_ms_fresh());
 	saver_stop();    /* synchronous final save */

@@ -1,5 +1,5 @@
 /*
- * poller: reads the office routers' IF-MIB octet counters with Net-SNMP's
+ * bw_poller: reads the office routers' IF-MIB octet counters with Net-SNMP's
  * asynchronous client API, inside the one event loop (loop.c services every
  * session opened with snmp_open()), and hands the readings to the model.
  *
@@ -18,7 +18,7 @@
  *   ID is discovered with an asynchronous probe; nothing here blocks.
  *   Each router's USM entry (localised keys) is made from its own keys,
  *   shared only by routers with the same keys, and removed by
- *   poller_stop(), so a reload with a new key uses it.  Two addresses of
+ *   bw_poller_stop(), so a reload with a new key uses it.  Two addresses of
  *   one engine with other keys for one user: neither is polled (error).
  * - At most bandwidth.max-inflight routers are being polled at once; the
  *   rest wait in FIFO order.  A router still busy when its next poll is due
@@ -29,23 +29,23 @@
  *   router and user) and never touch the line's reachability state; the
  *   next poll comes at the normal interval.
  */
-#ifndef TSLCD_POLLER_H
-#define TSLCD_POLLER_H
+#ifndef TSLCD_BW_POLLER_H
+#define TSLCD_BW_POLLER_H
 
 #include <stdint.h>
 
 #include "model.h"
 
-struct poller_stats {
+struct bw_poller_stats {
 	unsigned routers, lines, inflight;
 	uint64_t polls, ok, failed, overruns, walks;
 };
 
 /* Open the sessions for every line with a counters source and schedule
  * their polls.  Call after init_snmp().  0 on success. */
-int poller_start(struct model *m);
+int bw_poller_start(struct model *m);
 /* Close every session; pending callbacks are dropped.  Safe if not started. */
-void poller_stop(void);
-void poller_get_stats(struct poller_stats *out);
+void bw_poller_stop(void);
+void bw_poller_get_stats(struct bw_poller_stats *out);
 
 #endif

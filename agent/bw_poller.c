@@ -1,6 +1,6 @@
 /*
- * poller: asynchronous IF-MIB counter polls, one Net-SNMP session per
- * router.  See poller.h for the contract.
+ * bw_poller: asynchronous IF-MIB counter polls, one Net-SNMP session per
+ * router.  See bw_poller.h for the contract.
  *
  * A router's poll is a small state machine driven by response callbacks:
  *   [v3 engine-ID probe] -> [ifName/ifDescr walks] -> counters GET -> done.
@@ -8,7 +8,7 @@
  * (or finishes the poll).  Callbacks run inside snmp_read2()/snmp_timeout()
  * on the loop's thread.
  */
-#include "poller.h"
+#include "bw_poller.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +79,7 @@ static struct {
 	struct router *r;
 	size_t n;
 	struct router *q_head, *q_tail;
-	struct poller_stats st;
+	struct bw_poller_stats st;
 	bool running;
 } P;
 
@@ -944,7 +944,7 @@ static void routers_schedule(void)
 	}
 }
 
-int poller_start(struct model *m)
+int bw_poller_start(struct model *m)
 {
 	size_t n_t = 0, failed = 0;
 	struct target *t = targets_collect(m, &n_t);
@@ -979,7 +979,7 @@ int poller_start(struct model *m)
 	return failed ? -1 : 0;
 }
 
-void poller_stop(void)
+void bw_poller_stop(void)
 {
 	/* Closing a session calls back its pending requests; `running` makes
 	 * the callbacks ignore them. */
@@ -1007,7 +1007,7 @@ void poller_stop(void)
 	memset(&P, 0, sizeof(P));
 }
 
-void poller_get_stats(struct poller_stats *out)
+void bw_poller_get_stats(struct bw_poller_stats *out)
 {
 	*out = P.st;
 }
