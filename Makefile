@@ -14,14 +14,14 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # The Net-SNMP-free core (README, "The core library"): state, rules and
 # config, linked with CORE_LIBS only; `make core-check` proves it.
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
-	readiness alarm config conftext cfgerr smallfile textcheck numarg secrets log \
+	readiness alarm config config_text cfgerr smallfile textcheck numarg secrets log \
 	prober_params privilege report model_redundancy model_node alarm_rules alarm_area heightened \
 	translit interval rtthist ivlog statefile
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.
 CORE_TEST := test_model test_linestate test_availability test_outage test_maintenance \
-	test_bandwidth test_dayacct test_readiness test_alarm test_config test_conftext \
+	test_bandwidth test_dayacct test_readiness test_alarm test_config test_config_text \
 	test_numarg test_secrets test_textcheck test_log test_report test_alarm_rules test_translit \
 	test_interval
 CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)

@@ -20,7 +20,7 @@
 
 #include "log.h"
 #include "cfgerr.h"
-#include "conftext.h"
+#include "config_text.h"
 #include "privilege.h"
 #include "report.h"
 #include "secrets.h"
@@ -2279,14 +2279,14 @@ static bool tree_build(struct tslcd_config *c, cfg_t *root)
 	       groups_build(c, root) && fingerprint(c, root);
 }
 
-/* libconfuse parses the text with the comments blanked out (conftext.h
+/* libconfuse parses the text with the comments blanked out (config_text.h
  * says why). */
 static int parse_text(cfg_t *root, const char *path)
 {
 	int bad_line, unclosed;
 	const char *what = "";
 	char why[256];
-	char *text = conftext_read(path, why, sizeof(why), &bad_line, &what, &unclosed);
+	char *text = config_text_read(path, why, sizeof(why), &bad_line, &what, &unclosed);
 
 	if (!text && bad_line) {
 		report(bad_line, "%s", what);

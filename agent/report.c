@@ -8,7 +8,7 @@
 #include "report.h"
 
 #include "cfgerr.h"
-#include "conftext.h"
+#include "config_text.h"
 #include "smallfile.h"
 
 #include <errno.h>
@@ -349,8 +349,8 @@ bool report_parse(const char *name, const char *text, struct readiness_report *o
 		cfgerr_end(&sink);
 		return false;
 	}
-	/* The same comment handling as the config (see conftext.h). */
-	char *plain = conftext_strip(text, strlen(text), &bad_line, &what, &unclosed);
+	/* The same comment handling as the config (see config_text.h). */
+	char *plain = config_text_strip(text, strlen(text), &bad_line, &what, &unclosed);
 	if (!plain && what)
 		cfgerr_report(bad_line, "%s", what);
 	root = plain ? cfg_init(report_opts, CFGF_NOCASE) : NULL;

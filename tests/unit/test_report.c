@@ -116,7 +116,7 @@ START_TEST(bad_report)
 }
 END_TEST
 
-/* "${PATH}" is not expanded from the agent's environment (agent/conftext.h)
+/* "${PATH}" is not expanded from the agent's environment (agent/config_text.h)
  * (an unsigned report put the agent's PATH into its .reason file). */
 START_TEST(environment_not_expanded)
 {

@@ -1,5 +1,5 @@
 /*
- * conftext: comments become blanks with every newline kept (so libconfuse's
+ * config_text: comments become blanks with every newline kept (so libconfuse's
  * line numbers are right), strings are left alone, and the defects
  * libconfuse would let through are found at the right line.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conftext.h"
+#include "config_text.h"
 
 static int bad, unclosed;
 static const char *what;
@@ -15,7 +15,7 @@ static const char *what;
 static char *strip(const char *s)
 {
 	what = "";
-	return conftext_strip(s, strlen(s), &bad, &what, &unclosed);
+	return config_text_strip(s, strlen(s), &bad, &what, &unclosed);
 }
 
 START_TEST(comments_become_blanks)
@@ -81,7 +81,7 @@ START_TEST(defect_found)
 	if (_i == 0)
 		len = 15; /* past the NUL */
 	what = "";
-	ck_assert_ptr_null(conftext_strip(defects[_i].text, len, &bad, &what, &unclosed));
+	ck_assert_ptr_null(config_text_strip(defects[_i].text, len, &bad, &what, &unclosed));
 	ck_assert_int_eq(bad, defects[_i].line);
 	ck_assert_msg(strstr(what, defects[_i].words), "'%s' not in '%s'", defects[_i].words, what);
 }
@@ -102,8 +102,8 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("conftext");
-	TCase *tc = tcase_create("conftext");
+	Suite *s = suite_create("config_text");
+	TCase *tc = tcase_create("config_text");
 
 	tcase_add_test(tc, comments_become_blanks);
 	tcase_add_test(tc, strings_untouched);

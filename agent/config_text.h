@@ -1,5 +1,5 @@
 /*
- * conftext: the config file's text as libconfuse should see it.
+ * config_text: the config file's text as libconfuse should see it.
  *
  * Why: Debian 12's libconfuse 3.3 counts two extra lines for every comment
  * (so every "FILE:LINE:" after a comment points at the wrong line) and
@@ -9,7 +9,7 @@
  * the end of the line, and C block comments, none of them inside quoted
  * strings.
  *
- * Contract: conftext_read() returns the NUL-terminated, comment-free text
+ * Contract: config_text_read() returns the NUL-terminated, comment-free text
  * (caller frees), or NULL with *bad_line = 0 and why saying why the file
  * could not be read (missing, not a regular file: it never waits on a FIFO,
  * too large), or NULL with *bad_line / *what describing a defect that
@@ -21,16 +21,16 @@
  * accepts that, so the caller must refuse the file (after reporting any
  * error libconfuse finds, which is likely the more precise one).
  */
-#ifndef TSLCD_CONFTEXT_H
-#define TSLCD_CONFTEXT_H
+#ifndef TSLCD_CONFIG_TEXT_H
+#define TSLCD_CONFIG_TEXT_H
 
 #include <stddef.h>
 
-char *conftext_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
-                    int *unclosed_line);
+char *config_text_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
+                       int *unclosed_line);
 
 /* The same on a buffer (len bytes, need not be terminated): for tests. */
-char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **what,
-                     int *unclosed_line);
+char *config_text_strip(const char *buf, size_t len, int *bad_line, const char **what,
+                        int *unclosed_line);
 
 #endif

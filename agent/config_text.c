@@ -1,11 +1,11 @@
 /*
- * conftext: comment stripping with a small scanner that mirrors
+ * config_text: comment stripping with a small scanner that mirrors
  * libconfuse's lexer (quoted strings, their escapes, the comment forms),
  * plus the checks libconfuse does not make: it accepts a file that ends
  * inside a section (so a truncated file would load, its tail silently
  * lost) and lets a missing quote swallow the lines after it.
  */
-#include "conftext.h"
+#include "config_text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -153,8 +153,8 @@ static void at_end(struct scan *s)
 		fault(s, s->opened_at, "a quoted string that is never closed");
 }
 
-char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **what,
-                     int *unclosed_line)
+char *config_text_strip(const char *buf, size_t len, int *bad_line, const char **what,
+                        int *unclosed_line)
 {
 	struct scan s = {.st = CODE, .line = 1};
 	char *out = malloc(len + 1);
@@ -186,8 +186,8 @@ char *conftext_strip(const char *buf, size_t len, int *bad_line, const char **wh
 	return out;
 }
 
-char *conftext_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
-                    int *unclosed_line)
+char *config_text_read(const char *path, char *why, size_t whylen, int *bad_line, const char **what,
+                       int *unclosed_line)
 {
 	char *raw;
 	size_t len;
@@ -196,7 +196,7 @@ char *conftext_read(const char *path, char *why, size_t whylen, int *bad_line, c
 	*unclosed_line = 0;
 	if (!smallfile_read(path, 0, MAX_CONFIG_BYTES, &raw, &len, why, whylen))
 		return NULL;
-	char *text = conftext_strip(raw, len, bad_line, what, unclosed_line);
+	char *text = config_text_strip(raw, len, bad_line, what, unclosed_line);
 	if (!text && !*bad_line)
 		snprintf(why, whylen, "out of memory");
 	free(raw);
