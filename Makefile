@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 # The Net-SNMP-free core (README, "The core library"): state, rules and
 # config, linked with CORE_LIBS only; `make core-check` proves it.
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
-	readiness alarm config config_text cfgerr smallfile textcheck numarg secrets log \
+	readiness alarm config config_text config_error smallfile textcheck numarg secrets log \
 	prober_params privilege report model_redundancy model_node alarm_rules alarm_area heightened \
 	translit interval rtthist ivlog statefile
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)

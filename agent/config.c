@@ -19,7 +19,7 @@
 #include <openssl/evp.h>
 
 #include "log.h"
-#include "cfgerr.h"
+#include "config_error.h"
 #include "config_text.h"
 #include "privilege.h"
 #include "report.h"
@@ -27,8 +27,8 @@
 #include "smallfile.h"
 #include "textcheck.h"
 
-/* Errors go to the current cfgerr sink as "FILE:LINE: message". */
-#define report cfgerr_report
+/* Errors go to the current config_error sink as "FILE:LINE: message". */
+#define report config_error_report
 
 /* ---- where each option was written ----
  * libconfuse only knows the current line while parsing, and a section's
@@ -314,7 +314,7 @@ static int parse_keyword(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *re
 	return -1;
 }
 
-static const struct cfgerr_range ranges[] = {
+static const struct config_error_range ranges[] = {
     {"id", 1, 4294967295L},
     {"security-level", 0, 5},
     {"tier", 1, 2},
@@ -376,8 +376,8 @@ static const struct cfgerr_range ranges[] = {
 static int parse_ranged_int(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 {
 	seen_record(cfg, opt);
-	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
-	                         result);
+	return config_error_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
+	                               result);
 }
 
 /* A percentage such as 99.5, with its line recorded like the rest. */
@@ -595,7 +595,7 @@ static cfg_opt_t selfcheck_opts[] = {
 
 /* area-outage { }: many offices of one group isolated at once.  `by` has no
  * libconfuse default (by_default stands in): a list default would run the
- * shared lexer in cfg_init(), outside cfgerr_parse_buf()'s lock. */
+ * shared lexer in cfg_init(), outside config_error_parse_buf()'s lock. */
 static cfg_opt_t area_opts[] = {
     NUM("min-offices", 0), /* 0: off */
     NUM("window", 60),
@@ -621,7 +621,7 @@ static cfg_opt_t root_opts[] = {
 
 /* ---- the schema, for the tslcd.conf(5) man page ---- */
 
-static const struct cfgerr_range *range_of(const char *option)
+static const struct config_error_range *range_of(const char *option)
 {
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
 		if (!strcmp(ranges[i].option, option))
@@ -649,7 +649,7 @@ static void dump_by_default(FILE *out)
 static void dump_value(FILE *out, const cfg_opt_t *o)
 {
 	const struct keyword *k = keywords_for(o->name);
-	const struct cfgerr_range *r = range_of(o->name);
+	const struct config_error_range *r = range_of(o->name);
 	bool list = o->flags & CFGF_LIST;
 
 	if (o->type == CFGT_STR)
@@ -1788,12 +1788,13 @@ static bool probe_parse(struct tslcd_config *c, cfg_t *sec)
 /* Relative key and CA paths are relative to the config file's directory. */
 static char *path_near_config(const char *p)
 {
-	const char *slash = strrchr(cfgerr_path(), '/');
+	const char *slash = strrchr(config_error_path(), '/');
 	char *out;
 
 	if (p[0] == '/' || !slash)
 		return strdup(p);
-	if (asprintf(&out, "%.*s/%s", (int)(slash - cfgerr_path()), cfgerr_path(), p) < 0)
+	if (asprintf(&out, "%.*s/%s", (int)(slash - config_error_path()), config_error_path(), p) <
+	    0)
 		return NULL;
 	return out;
 }
@@ -2297,7 +2298,7 @@ static int parse_text(cfg_t *root, const char *path)
 		report(0, "cannot read (as uid %u): %s", (unsigned)geteuid(), why);
 		return CFG_FILE_ERROR;
 	}
-	int rc = cfgerr_parse_buf(root, text);
+	int rc = config_error_parse_buf(root, text);
 	free(text);
 	if (rc == CFG_SUCCESS && unclosed) { /* libconfuse loads a truncated file */
 		report(unclosed, "this section is never closed: '}' missing (truncated file?)");
@@ -2311,21 +2312,21 @@ struct tslcd_config *config_load(const char *path, config_error_fn err, void *ct
 	struct tslcd_config *c = calloc(1, sizeof(*c));
 	cfg_t *root = cfg_init(root_opts, CFGF_NONE);
 	bool ok = false;
-	struct cfgerr sink;
+	struct config_error sink;
 
-	cfgerr_begin(&sink, path, err, ctx);
+	config_error_begin(&sink, path, err, ctx);
 	seen.n = 0;
 	if (!c || !root)
 		goto out;
 	c->path = strdup(path);
-	cfg_set_error_function(root, cfgerr_confuse);
+	cfg_set_error_function(root, config_error_confuse);
 	switch (parse_text(root, path)) {
 	case CFG_SUCCESS:
 		ok = no_repeated_options();
-		ok = tree_build(c, root) && ok && secrets_check(c) && cfgerr_count() == 0;
+		ok = tree_build(c, root) && ok && secrets_check(c) && config_error_count() == 0;
 		break;
 	default:
-		if (cfgerr_count() == 0)
+		if (config_error_count() == 0)
 			report(0, "parse error");
 		break;
 	}
@@ -2336,7 +2337,7 @@ out:
 		config_free(c);
 		c = NULL;
 	}
-	cfgerr_end(&sink);
+	config_error_end(&sink);
 	free(seen.v);
 	seen.v = NULL;
 	seen.n = seen.cap = 0;

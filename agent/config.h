@@ -17,7 +17,7 @@
 
 #include "alarm.h"
 #include "bandwidth.h"
-#include "cfgerr.h"
+#include "config_error.h"
 #include "linestate.h"
 #include "maintenance.h"
 #include "prober_params.h"
@@ -251,9 +251,7 @@ struct tslcd_config {
 	size_t n_groups;
 };
 
-/* Receives one formatted "FILE:LINE: message" per problem. */
-typedef cfgerr_fn config_error_fn;
-
+/* err receives one formatted "FILE:LINE: message" per problem (config_error.h). */
 struct tslcd_config *config_load(const char *path, config_error_fn err, void *ctx);
 void config_free(struct tslcd_config *cfg);
 /* Accept communities and keys in a file others can read (the override of

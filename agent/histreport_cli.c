@@ -120,7 +120,7 @@ static int parse(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void config_error(void *ctx, const char *msg)
+static void on_config_error(void *ctx, const char *msg)
 {
 	(void)ctx;
 	fprintf(stderr, "tslcdctl report: %s\n", msg);
@@ -129,7 +129,7 @@ static void config_error(void *ctx, const char *msg)
 /* Without --db, -c CONFIG says where the agent keeps its history. */
 static int db_from_config(struct opts *o, const char *config)
 {
-	struct tslcd_config *c = config_load(config, config_error, NULL);
+	struct tslcd_config *c = config_load(config, on_config_error, NULL);
 
 	if (!c)
 		return bad("cannot use the configuration %s", config);

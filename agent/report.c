@@ -7,7 +7,7 @@
  */
 #include "report.h"
 
-#include "cfgerr.h"
+#include "config_error.h"
 #include "config_text.h"
 #include "smallfile.h"
 
@@ -182,7 +182,7 @@ static int cb_datetime(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *resu
 	return 0;
 }
 
-static const struct cfgerr_range ranges[] = {
+static const struct config_error_range ranges[] = {
     {"office", 1, 4294967295L},         {"security-level", 0, 5},
     {"desk-pcs-protected", 0, 1000000}, {"desk-pcs-total", 0, 1000000},
     {"pcs-protected", 0, 1000000},      {"pcs-total", 0, 1000000},
@@ -192,8 +192,8 @@ static int cb_number(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result
 {
 	if (!seen_record(cfg, opt->name))
 		return -1;
-	return cfgerr_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
-	                         result);
+	return config_error_ranged_int(cfg, opt, value, ranges, sizeof(ranges) / sizeof(ranges[0]),
+	                               result);
 }
 
 static const char *const framework_words[] = {"unknown", "decree85", "decree331", NULL};
@@ -259,7 +259,7 @@ static bool all_present(cfg_t *root, int last_line)
 
 	for (cfg_opt_t *o = report_opts; o->name; o++) {
 		if (cfg_size(root, o->name) == 0) {
-			cfgerr_report(last_line, "missing required item '%s'", o->name);
+			config_error_report(last_line, "missing required item '%s'", o->name);
 			ok = false;
 		}
 	}
@@ -271,22 +271,23 @@ static bool counts_consistent(const struct readiness_report *r, int last_line)
 	bool ok = true;
 
 	if (r->desk_protected > r->desk_total) {
-		cfgerr_report(line_of("desk-pcs-protected", last_line),
-		              "desk-pcs-protected (%u) exceeds desk-pcs-total (%u)",
-		              r->desk_protected, r->desk_total);
+		config_error_report(line_of("desk-pcs-protected", last_line),
+		                    "desk-pcs-protected (%u) exceeds desk-pcs-total (%u)",
+		                    r->desk_protected, r->desk_total);
 		ok = false;
 	}
 	if (r->pcs_protected > r->pcs_total) {
-		cfgerr_report(line_of("pcs-protected", last_line),
-		              "pcs-protected (%u) exceeds pcs-total (%u)", r->pcs_protected,
-		              r->pcs_total);
+		config_error_report(line_of("pcs-protected", last_line),
+		                    "pcs-protected (%u) exceeds pcs-total (%u)", r->pcs_protected,
+		                    r->pcs_total);
 		ok = false;
 	}
 	if (r->desk_total > r->pcs_total) {
-		cfgerr_report(line_of("desk-pcs-total", last_line),
-		              "desk-pcs-total (%u) exceeds pcs-total (%u): the desk is part of the "
-		              "office",
-		              r->desk_total, r->pcs_total);
+		config_error_report(
+		    line_of("desk-pcs-total", last_line),
+		    "desk-pcs-total (%u) exceeds pcs-total (%u): the desk is part of the "
+		    "office",
+		    r->desk_total, r->pcs_total);
 		ok = false;
 	}
 	return ok;
@@ -338,42 +339,42 @@ bool report_parse(const char *name, const char *text, struct readiness_report *o
 	bool ok = false;
 	int last_line = count_lines(text);
 
-	struct cfgerr sink;
+	struct config_error sink;
 	int bad_line = 0, unclosed = 0;
 	const char *what = NULL;
 
-	cfgerr_begin(&sink, name, err, ctx);
+	config_error_begin(&sink, name, err, ctx);
 	seen.n = 0;
 	if (!plain_text(text)) {
-		cfgerr_report(1, "not a text file (control characters)");
-		cfgerr_end(&sink);
+		config_error_report(1, "not a text file (control characters)");
+		config_error_end(&sink);
 		return false;
 	}
 	/* The same comment handling as the config (see config_text.h). */
 	char *plain = config_text_strip(text, strlen(text), &bad_line, &what, &unclosed);
 	if (!plain && what)
-		cfgerr_report(bad_line, "%s", what);
+		config_error_report(bad_line, "%s", what);
 	root = plain ? cfg_init(report_opts, CFGF_NOCASE) : NULL;
 	if (!root) {
 		free(plain);
-		cfgerr_end(&sink);
+		config_error_end(&sink);
 		return false;
 	}
-	cfg_set_error_function(root, cfgerr_confuse);
-	if (cfgerr_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
+	cfg_set_error_function(root, config_error_confuse);
+	if (config_error_parse_buf(root, plain) == CFG_SUCCESS && all_present(root, last_line)) {
 		fill(out, root);
-		ok = counts_consistent(out, last_line) && cfgerr_count() == 0;
-	} else if (cfgerr_count() == 0) {
-		cfgerr_report(last_line, "parse error");
+		ok = counts_consistent(out, last_line) && config_error_count() == 0;
+	} else if (config_error_count() == 0) {
+		config_error_report(last_line, "parse error");
 	}
 	if (unclosed) {
-		cfgerr_report(unclosed,
-		              "this section is never closed: '}' missing (truncated file?)");
+		config_error_report(unclosed,
+		                    "this section is never closed: '}' missing (truncated file?)");
 		ok = false;
 	}
 	cfg_free(root);
 	free(plain);
-	cfgerr_end(&sink);
+	config_error_end(&sink);
 	return ok;
 }
 

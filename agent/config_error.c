@@ -1,7 +1,7 @@
 /*
- * cfgerr: one current error sink for libconfuse parses; see cfgerr.h.
+ * config_error: one current error sink for libconfuse parses; see config_error.h.
  */
-#include "cfgerr.h"
+#include "config_error.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -11,20 +11,20 @@
 
 /* Per thread: a reload parses the config off the loop (main.c) while the
  * loop may parse a readiness report. */
-static _Thread_local struct cfgerr *current;
+static _Thread_local struct config_error *current;
 
-void cfgerr_begin(struct cfgerr *e, const char *path, cfgerr_fn fn, void *ctx)
+void config_error_begin(struct config_error *e, const char *path, config_error_fn fn, void *ctx)
 {
-	*e = (struct cfgerr){.fn = fn, .ctx = ctx, .path = path, .prev = current};
+	*e = (struct config_error){.fn = fn, .ctx = ctx, .path = path, .prev = current};
 	current = e;
 }
 
-void cfgerr_end(struct cfgerr *e)
+void config_error_end(struct config_error *e)
 {
 	current = e->prev;
 }
 
-void cfgerr_vreport(int line, const char *fmt, va_list ap)
+void config_error_vreport(int line, const char *fmt, va_list ap)
 {
 	char msg[512];
 	char full[768];
@@ -41,21 +41,21 @@ void cfgerr_vreport(int line, const char *fmt, va_list ap)
 		current->fn(current->ctx, full);
 }
 
-void cfgerr_report(int line, const char *fmt, ...)
+void config_error_report(int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	cfgerr_vreport(line, fmt, ap);
+	config_error_vreport(line, fmt, ap);
 	va_end(ap);
 }
 
-void cfgerr_confuse(cfg_t *cfg, const char *fmt, va_list ap)
+void config_error_confuse(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	cfgerr_vreport(cfg ? cfg->line : 0, fmt, ap);
+	config_error_vreport(cfg ? cfg->line : 0, fmt, ap);
 }
 
-int cfgerr_parse_buf(cfg_t *cfg, const char *text)
+int config_error_parse_buf(cfg_t *cfg, const char *text)
 {
 	static pthread_mutex_t lexer = PTHREAD_MUTEX_INITIALIZER;
 
@@ -65,18 +65,18 @@ int cfgerr_parse_buf(cfg_t *cfg, const char *text)
 	return rc;
 }
 
-unsigned cfgerr_count(void)
+unsigned config_error_count(void)
 {
 	return current ? current->count : 0;
 }
 
-const char *cfgerr_path(void)
+const char *config_error_path(void)
 {
 	return current ? current->path : "";
 }
 
-int cfgerr_ranged_int(cfg_t *cfg, const cfg_opt_t *opt, const char *value,
-                      const struct cfgerr_range *ranges, size_t n, long *out)
+int config_error_ranged_int(cfg_t *cfg, const cfg_opt_t *opt, const char *value,
+                            const struct config_error_range *ranges, size_t n, long *out)
 {
 	char *end;
 	long long v;
