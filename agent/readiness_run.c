@@ -16,8 +16,8 @@
 #include "loop.h"
 #include "mib.h"
 #include "notify.h"
+#include "readiness_spool.h"
 #include "readiness_tls.h"
-#include "spool.h"
 
 #define TICK_MS 60000u /* staleness is counted in days: a minute is plenty */
 
@@ -86,7 +86,7 @@ static bool refuse(const char *name, uint32_t office, const char *reason)
 
 /* Every rejection, the spool's own ones included, is logged and counted,
  * per office too when the body names one. */
-static bool ingest(void *ctx, const struct spool_item *it, char *reason, size_t len)
+static bool ingest(void *ctx, const struct readiness_spool_item *it, char *reason, size_t len)
 {
 	char signer[REPORT_SIGNER_MAX];
 	struct readiness_report r;
@@ -137,7 +137,7 @@ static bool newer_than_held(const char *body, struct readiness_report *r)
 	return e && (!e->have_report || r->report_time > e->report.report_time);
 }
 
-static bool restore_one(void *ctx, const struct spool_item *it, char *reason, size_t len)
+static bool restore_one(void *ctx, const struct readiness_spool_item *it, char *reason, size_t len)
 {
 	char signer[REPORT_SIGNER_MAX];
 	struct readiness_report r;
@@ -154,7 +154,7 @@ static bool restore_one(void *ctx, const struct spool_item *it, char *reason, si
 
 static void restore_accepted(const char *spool)
 {
-	unsigned n = spool_each_accepted(restore_one, NULL);
+	unsigned n = readiness_spool_each_accepted(restore_one, NULL);
 
 	if (n)
 		log_msg(LOG_INFO, "readiness: restored from %s/accepted (%u report(s) verified)",
@@ -166,8 +166,8 @@ static void restore_accepted(const char *spool)
 static void spool_begin(const struct tslcd_config *cfg)
 {
 	if (cfg->readiness.spool_dir[0])
-		spool_start(cfg->readiness.spool_dir, cfg->readiness.rescan_s,
-		            cfg->readiness.sig_wait_s, ingest, NULL);
+		readiness_spool_start(cfg->readiness.spool_dir, cfg->readiness.rescan_s,
+		                      cfg->readiness.sig_wait_s, ingest, NULL);
 }
 
 static void services_start(const struct tslcd_config *cfg)
@@ -178,7 +178,7 @@ static void services_start(const struct tslcd_config *cfg)
 
 static void services_stop(void)
 {
-	spool_stop();
+	readiness_spool_stop();
 	readiness_tls_stop();
 	loop_timer_cancel(R.tick);
 	R.tick = NULL;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The readiness spool under attack by an uploader (agent/spool.h): a spool
+# The readiness spool under attack by an uploader (agent/readiness_spool.h): a spool
 # others may write to without the sticky bit is refused; symbolic links,
 # FIFOs and directories are rejected, counted and logged (per office too
 # when a report names one); 20,000 FIFOs do not starve new reports; names

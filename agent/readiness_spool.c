@@ -1,12 +1,12 @@
 /*
- * spool: directory scanning, inotify, and moving files out of the way.
+ * readiness_spool: directory scanning, inotify, and moving files out of the way.
  * Uploaders can write to the spool, so every name in it may be a trap:
  * every file operation is relative to a directory fd and none follows a
  * symbolic link.  Names are collected first and handled after, because
  * renaming entries while readdir() walks the directory may show some twice
  * or not at all.
  */
-#include "spool.h"
+#include "readiness_spool.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,7 +38,7 @@ static struct {
 	int accfd, rejfd; /* during a scan only */
 	DIR *walk;        /* between passes over a large directory */
 	unsigned rescan_s, sig_wait_s;
-	spool_handle_fn fn;
+	readiness_spool_handle_fn fn;
 	void *ctx;
 	struct loop_timer *rescan, *soon;
 } S = {.dirfd = -1, .infd = -1, .accfd = -1, .rejfd = -1};
@@ -49,18 +49,18 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-enum spool_role spool_role(const char *name)
+enum readiness_spool_role readiness_spool_role(const char *name)
 {
 	static const char *const temp[] = {".tmp", ".part", ".swp", "~", ".reason"};
 
 	if (name[0] == '.' || !name[0])
-		return SPOOL_IGNORE;
+		return READINESS_SPOOL_IGNORE;
 	for (size_t i = 0; i < sizeof(temp) / sizeof(temp[0]); i++)
 		if (ends_with(name, temp[i]))
-			return SPOOL_IGNORE;
+			return READINESS_SPOOL_IGNORE;
 	if (ends_with(name, ".sig"))
-		return strlen(name) > 4 ? SPOOL_SIG : SPOOL_IGNORE;
-	return SPOOL_REPORT;
+		return strlen(name) > 4 ? READINESS_SPOOL_SIG : READINESS_SPOOL_IGNORE;
+	return READINESS_SPOOL_REPORT;
 }
 
 static void stamp_now(char *buf, size_t len)
@@ -251,7 +251,7 @@ static void reject_files(const char *name, const char *shown, const char *reason
 	}
 	snprintf(sig, sizeof(sig), "%s.sig", name);
 	snprintf(to, sizeof(to), "%s.sig", dest);
-	if (spool_role(name) == SPOOL_REPORT &&
+	if (readiness_spool_role(name) == READINESS_SPOOL_REPORT &&
 	    renameat2(S.dirfd, sig, S.rejfd, to, RENAME_NOREPLACE) < 0 && errno != ENOENT &&
 	    errno != ENAMETOOLONG)
 		log_msg(LOG_ERR, "spool %s: cannot move %s.sig to rejected/: %s", S.dir, shown,
@@ -260,7 +260,7 @@ static void reject_files(const char *name, const char *shown, const char *reason
 }
 
 /* The spool's own verdict: the handler counts and logs it. */
-static void refuse(const char *name, struct spool_item *it, const char *reason)
+static void refuse(const char *name, struct readiness_spool_item *it, const char *reason)
 {
 	char unused[8];
 
@@ -294,7 +294,7 @@ static void unstash(void)
 
 /* Written before the verdict, so an accepted report is never lost to a
  * full disk: without room for the copy it stays in the spool, unjudged. */
-static bool stash(const struct spool_item *it)
+static bool stash(const struct readiness_spool_item *it)
 {
 	unstash(); /* a crash's leftovers */
 	if (write_copy(STASH, it->body, it->blen) && write_copy(STASH ".sig", it->sig, it->slen))
@@ -349,7 +349,7 @@ static void handle_pair(const char *name, const char *shown)
 {
 	char signame[300], why[256], reason[REASON_MAX] = "";
 	char *body = NULL, *sig = NULL;
-	struct spool_item it = {.name = shown};
+	struct readiness_spool_item it = {.name = shown};
 
 	snprintf(signame, sizeof(signame), "%s.sig", name);
 	if (!read_entry(S.dirfd, name, REPORT_MAX_BYTES, false, &body, &it.blen, why, sizeof(why)))
@@ -378,11 +378,11 @@ static void handle_pair(const char *name, const char *shown)
 static bool handle_waiting(const char *name, const char *shown, const struct stat *st, time_t now)
 {
 	char reason[REASON_MAX], why[64], *body = NULL;
-	struct spool_item it = {.name = shown};
+	struct readiness_spool_item it = {.name = shown};
 
 	if (now - st->st_ctime < (time_t)S.sig_wait_s)
 		return false;
-	if (spool_role(name) == SPOOL_SIG) {
+	if (readiness_spool_role(name) == READINESS_SPOOL_SIG) {
 		snprintf(reason, sizeof(reason), "a signature with no report beside it for %u s",
 		         S.sig_wait_s);
 	} else {
@@ -417,7 +417,7 @@ static bool is_pair(const char *name)
 {
 	struct stat st;
 
-	return spool_role(name) == SPOOL_REPORT && !is_subdir_name(name) &&
+	return readiness_spool_role(name) == READINESS_SPOOL_REPORT && !is_subdir_name(name) &&
 	       fstatat(S.dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 	       exists(name, ".sig");
 }
@@ -428,23 +428,23 @@ static bool handle_entry(const char *name, time_t now)
 {
 	struct stat st;
 	char shown[SHOWN_MAX], base[256];
-	enum spool_role role = spool_role(name);
+	enum readiness_spool_role role = readiness_spool_role(name);
 
-	if (role == SPOOL_IGNORE || is_subdir_name(name) ||
+	if (role == READINESS_SPOOL_IGNORE || is_subdir_name(name) ||
 	    fstatat(S.dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return false;
 	log_escape(shown, sizeof(shown), name);
-	if (role == SPOOL_SIG) {
+	if (role == READINESS_SPOOL_SIG) {
 		snprintf(base, sizeof(base), "%.*s", (int)strlen(name) - 4, name);
 		if (exists(base, "") && !is_subdir_name(base))
 			return false; /* goes with its report, whatever either is */
 	}
 	if (!S_ISREG(st.st_mode)) {
-		struct spool_item it = {.name = shown};
+		struct readiness_spool_item it = {.name = shown};
 		refuse(name, &it, kind_of(st.st_mode));
 		return true;
 	}
-	if (role == SPOOL_REPORT && exists(name, ".sig")) {
+	if (role == READINESS_SPOOL_REPORT && exists(name, ".sig")) {
 		handle_pair(name, shown); /* its .sig came during this pass */
 		return true;
 	}
@@ -471,7 +471,8 @@ static size_t collect_names(char **names, size_t max, bool *more)
 		}
 	}
 	while (n < max && (de = readdir(S.walk)))
-		if (spool_role(de->d_name) != SPOOL_IGNORE && (names[n] = strdup(de->d_name)))
+		if (readiness_spool_role(de->d_name) != READINESS_SPOOL_IGNORE &&
+		    (names[n] = strdup(de->d_name)))
 			n++;
 	*more = n == max;
 	if (!*more) {
@@ -516,7 +517,7 @@ static void one_pass(void)
 		S.soon = loop_timer_add(10, on_soon, NULL);
 }
 
-void spool_scan(void)
+void readiness_spool_scan(void)
 {
 	if (S.dirfd < 0)
 		return;
@@ -531,7 +532,7 @@ void spool_scan(void)
 	S.accfd = S.rejfd = -1;
 }
 
-unsigned spool_each_accepted(spool_handle_fn fn, void *ctx)
+unsigned readiness_spool_each_accepted(readiness_spool_handle_fn fn, void *ctx)
 {
 	char reason[REASON_MAX], why[64], sig[300];
 	unsigned taken = 0, foreign = 0;
@@ -546,9 +547,9 @@ unsigned spool_each_accepted(spool_handle_fn fn, void *ctx)
 	}
 	while ((de = readdir(d))) {
 		char shown[SHOWN_MAX], *body = NULL, *s = NULL;
-		struct spool_item it = {.name = shown};
+		struct readiness_spool_item it = {.name = shown};
 
-		if (spool_role(de->d_name) != SPOOL_REPORT)
+		if (readiness_spool_role(de->d_name) != READINESS_SPOOL_REPORT)
 			continue;
 		log_escape(shown, sizeof(shown), de->d_name);
 		snprintf(sig, sizeof(sig), "%s.sig", de->d_name);
@@ -580,14 +581,14 @@ static void on_soon(void *arg)
 {
 	(void)arg;
 	S.soon = NULL;
-	spool_scan();
+	readiness_spool_scan();
 }
 
 static void on_rescan(void *arg)
 {
 	(void)arg;
 	S.rescan = loop_timer_add((uint64_t)S.rescan_s * 1000u, on_rescan, NULL);
-	spool_scan();
+	readiness_spool_scan();
 }
 
 /* Events only say "something changed": one scan shortly after a burst. */
@@ -652,10 +653,10 @@ static bool dir_ready(const char *dir)
 	return false;
 }
 
-int spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s, spool_handle_fn fn,
-                void *ctx)
+int readiness_spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s,
+                          readiness_spool_handle_fn fn, void *ctx)
 {
-	spool_stop();
+	readiness_spool_stop();
 	if (!dir || !dir[0] || !dir_ready(dir))
 		return -1;
 	S.dir = strdup(dir);
@@ -670,7 +671,7 @@ int spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s, spool_h
 	return 0;
 }
 
-void spool_stop(void)
+void readiness_spool_stop(void)
 {
 	loop_timer_cancel(S.rescan);
 	loop_timer_cancel(S.soon);

@@ -1,5 +1,5 @@
 /*
- * spool: the directory offices drop signed readiness reports into.
+ * readiness_spool: the directory offices drop signed readiness reports into.
  *
  * Contract: a report is complete when both REPORT and REPORT.sig exist in
  * the spool directory; names starting with '.' or ending in .tmp, .part,
@@ -19,7 +19,7 @@
  *
  * The spool must belong to the agent's user, and when others may write to
  * it, have the sticky bit (so an uploader cannot rename or replace
- * accepted/, rejected/ or another's files); spool_start() refuses it
+ * accepted/, rejected/ or another's files); readiness_spool_start() refuses it
  * otherwise.  accepted/ and rejected/ are opened relative to the spool
  * without following links and must be the agent's own and writable by no
  * one else; anything else of that name is moved aside (".NAME-unsafe-STAMP")
@@ -28,15 +28,15 @@
  * directory is read in batches, each continuing where the last stopped.
  * Loop thread only.
  */
-#ifndef TSLCD_SPOOL_H
-#define TSLCD_SPOOL_H
+#ifndef TSLCD_READINESS_SPOOL_H
+#define TSLCD_READINESS_SPOOL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /* One report as the handler sees it. */
-struct spool_item {
+struct readiness_spool_item {
 	const char *name; /* escaped, for messages only */
 	const char *body; /* NUL-terminated; NULL when it could not be read */
 	size_t blen;
@@ -49,21 +49,21 @@ struct spool_item {
  * reason.  When item->refused is set the verdict is made already: the
  * handler only counts and logs it (body, if any, says who it claims to be
  * from). */
-typedef bool (*spool_handle_fn)(void *ctx, const struct spool_item *item, char *reason,
-                                size_t reasonlen);
+typedef bool (*readiness_spool_handle_fn)(void *ctx, const struct readiness_spool_item *item,
+                                          char *reason, size_t reasonlen);
 
-enum spool_role { SPOOL_IGNORE, SPOOL_REPORT, SPOOL_SIG };
+enum readiness_spool_role { READINESS_SPOOL_IGNORE, READINESS_SPOOL_REPORT, READINESS_SPOOL_SIG };
 
 /* How the spool treats a directory entry of this name. */
-enum spool_role spool_role(const char *name);
+enum readiness_spool_role readiness_spool_role(const char *name);
 
-int spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s, spool_handle_fn fn,
-                void *ctx);
-void spool_stop(void);
+int readiness_spool_start(const char *dir, unsigned rescan_s, unsigned sig_wait_s,
+                          readiness_spool_handle_fn fn, void *ctx);
+void readiness_spool_stop(void);
 /* Look at the directory now (also what the timers call). */
-void spool_scan(void);
+void readiness_spool_scan(void);
 /* Each report in accepted/ that is the agent's own file with its .sig, to
- * fn (refused NULL); returns how many fn took.  After spool_start(). */
-unsigned spool_each_accepted(spool_handle_fn fn, void *ctx);
+ * fn (refused NULL); returns how many fn took.  After readiness_spool_start(). */
+unsigned readiness_spool_each_accepted(readiness_spool_handle_fn fn, void *ctx);
 
 #endif
