@@ -22,7 +22,7 @@
 #include "config_error.h"
 #include "config_text.h"
 #include "privilege.h"
-#include "report.h"
+#include "readiness_report.h"
 #include "secrets.h"
 #include "smallfile.h"
 #include "textcheck.h"
@@ -1829,7 +1829,7 @@ static bool key_parse(struct key_cfg *k, const char *name, const char *path, int
 	}
 	if (!k->path || !k->name)
 		return false;
-	if (!report_key_load(k->path, k->pub, err, sizeof(err))) {
+	if (!readiness_report_key_load(k->path, k->pub, err, sizeof(err))) {
 		report(line, "%s", err);
 		return false;
 	}

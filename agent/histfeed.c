@@ -14,8 +14,8 @@
 #include "log.h"
 #include "loop.h"
 #include "readiness.h"
+#include "readiness_report.h"
 #include "readiness_run.h"
-#include "report.h"
 
 #define SLICE_LINES  200u /* lines per loop turn while writing the days (a few ms) */
 #define STOP_WAIT_MS 5000u

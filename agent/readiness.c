@@ -90,11 +90,11 @@ static void inspection_item(struct tally *t, const struct readiness_report *r,
 	else if (age > (long)rules->inspection_max_age_days)
 		item(t, false, false,
 		     "last periodic security inspection %s is %ld days old (max %u)",
-		     report_date_str(r->last_inspection, d, sizeof(d)), age,
+		     readiness_report_date_str(r->last_inspection, d, sizeof(d)), age,
 		     rules->inspection_max_age_days);
 	else if (r->next_inspection && r->next_inspection + DAY_S <= now)
 		item(t, false, false, "periodic security inspection overdue since %s",
-		     report_date_str(r->next_inspection, d, sizeof(d)));
+		     readiness_report_date_str(r->next_inspection, d, sizeof(d)));
 	else
 		item(t, false, true, "-");
 }
@@ -112,7 +112,7 @@ static void drill_item(struct tally *t, const struct readiness_report *r, unsign
 	else
 		item(t, false, age <= (long)max_days,
 		     "last incident-response drill %s is %ld days old (max %u)",
-		     report_date_str(r->last_drill, d, sizeof(d)), age, max_days);
+		     readiness_report_date_str(r->last_drill, d, sizeof(d)), age, max_days);
 }
 
 static void approval_item(struct tally *t, const struct readiness_report *r)
@@ -122,9 +122,9 @@ static void approval_item(struct tally *t, const struct readiness_report *r)
 	if (r->security_level == 0)
 		item(t, false, false, "information system not classified by security level");
 	else
-		item(t, false, r->approval == APPROVAL_APPROVED,
+		item(t, false, r->approval == READINESS_REPORT_APPROVED,
 		     "security level %u dossier not approved (state: %s)", r->security_level,
-		     words[r->approval <= APPROVAL_APPROVED ? r->approval : 0]);
+		     words[r->approval <= READINESS_REPORT_APPROVED ? r->approval : 0]);
 }
 
 /* Judged only once the agent has checked the endpoint. */
@@ -254,7 +254,7 @@ static void stale_judge(struct readiness *rd, struct office_readiness *e, time_t
 		e->eval.state = READINESS_UNKNOWN;
 		snprintf(e->eval.reason, sizeof(e->eval.reason),
 		         "last readiness report (%s) is %ld days old (max %u)",
-		         report_date_str(e->report.report_time, d, sizeof(d)), age,
+		         readiness_report_date_str(e->report.report_time, d, sizeof(d)), age,
 		         rd->cfg->readiness.max_age_days);
 	}
 }

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "report.h"
+#include "readiness_report.h"
 
 /* MIB TslcdReadinessStateTC values. */
 enum readiness_state {
@@ -61,7 +61,7 @@ struct office_readiness {
 	const struct office_cfg *cfg;
 	bool have_report;
 	struct readiness_report report;
-	char signer[REPORT_SIGNER_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX];
 	struct readiness_eval eval;
 	bool stale;
 	uint32_t rejected;

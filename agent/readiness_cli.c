@@ -5,7 +5,7 @@
  *   tslcdctl [-c CONFIG] readiness-template OFFICE
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
  *
- * readiness-verify runs the agent's own checks (report_check() and the
+ * readiness-verify runs the agent's own checks (readiness_report_check() and the
  * rules of readiness_evaluate()); only the replay check needs the agent's
  * state and is left to it.
  */
@@ -18,7 +18,7 @@
 
 #include "numarg.h"
 #include "readiness.h"
-#include "report.h"
+#include "readiness_report.h"
 
 #define DEFAULT_CONFIG "/etc/tslcd/tslcd.conf"
 
@@ -54,7 +54,7 @@ static int do_template(const char *config, int argc, char **argv)
 		config_free(c);
 		return 1;
 	}
-	report_template(stdout, id, o ? o->code : NULL, o ? o->name : NULL, time(NULL));
+	readiness_report_template(stdout, id, o ? o->code : NULL, o ? o->name : NULL, time(NULL));
 	config_free(c);
 	return 0;
 }
@@ -85,17 +85,17 @@ static int verdict(const struct tslcd_config *c, const char *file, const struct 
 
 static int verify_file(const struct tslcd_config *c, const char *file, const uint8_t *key)
 {
-	char *body = NULL, reason[REPORT_REASON_MAX], signer[REPORT_SIGNER_MAX];
+	char *body = NULL, reason[READINESS_REPORT_REASON_MAX], signer[READINESS_REPORT_SIGNER_MAX];
 	uint8_t *sig = NULL;
 	size_t len = 0, siglen = 0;
 	struct readiness_report r;
 	uint32_t office;
 	int rc = 1;
 
-	if (!report_read_pair(file, &body, &len, &sig, &siglen, reason, sizeof(reason))) {
+	if (!readiness_report_read_pair(file, &body, &len, &sig, &siglen, reason, sizeof(reason))) {
 		fprintf(stderr, "rejected %s: %s\n", file, reason);
-	} else if (!report_check(c, file, body, len, sig, siglen, key, &r, signer, &office, reason,
-	                         sizeof(reason))) {
+	} else if (!readiness_report_check(c, file, body, len, sig, siglen, key, &r, signer,
+	                                   &office, reason, sizeof(reason))) {
 		fprintf(stderr, "rejected %s: %s\n", file, reason);
 	} else {
 		rc = verdict(c, file, &r, signer);
@@ -108,7 +108,7 @@ static int verify_file(const struct tslcd_config *c, const char *file, const uin
 static int do_verify(const char *config, int argc, char **argv)
 {
 	const char *file = NULL, *keyfile = NULL;
-	uint8_t key[REPORT_KEY_BYTES];
+	uint8_t key[READINESS_REPORT_KEY_BYTES];
 	char err[256];
 	struct tslcd_config *c = NULL;
 
@@ -124,7 +124,7 @@ static int do_verify(const char *config, int argc, char **argv)
 		fprintf(stderr, "usage: tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n");
 		return 2;
 	}
-	if (keyfile && !report_key_load(keyfile, key, err, sizeof(err))) {
+	if (keyfile && !readiness_report_key_load(keyfile, key, err, sizeof(err))) {
 		fprintf(stderr, "tslcdctl: %s\n", err);
 		return 2;
 	}

@@ -73,7 +73,7 @@ static const struct readiness_listener listener = {
 static uint32_t claimed_office(const char *body)
 {
 	struct readiness_report r;
-	return body && report_parse("-", body, &r, NULL, NULL) ? r.office : 0;
+	return body && readiness_report_parse("-", body, &r, NULL, NULL) ? r.office : 0;
 }
 
 static bool refuse(const char *name, uint32_t office, const char *reason)
@@ -88,15 +88,15 @@ static bool refuse(const char *name, uint32_t office, const char *reason)
  * per office too when the body names one. */
 static bool ingest(void *ctx, const struct readiness_spool_item *it, char *reason, size_t len)
 {
-	char signer[REPORT_SIGNER_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX];
 	struct readiness_report r;
 	uint32_t office = 0;
 
 	(void)ctx;
 	if (it->refused)
 		return refuse(it->name, claimed_office(it->body), it->refused);
-	if (!report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL, &r, signer,
-	                  &office, reason, len) ||
+	if (!readiness_report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL,
+	                            &r, signer, &office, reason, len) ||
 	    !readiness_accept(R.rd, &r, signer, time(NULL), reason, len))
 		return refuse(it->name, office ? office : claimed_office(it->body), reason);
 	const struct readiness_eval *ev = &readiness_find(R.rd, r.office)->eval;
@@ -131,7 +131,7 @@ static bool newer_than_held(const char *body, struct readiness_report *r)
 {
 	const struct office_readiness *e;
 
-	if (!report_parse("-", body, r, NULL, NULL))
+	if (!readiness_report_parse("-", body, r, NULL, NULL))
 		return false;
 	e = readiness_find(R.rd, r->office);
 	return e && (!e->have_report || r->report_time > e->report.report_time);
@@ -139,14 +139,14 @@ static bool newer_than_held(const char *body, struct readiness_report *r)
 
 static bool restore_one(void *ctx, const struct readiness_spool_item *it, char *reason, size_t len)
 {
-	char signer[REPORT_SIGNER_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX];
 	struct readiness_report r;
 	uint32_t office;
 
 	(void)ctx;
 	if (!newer_than_held(it->body, &r) ||
-	    !report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL, &r, signer,
-	                  &office, reason, len))
+	    !readiness_report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL,
+	                            &r, signer, &office, reason, len))
 		return false;
 	readiness_restore(R.rd, &r, signer, time(NULL));
 	return true;

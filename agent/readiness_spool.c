@@ -22,7 +22,7 @@
 
 #include "log.h"
 #include "loop.h"
-#include "report.h"
+#include "readiness_report.h"
 #include "smallfile.h"
 
 #define SPOOL_BATCH   16384 /* names read per pass; the next pass continues after them */
@@ -352,10 +352,11 @@ static void handle_pair(const char *name, const char *shown)
 	struct readiness_spool_item it = {.name = shown};
 
 	snprintf(signame, sizeof(signame), "%s.sig", name);
-	if (!read_entry(S.dirfd, name, REPORT_MAX_BYTES, false, &body, &it.blen, why, sizeof(why)))
+	if (!read_entry(S.dirfd, name, READINESS_REPORT_MAX_BYTES, false, &body, &it.blen, why,
+	                sizeof(why)))
 		snprintf(reason, sizeof(reason), "%s: %s", shown, why);
-	else if (!read_entry(S.dirfd, signame, REPORT_SIG_MAX_BYTES, false, &sig, &it.slen, why,
-	                     sizeof(why)))
+	else if (!read_entry(S.dirfd, signame, READINESS_REPORT_SIG_MAX_BYTES, false, &sig,
+	                     &it.slen, why, sizeof(why)))
 		snprintf(reason, sizeof(reason), "%s.sig: %s", shown, why);
 	it.body = body; /* even when the .sig is bad: it names the office */
 	it.sig = (const uint8_t *)sig;
@@ -388,7 +389,7 @@ static bool handle_waiting(const char *name, const char *shown, const struct sta
 	} else {
 		snprintf(reason, sizeof(reason), "unsigned: no %s.sig beside it for %u s", shown,
 		         S.sig_wait_s);
-		read_entry(S.dirfd, name, REPORT_MAX_BYTES, false, &body, &it.blen, why,
+		read_entry(S.dirfd, name, READINESS_REPORT_MAX_BYTES, false, &body, &it.blen, why,
 		           sizeof(why));
 		it.body = body;
 	}
@@ -553,9 +554,9 @@ unsigned readiness_spool_each_accepted(readiness_spool_handle_fn fn, void *ctx)
 			continue;
 		log_escape(shown, sizeof(shown), de->d_name);
 		snprintf(sig, sizeof(sig), "%s.sig", de->d_name);
-		if (read_entry(fd, de->d_name, REPORT_MAX_BYTES, true, &body, &it.blen, why,
-		               sizeof(why)) &&
-		    read_entry(fd, sig, REPORT_SIG_MAX_BYTES, true, &s, &it.slen, why,
+		if (read_entry(fd, de->d_name, READINESS_REPORT_MAX_BYTES, true, &body, &it.blen,
+		               why, sizeof(why)) &&
+		    read_entry(fd, sig, READINESS_REPORT_SIG_MAX_BYTES, true, &s, &it.slen, why,
 		               sizeof(why))) {
 			it.body = body;
 			it.sig = (const uint8_t *)s;

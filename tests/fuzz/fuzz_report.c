@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "readiness_report.h"
 
 static void ignore(void *ctx, const char *msg)
 {
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0'; /* the agent refuses NUL bytes before parsing */
-	report_parse("fuzz", text, &r, ignore, NULL);
+	readiness_report_parse("fuzz", text, &r, ignore, NULL);
 	free(text);
 	return 0;
 }

@@ -32,7 +32,7 @@ static struct readiness_report good(time_t when)
 	    .report_time = when,
 	    .security_level = 2,
 	    .framework = 2,
-	    .approval = APPROVAL_APPROVED,
+	    .approval = READINESS_REPORT_APPROVED,
 	    .lan_segmented = true,
 	    .monitoring = true,
 	    .pre_check = NOW - 100 * DAY,

@@ -14,7 +14,7 @@
 #include <openssl/pem.h>
 
 #include "config.h"
-#include "report.h"
+#include "readiness_report.h"
 
 static char errors[4096];
 
@@ -48,19 +48,20 @@ START_TEST(good_report)
 	struct readiness_report r;
 
 	errors[0] = '\0';
-	ck_assert_msg(report_parse("r.conf", GOOD, &r, collect, NULL), "errors: %s", errors);
+	ck_assert_msg(readiness_report_parse("r.conf", GOOD, &r, collect, NULL), "errors: %s",
+	              errors);
 	ck_assert_uint_eq(r.office, 12);
 	ck_assert_int_eq((long)r.report_time, 1772332200L); /* 2026-03-01 02:30 UTC */
 	ck_assert_uint_eq(r.security_level, 3);
 	ck_assert_uint_eq(r.framework, 3);
-	ck_assert_uint_eq(r.approval, APPROVAL_APPROVED);
+	ck_assert_uint_eq(r.approval, READINESS_REPORT_APPROVED);
 	ck_assert(r.lan_segmented && r.monitoring);
 	ck_assert_uint_eq(r.desk_protected, 4);
 	ck_assert_uint_eq(r.pcs_total, 40);
 	ck_assert_int_ne((long)r.pre_check, 0);
 	ck_assert_int_eq((long)r.next_inspection, 0);
 	char d[16];
-	ck_assert_str_eq(report_date_str(r.last_drill, d, sizeof(d)), "2025-10-05");
+	ck_assert_str_eq(readiness_report_date_str(r.last_drill, d, sizeof(d)), "2025-10-05");
 }
 END_TEST
 
@@ -106,9 +107,9 @@ START_TEST(bad_report)
 	char where[32];
 
 	errors[0] = '\0';
-	ck_assert_msg(
-	    !report_parse("r.conf", variant(bad[_i].key, bad[_i].line), &r, collect, NULL),
-	    "accepted: %s", variant(bad[_i].key, bad[_i].line));
+	ck_assert_msg(!readiness_report_parse("r.conf", variant(bad[_i].key, bad[_i].line), &r,
+	                                      collect, NULL),
+	              "accepted: %s", variant(bad[_i].key, bad[_i].line));
 	snprintf(where, sizeof(where), "r.conf:%d:", bad[_i].at);
 	ck_assert_msg(strstr(errors, where) != NULL, "expected '%s' in: %s", where, errors);
 	ck_assert_msg(strstr(errors, bad[_i].words) != NULL, "expected '%s' in: %s", bad[_i].words,
@@ -120,14 +121,14 @@ END_TEST
  * (an unsigned report put the agent's PATH into its .reason file). */
 START_TEST(environment_not_expanded)
 {
-	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX], reason[READINESS_REPORT_REASON_MAX];
 	struct readiness_report r;
 	uint32_t office;
 	uint8_t sig[64] = {0};
 	const char *body = variant("security-level", "security-level = ${PATH}\n");
 
-	ck_assert(!report_check(NULL, "r.conf", body, strlen(body), sig, 64, sig, &r, signer,
-	                        &office, reason, sizeof(reason)));
+	ck_assert(!readiness_report_check(NULL, "r.conf", body, strlen(body), sig, 64, sig, &r,
+	                                  signer, &office, reason, sizeof(reason)));
 	ck_assert_msg(strstr(reason, "malformed: r.conf:4: '${' is refused"), "reason: %s", reason);
 	ck_assert_msg(!strstr(reason, getenv("PATH")), "reason: %s", reason);
 }
@@ -138,7 +139,7 @@ START_TEST(control_characters_refused)
 	struct readiness_report r;
 
 	errors[0] = '\0';
-	ck_assert(!report_parse("r.conf", "office = 12\x01\n", &r, collect, NULL));
+	ck_assert(!readiness_report_parse("r.conf", "office = 12\x01\n", &r, collect, NULL));
 	ck_assert_ptr_nonnull(strstr(errors, "r.conf:1: not a text file"));
 }
 END_TEST
@@ -173,26 +174,27 @@ START_TEST(signature_checks)
 	snprintf(body, sizeof(body), "%s", GOOD);
 	sign(k, body, sig);
 	size_t len = strlen(body);
-	ck_assert(report_verify(pub, body, len, sig, 64));
+	ck_assert(readiness_report_verify(pub, body, len, sig, 64));
 	body[40] ^= 0x01; /* one bit of the body */
-	ck_assert(!report_verify(pub, body, len, sig, 64));
+	ck_assert(!readiness_report_verify(pub, body, len, sig, 64));
 	body[40] ^= 0x01;
 	sig[10] ^= 0x80; /* one bit of the signature */
-	ck_assert(!report_verify(pub, body, len, sig, 64));
+	ck_assert(!readiness_report_verify(pub, body, len, sig, 64));
 	sig[10] ^= 0x80;
 	pub[5] ^= 0x04; /* one bit of the key */
-	ck_assert(!report_verify(pub, body, len, sig, 64));
+	ck_assert(!readiness_report_verify(pub, body, len, sig, 64));
 	pub[5] ^= 0x04;
-	ck_assert(!report_verify(other_pub, body, len, sig, 64)); /* another office's key */
-	ck_assert(!report_verify(pub, body, len, sig, 0));        /* empty signature */
-	ck_assert(!report_verify(pub, body, len, sig, 63));
-	ck_assert(report_verify(pub, body, len, sig, 64)); /* and all is restored */
+	ck_assert(
+	    !readiness_report_verify(other_pub, body, len, sig, 64)); /* another office's key */
+	ck_assert(!readiness_report_verify(pub, body, len, sig, 0));  /* empty signature */
+	ck_assert(!readiness_report_verify(pub, body, len, sig, 63));
+	ck_assert(readiness_report_verify(pub, body, len, sig, 64)); /* and all is restored */
 	EVP_PKEY_free(k);
 	EVP_PKEY_free(other);
 }
 END_TEST
 
-/* report_check() with a config: keys per office and per authority. */
+/* readiness_report_check() with a config: keys per office and per authority. */
 static char dir[64];
 
 static void write_pub(EVP_PKEY *k, const char *name)
@@ -235,8 +237,8 @@ static bool check(const struct tslcd_config *c, const char *body, const uint8_t 
 {
 	struct readiness_report r;
 	uint32_t office;
-	return report_check(c, "r.conf", body, strlen(body), sig, siglen, NULL, &r, signer, &office,
-	                    reason, REPORT_REASON_MAX);
+	return readiness_report_check(c, "r.conf", body, strlen(body), sig, siglen, NULL, &r,
+	                              signer, &office, reason, READINESS_REPORT_REASON_MAX);
 }
 
 START_TEST(check_with_config)
@@ -244,7 +246,7 @@ START_TEST(check_with_config)
 	uint8_t p12[32], p13[32], pa[32], sig[64];
 	EVP_PKEY *k12 = keygen(p12), *k13 = keygen(p13), *ka = keygen(pa);
 	struct tslcd_config *c = config_with_keys(k12, k13, ka, " offices = {13}\n");
-	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX], reason[READINESS_REPORT_REASON_MAX];
 	const char *for13 = variant("office =", "office = 13\n");
 	char body13[2048];
 	snprintf(body13, sizeof(body13), "%s", for13);
@@ -279,7 +281,7 @@ START_TEST(authority_empty_list_covers_none)
 {
 	uint8_t p12[32], p13[32], pa[32], sig[64];
 	EVP_PKEY *k12 = keygen(p12), *k13 = keygen(p13), *ka = keygen(pa);
-	char signer[REPORT_SIGNER_MAX], reason[REPORT_REASON_MAX];
+	char signer[READINESS_REPORT_SIGNER_MAX], reason[READINESS_REPORT_REASON_MAX];
 	struct tslcd_config *c = config_with_keys(k12, k13, ka, " offices = {}\n");
 
 	sign(ka, GOOD, sig);
@@ -301,19 +303,19 @@ START_TEST(key_file_errors)
 	uint8_t pub[32];
 	char err[256];
 
-	ck_assert(!report_key_load("/nonexistent.pub", pub, err, sizeof(err)));
+	ck_assert(!readiness_report_key_load("/nonexistent.pub", pub, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "cannot read key"));
-	ck_assert(!report_key_load("/etc/hostname", pub, err, sizeof(err)));
+	ck_assert(!readiness_report_key_load("/etc/hostname", pub, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "not a PEM public key"));
 	/* A wrong path must not hang a reload or eat memory. */
-	ck_assert(!report_key_load("/dev/zero", pub, err, sizeof(err)));
+	ck_assert(!readiness_report_key_load("/dev/zero", pub, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "'/dev/zero': not a regular file"), "err: %s", err);
 	char big[] = "/tmp/tslcd-bigkey-XXXXXX";
 	int fd = mkstemp(big);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
 	close(fd);
-	ck_assert(!report_key_load(big, pub, err, sizeof(err)));
+	ck_assert(!readiness_report_key_load(big, pub, err, sizeof(err)));
 	ck_assert_msg(strstr(err, "too large"), "err: %s", err);
 	unlink(big);
 }
@@ -321,7 +323,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("report");
+	Suite *s = suite_create("readiness_report");
 	TCase *tc = tcase_create("report");
 
 	setenv("TZ", "Asia/Ho_Chi_Minh", 1);

@@ -1,11 +1,11 @@
 /*
- * report: parse, verify and read readiness reports.  See report.h.
+ * readiness_report: parse, verify and read readiness reports.  See readiness_report.h.
  *
  * The parser runs on untrusted bytes before the signature is checked (the
  * office id inside the report selects the keys), so it is strict, bounded
  * and fuzzed (tests/fuzz/fuzz_report.c).
  */
-#include "report.h"
+#include "readiness_report.h"
 
 #include "config_error.h"
 #include "config_text.h"
@@ -139,7 +139,7 @@ static bool parse_datetime(const char *s, time_t *out)
 	return true;
 }
 
-const char *report_date_str(time_t t, char *buf, size_t len)
+const char *readiness_report_date_str(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
@@ -332,8 +332,8 @@ static int count_lines(const char *text)
 	return n;
 }
 
-bool report_parse(const char *name, const char *text, struct readiness_report *out,
-                  report_error_fn err, void *ctx)
+bool readiness_report_parse(const char *name, const char *text, struct readiness_report *out,
+                            readiness_report_error_fn err, void *ctx)
 {
 	cfg_t *root;
 	bool ok = false;
@@ -380,9 +380,10 @@ bool report_parse(const char *name, const char *text, struct readiness_report *o
 
 /* ---- keys and signatures ---- */
 
-static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, size_t errlen)
+static bool raw_key_of(EVP_PKEY *k, uint8_t pub[READINESS_REPORT_KEY_BYTES], char *err,
+                       size_t errlen)
 {
-	size_t len = REPORT_KEY_BYTES;
+	size_t len = READINESS_REPORT_KEY_BYTES;
 
 	if (EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
 		snprintf(err, errlen,
@@ -390,7 +391,7 @@ static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, si
 		         "-algorithm ed25519)");
 		return false;
 	}
-	if (EVP_PKEY_get_raw_public_key(k, pub, &len) != 1 || len != REPORT_KEY_BYTES) {
+	if (EVP_PKEY_get_raw_public_key(k, pub, &len) != 1 || len != READINESS_REPORT_KEY_BYTES) {
 		snprintf(err, errlen, "cannot read the Ed25519 public key");
 		return false;
 	}
@@ -399,7 +400,8 @@ static bool raw_key_of(EVP_PKEY *k, uint8_t pub[REPORT_KEY_BYTES], char *err, si
 
 #define KEY_MAX_BYTES 16384u /* a PEM public key is a few hundred bytes */
 
-bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err, size_t errlen)
+bool readiness_report_key_load(const char *path, uint8_t pub[READINESS_REPORT_KEY_BYTES], char *err,
+                               size_t errlen)
 {
 	char *text, why[300];
 	size_t len;
@@ -428,16 +430,16 @@ bool report_key_load(const char *path, uint8_t pub[REPORT_KEY_BYTES], char *err,
 	return ok;
 }
 
-bool report_verify(const uint8_t pub[REPORT_KEY_BYTES], const void *body, size_t len,
-                   const uint8_t *sig, size_t siglen)
+bool readiness_report_verify(const uint8_t pub[READINESS_REPORT_KEY_BYTES], const void *body,
+                             size_t len, const uint8_t *sig, size_t siglen)
 {
 	EVP_PKEY *k;
 	EVP_MD_CTX *md;
 	bool ok = false;
 
-	if (siglen != REPORT_SIG_BYTES)
+	if (siglen != READINESS_REPORT_SIG_BYTES)
 		return false;
-	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, REPORT_KEY_BYTES);
+	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, READINESS_REPORT_KEY_BYTES);
 	md = EVP_MD_CTX_new();
 	/* Ed25519 hashes internally: no digest, one-shot verify over the bytes. */
 	if (k && md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1)
@@ -449,8 +451,8 @@ bool report_verify(const uint8_t pub[REPORT_KEY_BYTES], const void *body, size_t
 
 /* ---- reading a report and its signature ---- */
 
-bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig, size_t *siglen,
-                      char *reason, size_t reasonlen)
+bool readiness_report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
+                                size_t *siglen, char *reason, size_t reasonlen)
 {
 	char sigpath[4096];
 
@@ -458,12 +460,13 @@ bool report_read_pair(const char *path, char **body, size_t *len, uint8_t **sig,
 	char why[128];
 
 	*sig = NULL;
-	if (!smallfile_read(path, O_NOFOLLOW, REPORT_MAX_BYTES, body, len, why, sizeof(why))) {
+	if (!smallfile_read(path, O_NOFOLLOW, READINESS_REPORT_MAX_BYTES, body, len, why,
+	                    sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", path, why);
 		return false;
 	}
-	if (!smallfile_read(sigpath, O_NOFOLLOW, REPORT_SIG_MAX_BYTES, (char **)sig, siglen, why,
-	                    sizeof(why))) {
+	if (!smallfile_read(sigpath, O_NOFOLLOW, READINESS_REPORT_SIG_MAX_BYTES, (char **)sig,
+	                    siglen, why, sizeof(why))) {
 		snprintf(reason, reasonlen, "%s: %s", sigpath, why);
 		free(*body);
 		*body = NULL;
@@ -480,12 +483,13 @@ static const struct key_cfg *find_signer(const struct tslcd_config *cfg, const s
                                          size_t siglen, unsigned *tried)
 {
 	*tried = 0;
-	if (o->ready.has_key && ++*tried && report_verify(o->ready.key.pub, body, len, sig, siglen))
+	if (o->ready.has_key && ++*tried &&
+	    readiness_report_verify(o->ready.key.pub, body, len, sig, siglen))
 		return &o->ready.key;
 	for (size_t i = 0; i < cfg->n_authorities; i++) {
 		const struct authority_cfg *a = &cfg->authorities[i];
 		if (config_authority_covers(a, o->id) && ++*tried &&
-		    report_verify(a->key.pub, body, len, sig, siglen))
+		    readiness_report_verify(a->key.pub, body, len, sig, siglen))
 			return &a->key;
 	}
 	return NULL;
@@ -495,32 +499,32 @@ static void first_error(void *ctx, const char *msg)
 {
 	char *reason = ctx;
 	if (!reason[0])
-		snprintf(reason, REPORT_REASON_MAX, "malformed: %s", msg);
+		snprintf(reason, READINESS_REPORT_REASON_MAX, "malformed: %s", msg);
 }
 
 static bool check_signature(const struct tslcd_config *cfg, const struct office_cfg *o,
                             const char *body, size_t len, const uint8_t *sig, size_t siglen,
-                            const uint8_t *key, char signer[REPORT_SIGNER_MAX], char *reason,
-                            size_t reasonlen)
+                            const uint8_t *key, char signer[READINESS_REPORT_SIGNER_MAX],
+                            char *reason, size_t reasonlen)
 {
 	unsigned tried = 1;
 	const struct key_cfg *k;
 
-	if (siglen != REPORT_SIG_BYTES) {
+	if (siglen != READINESS_REPORT_SIG_BYTES) {
 		snprintf(reason, reasonlen,
 		         "signature is %zu bytes, an Ed25519 signature is 64 (unsigned or damaged)",
 		         siglen);
 		return false;
 	}
 	if (key) {
-		if (!report_verify(key, body, len, sig, siglen))
+		if (!readiness_report_verify(key, body, len, sig, siglen))
 			goto forged;
-		snprintf(signer, REPORT_SIGNER_MAX, "command-line key");
+		snprintf(signer, READINESS_REPORT_SIGNER_MAX, "command-line key");
 		return true;
 	}
 	k = find_signer(cfg, o, body, len, sig, siglen, &tried);
 	if (k) {
-		snprintf(signer, REPORT_SIGNER_MAX, "%s", k->name);
+		snprintf(signer, READINESS_REPORT_SIGNER_MAX, "%s", k->name);
 		return true;
 	}
 	if (!tried) {
@@ -535,13 +539,13 @@ forged:
 	return false;
 }
 
-bool report_check(const struct tslcd_config *cfg, const char *name, const char *body, size_t len,
-                  const uint8_t *sig, size_t siglen, const uint8_t *key,
-                  struct readiness_report *out, char signer[REPORT_SIGNER_MAX], uint32_t *office,
-                  char *reason, size_t reasonlen)
+bool readiness_report_check(const struct tslcd_config *cfg, const char *name, const char *body,
+                            size_t len, const uint8_t *sig, size_t siglen, const uint8_t *key,
+                            struct readiness_report *out, char signer[READINESS_REPORT_SIGNER_MAX],
+                            uint32_t *office, char *reason, size_t reasonlen)
 {
 	const struct office_cfg *o = NULL;
-	char first[REPORT_REASON_MAX] = "";
+	char first[READINESS_REPORT_REASON_MAX] = "";
 
 	*office = 0;
 	reason[0] = '\0';
@@ -549,7 +553,7 @@ bool report_check(const struct tslcd_config *cfg, const char *name, const char *
 		snprintf(reason, reasonlen, "malformed: %s contains NUL bytes", name);
 		return false;
 	}
-	if (!report_parse(name, body, out, first_error, first)) {
+	if (!readiness_report_parse(name, body, out, first_error, first)) {
 		snprintf(reason, reasonlen, "%s", first[0] ? first : "malformed");
 		return false;
 	}
@@ -567,7 +571,8 @@ bool report_check(const struct tslcd_config *cfg, const char *name, const char *
 
 /* ---- template ---- */
 
-void report_template(FILE *out, uint32_t office, const char *code, const char *name, time_t now)
+void readiness_report_template(FILE *out, uint32_t office, const char *code, const char *name,
+                               time_t now)
 {
 	struct tm tm;
 	char stamp[40];
