@@ -17,12 +17,7 @@ static bool counts(struct model_counts *c)
 
 /* Count getters: which bucket(s) of model_counts a scalar sums. */
 #define COUNT_GETTER(fn, expr)                                                                     \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		struct model_counts c;                                                             \
-		(void)p;                                                                           \
-		return counts(&c) && mib_set_u32(v, (expr));                                       \
-	}
+	MIB_GETTER(fn, struct model_counts c, counts(&c) && mib_set_u32(v, (expr)))
 
 COUNT_GETTER(get_offices_total, c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] +
                                     c.offices[5] + c.offices[OFFICE_UNREACHABLE])
@@ -95,12 +90,7 @@ static bool monitoring_last_change(struct mib_value *v)
 	return m && mib_set_datetime(v, m->mon.last_change);
 }
 
-#define STATUS_GETTER(fn, call)                                                                    \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		(void)p;                                                                           \
-		return call;                                                                       \
-	}
+#define STATUS_GETTER(fn, call) MIB_GETTER(fn, , call)
 
 static bool fingerprint(struct mib_value *v)
 {

@@ -21,13 +21,8 @@ struct iv_row {
 };
 
 #define IV_GETTER(fn, call)                                                                        \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct iv_row *x = p;                                                        \
-		const struct interval_rec *r = x->rec;                                             \
-		(void)r;                                                                           \
-		return call;                                                                       \
-	}
+	MIB_GETTER(fn, const struct iv_row *x = p; const struct interval_rec *r = x->rec;          \
+	           (void)r, call)
 
 static bool rtt_us(const struct interval_rec *r, uint16_t units, struct mib_value *v)
 {

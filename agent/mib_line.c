@@ -4,12 +4,7 @@
 #include "mib.h"
 #include "notify.h"
 
-#define LINE_GETTER(fn, call)                                                                      \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct line *l = p;                                                          \
-		return call;                                                                       \
-	}
+#define LINE_GETTER(fn, call) MIB_GETTER(fn, const struct line *l = p, call)
 
 static bool target_value(const struct line_cfg *c, struct mib_value *v)
 {

@@ -6,12 +6,7 @@
  */
 #include "mib.h"
 
-#define NODE_GETTER(fn, call)                                                                      \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct node *n = p;                                                          \
-		return call;                                                                       \
-	}
+#define NODE_GETTER(fn, call) MIB_GETTER(fn, const struct node *n = p, call)
 
 /* A target counts as answering with the lines' meaning of available. */
 static uint32_t targets_up(const struct node *n)

@@ -5,12 +5,7 @@
 #include "mib.h"
 
 /* One-line getters: office field or derived value -> SNMP value. */
-#define OFFICE_GETTER(fn, call)                                                                    \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct office *o = p;                                                        \
-		return call;                                                                       \
-	}
+#define OFFICE_GETTER(fn, call) MIB_GETTER(fn, const struct office *o = p, call)
 
 OFFICE_GETTER(get_code, mib_set_str(v, o->cfg->code))
 OFFICE_GETTER(get_name, mib_set_str(v, o->cfg->name))

@@ -5,12 +5,7 @@
  */
 #include "mib.h"
 
-#define OUTAGE_GETTER(fn, call)                                                                    \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct outage *o = p;                                                        \
-		return call;                                                                       \
-	}
+#define OUTAGE_GETTER(fn, call) MIB_GETTER(fn, const struct outage *o = p, call)
 
 static uint32_t duration_s(const struct outage *o)
 {

@@ -11,21 +11,12 @@ static const struct readiness *engine;
 
 /* Columns that exist only once a report has been accepted. */
 #define REPORT_GETTER(fn, call)                                                                    \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct office_readiness *e = p;                                              \
-		const struct readiness_report *r = &e->report;                                     \
-		(void)r;                                                                           \
-		return e->have_report && (call);                                                   \
-	}
+	MIB_GETTER(fn, const struct office_readiness *e = p;                                       \
+	           const struct readiness_report *r = &e->report;                                  \
+	           (void)r, e->have_report && (call))
 
 /* Columns the agent measures or always knows. */
-#define ENTRY_GETTER(fn, call)                                                                     \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct office_readiness *e = p;                                              \
-		return call;                                                                       \
-	}
+#define ENTRY_GETTER(fn, call) MIB_GETTER(fn, const struct office_readiness *e = p, call)
 
 static bool set_ppm(struct mib_value *v, uint32_t part, uint32_t whole)
 {

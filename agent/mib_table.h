@@ -34,6 +34,21 @@ struct mib_value {
 
 typedef bool (*mib_getter)(const void *obj, struct mib_value *v);
 
+/*
+ * MIB_GETTER(fn, decl, expr): a column getter named fn.  decl names the row
+ * object from `p` (e.g. `const struct line *l = p`; empty for scalars), expr
+ * is the result, usually one mib_set_*() call.  Every MIB module writes
+ * dozens of one-line getters; they share this one definition (each module
+ * only says what its row is) rather than a copy of the function body each.
+ */
+#define MIB_GETTER(fn, decl, expr)                                                                 \
+	static bool fn(const void *p, struct mib_value *v)                                         \
+	{                                                                                          \
+		decl;                                                                              \
+		(void)p;                                                                           \
+		return expr;                                                                       \
+	}
+
 struct mib_column {
 	unsigned num;
 	const char *name;
