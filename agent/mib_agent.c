@@ -192,11 +192,11 @@ static const oid agent_oid[] = {TSLCD_OID_AGENT};
 int mib_agent_register(void)
 {
 	return mib_scalars_register("tslcdAgent", agent_oid, OID_LENGTH(agent_oid), agent_cols,
-	                            sizeof(agent_cols) / sizeof(agent_cols[0]));
+	                            MIB_N_COLS(agent_cols));
 }
 
 void mib_agent_dump(FILE *out)
 {
 	mib_dump_scalar_oids(out, agent_oid, OID_LENGTH(agent_oid), agent_cols,
-	                     sizeof(agent_cols) / sizeof(agent_cols[0]));
+	                     MIB_N_COLS(agent_cols));
 }

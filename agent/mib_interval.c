@@ -84,7 +84,7 @@ static const struct mib_column iv_cols[] = {
     {17, "tslcdIntervalSuspect", ASN_INTEGER, get_suspect},
     {18, "tslcdIntervalSuspectReasons", ASN_OCTET_STR, get_reasons},
 };
-#define N_COLS (sizeof(iv_cols) / sizeof(iv_cols[0]))
+#define N_COLS (MIB_N_COLS(iv_cols))
 
 /* ---- scalars ---- */
 
@@ -301,7 +301,7 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 int mib_interval_register(void)
 {
 	if (mib_scalars_register("tslcdIntervalScalars", branch_oid, OID_LENGTH(branch_oid),
-	                         scalar_cols, sizeof(scalar_cols) / sizeof(scalar_cols[0])))
+	                         scalar_cols, MIB_N_COLS(scalar_cols)))
 		return -1;
 	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
 	    "tslcdIntervalTable", netsnmp_create_handler("tslcdIntervalTable", table_handler),
@@ -315,6 +315,6 @@ void mib_interval_dump(FILE *out)
 	    .table_oid = table_oid, .table_oid_len = TABLE_LEN, .cols = iv_cols, .n_cols = N_COLS};
 
 	mib_dump_scalar_oids(out, branch_oid, OID_LENGTH(branch_oid), scalar_cols,
-	                     sizeof(scalar_cols) / sizeof(scalar_cols[0]));
+	                     MIB_N_COLS(scalar_cols));
 	mib_dump_table_oids(out, &t);
 }

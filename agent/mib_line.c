@@ -279,16 +279,7 @@ static const struct mib_column line_cols[] = {
     {82, "tslcdLineRttP99", ASN_UNSIGNED, get_rtt_p99},
 };
 
-static const oid line_table_oid[] = {TSLCD_OID_LINE_TABLE};
-
-static struct mib_table line_table = {
-    .name = "tslcdLineTable",
-    .table_oid = line_table_oid,
-    .table_oid_len = OID_LENGTH(line_table_oid),
-    .n_index = 2,
-    .cols = line_cols,
-    .n_cols = sizeof(line_cols) / sizeof(line_cols[0]),
-};
+MIB_TABLE(line_table, "tslcdLineTable", TSLCD_OID_LINE_TABLE, 2, line_cols);
 
 int mib_line_register(void)
 {

@@ -49,16 +49,7 @@ static const struct mib_column node_cols[] = {
     {14, "tslcdNodeAvail30d", ASN_UNSIGNED, get_av30d},
 };
 
-static const oid node_table_oid[] = {TSLCD_OID_NODE_TABLE};
-
-static struct mib_table node_table = {
-    .name = "tslcdNodeTable",
-    .table_oid = node_table_oid,
-    .table_oid_len = OID_LENGTH(node_table_oid),
-    .n_index = 1,
-    .cols = node_cols,
-    .n_cols = sizeof(node_cols) / sizeof(node_cols[0]),
-};
+MIB_TABLE(node_table, "tslcdNodeTable", TSLCD_OID_NODE_TABLE, 1, node_cols);
 
 int mib_node_register(void)
 {

@@ -124,16 +124,7 @@ static const struct mib_column office_cols[] = {
     {44, "tslcdOfficeAvailMonthPct", ASN_UNSIGNED, get_avmonth_pct},
 };
 
-static const oid office_table_oid[] = {TSLCD_OID_OFFICE_TABLE};
-
-static struct mib_table office_table = {
-    .name = "tslcdOfficeTable",
-    .table_oid = office_table_oid,
-    .table_oid_len = OID_LENGTH(office_table_oid),
-    .n_index = 1,
-    .cols = office_cols,
-    .n_cols = sizeof(office_cols) / sizeof(office_cols[0]),
-};
+MIB_TABLE(office_table, "tslcdOfficeTable", TSLCD_OID_OFFICE_TABLE, 1, office_cols);
 
 int mib_office_register(void)
 {

@@ -35,16 +35,7 @@ static const struct mib_column outage_cols[] = {
     {10, "tslcdOutageNode", ASN_UNSIGNED, get_node_id},
 };
 
-static const oid outage_table_oid[] = {TSLCD_OID_OUTAGE_TABLE};
-
-static struct mib_table outage_table = {
-    .name = "tslcdOutageTable",
-    .table_oid = outage_table_oid,
-    .table_oid_len = OID_LENGTH(outage_table_oid),
-    .n_index = 3,
-    .cols = outage_cols,
-    .n_cols = sizeof(outage_cols) / sizeof(outage_cols[0]),
-};
+MIB_TABLE(outage_table, "tslcdOutageTable", TSLCD_OID_OUTAGE_TABLE, 3, outage_cols);
 
 int mib_outage_register(void)
 {

@@ -95,16 +95,7 @@ static const struct mib_column readiness_cols[] = {
     {25, "tslcdReadinessTlsVerify", ASN_INTEGER, get_verify},
 };
 
-static const oid readiness_table_oid[] = {TSLCD_OID_READY_TABLE};
-
-static struct mib_table readiness_table = {
-    .name = "tslcdReadinessTable",
-    .table_oid = readiness_table_oid,
-    .table_oid_len = OID_LENGTH(readiness_table_oid),
-    .n_index = 1,
-    .cols = readiness_cols,
-    .n_cols = sizeof(readiness_cols) / sizeof(readiness_cols[0]),
-};
+MIB_TABLE(readiness_table, "tslcdReadinessTable", TSLCD_OID_READY_TABLE, 1, readiness_cols);
 
 static void rows_rebuild(void)
 {

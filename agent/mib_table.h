@@ -68,6 +68,26 @@ struct mib_table {
 	netsnmp_handler_registration *reg;
 };
 
+/* The number of entries of a column array. */
+#define MIB_N_COLS(cols) (sizeof(cols) / sizeof((cols)[0]))
+
+/*
+ * MIB_TABLE(var, mib_name, oid_list, index_count, cols): the descriptor
+ * `var` of the table at oid_list (a TSLCD_OID_* macro) with the column
+ * array cols.  The lengths are computed here, so no module restates them
+ * and the descriptors of every table read alike.
+ */
+#define MIB_TABLE(var, mib_name, oid_list, index_count, columns)                                   \
+	static const oid var##_oid[] = {oid_list};                                                 \
+	static struct mib_table var = {                                                            \
+	    .name = mib_name,                                                                      \
+	    .table_oid = var##_oid,                                                                \
+	    .table_oid_len = OID_LENGTH(var##_oid),                                                \
+	    .n_index = index_count,                                                                \
+	    .cols = columns,                                                                       \
+	    .n_cols = MIB_N_COLS(columns),                                                         \
+	}
+
 /* A row: the container key plus the model object the getters read. */
 struct mib_row {
 	netsnmp_index idx;
