@@ -89,4 +89,30 @@ bool mib_avail_monitored(const struct avail *av, enum avail_window w, struct mib
 bool mib_avail_downtime(const struct avail *av, enum avail_window w, struct mib_value *v);
 bool mib_avail_outages(const struct avail *av, enum avail_window w, struct mib_value *v);
 
+/*
+ * The availability columns offices and lines both have, as one list so the
+ * two tables cannot drift apart.  GETTER is the module's row getter macro
+ * (mib_table.h MIB_GETTER), AV the row's struct avail, OK a guard (a line
+ * that is not probed has no current figures).
+ */
+#define MIB_AVAIL_GETTERS(GETTER, AV, OK)                                                          \
+	GETTER(get_av24h, (OK) && mib_avail_raw(AV, AVAIL_24H, v))                                 \
+	GETTER(get_av7d, (OK) && mib_avail_raw(AV, AVAIL_7D, v))                                   \
+	GETTER(get_av30d, (OK) && mib_avail_raw(AV, AVAIL_30D, v))                                 \
+	GETTER(get_avmonth, (OK) && mib_avail_raw(AV, AVAIL_MONTH, v))                             \
+	GETTER(get_avq, (OK) && mib_avail_raw(AV, AVAIL_QUARTER, v))                               \
+	GETTER(get_avq_adj, (OK) && mib_avail_adjusted(AV, AVAIL_QUARTER, v))                      \
+	GETTER(get_monq, (OK) && mib_avail_monitored(AV, AVAIL_QUARTER, v))
+
+/* The previous month and quarter, for the monthly and quarterly reports. */
+#define MIB_PREV_PERIOD_GETTERS(GETTER, AV)                                                        \
+	GETTER(get_av_pm, mib_avail_raw(AV, AVAIL_PREV_MONTH, v))                                  \
+	GETTER(get_av_pm_adj, mib_avail_adjusted(AV, AVAIL_PREV_MONTH, v))                         \
+	GETTER(get_down_pm, mib_avail_downtime(AV, AVAIL_PREV_MONTH, v))                           \
+	GETTER(get_outages_pm, mib_avail_outages(AV, AVAIL_PREV_MONTH, v))                         \
+	GETTER(get_av_pq, mib_avail_raw(AV, AVAIL_PREV_QUARTER, v))                                \
+	GETTER(get_av_pq_adj, mib_avail_adjusted(AV, AVAIL_PREV_QUARTER, v))                       \
+	GETTER(get_down_pq, mib_avail_downtime(AV, AVAIL_PREV_QUARTER, v))                         \
+	GETTER(get_outages_pq, mib_avail_outages(AV, AVAIL_PREV_QUARTER, v))
+
 #endif

@@ -79,13 +79,8 @@ LINE_GETTER(get_window, stats_window(l, v))
 LINE_GETTER(get_rtt_p50, rtt_pct(l, 50, v))
 LINE_GETTER(get_rtt_p95, rtt_pct(l, 95, v))
 LINE_GETTER(get_rtt_p99, rtt_pct(l, 99, v))
-LINE_GETTER(get_av24h, probed(l) && mib_avail_raw(&l->av, AVAIL_24H, v))
-LINE_GETTER(get_av7d, probed(l) && mib_avail_raw(&l->av, AVAIL_7D, v))
-LINE_GETTER(get_av30d, probed(l) && mib_avail_raw(&l->av, AVAIL_30D, v))
-LINE_GETTER(get_avmonth, probed(l) && mib_avail_raw(&l->av, AVAIL_MONTH, v))
-LINE_GETTER(get_avq, probed(l) && mib_avail_raw(&l->av, AVAIL_QUARTER, v))
-LINE_GETTER(get_avq_adj, probed(l) && mib_avail_adjusted(&l->av, AVAIL_QUARTER, v))
-LINE_GETTER(get_monq, probed(l) && mib_avail_monitored(&l->av, AVAIL_QUARTER, v))
+/* The availability columns offices have too (mib.h); none while unprobed. */
+MIB_AVAIL_GETTERS(LINE_GETTER, &l->av, probed(l))
 LINE_GETTER(get_outages_q, probed(l) && quarter_value(l, false, v))
 LINE_GETTER(get_downtime_q, probed(l) && quarter_value(l, true, v))
 
@@ -170,15 +165,8 @@ LINE_GETTER(get_hc_out, l->bw && l->bw->have_prev && mib_set_u64(v, l->bw->prev.
 LINE_GETTER(get_disc_time, l->bw &&mib_set_datetime(v, l->bw->disc_time))
 LINE_GETTER(get_width, mib_set_int(v, l->bw && l->bw->have_prev ? l->bw->width : BW_WIDTH_UNKNOWN))
 
-/* The previous month and quarter, for the monthly and quarterly reports. */
-LINE_GETTER(get_av_pm, mib_avail_raw(&l->av, AVAIL_PREV_MONTH, v))
-LINE_GETTER(get_av_pm_adj, mib_avail_adjusted(&l->av, AVAIL_PREV_MONTH, v))
-LINE_GETTER(get_down_pm, mib_avail_downtime(&l->av, AVAIL_PREV_MONTH, v))
-LINE_GETTER(get_outages_pm, mib_avail_outages(&l->av, AVAIL_PREV_MONTH, v))
-LINE_GETTER(get_av_pq, mib_avail_raw(&l->av, AVAIL_PREV_QUARTER, v))
-LINE_GETTER(get_av_pq_adj, mib_avail_adjusted(&l->av, AVAIL_PREV_QUARTER, v))
-LINE_GETTER(get_down_pq, mib_avail_downtime(&l->av, AVAIL_PREV_QUARTER, v))
-LINE_GETTER(get_outages_pq, mib_avail_outages(&l->av, AVAIL_PREV_QUARTER, v))
+/* The previous month and quarter (mib.h), as for offices. */
+MIB_PREV_PERIOD_GETTERS(LINE_GETTER, &l->av)
 /* ---- twins for generic tools (60 and up): names of the office, text for
  * enumerations and addresses, percentages in hundredths ---- */
 

@@ -22,13 +22,8 @@ OFFICE_GETTER(get_status, mib_set_int(v, o->status))
 OFFICE_GETTER(get_last_change, mib_set_datetime(v, o->last_change))
 OFFICE_GETTER(get_lines, mib_set_u32(v, (uint32_t)o->n_lines))
 OFFICE_GETTER(get_lines_up, mib_set_u32(v, o->lines_up))
-OFFICE_GETTER(get_av24h, mib_avail_raw(&o->av, AVAIL_24H, v))
-OFFICE_GETTER(get_av7d, mib_avail_raw(&o->av, AVAIL_7D, v))
-OFFICE_GETTER(get_av30d, mib_avail_raw(&o->av, AVAIL_30D, v))
-OFFICE_GETTER(get_avmonth, mib_avail_raw(&o->av, AVAIL_MONTH, v))
-OFFICE_GETTER(get_avq, mib_avail_raw(&o->av, AVAIL_QUARTER, v))
-OFFICE_GETTER(get_avq_adj, mib_avail_adjusted(&o->av, AVAIL_QUARTER, v))
-OFFICE_GETTER(get_monq, mib_avail_monitored(&o->av, AVAIL_QUARTER, v))
+/* The availability columns lines have too (mib.h). */
+MIB_AVAIL_GETTERS(OFFICE_GETTER, &o->av, true)
 /* TslcdCompliance; 0 (never evaluated yet) reads as unknown(1). */
 OFFICE_GETTER(get_redundancy, mib_set_int(v, o->redundancy ? o->redundancy : 1))
 OFFICE_GETTER(get_readiness, mib_office_readiness(o->cfg->id, v))
@@ -69,15 +64,8 @@ static bool get_contract(const void *p, struct mib_value *v)
 	return mib_set_u32(v, sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum);
 }
 
-/* The previous month and quarter, for the monthly and quarterly reports. */
-OFFICE_GETTER(get_av_pm, mib_avail_raw(&o->av, AVAIL_PREV_MONTH, v))
-OFFICE_GETTER(get_av_pm_adj, mib_avail_adjusted(&o->av, AVAIL_PREV_MONTH, v))
-OFFICE_GETTER(get_down_pm, mib_avail_downtime(&o->av, AVAIL_PREV_MONTH, v))
-OFFICE_GETTER(get_outages_pm, mib_avail_outages(&o->av, AVAIL_PREV_MONTH, v))
-OFFICE_GETTER(get_av_pq, mib_avail_raw(&o->av, AVAIL_PREV_QUARTER, v))
-OFFICE_GETTER(get_av_pq_adj, mib_avail_adjusted(&o->av, AVAIL_PREV_QUARTER, v))
-OFFICE_GETTER(get_down_pq, mib_avail_downtime(&o->av, AVAIL_PREV_QUARTER, v))
-OFFICE_GETTER(get_outages_pq, mib_avail_outages(&o->av, AVAIL_PREV_QUARTER, v))
+/* The previous month and quarter (mib.h), as for lines. */
+MIB_PREV_PERIOD_GETTERS(OFFICE_GETTER, &o->av)
 
 /* Column 26 is the redundancy state (model_redundancy.c); 27/28 come from readiness. */
 static const struct mib_column office_cols[] = {
