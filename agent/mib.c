@@ -11,9 +11,10 @@ static const struct model *bound;
 
 int mib_register_all(void)
 {
-	if (mib_agent_register() || mib_office_register() || mib_line_register() ||
-	    mib_outage_register() || mib_readiness_register() || mib_alarm_register() ||
-	    mib_interval_register() || mib_node_register())
+	if (mib_agent_register() || mib_table_register(mib_office_table()) ||
+	    mib_table_register(mib_line_table()) || mib_table_register(mib_outage_table()) ||
+	    mib_readiness_register() || mib_alarm_register() || mib_interval_register() ||
+	    mib_table_register(mib_node_table()))
 		return -1;
 	if (bound)
 		mib_bind_model(bound);
@@ -38,13 +39,13 @@ const struct model *mib_model(void)
 void mib_dump_oids(FILE *out)
 {
 	mib_agent_dump(out);
-	mib_office_dump(out);
-	mib_line_dump(out);
-	mib_outage_dump(out);
+	mib_dump_table_oids(out, mib_office_table());
+	mib_dump_table_oids(out, mib_line_table());
+	mib_dump_table_oids(out, mib_outage_table());
 	mib_readiness_dump(out);
 	mib_alarm_dump(out);
 	mib_interval_dump(out);
-	mib_node_dump(out);
+	mib_dump_table_oids(out, mib_node_table());
 }
 
 static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)

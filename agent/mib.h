@@ -42,29 +42,23 @@ void mib_outage_added(const struct line *l, const struct outage *o, uint32_t evi
  * with the MIB through snmptranslate). */
 void mib_dump_oids(FILE *out);
 
-/* Per-group hooks used by mib.c. */
+/* Per-group hooks used by mib.c.  The tables whose rows are the bound
+ * model's offices, lines, outages and nodes are registered and dumped by
+ * mib.c through their descriptors; notifications take office, line and
+ * node columns from the same descriptors. */
 int mib_agent_register(void);
 void mib_agent_dump(FILE *out);
-int mib_office_register(void);
 void mib_office_bind(const struct model *m);
-void mib_office_dump(FILE *out);
-/* The descriptor a notification takes office columns from. */
-const struct mib_table *mib_office_table(void);
-int mib_line_register(void);
+struct mib_table *mib_office_table(void);
 void mib_line_bind(const struct model *m);
-void mib_line_dump(FILE *out);
-const struct mib_table *mib_line_table(void);
-int mib_outage_register(void);
+struct mib_table *mib_line_table(void);
 void mib_outage_bind(const struct model *m);
-void mib_outage_dump(FILE *out);
+struct mib_table *mib_outage_table(void);
 int mib_alarm_register(void);
 void mib_alarm_dump(FILE *out);
-/* tslcdNodeTable (mib_node.c): rows are struct node of the bound model;
- * notifications take node columns from its descriptor. */
-int mib_node_register(void);
+/* tslcdNodeTable (mib_node.c): rows are struct node of the bound model. */
 void mib_node_bind(const struct model *m);
-void mib_node_dump(FILE *out);
-const struct mib_table *mib_node_table(void);
+struct mib_table *mib_node_table(void);
 int mib_interval_register(void);
 void mib_interval_dump(FILE *out);
 /* Keep tslcdAlarmTable in step with the notifier's alarm set. */

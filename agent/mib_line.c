@@ -269,11 +269,6 @@ static const struct mib_column line_cols[] = {
 
 MIB_TABLE(line_table, "tslcdLineTable", TSLCD_OID_LINE_TABLE, 2, line_cols);
 
-int mib_line_register(void)
-{
-	return mib_table_register(&line_table);
-}
-
 void mib_line_bind(const struct model *m)
 {
 	mib_table_clear(&line_table);
@@ -286,12 +281,7 @@ void mib_line_bind(const struct model *m)
 	}
 }
 
-void mib_line_dump(FILE *out)
-{
-	mib_dump_table_oids(out, &line_table);
-}
-
-const struct mib_table *mib_line_table(void)
+struct mib_table *mib_line_table(void)
 {
 	return &line_table;
 }

@@ -51,11 +51,6 @@ static const struct mib_column node_cols[] = {
 
 MIB_TABLE(node_table, "tslcdNodeTable", TSLCD_OID_NODE_TABLE, 1, node_cols);
 
-int mib_node_register(void)
-{
-	return mib_table_register(&node_table);
-}
-
 void mib_node_bind(const struct model *m)
 {
 	mib_table_clear(&node_table);
@@ -63,12 +58,7 @@ void mib_node_bind(const struct model *m)
 		mib_table_set_row(&node_table, &m->nodes[i].cfg->id, &m->nodes[i]);
 }
 
-void mib_node_dump(FILE *out)
-{
-	mib_dump_table_oids(out, &node_table);
-}
-
-const struct mib_table *mib_node_table(void)
+struct mib_table *mib_node_table(void)
 {
 	return &node_table;
 }

@@ -114,11 +114,6 @@ static const struct mib_column office_cols[] = {
 
 MIB_TABLE(office_table, "tslcdOfficeTable", TSLCD_OID_OFFICE_TABLE, 1, office_cols);
 
-int mib_office_register(void)
-{
-	return mib_table_register(&office_table);
-}
-
 void mib_office_bind(const struct model *m)
 {
 	mib_table_clear(&office_table);
@@ -126,12 +121,7 @@ void mib_office_bind(const struct model *m)
 		mib_table_set_row(&office_table, &m->offices[i].cfg->id, &m->offices[i]);
 }
 
-void mib_office_dump(FILE *out)
-{
-	mib_dump_table_oids(out, &office_table);
-}
-
-const struct mib_table *mib_office_table(void)
+struct mib_table *mib_office_table(void)
 {
 	return &office_table;
 }

@@ -37,11 +37,6 @@ static const struct mib_column outage_cols[] = {
 
 MIB_TABLE(outage_table, "tslcdOutageTable", TSLCD_OID_OUTAGE_TABLE, 3, outage_cols);
 
-int mib_outage_register(void)
-{
-	return mib_table_register(&outage_table);
-}
-
 static void outage_row(const struct line *l, uint32_t index, const struct outage *o)
 {
 	uint32_t idx[3] = {l->office->cfg->id, l->cfg->id, index};
@@ -70,7 +65,7 @@ void mib_outage_bind(const struct model *m)
 			line_outages_bind(&m->offices[i].lines[j]);
 }
 
-void mib_outage_dump(FILE *out)
+struct mib_table *mib_outage_table(void)
 {
-	mib_dump_table_oids(out, &outage_table);
+	return &outage_table;
 }
