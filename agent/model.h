@@ -260,9 +260,10 @@ void model_node_line_round(struct model *m, struct line *l, time_t now, uint64_t
 void model_node_outage_opened(const struct line *l, struct outage *o);
 /* Every reference failing (or impaired): line rounds are not judged. */
 bool model_node_monitoring_suspect(const struct model *m);
-/* store.c: a line's state was restored (the upstream mode is not saved:
- * an unreachable line waits for its node's first verdict). */
-void model_line_restored(struct line *l);
+/* store.c: a line's state was restored.  The upstream mode is not saved:
+ * an unreachable line stays so for the grace a recovering node gives,
+ * then follows its node's verdict. */
+void model_line_restored(const struct model *m, struct line *l);
 /* model.c, used by model_node.c. */
 void model_line_set_upstream(struct model *m, struct line *l, enum upstream_mode mode, time_t now,
                              uint64_t mono_ms);

@@ -164,14 +164,16 @@ void model_node_outage_opened(const struct line *l, struct outage *o)
 	}
 }
 
-void model_line_restored(struct line *l)
+void model_line_restored(const struct model *m, struct line *l)
 {
 	if (linestate_reported(&l->ls) != LINE_UNREACHABLE)
 		return;
-	if (l->via)
-		l->ls.upstream = UPSTREAM_SUSPECT;
-	else /* no node any more: its own fault */
+	if (!l->via) { /* no node any more: its own fault */
 		linestate_set_upstream(&l->ls, UPSTREAM_OK);
+		return;
+	}
+	l->ls.upstream = UPSTREAM_DOWN;
+	l->upstream_grace = grace_rounds(m);
 }
 
 void model_node_line_round(struct model *m, struct line *l, time_t now, uint64_t mono_ms)
@@ -263,7 +265,7 @@ static void node_set_status(struct model *m, struct node *n, enum node_status st
  * nodeDown carries the offices it made unreachable. */
 static void judge_nodes(struct model *m, time_t now, uint64_t mono_ms)
 {
-	bool changed, modes = false;
+	bool changed, any = false, modes = false;
 
 	do {
 		changed = false;
@@ -271,7 +273,7 @@ static void judge_nodes(struct model *m, time_t now, uint64_t mono_ms)
 			enum node_status st = status_with_parent(&m->nodes[k]);
 			if (st != m->nodes[k].status) {
 				node_set_status(m, &m->nodes[k], st, now, mono_ms);
-				changed = true;
+				changed = any = true;
 			}
 		}
 	} while (changed);
@@ -280,10 +282,12 @@ static void judge_nodes(struct model *m, time_t now, uint64_t mono_ms)
 		modes |= mode != m->nodes[k].mode_seen;
 		m->nodes[k].mode_seen = mode;
 	}
-	if (!modes)
+	if (modes) {
+		apply_modes(m, now, mono_ms);
+		blame(m);
+	}
+	if (!modes && !any)
 		return;
-	apply_modes(m, now, mono_ms);
-	blame(m);
 	count_affected(m);
 	for (size_t k = 0; k < m->n_nodes; k++) {
 		struct node *n = &m->nodes[k];

@@ -792,7 +792,7 @@ static const char *load_line(struct loader *ld, struct rbuf *r)
 	if (!l)
 		return NULL;
 	l->ls = ls;
-	model_line_restored(l);
+	model_line_restored(ld->m, l);
 	l->last_change = (time_t)last_change;
 	l->stats = stats;
 	l->av = av;

@@ -564,6 +564,7 @@ START_TEST(node_cut_unreachable)
 		target_round(m, 1, GOOD);
 	}
 	ck_assert_int_eq(model_find_node(m, 1)->status, NODE_UP);
+	ck_assert_uint_eq(count_events(EV_NODE), 1); /* heard at once: a restored nodeDown clears */
 	ck_assert_uint_eq(model_find_node(m, 1)->offices_behind, 2);
 	for (int i = 0; i < 3; i++) {
 		round_of(m, 1, 1, BAD);
