@@ -65,6 +65,10 @@ int mib_node_register(void);
 void mib_node_bind(const struct model *m);
 void mib_node_dump(FILE *out);
 const struct mib_table *mib_node_table(void);
+/* tslcdNotifyLogTable and tslcdClearedAlarmTable (mib_alarmlog.c): rows
+ * follow alarmlog's rings. */
+int mib_alarmlog_register(void);
+void mib_alarmlog_dump(FILE *out);
 int mib_interval_register(void);
 void mib_interval_dump(FILE *out);
 /* Keep tslcdAlarmTable in step with the notifier's alarm set. */

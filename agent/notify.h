@@ -16,7 +16,10 @@
  *    away).  Every raise has a clear.
  *  - Every notification due gets the next tslcdNotifySeq, even when storm
  *    control drops it (tslcdNotificationsSuppressed counts those), so a
- *    gap tells the manager to re-read tslcdAlarmTable.
+ *    gap tells the manager to re-read tslcdAlarmTable.  Each one is kept
+ *    in the notification log (alarmlog.h) with its fate, and each alarm
+ *    that leaves the table in the cleared-alarm ring; the rings take
+ *    their sizes from notify.log-size and notify.cleared-size.
  *  - Varbinds: snmpTrapOID.0, then the OBJECTS of the NOTIFICATION-TYPE in
  *    order: tslcdOffice* columns with instance .OFFICE, tslcdLine* with
  *    .OFFICE.LINE, tslcdReadiness* with .OFFICE, and the
@@ -91,6 +94,10 @@ void notify_seq_resume(uint32_t last);
 
 uint32_t notify_seq(void);
 uint32_t notify_suppressed(void);
+/* Wall ms of the last change of the alarm table (tslcdAlarmsLastChanged):
+ * a row raised or cleared, a severity or seq changed; the first bind
+ * counts as one.  Refreshed values and texts of standing alarms do not. */
+int64_t notify_alarms_changed_ms(void);
 const struct alarm_set *notify_alarms(void);
 bool notify_line_is_flapping(uint32_t office, uint32_t line);
 
