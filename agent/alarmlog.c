@@ -90,7 +90,8 @@ const struct notelog_entry *alarmlog_note(const struct notelog_entry *e)
 	return slot;
 }
 
-const struct cleared_entry *alarmlog_cleared(const struct cleared_entry *e)
+/* A copy in the ring under index (0: the next one). */
+static const struct cleared_entry *cleared_push(const struct cleared_entry *e, uint32_t index)
 {
 	struct cleared_entry *slot = ring_push(ALARMLOG_CLEARED);
 
@@ -98,9 +99,24 @@ const struct cleared_entry *alarmlog_cleared(const struct cleared_entry *e)
 		return NULL;
 	*slot = *e;
 	slot->text[sizeof(slot->text) - 1] = '\0';
-	slot->index = ++L.cleared_last ? L.cleared_last : (L.cleared_last = 1);
+	slot->acked_by[sizeof(slot->acked_by) - 1] = '\0';
+	if (!index)
+		index = ++L.cleared_last ? L.cleared_last : (L.cleared_last = 1);
+	else if (index > L.cleared_last)
+		L.cleared_last = index;
+	slot->index = index;
 	tell(ALARMLOG_CLEARED, slot, true);
 	return slot;
+}
+
+const struct cleared_entry *alarmlog_cleared(const struct cleared_entry *e)
+{
+	return cleared_push(e, 0);
+}
+
+const struct cleared_entry *alarmlog_cleared_restore(const struct cleared_entry *e)
+{
+	return cleared_push(e, e->index);
 }
 
 size_t alarmlog_count(enum alarmlog_ring which)

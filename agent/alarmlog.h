@@ -25,11 +25,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alarm.h"
+
 /* TslcdNotifyFate: do not renumber. */
 enum notify_fate {
 	FATE_SENT = 1,       /* handed to the master */
 	FATE_SUPPRESSED = 2, /* storm control (rate limit, flap or hold) */
 	FATE_NO_MASTER = 3,  /* no AgentX session at the time */
+	FATE_SHELVED = 4,    /* its alarm was shelved by an operator */
 };
 
 struct notelog_entry {
@@ -53,6 +56,8 @@ struct cleared_entry {
 	int64_t raised, cleared;       /* wall time */
 	uint32_t raise_seq, clear_seq; /* 0: none was sent */
 	char text[256];                /* the alarm's (raise) text */
+	int64_t acked;                 /* wall s, 0: never acknowledged */
+	char acked_by[ALARM_WHO_LEN];
 };
 
 enum alarmlog_ring { ALARMLOG_NOTIFY = 0, ALARMLOG_CLEARED = 1 };
@@ -72,6 +77,8 @@ const struct cleared_entry *alarmlog_cleared(const struct cleared_entry *e);
 /* Records kept, and the i-th oldest (0 = oldest), NULL past the end. */
 size_t alarmlog_count(enum alarmlog_ring ring);
 const void *alarmlog_at(enum alarmlog_ring ring, size_t i);
+/* A record from the state file: its index is kept (and carried on). */
+const struct cleared_entry *alarmlog_cleared_restore(const struct cleared_entry *e);
 /* Carry the cleared index on after a restart. */
 void alarmlog_cleared_resume(uint32_t last_index);
 uint32_t alarmlog_cleared_last(void);

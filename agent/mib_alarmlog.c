@@ -54,6 +54,8 @@ CLEARED_GETTER(cl_cleared, mib_set_datetime(v, (time_t)e->cleared))
 CLEARED_GETTER(cl_raise_seq, mib_set_u32(v, e->raise_seq))
 CLEARED_GETTER(cl_clear_seq, mib_set_u32(v, e->clear_seq))
 CLEARED_GETTER(cl_text, mib_set_str(v, e->text))
+CLEARED_GETTER(cl_acked_by, e->acked &&mib_set_str(v, e->acked_by))
+CLEARED_GETTER(cl_acked_time, e->acked &&mib_set_datetime(v, (time_t)e->acked))
 
 static const struct mib_column cleared_cols[] = {
     {2, "tslcdClearedAlarmId", ASN_UNSIGNED, cl_id},
@@ -66,6 +68,8 @@ static const struct mib_column cleared_cols[] = {
     {9, "tslcdClearedRaiseSeq", ASN_UNSIGNED, cl_raise_seq},
     {10, "tslcdClearedClearSeq", ASN_UNSIGNED, cl_clear_seq},
     {11, "tslcdClearedText", ASN_OCTET_STR, cl_text},
+    {12, "tslcdClearedAckedBy", ASN_OCTET_STR, cl_acked_by},
+    {13, "tslcdClearedAckedTime", ASN_OCTET_STR, cl_acked_time},
 };
 
 static const oid log_oid[] = {TSLCD_OID_NOTIFY_LOG_TABLE};

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "alarm_rules.h"
+#include "alarm_shelf.h"
 #include "alarmlog.h"
 #include "heightened.h"
 #include "histfeed.h"
@@ -40,6 +41,7 @@ static struct {
 	struct loop_timer *hold_timer; /* the earliest hold's end */
 	uint32_t hold_timer_at;        /* monotonic s it fires at */
 	int64_t changed_ms;            /* wall ms: tslcdAlarmsLastChanged */
+	struct alarm_shelves shelves;
 } N;
 
 /* A notification about to be sent. */
@@ -355,9 +357,15 @@ static bool pending(const struct alarm_key *k)
 	return a && a->hold_until;
 }
 
+/* An operator shelved it: nothing is sent until the shelf ends. */
+static bool shelved(const struct alarm_key *k)
+{
+	return alarm_shelf_find(&N.shelves, k, time(NULL)) != NULL;
+}
+
 static bool held(const struct alarm_key *k)
 {
-	if (pending(k))
+	if (pending(k) || shelved(k))
 		return true;
 	if (k->type == ALARM_LINE_DOWN || k->type == ALARM_LINE_DEGRADED)
 		return notify_line_is_flapping(k->office, k->line);
@@ -390,7 +398,11 @@ static uint32_t emit(const struct notice *n)
 	uint32_t seq = ++N.seq ? N.seq : (N.seq = 1); /* wraps to 1, the MIB says */
 	enum notify_fate fate = FATE_NO_MASTER;
 
-	if (held(&n->key) || !token_bucket_take(&N.bucket, loop_now_ms())) {
+	if (shelved(&n->key)) {
+		fate = FATE_SHELVED;
+		log_msg(LOG_INFO, "notification %u not sent, its alarm is shelved: %s", seq,
+		        n->text);
+	} else if (held(&n->key) || !token_bucket_take(&N.bucket, loop_now_ms())) {
 		N.suppressed++;
 		fate = FATE_SUPPRESSED;
 		log_msg(LOG_DEBUG, "notification %u suppressed: %s", seq, n->text);
@@ -430,6 +442,7 @@ static struct notice notice_of(const struct alarm *a)
 }
 
 static void holds_end(void);
+static void shelves_end(void);
 
 static void on_hold_timer(void *arg)
 {
@@ -508,8 +521,10 @@ static void log_cleared(const struct alarm *a, uint32_t clear_seq)
 	                          .raised = a->raised,
 	                          .cleared = time(NULL),
 	                          .raise_seq = a->hold_until ? 0 : a->seq,
-	                          .clear_seq = clear_seq};
+	                          .clear_seq = clear_seq,
+	                          .acked = a->acked};
 	snprintf(e.text, sizeof(e.text), "%s", a->text);
+	snprintf(e.acked_by, sizeof(e.acked_by), "%s", a->acked_by);
 	alarmlog_cleared(&e);
 }
 
@@ -592,8 +607,9 @@ static void settle_key(const struct alarm_key *k, bool resend)
 	}
 }
 
-/* Every key that is active or told, copied first: settling changes the sets. */
-static void settle_all(bool resend)
+/* Every key that is active or told (of those only covers, when given),
+ * copied first: settling changes the sets. */
+static void settle_where(bool resend, const struct shelf *only)
 {
 	size_t n = N.alarms.n + N.told.n;
 	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
@@ -605,9 +621,15 @@ static void settle_all(bool resend)
 	for (size_t i = 0; i < N.told.n; i++)
 		keys[N.alarms.n + i] = N.told.v[i]->key;
 	for (size_t i = 0; i < n; i++)
-		if (i < N.alarms.n || !alarm_find(&N.alarms, &keys[i]))
+		if ((i < N.alarms.n || !alarm_find(&N.alarms, &keys[i])) &&
+		    (!only || alarm_shelf_covers(only, &keys[i])))
 			settle_key(&keys[i], resend);
 	free(keys);
+}
+
+static void settle_all(bool resend)
+{
+	settle_where(resend, NULL);
 }
 
 static void settle_line(uint32_t office, uint32_t line)
@@ -723,6 +745,97 @@ void notify_tick(void)
 		return;
 	flap_ends();
 	holds_end();
+	shelves_end();
+}
+
+/* ---- operator actions: acknowledge and shelve ---- */
+
+static struct alarm *alarm_by_id(uint32_t id)
+{
+	for (size_t i = 0; i < N.alarms.n; i++)
+		if (N.alarms.v[i]->id == id)
+			return N.alarms.v[i];
+	return NULL;
+}
+
+const struct alarm *notify_alarm_by_id(uint32_t id)
+{
+	return alarm_by_id(id);
+}
+
+const char *notify_ack(uint32_t id, const char *who, const char *note)
+{
+	struct alarm *a = alarm_by_id(id);
+
+	if (!a)
+		return "no active alarm has that id";
+	a->acked = time(NULL);
+	snprintf(a->acked_by, sizeof(a->acked_by), "%s", who);
+	if (note)
+		snprintf(a->note, sizeof(a->note), "%s", note);
+	alarm_row(a, true);
+	return NULL;
+}
+
+const char *notify_unack(uint32_t id)
+{
+	struct alarm *a = alarm_by_id(id);
+
+	if (!a)
+		return "no active alarm has that id";
+	if (!a->acked)
+		return "that alarm is not acknowledged";
+	a->acked = 0;
+	a->acked_by[0] = '\0';
+	alarm_row(a, true);
+	return NULL;
+}
+
+const char *notify_shelve(const struct shelf *sh)
+{
+	if (sh->until <= time(NULL))
+		return "the end time is in the past";
+	if (!alarm_shelf_put(&N.shelves, sh))
+		return "too many shelves (or out of memory)";
+	N.changed_ms = wall_ms();
+	return NULL;
+}
+
+const char *notify_unshelve(const struct shelf *target)
+{
+	struct shelf gone;
+
+	if (!alarm_shelf_remove(&N.shelves, target, &gone))
+		return "nothing is shelved there";
+	N.changed_ms = wall_ms();
+	settle_where(true, &gone); /* what the NOC was not told (this session) goes out now */
+	return NULL;
+}
+
+/* Shelves end by themselves; then as for unshelve. */
+static void shelves_end(void)
+{
+	struct shelf sh;
+
+	while (alarm_shelf_take_ended(&N.shelves, time(NULL), &sh)) {
+		log_msg(LOG_NOTICE, "shelf of %s %u.%u (%s) ended",
+		        alarm_type_name(sh.key.type) ? alarm_type_name(sh.key.type)
+		        : sh.kind == SHELF_LINE      ? "line"
+		                                     : "office",
+		        sh.key.office, sh.key.line, sh.by);
+		N.changed_ms = wall_ms();
+		settle_where(true, &sh);
+	}
+}
+
+const struct shelf *notify_shelf_of(const struct alarm_key *k)
+{
+	return alarm_shelf_find(&N.shelves, k, time(NULL));
+}
+
+const struct alarm_shelves *notify_shelves(void)
+{
+	return &N.shelves;
 }
 
 /* ---- binding ---- */
@@ -816,7 +929,7 @@ static void judge_restored(const struct model *m)
 			restore_flapping(&N.alarms.v[i]->key);
 }
 
-static void logs_resize(const struct notify_cfg *c)
+void notify_logs_resize(const struct notify_cfg *c)
 {
 	if (!alarmlog_resize(ALARMLOG_NOTIFY, c->log_size) ||
 	    !alarmlog_resize(ALARMLOG_CLEARED, c->cleared_size))
@@ -839,7 +952,7 @@ void notify_bind_model(const struct model *m)
 	N.m = m;
 	if (!m)
 		return;
-	logs_resize(&m->cfg->notify);
+	notify_logs_resize(&m->cfg->notify);
 	notify_regrade();
 	if (N.restored)
 		judge_restored(m);
@@ -853,6 +966,7 @@ void notify_shutdown(void)
 		loop_timer_cancel(N.hold_timer);
 	alarm_set_free(&N.alarms);
 	alarm_set_free(&N.told);
+	alarm_shelf_free(&N.shelves);
 	alarmlog_reset();
 	free(N.watch);
 	memset(&N, 0, sizeof(N));

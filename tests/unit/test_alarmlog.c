@@ -122,6 +122,19 @@ START_TEST(cleared_indices_run_on)
 }
 END_TEST
 
+START_TEST(cleared_restore_keeps_index)
+{
+	setup();
+	ck_assert(alarmlog_resize(ALARMLOG_CLEARED, 4));
+	struct cleared_entry c = {.alarm_id = 5, .index = 70};
+	ck_assert_uint_eq(alarmlog_cleared_restore(&c)->index, 70);
+	c.index = 72;
+	ck_assert_uint_eq(alarmlog_cleared_restore(&c)->index, 72);
+	ck_assert_uint_eq(alarmlog_cleared(&c)->index, 73); /* carries on */
+	ck_assert_uint_eq(live, 3);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("alarmlog");
@@ -131,6 +144,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, resize_keeps_newest);
 	tcase_add_test(tc, off_keeps_nothing);
 	tcase_add_test(tc, cleared_indices_run_on);
+	tcase_add_test(tc, cleared_restore_keeps_index);
 	suite_add_tcase(s, tc);
 	return s;
 }
