@@ -5,7 +5,8 @@
 # manager (snmptrapd stopped while 5 notifications go out) the log holds
 # exactly those 5, with consecutive seq; tslcdClearedAlarmTable holds the
 # last notify.cleared-size cleared alarms with both seqs.  Lines are TCP
-# ports on 127.0.0.1 that the test opens and closes.
+# ports on 127.0.0.1 that the test opens and closes.  Both tables survive
+# a restart.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
@@ -124,4 +125,15 @@ h_check "agent saw the line come up without a master" \
 h_start_master || exit 1
 h_check "agent serves again" h_wait_served 100
 h_expect_eq "log row 8: lineUp, fate noMaster" "8 1 1 10 1 1 3" "$(log_rows | grep '^8 ')"
+
+# ---- a restart keeps both tables (state file records 9 and 10) ----
+before_log=$(log_rows)
+before_cleared=$(cleared_rows)
+h_stop_agent
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served again"; h_done; exit 1; }
+h_expect_eq "the log is kept across a restart" "$before_log" "$(log_rows)"
+h_expect_eq "the cleared alarms are kept across a restart" "$before_cleared" "$(cleared_rows)"
+h_expect_eq "log text survives" \
+	"Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is down: 2 failed probe rounds (limit 2)" \
+	"$(h_get_str "$R.1.10.1.10.7")"
 h_done

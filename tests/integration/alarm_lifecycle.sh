@@ -166,4 +166,17 @@ h_expect_eq "alarm list empty at the end" "ok 0 alarm(s), 0 shelf(s)" "$($CTL al
 h_expect_eq "cleared table: line 1's alarm kept who acknowledged (none: unacked)" "No Such Instance currently exists at this OID" \
 	"$(h_snmp snmpget -Oqv "$R.1.11.1.12.1" 2>&1)"
 
+# ---- a restart keeps acknowledgements and shelves (state file) ----
+close_port P1
+h_check "lineDown of line 1 again" h_wait_for 100 bash -c "$CTL alarm list | grep -q 'lineDown 10\\.1 '"
+ID1=$(id_of_line 1)
+$CTL alarm ack "$ID1" --by ops --note "kept across restarts" >/dev/null
+h_expect_match "shelve --office" "^ok shelved office 10 until " "$($CTL alarm shelve --office 10 --until +2h)"
+before=$(lifecycle "$ID1")
+h_stop_agent
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served again"; h_done; exit 1; }
+h_expect_eq "the alarm keeps its id, acknowledgement and shelf" "$ID1 $before" \
+	"$(id_of_line 1) $(lifecycle "$ID1")"
+h_expect_match "the shelf is listed after the restart" "^shelf office 10 until .* by uid [0-9]+$" \
+	"$($CTL alarm list | grep '^shelf ')"
 h_done
