@@ -72,6 +72,12 @@ struct alarm_extra {
 	uint8_t outage_cause; /* areaOutage: TslcdOutageCauseTC, 0 = not judged */
 };
 
+/* Operator texts (acknowledgements, shelves), bytes without the NUL. */
+#define ALARM_NOTE_MAX 127
+#define ALARM_BY_MAX   63
+/* "NAME (uid N)": who acknowledged or shelved. */
+#define ALARM_WHO_LEN (ALARM_BY_MAX + 24)
+
 struct alarm {
 	struct alarm_key key;
 	uint32_t id;
@@ -82,6 +88,9 @@ struct alarm {
 	uint32_t hold_until; /* monotonic s: not announced yet, waits until then (0: announced) */
 	char text[256];
 	struct alarm_extra extra;
+	int64_t acked; /* wall s of the acknowledgement, 0 = not acknowledged */
+	char acked_by[ALARM_WHO_LEN];
+	char note[ALARM_NOTE_MAX + 1]; /* the operator's latest note (ack or shelve) */
 };
 
 struct alarm_set {

@@ -344,6 +344,8 @@ static const struct config_error_range ranges[] = {
     {"burst", 1, 100000},
     {"flap-count", 1, FLAP_COUNT_MAX},
     {"flap-window", 10, 86400},
+    {"log-size", 0, 100000},
+    {"cleared-size", 0, 100000},
     {"sla-min-monitored", 1, 2678400},
     {"offices", 1, 4294967295L},
     {"max-age", 1, 3650},
@@ -520,7 +522,8 @@ static cfg_opt_t authority_opts[] = {
     CFG_END(),
 };
 
-/* notify { rate burst flap-* resend-on-connect  alarm TYPE { }  heightened "NAME" { } } */
+/* notify { rate burst flap-* resend-on-connect log-size cleared-size  alarm TYPE { }  heightened
+ * "NAME" { } } */
 static int parse_local_time(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 static int parse_bool(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result);
 #define FLAG(name, def) CFG_BOOL_CB(name, def, CFGF_NONE, parse_bool)
@@ -550,6 +553,8 @@ static cfg_opt_t notify_opts[] = {
     NUM("flap-count", 5),
     NUM("flap-window", 600),
     FLAG("resend-on-connect", cfg_true),
+    NUM("log-size", 1000),
+    NUM("cleared-size", 1000),
     CFG_FLOAT_CB("sla-target", 99.0, CFGF_NONE, parse_percent),
     KW("sla-window", 3),
     NUM("sla-min-monitored", 3600),
@@ -2175,6 +2180,8 @@ static bool notify_parse(struct tslcd_config *c, cfg_t *sec)
 	n->flap_count = (unsigned)cfg_getint(sec, "flap-count");
 	n->flap_window_s = (unsigned)cfg_getint(sec, "flap-window");
 	n->resend_on_connect = cfg_getbool(sec, "resend-on-connect");
+	n->log_size = (unsigned)cfg_getint(sec, "log-size");
+	n->cleared_size = (unsigned)cfg_getint(sec, "cleared-size");
 	n->sla_target_ppm = (uint32_t)(cfg_getfloat(sec, "sla-target") * 10000.0 + 0.5);
 	n->sla_window = (unsigned)cfg_getint(sec, "sla-window") - 1; /* enum avail_window */
 	n->sla_min_monitored_s = (unsigned)cfg_getint(sec, "sla-min-monitored");

@@ -166,6 +166,7 @@ struct notify_cfg {
 	unsigned rate, burst; /* token bucket: per second, at once */
 	unsigned flap_count, flap_window_s;
 	bool resend_on_connect;
+	unsigned log_size, cleared_size;      /* alarmlog rings; 0 = off */
 	uint32_t sla_target_ppm;              /* office availability target; 0 = off */
 	unsigned sla_window;                  /* enum avail_window */
 	unsigned sla_min_monitored_s;         /* judge only with this much data */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bandwidth.h"
+#include "control_alarm.h"
 #include "histfeed.h"
 #include "log.h"
 #include "loop.h"
@@ -165,6 +166,13 @@ void control_execute(struct model *m, const struct ucred *peer, char *request, c
 	int argc = 0;
 	char *save = NULL;
 
+	/* Its note may hold spaces: it parses its own line. */
+	if (!strncmp(request, "alarm", 5) &&
+	    (request[5] == ' ' || request[5] == '\n' || !request[5])) {
+		request[strcspn(request, "\r\n")] = '\0';
+		control_alarm(m, peer, request + 5, out, outlen);
+		return;
+	}
 	for (char *t = strtok_r(request, " \t\r\n", &save); t && argc < 8;
 	     t = strtok_r(NULL, " \t\r\n", &save))
 		argv[argc++] = t;
@@ -222,9 +230,12 @@ static void client_close(struct client *c, const char *last_words)
 	free(c);
 }
 
+/* Room for `alarm list', the one reply of several lines. */
+#define REPLY_MAX 8192
+
 static void client_reply(struct client *c)
 {
-	char out[512];
+	static char out[REPLY_MAX];
 
 	c->buf[c->len] = '\0';
 	control_execute(*C.model, &c->peer, c->buf, out, sizeof(out) - 1);

@@ -3,9 +3,9 @@
  *
  * Contract: a unix stream socket (mode 0660, so access follows the file's
  * owner and group); each connection sends one request line and gets one
- * reply line, "ok ..." or "error: ...".  Requests change the model only
- * through its public functions.  Every peer may be hostile (a member of the
- * socket's group included), so the socket costs the agent a bounded amount:
+ * reply line, "ok ..." or "error: ..." (`alarm list' answers several).  Requests change the model
+ * only through its public functions.  Every peer may be hostile (a member of the socket's group
+ * included), so the socket costs the agent a bounded amount:
  *  - at most CONTROL_MAX_CLIENTS connections are open; one more closes the
  *    oldest (a real client sends its line at once, an idle one is the oldest);
  *  - a connection whose request line has not arrived CONTROL_TIMEOUT_MS

@@ -488,7 +488,8 @@ static int run(struct tslcd_config *cfg)
 	}
 	struct alarm_set restored;
 	alarm_set_init(&restored);
-	store_restore(model, &restored); /* before the MIB shows the tables */
+	notify_logs_resize(&cfg->notify); /* room for the logs the state file holds */
+	store_restore(model, &restored);  /* before the MIB shows the tables */
 	model_set_listener(model, &listener);
 	mib_bind_model(model);
 	bool judge = restored.n > 0;

@@ -14,7 +14,7 @@ int mib_register_all(void)
 	if (mib_agent_register() || mib_table_register(mib_office_table()) ||
 	    mib_table_register(mib_line_table()) || mib_table_register(mib_outage_table()) ||
 	    mib_readiness_register() || mib_alarm_register() || mib_interval_register() ||
-	    mib_table_register(mib_node_table()))
+	    mib_table_register(mib_node_table()) || mib_alarmlog_register())
 		return -1;
 	if (bound)
 		mib_bind_model(bound);
@@ -46,6 +46,7 @@ void mib_dump_oids(FILE *out)
 	mib_alarm_dump(out);
 	mib_interval_dump(out);
 	mib_dump_table_oids(out, mib_node_table());
+	mib_alarmlog_dump(out);
 }
 
 static bool avail_figures_now(const struct avail *av, enum avail_window w, struct avail_figures *f)

@@ -59,6 +59,10 @@ void mib_alarm_dump(FILE *out);
 /* tslcdNodeTable (mib_node.c): rows are struct node of the bound model. */
 void mib_node_bind(const struct model *m);
 struct mib_table *mib_node_table(void);
+/* tslcdNotifyLogTable and tslcdClearedAlarmTable (mib_alarmlog.c): rows
+ * follow alarmlog's rings. */
+int mib_alarmlog_register(void);
+void mib_alarmlog_dump(FILE *out);
 int mib_interval_register(void);
 void mib_interval_dump(FILE *out);
 /* Keep tslcdAlarmTable in step with the notifier's alarm set. */

@@ -90,6 +90,16 @@ static bool monitoring_last_change(struct mib_value *v)
 	return m && mib_set_datetime(v, m->mon.last_change);
 }
 
+/* DateAndTime with its deci-seconds: two changes a second apart differ. */
+static bool alarms_last_changed(struct mib_value *v)
+{
+	int64_t ms = notify_alarms_changed_ms();
+	if (ms <= 0 || !mib_set_datetime(v, (time_t)(ms / 1000)))
+		return false;
+	v->buf.bytes[7] = (uint8_t)(ms % 1000 / 100);
+	return true;
+}
+
 #define STATUS_GETTER(fn, call) MIB_GETTER(fn, , call)
 
 static bool fingerprint(struct mib_value *v)
@@ -146,6 +156,7 @@ STATUS_GETTER(get_refs_up, references_up(v))
 STATUS_GETTER(get_mon_last_change, monitoring_last_change(v))
 STATUS_GETTER(get_nodes_total, nodes_total(v))
 STATUS_GETTER(get_nodes_down, nodes_down(v))
+STATUS_GETTER(get_alarms_last_changed, alarms_last_changed(v))
 
 static const struct mib_column agent_cols[] = {
     {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
@@ -185,6 +196,7 @@ static const struct mib_column agent_cols[] = {
     {35, "tslcdMonitoringLastChange", ASN_OCTET_STR, get_mon_last_change},
     {36, "tslcdNodesTotal", ASN_UNSIGNED, get_nodes_total},
     {37, "tslcdNodesDown", ASN_GAUGE, get_nodes_down},
+    {38, "tslcdAlarmsLastChanged", ASN_OCTET_STR, get_alarms_last_changed},
 };
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};

@@ -3,8 +3,24 @@
  * tslcdAlarmId.  Rows point at the notifier's alarms (stable heap
  * objects) and follow them through mib_alarm_row().
  */
+#include "alarm_shelf.h"
 #include "mib.h"
 #include "notify.h"
+
+/* Absent when not shelved. */
+static bool shelved_until(const struct alarm *a, struct mib_value *v)
+{
+	const struct shelf *sh = notify_shelf_of(&a->key);
+	return sh && mib_set_datetime(v, (time_t)sh->until);
+}
+
+/* The acknowledgement's note, else the covering shelf's; absent when none. */
+static bool note(const struct alarm *a, struct mib_value *v)
+{
+	const struct shelf *sh = notify_shelf_of(&a->key);
+	const char *t = a->note[0] ? a->note : sh ? sh->note : "";
+	return t[0] && mib_set_str(v, t);
+}
 
 #define ALARM_GETTER(fn, call)                                                                     \
 	static bool fn(const void *p, struct mib_value *v)                                         \
@@ -22,6 +38,11 @@ ALARM_GETTER(get_value, mib_set_int(v, a->value))
 ALARM_GETTER(get_threshold, mib_set_int(v, a->threshold))
 ALARM_GETTER(get_text, mib_set_str(v, a->text))
 ALARM_GETTER(get_seq, mib_set_u32(v, a->seq))
+ALARM_GETTER(get_acked, mib_set_int(v, a->acked ? 1 : 2)) /* TruthValue */
+ALARM_GETTER(get_acked_by, a->acked &&mib_set_str(v, a->acked_by))
+ALARM_GETTER(get_acked_time, a->acked &&mib_set_datetime(v, (time_t)a->acked))
+ALARM_GETTER(get_shelved_until, shelved_until(a, v))
+ALARM_GETTER(get_note, note(a, v))
 
 static const struct mib_column alarm_cols[] = {
     {2, "tslcdAlarmType", ASN_INTEGER, get_type},
@@ -33,6 +54,11 @@ static const struct mib_column alarm_cols[] = {
     {8, "tslcdAlarmThreshold", ASN_INTEGER, get_threshold},
     {9, "tslcdAlarmText", ASN_OCTET_STR, get_text},
     {10, "tslcdAlarmSeq", ASN_UNSIGNED, get_seq},
+    {11, "tslcdAlarmAcked", ASN_INTEGER, get_acked},
+    {12, "tslcdAlarmAckedBy", ASN_OCTET_STR, get_acked_by},
+    {13, "tslcdAlarmAckedTime", ASN_OCTET_STR, get_acked_time},
+    {14, "tslcdAlarmShelvedUntil", ASN_OCTET_STR, get_shelved_until},
+    {15, "tslcdAlarmNote", ASN_OCTET_STR, get_note},
 };
 
 static const oid alarm_table_oid[] = {TSLCD_OID_ALARM_TABLE};

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alarm_rules.h"
+#include "alarm_shelf.h"
+#include "alarmlog.h"
 #include "heightened.h"
 #include "histfeed.h"
 #include "log.h"
@@ -37,6 +40,8 @@ static struct {
 	struct loop_timer *resync;
 	struct loop_timer *hold_timer; /* the earliest hold's end */
 	uint32_t hold_timer_at;        /* monotonic s it fires at */
+	int64_t changed_ms;            /* wall ms: tslcdAlarmsLastChanged */
+	struct alarm_shelves shelves;
 } N;
 
 /* A notification about to be sent. */
@@ -62,6 +67,21 @@ static struct flap_params flap_params(void)
 static uint32_t mono_s(void)
 {
 	return (uint32_t)(loop_now_ms() / 1000u);
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every change of a row's presence, severity or seq goes through here,
+ * so tslcdAlarmsLastChanged follows the table. */
+static void alarm_row(const struct alarm *a, bool present)
+{
+	mib_alarm_row(a, present);
+	N.changed_ms = wall_ms();
 }
 
 /* ---- varbinds ---- */
@@ -337,13 +357,36 @@ static bool pending(const struct alarm_key *k)
 	return a && a->hold_until;
 }
 
+/* An operator shelved it: nothing is sent until the shelf ends. */
+static bool shelved(const struct alarm_key *k)
+{
+	return alarm_shelf_find(&N.shelves, k, time(NULL)) != NULL;
+}
+
 static bool held(const struct alarm_key *k)
 {
-	if (pending(k))
+	if (pending(k) || shelved(k))
 		return true;
 	if (k->type == ALARM_LINE_DOWN || k->type == ALARM_LINE_DEGRADED)
 		return notify_line_is_flapping(k->office, k->line);
 	return k->type == ALARM_OFFICE_ISOLATED && office_flapping(k->office);
+}
+
+/* The notification log keeps every seq, whatever its fate. */
+static void log_notice(const struct notice *n, uint32_t seq, enum notify_fate fate)
+{
+	struct notelog_entry e = {.seq = seq,
+	                          .time = time(NULL),
+	                          .type = (uint8_t)n->key.type,
+	                          .clear = n->clear,
+	                          .severity = n->severity,
+	                          .fate = (uint8_t)fate,
+	                          .office = n->key.office,
+	                          .line = n->key.line,
+	                          .value = n->value,
+	                          .threshold = n->threshold};
+	snprintf(e.text, sizeof(e.text), "%s", n->text);
+	alarmlog_note(&e);
 }
 
 /* Send one notification if storm control allows; returns its sequence
@@ -353,18 +396,24 @@ static uint32_t emit(const struct notice *n)
 	if (!N.m || !cfg()->enable[n->key.type])
 		return 0;
 	uint32_t seq = ++N.seq ? N.seq : (N.seq = 1); /* wraps to 1, the MIB says */
-	bool delivered = false;
+	enum notify_fate fate = FATE_NO_MASTER;
 
-	if (held(&n->key) || !token_bucket_take(&N.bucket, loop_now_ms())) {
+	if (shelved(&n->key)) {
+		fate = FATE_SHELVED;
+		log_msg(LOG_INFO, "notification %u not sent, its alarm is shelved: %s", seq,
+		        n->text);
+	} else if (held(&n->key) || !token_bucket_take(&N.bucket, loop_now_ms())) {
 		N.suppressed++;
+		fate = FATE_SUPPRESSED;
 		log_msg(LOG_DEBUG, "notification %u suppressed: %s", seq, n->text);
 	} else if (N.connected) {
 		netsnmp_variable_list *vars = build(n, seq);
 		send_v2trap(vars);
 		snmp_free_varbind(vars);
-		delivered = true;
+		fate = FATE_SENT;
 	}
-	told_update(n, delivered);
+	told_update(n, fate == FATE_SENT);
+	log_notice(n, seq, fate);
 	histfeed_notification(seq, n->key.type, !n->clear, n->key.office, n->key.line, n->severity,
 	                      n->value, n->threshold, n->text);
 	return seq;
@@ -393,6 +442,7 @@ static struct notice notice_of(const struct alarm *a)
 }
 
 static void holds_end(void);
+static void shelves_end(void);
 
 static void on_hold_timer(void *arg)
 {
@@ -449,14 +499,33 @@ static void raise_alarm(const struct alarm_decision *d)
 		/* In the table now; announced when the hold ends, if it stands. */
 		a->hold_until = mono_s() + d->hold_s;
 		hold_timer_arm(a->hold_until);
-		mib_alarm_row(a, true);
+		alarm_row(a, true);
 		log_msg(LOG_INFO, "alarm %u raised, held %u s: %s", a->id, d->hold_s, a->text);
 		return;
 	}
 	struct notice n = notice_of(a);
 	a->seq = emit(&n);
-	mib_alarm_row(a, true);
+	alarm_row(a, true);
 	log_msg(LOG_WARNING, "alarm %u raised (seq %u): %s", a->id, a->seq, a->text);
+}
+
+/* The cleared-alarm table: a leaves the active set, clear_seq 0 when no
+ * clear was issued. */
+static void log_cleared(const struct alarm *a, uint32_t clear_seq)
+{
+	struct cleared_entry e = {.alarm_id = a->id,
+	                          .type = (uint8_t)a->key.type,
+	                          .severity = a->severity,
+	                          .office = a->key.office,
+	                          .line = a->key.line,
+	                          .raised = a->raised,
+	                          .cleared = time(NULL),
+	                          .raise_seq = a->hold_until ? 0 : a->seq,
+	                          .clear_seq = clear_seq,
+	                          .acked = a->acked};
+	snprintf(e.text, sizeof(e.text), "%s", a->text);
+	snprintf(e.acked_by, sizeof(e.acked_by), "%s", a->acked_by);
+	alarmlog_cleared(&e);
 }
 
 /* Idempotent: clearing an inactive alarm does nothing. */
@@ -467,10 +536,11 @@ static void clear_alarm(const struct alarm_decision *d)
 
 	if (!a)
 		return;
-	mib_alarm_row(a, false);
+	alarm_row(a, false);
 	if (a->hold_until && !alarm_find(&N.told, &d->key)) {
 		/* Never announced: nothing to clear at the NOC. */
 		log_msg(LOG_INFO, "alarm %u cleared before it was announced: %s", a->id, a->text);
+		log_cleared(a, 0);
 		free(a);
 		return;
 	}
@@ -485,6 +555,7 @@ static void clear_alarm(const struct alarm_decision *d)
 	                   .extra = d->extra};
 	uint32_t seq = emit(&n);
 	log_msg(LOG_NOTICE, "alarm %u cleared (seq %u): %s", a->id, seq, n.text);
+	log_cleared(a, seq);
 	free(a);
 }
 
@@ -512,7 +583,7 @@ static void announce(struct alarm *a)
 	uint32_t seq = emit(&n);
 	if (seq && N.suppressed == before && N.connected)
 		a->seq = seq; /* the row now matches the notification received */
-	mib_alarm_row(a, true);
+	alarm_row(a, true);
 }
 
 static void settle_key(const struct alarm_key *k, bool resend)
@@ -536,8 +607,9 @@ static void settle_key(const struct alarm_key *k, bool resend)
 	}
 }
 
-/* Every key that is active or told, copied first: settling changes the sets. */
-static void settle_all(bool resend)
+/* Every key that is active or told (of those only covers, when given),
+ * copied first: settling changes the sets. */
+static void settle_where(bool resend, const struct shelf *only)
 {
 	size_t n = N.alarms.n + N.told.n;
 	struct alarm_key *keys = malloc((n ? n : 1) * sizeof(*keys));
@@ -549,9 +621,15 @@ static void settle_all(bool resend)
 	for (size_t i = 0; i < N.told.n; i++)
 		keys[N.alarms.n + i] = N.told.v[i]->key;
 	for (size_t i = 0; i < n; i++)
-		if (i < N.alarms.n || !alarm_find(&N.alarms, &keys[i]))
+		if ((i < N.alarms.n || !alarm_find(&N.alarms, &keys[i])) &&
+		    (!only || alarm_shelf_covers(only, &keys[i])))
 			settle_key(&keys[i], resend);
 	free(keys);
+}
+
+static void settle_all(bool resend)
+{
+	settle_where(resend, NULL);
 }
 
 static void settle_line(uint32_t office, uint32_t line)
@@ -633,8 +711,14 @@ static void flap_ends(void)
 /* Severities are "current": active alarms follow the period. */
 void notify_regrade(void)
 {
-	for (size_t i = 0; i < N.alarms.n; i++)
-		N.alarms.v[i]->severity = heightened_severity(N.alarms.v[i]->key.type);
+	for (size_t i = 0; i < N.alarms.n; i++) {
+		struct alarm *a = N.alarms.v[i];
+		uint8_t sev = (uint8_t)heightened_severity(a->key.type);
+		if (a->severity != sev) {
+			a->severity = sev;
+			alarm_row(a, true);
+		}
+	}
 }
 
 /* Holds that ended: announce what still stands and no root alarm covers. */
@@ -661,6 +745,97 @@ void notify_tick(void)
 		return;
 	flap_ends();
 	holds_end();
+	shelves_end();
+}
+
+/* ---- operator actions: acknowledge and shelve ---- */
+
+static struct alarm *alarm_by_id(uint32_t id)
+{
+	for (size_t i = 0; i < N.alarms.n; i++)
+		if (N.alarms.v[i]->id == id)
+			return N.alarms.v[i];
+	return NULL;
+}
+
+const struct alarm *notify_alarm_by_id(uint32_t id)
+{
+	return alarm_by_id(id);
+}
+
+const char *notify_ack(uint32_t id, const char *who, const char *note)
+{
+	struct alarm *a = alarm_by_id(id);
+
+	if (!a)
+		return "no active alarm has that id";
+	a->acked = time(NULL);
+	snprintf(a->acked_by, sizeof(a->acked_by), "%s", who);
+	if (note)
+		snprintf(a->note, sizeof(a->note), "%s", note);
+	alarm_row(a, true);
+	return NULL;
+}
+
+const char *notify_unack(uint32_t id)
+{
+	struct alarm *a = alarm_by_id(id);
+
+	if (!a)
+		return "no active alarm has that id";
+	if (!a->acked)
+		return "that alarm is not acknowledged";
+	a->acked = 0;
+	a->acked_by[0] = '\0';
+	alarm_row(a, true);
+	return NULL;
+}
+
+const char *notify_shelve(const struct shelf *sh)
+{
+	if (sh->until <= time(NULL))
+		return "the end time is in the past";
+	if (!alarm_shelf_put(&N.shelves, sh))
+		return "too many shelves (or out of memory)";
+	N.changed_ms = wall_ms();
+	return NULL;
+}
+
+const char *notify_unshelve(const struct shelf *target)
+{
+	struct shelf gone;
+
+	if (!alarm_shelf_remove(&N.shelves, target, &gone))
+		return "nothing is shelved there";
+	N.changed_ms = wall_ms();
+	settle_where(true, &gone); /* what the NOC was not told (this session) goes out now */
+	return NULL;
+}
+
+/* Shelves end by themselves; then as for unshelve. */
+static void shelves_end(void)
+{
+	struct shelf sh;
+
+	while (alarm_shelf_take_ended(&N.shelves, time(NULL), &sh)) {
+		log_msg(LOG_NOTICE, "shelf of %s %u.%u (%s) ended",
+		        alarm_type_name(sh.key.type) ? alarm_type_name(sh.key.type)
+		        : sh.kind == SHELF_LINE      ? "line"
+		                                     : "office",
+		        sh.key.office, sh.key.line, sh.by);
+		N.changed_ms = wall_ms();
+		settle_where(true, &sh);
+	}
+}
+
+const struct shelf *notify_shelf_of(const struct alarm_key *k)
+{
+	return alarm_shelf_find(&N.shelves, k, time(NULL));
+}
+
+const struct alarm_shelves *notify_shelves(void)
+{
+	return &N.shelves;
 }
 
 /* ---- binding ---- */
@@ -754,20 +929,30 @@ static void judge_restored(const struct model *m)
 			restore_flapping(&N.alarms.v[i]->key);
 }
 
+void notify_logs_resize(const struct notify_cfg *c)
+{
+	if (!alarmlog_resize(ALARMLOG_NOTIFY, c->log_size) ||
+	    !alarmlog_resize(ALARMLOG_CLEARED, c->cleared_size))
+		log_msg(LOG_ERR,
+		        "out of memory: notification log or cleared-alarm table not resized");
+}
+
 void notify_bind_model(const struct model *m)
 {
 	if (N.m && m)
 		clear_removed(m);
 	if (m && !watches_build(m))
 		log_msg(LOG_ERR, "out of memory: flap detection off until the next reload");
-	if (!N.m && m)
+	if (!N.m && m) {
 		token_bucket_init(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst,
 		                  loop_now_ms());
-	else if (m)
+		N.changed_ms = wall_ms(); /* a restart reads as a change */
+	} else if (m)
 		token_bucket_set(&N.bucket, m->cfg->notify.rate, m->cfg->notify.burst);
 	N.m = m;
 	if (!m)
 		return;
+	notify_logs_resize(&m->cfg->notify);
 	notify_regrade();
 	if (N.restored)
 		judge_restored(m);
@@ -781,6 +966,8 @@ void notify_shutdown(void)
 		loop_timer_cancel(N.hold_timer);
 	alarm_set_free(&N.alarms);
 	alarm_set_free(&N.told);
+	alarm_shelf_free(&N.shelves);
+	alarmlog_reset();
 	free(N.watch);
 	memset(&N, 0, sizeof(N));
 }
@@ -796,6 +983,11 @@ void notify_seq_resume(uint32_t last)
 uint32_t notify_seq(void)
 {
 	return N.seq;
+}
+
+int64_t notify_alarms_changed_ms(void)
+{
+	return N.changed_ms;
 }
 
 uint32_t notify_suppressed(void)

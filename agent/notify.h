@@ -16,7 +16,10 @@
  *    away).  Every raise has a clear.
  *  - Every notification due gets the next tslcdNotifySeq, even when storm
  *    control drops it (tslcdNotificationsSuppressed counts those), so a
- *    gap tells the manager to re-read tslcdAlarmTable.
+ *    gap tells the manager to re-read tslcdAlarmTable.  Each one is kept
+ *    in the notification log (alarmlog.h) with its fate, and each alarm
+ *    that leaves the table in the cleared-alarm ring; the rings take
+ *    their sizes from notify.log-size and notify.cleared-size.
  *  - Varbinds: snmpTrapOID.0, then the OBJECTS of the NOTIFICATION-TYPE in
  *    order: tslcdOffice* columns with instance .OFFICE, tslcdLine* with
  *    .OFFICE.LINE, tslcdReadiness* with .OFFICE, and the
@@ -69,6 +72,11 @@ bool notify_is_active(enum alarm_type type, uint32_t office, uint32_t line);
  * the window; the engines (redundancy, utilisation, SLA, readiness) raise or clear theirs at their
  * first evaluation. */
 void notify_restore(struct alarm_set *s);
+/* Size the notification log and cleared-alarm rings (notify.log-size,
+ * cleared-size); main calls it before the state file is read, so the
+ * entries it holds have room, and every bind calls it again. */
+struct notify_cfg;
+void notify_logs_resize(const struct notify_cfg *c);
 /* Point at the model after start-up or a reload (call before freeing the
  * old one): alarms of offices and lines that are gone are cleared. */
 void notify_bind_model(const struct model *m);
@@ -87,10 +95,32 @@ void notify_shutdown(void);
  * numbers are not reused across restarts. */
 void notify_seq_resume(uint32_t last);
 
+/* ---- operator actions (control socket) ----
+ * Each returns NULL, or why not (then nothing changed).  The caller checks
+ * texts (alarm_shelf_text_problem) and that a shelf's target exists; who
+ * is "NAME (uid N)" or "uid N".  A shelf silences the raises and clears of
+ * the alarms it covers (alarm_shelf.h), logged with fate shelved; when it
+ * is removed or ends (notify_tick), what the NOC was not told is sent, as
+ * after a flap hold. */
+struct shelf;
+struct alarm_shelves;
+const struct alarm *notify_alarm_by_id(uint32_t id);
+const char *notify_ack(uint32_t id, const char *who, const char *note);
+const char *notify_unack(uint32_t id);
+const char *notify_shelve(const struct shelf *sh);
+const char *notify_unshelve(const struct shelf *target);
+/* The shelf covering k that ends last, NULL when none. */
+const struct shelf *notify_shelf_of(const struct alarm_key *k);
+const struct alarm_shelves *notify_shelves(void);
+
 /* ---- read by the MIB ---- */
 
 uint32_t notify_seq(void);
 uint32_t notify_suppressed(void);
+/* Wall ms of the last change of the alarm table (tslcdAlarmsLastChanged):
+ * a row raised or cleared, a severity or seq changed; the first bind
+ * counts as one.  Refreshed values and texts of standing alarms do not. */
+int64_t notify_alarms_changed_ms(void);
 const struct alarm_set *notify_alarms(void);
 bool notify_line_is_flapping(uint32_t office, uint32_t line);
 

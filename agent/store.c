@@ -18,6 +18,8 @@
 
 #include <openssl/evp.h>
 
+#include "alarm_shelf.h"
+#include "alarmlog.h"
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
@@ -267,6 +269,67 @@ static void put_alarm(struct store_buf *b, const struct alarm *a)
 	put_str(b, a->extra.readiness_reason, sizeof(a->extra.readiness_reason));
 	put_i64(b, a->extra.report_time);
 	put_i32(b, a->extra.cert_days_left);
+	/* Appended (issue 17): older readers ignore it, older files lack it. */
+	put_i64(b, a->acked);
+	put_str(b, a->acked_by, sizeof(a->acked_by));
+	put_str(b, a->note, sizeof(a->note));
+	rec_end(b, start);
+}
+
+/* STORE_REC_NOTELOG: one entry of the notification log (alarmlog.h). */
+static void put_notelog(struct store_buf *b, const struct notelog_entry *e)
+{
+	size_t start = rec_begin(b, STORE_REC_NOTELOG);
+
+	put_u32(b, e->seq);
+	put_i64(b, e->time);
+	put_u8(b, e->type);
+	put_u8(b, e->clear);
+	put_u8(b, e->severity);
+	put_u8(b, e->fate);
+	put_u32(b, e->office);
+	put_u32(b, e->line);
+	put_i32(b, e->value);
+	put_i32(b, e->threshold);
+	put_str(b, e->text, sizeof(e->text));
+	rec_end(b, start);
+}
+
+/* STORE_REC_CLEARED: one cleared alarm (alarmlog.h). */
+static void put_cleared(struct store_buf *b, const struct cleared_entry *e)
+{
+	size_t start = rec_begin(b, STORE_REC_CLEARED);
+
+	put_u32(b, e->index);
+	put_u32(b, e->alarm_id);
+	put_u8(b, e->type);
+	put_u8(b, e->severity);
+	put_u32(b, e->office);
+	put_u32(b, e->line);
+	put_i64(b, e->raised);
+	put_i64(b, e->cleared);
+	put_u32(b, e->raise_seq);
+	put_u32(b, e->clear_seq);
+	put_str(b, e->text, sizeof(e->text));
+	put_i64(b, e->acked);
+	put_str(b, e->acked_by, sizeof(e->acked_by));
+	rec_end(b, start);
+}
+
+/* STORE_REC_SHELF: an operator's shelf (alarm_shelf.h), still running. */
+static void put_shelf(struct store_buf *b, const struct shelf *sh)
+{
+	size_t start = rec_begin(b, STORE_REC_SHELF);
+
+	put_u8(b, sh->kind);
+	put_u32(b, sh->key.type);
+	put_u32(b, sh->key.office);
+	put_u32(b, sh->key.line);
+	put_u32(b, sh->alarm_id);
+	put_i64(b, sh->since);
+	put_i64(b, sh->until);
+	put_str(b, sh->by, sizeof(sh->by));
+	put_str(b, sh->note, sizeof(sh->note));
 	rec_end(b, start);
 }
 
@@ -385,8 +448,16 @@ void store_enc_free_log(struct store_encoder *e)
 
 void store_enc_alarms(struct store_encoder *e, const struct alarm_set *alarms)
 {
+	const struct alarm_shelves *sv = notify_shelves();
+
 	for (size_t i = 0; alarms && i < alarms->n; i++)
 		put_alarm(&e->b, alarms->v[i]);
+	for (size_t i = 0; i < sv->n; i++)
+		put_shelf(&e->b, &sv->v[i]);
+	for (size_t i = 0; i < alarmlog_count(ALARMLOG_NOTIFY); i++)
+		put_notelog(&e->b, alarmlog_at(ALARMLOG_NOTIFY, i));
+	for (size_t i = 0; i < alarmlog_count(ALARMLOG_CLEARED); i++)
+		put_cleared(&e->b, alarmlog_at(ALARMLOG_CLEARED, i));
 }
 
 /* ---- writing the file ---- */
@@ -686,6 +757,7 @@ struct loader {
 	time_t now;
 	bool apply;
 	struct store_load_info *info;
+	uint32_t last_seq, last_cleared; /* log keys must rise: one row per key */
 };
 
 static const char *fail(struct loader *ld, const char *what, uint32_t a, uint32_t b,
@@ -928,6 +1000,20 @@ static bool get_str(struct rbuf *r, char *dst, size_t max)
 	return memchr(dst, '\0', n) == NULL;
 }
 
+/* Operator texts must be fit to serve (alarm_shelf_text_problem). */
+static bool get_text(struct rbuf *r, char *dst, size_t size, size_t max)
+{
+	return get_str(r, dst, size) && !alarm_shelf_text_problem(dst, max);
+}
+
+static bool get_ack(struct rbuf *r, struct alarm *a)
+{
+	a->acked = get_i64(r);
+	bool ok = get_text(r, a->acked_by, sizeof(a->acked_by), sizeof(a->acked_by) - 1);
+	ok &= get_text(r, a->note, sizeof(a->note), ALARM_NOTE_MAX);
+	return ok && a->acked >= 0 && (a->acked || !a->acked_by[0]);
+}
+
 static const char *check_alarm(const struct alarm *a, bool strings_ok, time_t written)
 {
 	if (!alarm_type_name(a->key.type))
@@ -939,7 +1025,7 @@ static const char *check_alarm(const struct alarm *a, bool strings_ok, time_t wr
 	if (a->severity < SEV_INDETERMINATE || a->severity > SEV_INFO)
 		return "alarm severity out of range";
 	if (a->raised <= 0 || !when_ok(a->raised, written) ||
-	    !when_ok(a->extra.report_time, written))
+	    !when_ok(a->extra.report_time, written) || !when_ok(a->acked, written))
 		return "alarm time out of range";
 	if (a->extra.readiness_state < 0 || a->extra.readiness_state > 4) /* TC 1..4, 0: none */
 		return "alarm readiness_state out of range";
@@ -965,6 +1051,8 @@ static const char *load_alarm(struct loader *ld, struct rbuf *r)
 	ok &= get_str(r, a.extra.readiness_reason, sizeof(a.extra.readiness_reason));
 	a.extra.report_time = get_i64(r);
 	a.extra.cert_days_left = get_i32(r);
+	if (r->pos < r->len) /* written since issue 17: the acknowledgement */
+		ok &= get_ack(r, &a);
 	const char *err =
 	    r->short_read ? "record truncated" : check_alarm(&a, ok, ld->info->written_at);
 	if (err)
@@ -980,6 +1068,132 @@ static const char *load_alarm(struct loader *ld, struct rbuf *r)
 	a.seq = 0;
 	*added = a;
 	ld->info->alarms.last_id = a.id > last_id ? a.id : last_id;
+	return NULL;
+}
+
+static const char *check_shelf(const struct shelf *sh, time_t written)
+{
+	bool key = sh->kind == SHELF_KEY;
+	if (sh->kind < SHELF_KEY || sh->kind > SHELF_OFFICE)
+		return "shelf kind out of range";
+	if (sh->key.office == 0 || (key && !alarm_type_name(sh->key.type)) ||
+	    (!key && sh->key.type != 0) ||
+	    (sh->kind == SHELF_LINE) != (sh->key.line != 0 && !key) ||
+	    (key && (sh->key.line != 0) != alarm_type_is_line(sh->key.type)))
+		return "shelf target out of range";
+	if (!when_ok(sh->since, written) || sh->since == 0 || sh->until <= sh->since ||
+	    sh->until - sh->since > ALARM_SHELF_MAX_S)
+		return "shelf time out of range";
+	return NULL;
+}
+
+/* Shelves go to the notifier in the applying pass; ended ones are dropped. */
+static const char *load_shelf(struct loader *ld, struct rbuf *r)
+{
+	struct shelf sh = {0};
+
+	sh.kind = get_u8(r);
+	sh.key.type = get_u32(r);
+	sh.key.office = get_u32(r);
+	sh.key.line = get_u32(r);
+	sh.alarm_id = get_u32(r);
+	sh.since = get_i64(r);
+	sh.until = get_i64(r);
+	bool ok = get_text(r, sh.by, sizeof(sh.by), sizeof(sh.by) - 1);
+	ok &= get_text(r, sh.note, sizeof(sh.note), ALARM_NOTE_MAX);
+	const char *err = r->short_read ? "record truncated"
+	                  : !ok         ? "shelf text too long or not printable"
+	                                : check_shelf(&sh, ld->info->written_at);
+	if (err)
+		return fail(ld, "shelf", sh.key.office, sh.key.line, err);
+	if (ld->apply && sh.until > time(NULL) && notify_shelve(&sh))
+		log_msg(LOG_WARNING, "state: a shelf of office %u could not be restored",
+		        sh.key.office);
+	return NULL;
+}
+
+static const char *check_notelog(const struct notelog_entry *e, bool ok, uint32_t last,
+                                 time_t written)
+{
+	if (!ok)
+		return "notification text too long or not printable";
+	if (e->seq <= last)
+		return "notification seq not rising";
+	if (!alarm_type_name(e->type) || e->severity < SEV_CLEARED || e->severity > SEV_INFO ||
+	    e->fate < FATE_SENT || e->fate > FATE_SHELVED)
+		return "notification type, severity or fate out of range";
+	return e->time && when_ok(e->time, written) ? NULL : "notification time out of range";
+}
+
+/* Log entries go to the rings in the applying pass (main sizes them first). */
+static const char *load_notelog(struct loader *ld, struct rbuf *r)
+{
+	struct notelog_entry e = {0};
+
+	e.seq = get_u32(r);
+	e.time = get_i64(r);
+	e.type = get_u8(r);
+	uint8_t clear = get_u8(r); /* only 0 and 1 are ours */
+	e.clear = clear == 1;
+	e.severity = get_u8(r);
+	e.fate = get_u8(r);
+	e.office = get_u32(r);
+	e.line = get_u32(r);
+	e.value = get_i32(r);
+	e.threshold = get_i32(r);
+	bool ok = get_text(r, e.text, sizeof(e.text), sizeof(e.text) - 1);
+	const char *err = r->short_read ? "record truncated"
+	                  : clear > 1   ? "notification clear flag out of range"
+	                                : check_notelog(&e, ok, ld->last_seq, ld->info->written_at);
+	if (err)
+		return fail(ld, "notification", e.seq, 0, err);
+	ld->last_seq = e.seq;
+	if (ld->apply)
+		alarmlog_note(&e);
+	return NULL;
+}
+
+static const char *check_cleared(const struct cleared_entry *e, bool ok, uint32_t last,
+                                 time_t written)
+{
+	if (!ok)
+		return "cleared alarm text too long or not printable";
+	if (e->index <= last)
+		return "cleared alarm index not rising";
+	if (!alarm_type_name(e->type) || e->severity < SEV_INDETERMINATE || e->severity > SEV_INFO)
+		return "cleared alarm type or severity out of range";
+	if (!e->raised || !e->cleared || !when_ok(e->raised, written) ||
+	    !when_ok(e->cleared, written) || !when_ok(e->acked, written) ||
+	    (!e->acked && e->acked_by[0]))
+		return "cleared alarm time out of range";
+	return NULL;
+}
+
+static const char *load_cleared(struct loader *ld, struct rbuf *r)
+{
+	struct cleared_entry e = {0};
+
+	e.index = get_u32(r);
+	e.alarm_id = get_u32(r);
+	e.type = get_u8(r);
+	e.severity = get_u8(r);
+	e.office = get_u32(r);
+	e.line = get_u32(r);
+	e.raised = get_i64(r);
+	e.cleared = get_i64(r);
+	e.raise_seq = get_u32(r);
+	e.clear_seq = get_u32(r);
+	bool ok = get_text(r, e.text, sizeof(e.text), sizeof(e.text) - 1);
+	e.acked = get_i64(r);
+	ok &= get_text(r, e.acked_by, sizeof(e.acked_by), sizeof(e.acked_by) - 1);
+	const char *err = r->short_read
+	                      ? "record truncated"
+	                      : check_cleared(&e, ok, ld->last_cleared, ld->info->written_at);
+	if (err)
+		return fail(ld, "cleared alarm", e.index, 0, err);
+	ld->last_cleared = e.index;
+	if (ld->apply)
+		alarmlog_cleared_restore(&e);
 	return NULL;
 }
 
@@ -1173,6 +1387,12 @@ static const char *load_records(struct loader *ld, const uint8_t *p, size_t len)
 			err = load_agent(ld, &rec);
 		else if (type == STORE_REC_INTERVALS)
 			err = load_intervals(ld, &rec);
+		else if (type == STORE_REC_SHELF)
+			err = load_shelf(ld, &rec);
+		else if (type == STORE_REC_NOTELOG)
+			err = load_notelog(ld, &rec);
+		else if (type == STORE_REC_CLEARED)
+			err = load_cleared(ld, &rec);
 		else if (ld->apply)
 			ld->info->skipped_records++; /* a later engine's record */
 		if (err)
@@ -1229,6 +1449,7 @@ static const char *decode(struct model *m, const uint8_t *buf, size_t len,
 	if (err)
 		return err;
 	ld.apply = true;
+	ld.last_seq = ld.last_cleared = 0;
 	return load_records(&ld, buf + HDR_LEN, len - HDR_LEN - DIGEST_LEN);
 }
 

@@ -59,6 +59,9 @@ enum store_rec {
 	STORE_REC_DAYS = 5,      /* day totals (dayacct.h) of a line, or of an office (line 0) */
 	STORE_REC_AGENT = 6,     /* agent-wide: the last notification sequence number */
 	STORE_REC_INTERVALS = 7, /* a line's measurement intervals (interval.h) */
+	STORE_REC_SHELF = 8,     /* an operator's shelf of alarms (alarm_shelf.h) */
+	STORE_REC_NOTELOG = 9,   /* a notification log entry (alarmlog.h), oldest first */
+	STORE_REC_CLEARED = 10,  /* a cleared alarm (alarmlog.h), oldest first */
 };
 
 enum store_load_status {

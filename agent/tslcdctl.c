@@ -3,6 +3,7 @@
  *
  *   tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]
  *   tslcdctl [-s SOCKET] status
+ *   tslcdctl [-s SOCKET] alarm list|ack|unack|shelve|unshelve ...  (control_alarm.h)
  *   tslcdctl [-c CONFIG] readiness-template OFFICE      (local, no agent)
  *   tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]
  *   tslcdctl [-c CONFIG] report --period P [options]  (history.db, no agent)
@@ -29,15 +30,23 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
-	             "       tslcdctl [-s SOCKET] status\n"
-	             "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
-	             "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
-	             "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
-	             "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
-	             "       tslcdctl --help\n"
-	             "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
-	             "        naturalDisaster securityIsolation plannedWork upstream\n");
+	fprintf(out,
+	        "usage: tslcdctl [-s SOCKET] outage-cause OFFICE.LINE OUTAGE CAUSE [TICKET]\n"
+	        "       tslcdctl [-s SOCKET] status\n"
+	        "       tslcdctl [-s SOCKET] bandwidth OFFICE.LINE\n"
+	        "       tslcdctl [-s SOCKET] alarm list\n"
+	        "       tslcdctl [-s SOCKET] alarm ack ID [--by NAME] [--note TEXT]\n"
+	        "       tslcdctl [-s SOCKET] alarm unack ID [--by NAME]\n"
+	        "       tslcdctl [-s SOCKET] alarm shelve ID|--line OFFICE.LINE|--office OFFICE\n"
+	        "                --until +N[smhd]|YYYY-MM-DDTHH:MM [--by NAME] [--note TEXT]\n"
+	        "       tslcdctl [-s SOCKET] alarm unshelve ID|--line OFFICE.LINE|--office "
+	        "OFFICE [--by NAME]\n"
+	        "       tslcdctl [-c CONFIG] readiness-template OFFICE\n"
+	        "       tslcdctl [-c CONFIG] readiness-verify FILE [-k KEY.pub]\n"
+	        "       tslcdctl [-c CONFIG] report --period P [options]  (report --help)\n"
+	        "       tslcdctl --help\n"
+	        "causes: unknown powerLoss fiberCut cpeFault providerNetwork customerLan\n"
+	        "        naturalDisaster securityIsolation plannedWork upstream\n");
 }
 
 /* Ids are checked here too, so a typo is an error and never another outage
@@ -64,11 +73,23 @@ static int check_ids(int argc, char **argv)
 	return 0;
 }
 
+/* An alarm note may hold spaces: the agent takes the rest of the line
+ * after --note, so it must come last. */
+static bool is_note(char **argv, int i)
+{
+	return i > 0 && !strcmp(argv[0], "alarm") && !strcmp(argv[i - 1], "--note");
+}
+
 static int build_request(char *req, size_t len, int argc, char **argv)
 {
 	req[0] = '\0';
 	for (int i = 0; i < argc; i++) {
-		if (strchr(argv[i], ' ') || strchr(argv[i], '\n')) {
+		if (is_note(argv, i) && i + 1 != argc) {
+			fprintf(stderr, "tslcdctl: --note TEXT must come last\n");
+			return -1;
+		}
+		if (strchr(argv[i], '\n') || strchr(argv[i], '\r') ||
+		    (strchr(argv[i], ' ') && !is_note(argv, i))) {
 			fprintf(stderr, "tslcdctl: arguments may not contain spaces: '%s'\n",
 			        argv[i]);
 			return -1;
@@ -106,7 +127,7 @@ static int connect_to(const char *path)
 int main(int argc, char **argv)
 {
 	const char *path = DEFAULT_SOCKET;
-	char req[512], reply[1024];
+	char req[512], reply[16384];
 	int first = 1;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -149,7 +170,13 @@ int main(int argc, char **argv)
 		close(fd);
 		return 2;
 	}
-	ssize_t n = read(fd, reply, sizeof(reply) - 1);
+	/* Most replies are a line; `alarm list' may be several KiB. */
+	ssize_t n = 0, got = 0;
+	while ((size_t)n < sizeof(reply) - 1 &&
+	       (got = read(fd, reply + n, sizeof(reply) - 1 - (size_t)n)) > 0)
+		n += got;
+	if (n == 0 && got < 0)
+		n = -1;
 	bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 	close(fd);
 	if (n <= 0 && timed_out)

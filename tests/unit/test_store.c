@@ -17,6 +17,8 @@
 
 #include <openssl/evp.h>
 
+#include "alarm_shelf.h"
+#include "alarmlog.h"
 #include "notify.h"
 #include "store.h"
 
@@ -855,6 +857,109 @@ START_TEST(log_compacted)
 }
 END_TEST
 
+/* Acknowledgements ride on the alarm record, shelves have their own; both
+ * come back after a restart. */
+START_TEST(acks_and_shelves_round_trip)
+{
+	struct model *a = model_from(conf_a, T0), *b = model_from(conf_a, T0);
+	struct store_load_info info;
+	struct alarm_set want;
+	char err[256];
+	time_t now = time(NULL);
+	struct shelf sh = {.kind = SHELF_LINE, .key = {0, 1, 1}, .since = now, .until = now + 3600};
+
+	alarms_of(&want);
+	want.v[1]->acked = T0 + 8;
+	snprintf(want.v[1]->acked_by, sizeof(want.v[1]->acked_by), "noc (uid 0)");
+	snprintf(want.v[1]->note, sizeof(want.v[1]->note), "Cáp quang đứt");
+	snprintf(sh.by, sizeof(sh.by), "uid 0");
+	snprintf(sh.note, sizeof(sh.note), "planned work");
+	ck_assert_ptr_null(notify_shelve(&sh));
+	ck_assert_int_eq(store_save(a, &want, dir, now, err, sizeof(err)), 0);
+	notify_shutdown();
+	ck_assert_uint_eq(notify_shelves()->n, 0);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.alarms.n, 2);
+	const struct alarm *y = info.alarms.v[1];
+	ck_assert_int_eq(y->acked, T0 + 8);
+	ck_assert_str_eq(y->acked_by, "noc (uid 0)");
+	ck_assert_str_eq(y->note, "Cáp quang đứt");
+	ck_assert_int_eq(info.alarms.v[0]->acked, 0);
+	ck_assert_uint_eq(notify_shelves()->n, 1);
+	const struct shelf *got = &notify_shelves()->v[0];
+	ck_assert_int_eq(got->kind, SHELF_LINE);
+	ck_assert_int_eq(got->until, now + 3600);
+	ck_assert_str_eq(got->note, "planned work");
+	notify_shutdown();
+	alarm_set_free(&info.alarms);
+	alarm_set_free(&want);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
+/* The notification log and the cleared alarms come back in order, with
+ * their keys, into rings sized before the load. */
+START_TEST(logs_round_trip)
+{
+	struct model *a = model_from(conf_a, T0), *b = model_from(conf_a, T0);
+	struct store_load_info info;
+	char err[256];
+
+	alarmlog_reset();
+	ck_assert(alarmlog_resize(ALARMLOG_NOTIFY, 4));
+	ck_assert(alarmlog_resize(ALARMLOG_CLEARED, 4));
+	for (uint32_t seq = 7; seq <= 9; seq++) {
+		struct notelog_entry e = {.seq = seq,
+		                          .time = T0 + seq,
+		                          .type = ALARM_LINE_DOWN,
+		                          .clear = seq == 8,
+		                          .severity = seq == 8 ? SEV_CLEARED : SEV_MAJOR,
+		                          .fate = seq == 9 ? FATE_SHELVED : FATE_SENT,
+		                          .office = 1,
+		                          .line = 1,
+		                          .value = -2};
+		snprintf(e.text, sizeof(e.text), "Đường %u", seq);
+		ck_assert_ptr_nonnull(alarmlog_note(&e));
+	}
+	struct cleared_entry c = {.alarm_id = 4,
+	                          .type = ALARM_LINE_DOWN,
+	                          .severity = SEV_MAJOR,
+	                          .office = 1,
+	                          .line = 1,
+	                          .raised = T0 + 7,
+	                          .cleared = T0 + 8,
+	                          .raise_seq = 7,
+	                          .clear_seq = 8,
+	                          .acked = T0 + 7};
+	snprintf(c.acked_by, sizeof(c.acked_by), "noc (uid 0)");
+	alarmlog_cleared_resume(40);
+	ck_assert_uint_eq(alarmlog_cleared(&c)->index, 41);
+	ck_assert_int_eq(store_save(a, NULL, dir, T0 + 10, err, sizeof(err)), 0);
+	alarmlog_reset();
+	ck_assert(alarmlog_resize(ALARMLOG_NOTIFY, 2)); /* smaller now: the newest stay */
+	ck_assert(alarmlog_resize(ALARMLOG_CLEARED, 4));
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(alarmlog_count(ALARMLOG_NOTIFY), 2);
+	const struct notelog_entry *e = alarmlog_at(ALARMLOG_NOTIFY, 0);
+	ck_assert_uint_eq(e->seq, 8);
+	ck_assert(e->clear);
+	ck_assert_int_eq(e->value, -2);
+	ck_assert_str_eq(e->text, "Đường 8");
+	ck_assert_uint_eq(((const struct notelog_entry *)alarmlog_at(ALARMLOG_NOTIFY, 1))->fate,
+	                  FATE_SHELVED);
+	const struct cleared_entry *y = alarmlog_at(ALARMLOG_CLEARED, 0);
+	ck_assert_uint_eq(y->index, 41);
+	ck_assert_uint_eq(y->clear_seq, 8);
+	ck_assert_str_eq(y->acked_by, "noc (uid 0)");
+	ck_assert_uint_eq(alarmlog_cleared_last(), 41);
+	alarm_set_free(&info.alarms);
+	alarmlog_reset();
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 /* ---- hostile files: a good checksum around values no agent writes ---- */
 
 /* Office 1 line 1 polls its router: its window is restored. */
@@ -984,6 +1089,157 @@ START_TEST(legacy_closed_intervals_load)
 	same_closed(v, &model_find_line(d, 1, 1)->iv, head - 2, head);
 	model_free(b);
 	model_free(d);
+}
+END_TEST
+
+/* One STORE_REC_ALARM as the agent before issue 17 wrote it (lineDown of
+ * 1.1, id 3), then optionally the acknowledgement appended since. */
+static void c_alarm(struct craft *c, bool ack, const char *by)
+{
+	c_le(c, STORE_REC_ALARM, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, ALARM_LINE_DOWN, 4);
+	c_le(c, 1, 4);
+	c_le(c, 1, 4);
+	c_le(c, 3, 4);         /* id */
+	c_le(c, SEV_MAJOR, 1); /* severity */
+	c_le(c, T0 - 60, 8);   /* raised */
+	c_le(c, 2, 4);         /* value */
+	c_le(c, 2, 4);         /* threshold */
+	c_le(c, 4, 2);         /* text */
+	memcpy(c->b + c->n, "down", 4);
+	c->n += 4;
+	c_le(c, 0, 4); /* readiness_state */
+	c_le(c, 0, 2); /* readiness_reason */
+	c_le(c, 0, 8); /* report_time */
+	c_le(c, 0, 4); /* cert_days_left */
+	if (ack) {
+		c_le(c, T0 - 30, 8);
+		c_le(c, strlen(by), 2);
+		memcpy(c->b + c->n, by, strlen(by));
+		c->n += strlen(by);
+		c_le(c, 0, 2); /* note */
+	}
+	c_rec_end(c, start);
+}
+
+/* A STORE_REC_SHELF of line 1.1. */
+static void c_shelf(struct craft *c, uint8_t kind, int64_t since, int64_t until)
+{
+	c_le(c, STORE_REC_SHELF, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, kind, 1);
+	c_le(c, 0, 4); /* type */
+	c_le(c, 1, 4);
+	c_le(c, 1, 4);
+	c_le(c, 0, 4); /* alarm id */
+	c_le(c, (uint64_t)since, 8);
+	c_le(c, (uint64_t)until, 8);
+	c_le(c, 0, 4); /* by, note: empty */
+	c_rec_end(c, start);
+}
+
+/* A STORE_REC_NOTELOG entry. */
+static void c_notelog(struct craft *c, uint32_t seq, uint8_t clear, uint8_t fate, const char *text)
+{
+	c_le(c, STORE_REC_NOTELOG, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, seq, 4);
+	c_le(c, T0 - 5, 8);
+	c_le(c, ALARM_LINE_DOWN, 1);
+	c_le(c, clear, 1);
+	c_le(c, SEV_MAJOR, 1);
+	c_le(c, fate, 1);
+	c_le(c, 1, 4);
+	c_le(c, 1, 4);
+	c_le(c, 0, 8); /* value, threshold */
+	c_le(c, strlen(text), 2);
+	memcpy(c->b + c->n, text, strlen(text));
+	c->n += strlen(text);
+	c_rec_end(c, start);
+}
+
+/* Log entries no agent writes are refused: a repeated seq (two rows with
+ * one index), a fate or flag out of range, a text with escape codes. */
+START_TEST(logs_checked)
+{
+	struct model *m = model_from(conf_a, T0);
+	static const struct {
+		uint32_t seq2;
+		uint8_t clear, fate;
+		const char *text, *why;
+	} bad[] = {
+	    {5, 0, FATE_SENT, "ok", "seq not rising"},
+	    {6, 2, FATE_SENT, "ok", "clear flag"},
+	    {6, 0, 9, "ok", "fate out of range"},
+	    {6, 0, FATE_SENT, "\x1b]0;pwned\a", "not printable"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct craft c;
+		c_header(&c);
+		c_notelog(&c, 5, 0, FATE_SENT, "first");
+		c_notelog(&c, bad[i].seq2, bad[i].clear, bad[i].fate, bad[i].text);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, bad[i].why);
+	}
+	model_free(m);
+}
+END_TEST
+
+/* Old files load (no acknowledgement); acknowledgements and shelves that
+ * no agent writes are refused, naming the field. */
+START_TEST(acks_and_shelves_checked)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct store_load_info info;
+	struct craft c;
+
+	c_header(&c);
+	c_alarm(&c, false, NULL);
+	c_seal(&c);
+	spit(c.b, c.n);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_LOADED);
+	ck_assert_uint_eq(info.alarms.n, 1);
+	ck_assert_uint_eq(info.alarms.v[0]->id, 3);
+	ck_assert_int_eq(info.alarms.v[0]->acked, 0);
+	alarm_set_free(&info.alarms);
+	empty_dir();
+
+	c_header(&c);
+	c_alarm(&c, true, "noc");
+	c_seal(&c);
+	spit(c.b, c.n);
+	ck_assert_int_eq(store_load(m, dir, &info), STORE_LOADED);
+	ck_assert_str_eq(info.alarms.v[0]->acked_by, "noc");
+	alarm_set_free(&info.alarms);
+	empty_dir();
+
+	c_header(&c);
+	c_alarm(&c, true, "\x1b[2Jforged");
+	c_seal(&c);
+	expect_rejected(m, c.b, c.n, "alarm text");
+
+	static const struct {
+		uint8_t kind;
+		int64_t since, until;
+		const char *why;
+	} bad[] = {
+	    {9, T0 - 10, T0 + 10, "shelf kind"},
+	    {SHELF_LINE, T0 - 10, T0 + 40L * 86400, "shelf time"},
+	    {SHELF_LINE, T0 + 10, T0 - 10, "shelf time"},
+	    {SHELF_LINE, T0 + 5L * 86400, T0 + 6L * 86400, "shelf time"}, /* after the write */
+	    {SHELF_OFFICE, T0 - 10, T0 + 10, "shelf target"},             /* office with a line */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c_header(&c);
+		c_shelf(&c, bad[i].kind, bad[i].since, bad[i].until);
+		c_seal(&c);
+		expect_rejected(m, c.b, c.n, bad[i].why);
+	}
+	model_free(m);
 }
 END_TEST
 
@@ -1297,6 +1553,8 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, failed_save_keeps_last_good);
 	tcase_add_test(tc, sliced_encoding_is_identical);
 	tcase_add_test(tc, alarms_round_trip);
+	tcase_add_test(tc, acks_and_shelves_round_trip);
+	tcase_add_test(tc, logs_round_trip);
 	tcase_add_test(tc, log_appends_each_interval_once);
 	tcase_add_test(tc, torn_append_loses_only_that_frame);
 	tcase_add_test(tc, failed_append_keeps_the_log);
@@ -1308,6 +1566,8 @@ static Suite *store_suite(void)
 	tcase_set_timeout(hostile, 10); /* the old code spun or blocked for ever */
 	tcase_add_test(hostile, bandwidth_periods_range_checked);
 	tcase_add_test(hostile, times_range_checked);
+	tcase_add_test(hostile, acks_and_shelves_checked);
+	tcase_add_test(hostile, logs_checked);
 	tcase_add_test(hostile, bandwidth_state_accepted);
 	tcase_add_test(hostile, fifo_rejected);
 	tcase_add_test(hostile, foreign_symlink_rejected);
