@@ -404,7 +404,8 @@ static void on_outage_opened(void *ctx, const struct line *l, const struct outag
 	        l->office->cfg->code, l->cfg->id, l->cfg->circuit, o->index);
 }
 
-static void on_outage_closed(void *ctx, const struct line *l, const struct outage *o)
+/* Closed, or annotated by an operator: the history row follows. */
+static void on_outage_recorded(void *ctx, const struct line *l, const struct outage *o)
 {
 	(void)ctx;
 	histfeed_outage(l, o);
@@ -439,7 +440,8 @@ static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
-    .outage_closed = on_outage_closed,
+    .outage_closed = on_outage_recorded,
+    .outage_annotated = on_outage_recorded,
     .utilisation_high = alarm_rules_utilisation_high,
     .utilisation_cleared = alarm_rules_utilisation_cleared,
     .redundancy_noncompliant = alarm_rules_redundancy_noncompliant,
