@@ -24,6 +24,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "agent_status.h"
 #include "agentx_link.h"
 #include "alarm_rules.h"
 #include "availability.h"
@@ -174,7 +175,7 @@ static void config_error_to_log(void *ctx, const char *msg)
 {
 	(void)ctx;
 	log_msg(LOG_ERR, "%s", msg);
-	snprintf(agent_status.config_message, sizeof(agent_status.config_message), "%s", msg);
+	agent_status_config_message(msg);
 }
 
 /* Parsing a large file churns the heap, and so do the state restore and
@@ -197,10 +198,9 @@ static void heap_policy(void)
 
 static struct tslcd_config *config_read(void)
 {
-	agent_status.config_message[0] = '\0';
+	agent_status_config_message("");
 	struct tslcd_config *cfg = config_load(opt.config, config_error_to_log, NULL);
-	agent_status.config_load_time = time(NULL);
-	agent_status.config_load_ok = cfg != NULL;
+	agent_status_config_loaded(cfg != NULL, time(NULL));
 	return cfg;
 }
 
@@ -282,14 +282,13 @@ static void alarms_period(struct model *m)
  * still exists. */
 static void reload_apply(struct tslcd_config *cfg, struct model *next, double parse_ms)
 {
-	agent_status.config_load_time = time(NULL);
-	agent_status.config_load_ok = cfg != NULL;
+	agent_status_config_loaded(cfg != NULL, time(NULL));
 	if (!cfg) { /* config_message holds the last problem, handed over just now */
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
-		histfeed_config_loaded(NULL, agent_status.config_message);
+		histfeed_config_loaded(NULL, agent_status_get()->config_message);
 		return;
 	}
-	agent_status.config_message[0] = '\0';
+	agent_status_config_message("");
 	uint64_t t0 = loop_clock_us();
 	apply_timezone(cfg);
 	if (next)
@@ -503,7 +502,7 @@ static int run(struct tslcd_config *cfg)
 	agentx_start(cfg);
 	raise_fd_limit();
 	prober_init(0, 0);
-	agent_status.icmp_mode = icmp_mode(AF_INET);
+	agent_status_icmp_mode(icmp_mode(AF_INET));
 	/* The raw ICMP sockets and the AgentX session are open: root is no
 	 * longer needed, and what is created from here on is the user's. */
 	privilege_warn_unreadable(opt.config, cfg->agent.user);
@@ -554,8 +553,7 @@ int main(int argc, char **argv)
 	if (opt.check_only)
 		return check_config();
 	heap_policy();
-	agent_status.version = TSLCD_VERSION;
-	agent_status.start_time = time(NULL);
+	agent_status_started(TSLCD_VERSION, time(NULL));
 	loop_init();
 	struct tslcd_config *cfg = config_read();
 	if (!cfg)
