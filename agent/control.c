@@ -90,14 +90,13 @@ static void do_outage_cause(struct model *m, const struct ucred *peer, char **ar
 		return;
 	}
 	int cause = outage_cause_parse(argv[3]);
-	const char *ticket = argc == 5 ? argv[4] : o->ticket;
 	const char *why = cause < 0 ? "unknown cause (see TslcdOutageCause)"
-	                            : outage_annotate(o, cause, ticket, strlen(ticket));
+	                            : model_outage_annotate(m, office, line_id, index, cause,
+	                                                    argc == 5 ? argv[4] : NULL);
 	if (why) {
 		snprintf(out, outlen, "error: %s", why);
 		return;
 	}
-	histfeed_outage(l, o);
 	snprintf(out, outlen, "ok outage %u.%u.%u cause %s ticket \"%s\"", office, line_id,
 	         o->index, outage_cause_name(o->cause), o->ticket);
 	if (peer)

@@ -24,6 +24,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "agent_status.h"
 #include "agentx_link.h"
 #include "alarm_rules.h"
 #include "availability.h"
@@ -63,7 +64,12 @@ struct options {
 	unsigned ping_interval;
 };
 
-static struct model *model;
+/* What the daemon runs on, owned here: a reload replaces the model in
+ * place (reload_apply); modules that must see the one in force hold
+ * &rt.model or take part in the reload (reload_parts). */
+static struct runtime {
+	struct model *model;
+} rt;
 static struct options opt = {.config = DEFAULT_CONFIG, .ping_interval = 5};
 
 static void usage(FILE *out)
@@ -174,7 +180,7 @@ static void config_error_to_log(void *ctx, const char *msg)
 {
 	(void)ctx;
 	log_msg(LOG_ERR, "%s", msg);
-	snprintf(agent_status.config_message, sizeof(agent_status.config_message), "%s", msg);
+	agent_status_config_message(msg);
 }
 
 /* Parsing a large file churns the heap, and so do the state restore and
@@ -197,10 +203,9 @@ static void heap_policy(void)
 
 static struct tslcd_config *config_read(void)
 {
-	agent_status.config_message[0] = '\0';
+	agent_status_config_message("");
 	struct tslcd_config *cfg = config_load(opt.config, config_error_to_log, NULL);
-	agent_status.config_load_time = time(NULL);
-	agent_status.config_load_ok = cfg != NULL;
+	agent_status_config_loaded(cfg != NULL, time(NULL));
 	return cfg;
 }
 
@@ -277,42 +282,154 @@ static void alarms_period(struct model *m)
 	model_set_thresholds(m, heightened_thresholds());
 }
 
+/* ---- reload: one protocol, phase by phase ---- */
+
+/* One reload under way: the new config and the model replacing the
+ * runtime's (prepared off the loop, or NULL: built on the loop). */
+struct reload {
+	struct tslcd_config *cfg;
+	struct model *old, *next;
+};
+
+/* The phases after prepare, in the order they run. */
+enum reload_phase {
+	RELOAD_STOP,  /* stop working on the old model (probes hold its lines) */
+	RELOAD_SWAP,  /* point at the next model while the old one still exists:
+	               * what the reload dropped can still be named (alarm clears) */
+	RELOAD_START, /* the old model is released: resume on the runtime's */
+	RELOAD_PHASES
+};
+
+/*
+ * A module's part in a reload.  Every row's hook of a phase runs, in table
+ * order, before any hook of the next phase.  prepare runs first and may
+ * fail: the old model and config then stay in force (only the time zone,
+ * which the next model is built in, has changed).  Between swap and start
+ * the runtime releases the old model and takes the next.
+ */
+struct reload_part {
+	bool (*prepare)(struct reload *r);
+	void (*run[RELOAD_PHASES])(struct reload *r);
+};
+
+/* Local periods of fresh state are keyed by the new zone. */
+static bool zone_prepare(struct reload *r)
+{
+	apply_timezone(r->cfg);
+	return true;
+}
+
+/* The next model takes over the state of every office, line and node the
+ * old one still has. */
+static bool model_next_prepare(struct reload *r)
+{
+	if (r->next)
+		model_adopt(r->next, r->old, time(NULL), loop_now_ms_fresh());
+	else
+		r->next = model_create(r->cfg, r->old, time(NULL), loop_now_ms_fresh());
+	return r->next != NULL;
+}
+
+static void listener_swap(struct reload *r)
+{
+	model_set_listener(r->next, &r->old->listener);
+}
+
+static void history_start(struct reload *r)
+{
+	histfeed_config_loaded(r->next->cfg, NULL);
+}
+
+static void probes_stop(struct reload *r)
+{
+	probe_run_stop(r->old);
+}
+
+static void probes_start(struct reload *r)
+{
+	probe_run_start(r->next);
+}
+
+static void poller_stop(struct reload *r)
+{
+	(void)r;
+	bw_poller_stop();
+}
+
+static void poller_start(struct reload *r)
+{
+	bw_poller_start(r->next);
+}
+
+static void mib_swap(struct reload *r)
+{
+	mib_bind_model(r->next);
+}
+
+static void alarms_swap(struct reload *r)
+{
+	alarms_bind(r->next, false);
+	alarms_period(r->next);
+}
+
+/* The readiness engine swaps its own state (before the old config goes). */
+static void readiness_swap(struct reload *r)
+{
+	readiness_run_reload(r->next->cfg);
+}
+
+static const struct reload_part reload_parts[] = {
+    {.prepare = zone_prepare},
+    {.prepare = model_next_prepare, .run[RELOAD_SWAP] = listener_swap},
+    {.run[RELOAD_START] = history_start},
+    {.run = {[RELOAD_STOP] = probes_stop, [RELOAD_START] = probes_start}},
+    {.run = {[RELOAD_STOP] = poller_stop, [RELOAD_START] = poller_start}},
+    {.run[RELOAD_SWAP] = mib_swap},
+    {.run[RELOAD_SWAP] = alarms_swap},
+    {.run[RELOAD_SWAP] = readiness_swap},
+};
+
+#define RELOAD_PARTS (sizeof(reload_parts) / sizeof(reload_parts[0]))
+
+static bool reload_prepared(struct reload *r)
+{
+	for (size_t i = 0; i < RELOAD_PARTS; i++)
+		if (reload_parts[i].prepare && !reload_parts[i].prepare(r))
+			return false;
+	return true;
+}
+
+static void reload_phase(struct reload *r, enum reload_phase phase)
+{
+	for (size_t i = 0; i < RELOAD_PARTS; i++)
+		if (reload_parts[i].run[phase])
+			reload_parts[i].run[phase](r);
+}
+
 /* SIGHUP, back on the loop: a bad file keeps the old config in force; a
  * good one replaces it, keeping the state of every office and line that
  * still exists. */
 static void reload_apply(struct tslcd_config *cfg, struct model *next, double parse_ms)
 {
-	agent_status.config_load_time = time(NULL);
-	agent_status.config_load_ok = cfg != NULL;
+	agent_status_config_loaded(cfg != NULL, time(NULL));
 	if (!cfg) { /* config_message holds the last problem, handed over just now */
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
-		histfeed_config_loaded(NULL, agent_status.config_message);
+		histfeed_config_loaded(NULL, agent_status_get()->config_message);
 		return;
 	}
-	agent_status.config_message[0] = '\0';
+	agent_status_config_message("");
 	uint64_t t0 = loop_clock_us();
-	apply_timezone(cfg);
-	if (next)
-		model_adopt(next, model, time(NULL), loop_now_ms_fresh());
-	else
-		next = model_create(cfg, model, time(NULL), loop_now_ms_fresh());
-	if (!next) {
+	struct reload r = {.cfg = cfg, .old = rt.model, .next = next};
+	if (!reload_prepared(&r)) {
 		log_msg(LOG_ERR, "reload: out of memory, keeping the previous configuration");
 		config_free(cfg);
 		return;
 	}
-	probe_run_stop(model);
-	bw_poller_stop();
-	model_set_listener(next, &model->listener);
-	mib_bind_model(next);
-	alarms_bind(next, false); /* before the old model goes: clears name what was dropped */
-	alarms_period(next);
-	readiness_run_reload(next->cfg);        /* before the old config goes */
-	reloader_dispose(model_dispose, model); /* nothing refers to it any more */
-	model = next;
-	histfeed_config_loaded(model->cfg, NULL);
-	probe_run_start(model);
-	bw_poller_start(model);
+	reload_phase(&r, RELOAD_STOP);
+	reload_phase(&r, RELOAD_SWAP);
+	reloader_dispose(model_dispose, r.old); /* released: nothing refers to it any more */
+	rt.model = r.next;
+	reload_phase(&r, RELOAD_START);
 	log_msg(LOG_INFO,
 	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
 	        "%.1f ms on the loop)",
@@ -343,8 +460,8 @@ static void reload(void)
 
 static void master_reachable(bool up)
 {
-	if (model)
-		model_set_master_reachable(model, up);
+	if (rt.model)
+		model_set_master_reachable(rt.model, up);
 }
 
 static void agentx_start(const struct tslcd_config *cfg)
@@ -404,7 +521,8 @@ static void on_outage_opened(void *ctx, const struct line *l, const struct outag
 	        l->office->cfg->code, l->cfg->id, l->cfg->circuit, o->index);
 }
 
-static void on_outage_closed(void *ctx, const struct line *l, const struct outage *o)
+/* Closed, or annotated by an operator: the history row follows. */
+static void on_outage_recorded(void *ctx, const struct line *l, const struct outage *o)
 {
 	(void)ctx;
 	histfeed_outage(l, o);
@@ -439,7 +557,8 @@ static const struct model_listener listener = {
     .line_changed = on_line_changed,
     .office_changed = on_office_changed,
     .outage_opened = on_outage_opened,
-    .outage_closed = on_outage_closed,
+    .outage_closed = on_outage_recorded,
+    .outage_annotated = on_outage_recorded,
     .utilisation_high = alarm_rules_utilisation_high,
     .utilisation_cleared = alarm_rules_utilisation_cleared,
     .redundancy_noncompliant = alarm_rules_redundancy_noncompliant,
@@ -451,11 +570,11 @@ static const struct model_listener listener = {
 static void on_tick(void *arg)
 {
 	(void)arg;
-	model_tick(model, time(NULL), loop_now_ms());
-	alarms_period(model);
+	model_tick(rt.model, time(NULL), loop_now_ms());
+	alarms_period(rt.model);
 	alarm_rules_tick(time(NULL));
 	notify_tick();
-	alarm_rules_availability(model, time(NULL));
+	alarm_rules_availability(rt.model, time(NULL));
 	loop_timer_add(TICK_MS, on_tick, NULL);
 }
 
@@ -476,8 +595,8 @@ static int run(struct tslcd_config *cfg)
 {
 	int sigfd;
 
-	model = model_create(cfg, NULL, time(NULL), loop_now_ms_fresh());
-	if (!model) {
+	rt.model = model_create(cfg, NULL, time(NULL), loop_now_ms_fresh());
+	if (!rt.model) {
 		log_msg(LOG_ERR, "out of memory building the model");
 		return 1;
 	}
@@ -489,32 +608,32 @@ static int run(struct tslcd_config *cfg)
 	struct alarm_set restored;
 	alarm_set_init(&restored);
 	notify_logs_resize(&cfg->notify); /* room for the logs the state file holds */
-	store_restore(model, &restored);  /* before the MIB shows the tables */
-	model_set_listener(model, &listener);
-	mib_bind_model(model);
+	store_restore(rt.model, &restored); /* before the MIB shows the tables */
+	model_set_listener(rt.model, &listener);
+	mib_bind_model(rt.model);
 	bool judge = restored.n > 0;
 	notify_restore(&restored);
 	alarm_rules_set_sink(notify_apply);
-	alarms_bind(model, judge);
-	model_bw_restored(model, rule_alarm_active);
-	model_redundancy_restored(model, rule_alarm_active);
-	alarms_period(model);
+	alarms_bind(rt.model, judge);
+	model_bw_restored(rt.model, rule_alarm_active);
+	model_redundancy_restored(rt.model, rule_alarm_active);
+	alarms_period(rt.model);
 	agentx_start(cfg);
 	raise_fd_limit();
 	prober_init(0, 0);
-	agent_status.icmp_mode = icmp_mode(AF_INET);
+	agent_status_icmp_mode(icmp_mode(AF_INET));
 	/* The raw ICMP sockets and the AgentX session are open: root is no
 	 * longer needed, and what is created from here on is the user's. */
 	privilege_warn_unreadable(opt.config, cfg->agent.user);
 	if (privilege_drop(cfg->agent.user) < 0)
 		return 1;
 	/* As the user, so history.db is theirs; before any notification. */
-	notify_seq_resume(histfeed_start(&model));
-	control_start(cfg->agent.control_socket, &model);
-	probe_run_start(model);
-	bw_poller_start(model); /* after init_snmp(): USM must be ready */
+	notify_seq_resume(histfeed_start(&rt.model));
+	control_start(cfg->agent.control_socket, &rt.model);
+	probe_run_start(rt.model);
+	bw_poller_start(rt.model); /* after init_snmp(): USM must be ready */
 	loop_timer_add(TICK_MS, on_tick, NULL);
-	saver_start(&model, notify_alarms());
+	saver_start(&rt.model, notify_alarms());
 	readiness_run_start(cfg); /* after the privilege drop: the spool is the user's */
 	heap_trim();
 	log_msg(LOG_INFO, "tslcd-agent %s started: %zu offices, %zu lines", TSLCD_VERSION,
@@ -523,17 +642,17 @@ static int run(struct tslcd_config *cfg)
 	loop_run();
 	reloader_stop();
 	control_stop();
-	probe_run_stop(model);
+	probe_run_stop(rt.model);
 	bw_poller_stop();
 	prober_shutdown();
-	model_tick(model, time(NULL), loop_now_ms_fresh());
+	model_tick(rt.model, time(NULL), loop_now_ms_fresh());
 	saver_stop();    /* synchronous final save */
 	histfeed_stop(); /* the day totals as saved, then the queue drained */
 	readiness_run_stop();
 	agentx_link_close();
 	notify_shutdown();
 	mib_bind_model(NULL);
-	model_free(model);
+	model_free(rt.model);
 	close(sigfd);
 	loop_shutdown();
 	log_msg(LOG_INFO, "stopped");
@@ -553,8 +672,7 @@ int main(int argc, char **argv)
 	if (opt.check_only)
 		return check_config();
 	heap_policy();
-	agent_status.version = TSLCD_VERSION;
-	agent_status.start_time = time(NULL);
+	agent_status_started(TSLCD_VERSION, time(NULL));
 	loop_init();
 	struct tslcd_config *cfg = config_read();
 	if (!cfg)

@@ -5,8 +5,6 @@
 
 #include <time.h>
 
-struct agent_status agent_status = {.state_save_result = 3};
-
 static const struct model *bound;
 
 int mib_register_all(void)

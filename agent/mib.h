@@ -4,7 +4,7 @@
  * Contract: mib_register_all() registers every group once per AgentX
  * session start; mib_bind_model() (re)points the tables at a model after
  * start-up or a config reload.  Handlers read the model and the agent
- * status below; they never change either.
+ * status (agent_status.h); they never change either.
  */
 #ifndef TSLCD_MIB_H
 #define TSLCD_MIB_H
@@ -16,20 +16,6 @@
 #include "mib_oids.h"
 #include "mib_table.h"
 #include "model.h"
-
-/* Facts about the daemon itself that the scalars publish. */
-struct agent_status {
-	const char *version;
-	time_t start_time;
-	time_t config_load_time;
-	bool config_load_ok;
-	char config_message[256]; /* "file:line: message" of the last failure */
-	unsigned icmp_mode;       /* TslcdIcmpMode, 0 = not known yet */
-	time_t state_save_time;
-	int state_save_result; /* 1 ok, 2 failed, 3 never */
-};
-
-extern struct agent_status agent_status;
 
 int mib_register_all(void);
 void mib_bind_model(const struct model *m);

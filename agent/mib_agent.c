@@ -1,6 +1,7 @@
 /*
  * mib_agent: the tslcdAgent scalars (identity, config, counts, counters).
  */
+#include "agent_status.h"
 #include "heightened.h"
 #include "history.h"
 #include "mib.h"
@@ -108,16 +109,17 @@ static bool fingerprint(struct mib_value *v)
 	return m && mib_set_bytes(v, m->cfg->fingerprint, sizeof(m->cfg->fingerprint));
 }
 
-STATUS_GETTER(get_version, mib_set_str(v, agent_status.version))
-STATUS_GETTER(get_start, mib_set_datetime(v, agent_status.start_time))
+STATUS_GETTER(get_version, mib_set_str(v, agent_status_get()->version))
+STATUS_GETTER(get_start, mib_set_datetime(v, agent_status_get()->start_time))
 STATUS_GETTER(get_fingerprint, fingerprint(v))
-STATUS_GETTER(get_load_time, mib_set_datetime(v, agent_status.config_load_time))
-STATUS_GETTER(get_load_result,
-              agent_status.config_load_time &&mib_set_int(v, agent_status.config_load_ok ? 1 : 2))
-STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status.config_message))
-STATUS_GETTER(get_icmp_mode, agent_status.icmp_mode &&mib_set_int(v, agent_status.icmp_mode))
-STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status.state_save_time))
-STATUS_GETTER(get_save_result, mib_set_int(v, agent_status.state_save_result))
+STATUS_GETTER(get_load_time, mib_set_datetime(v, agent_status_get()->config_load_time))
+STATUS_GETTER(get_load_result, agent_status_get()->config_load_time &&mib_set_int(
+                                   v, agent_status_get()->config_load_ok ? 1 : 2))
+STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status_get()->config_message))
+STATUS_GETTER(get_icmp_mode,
+              agent_status_get()->icmp_mode &&mib_set_int(v, agent_status_get()->icmp_mode))
+STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status_get()->state_save_time))
+STATUS_GETTER(get_save_result, mib_set_int(v, agent_status_get()->state_save_result))
 STATUS_GETTER(get_notify_seq, mib_set_u32(v, notify_seq()))
 STATUS_GETTER(get_suppressed, mib_set_u32(v, notify_suppressed()))
 STATUS_GETTER(get_alarms_active, mib_set_u32(v, (uint32_t)notify_alarms()->n))

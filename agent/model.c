@@ -369,6 +369,23 @@ static void line_outage_track(struct model *m, struct line *l, enum line_status 
 	}
 }
 
+const char *model_outage_annotate(struct model *m, uint32_t office_id, uint32_t line_id,
+                                  uint32_t index, int cause, const char *ticket)
+{
+	const struct line *l = model_find_line(m, office_id, line_id);
+	struct outage *o = l ? outage_find(&l->outages, index) : NULL;
+
+	if (!o)
+		return l ? "no such outage in the line's history" : "no such line";
+	char kept[sizeof(o->ticket)]; /* a copy: outage_annotate writes o->ticket */
+	if (!ticket)
+		ticket = memcpy(kept, o->ticket, sizeof(kept));
+	const char *why = outage_annotate(o, cause, ticket, strlen(ticket));
+	if (!why && m->listener.outage_annotated)
+		m->listener.outage_annotated(m->listener.ctx, l, o);
+	return why;
+}
+
 static void line_transition(struct model *m, struct line *l, enum line_status old, time_t now,
                             uint64_t mono_ms)
 {

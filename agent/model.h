@@ -146,6 +146,8 @@ struct model_listener {
 	void (*outage_opened)(void *ctx, const struct line *l, const struct outage *o,
 	                      uint32_t evicted);
 	void (*outage_closed)(void *ctx, const struct line *l, const struct outage *o);
+	/* An operator set an outage's cause and ticket (model_outage_annotate). */
+	void (*outage_annotated)(void *ctx, const struct line *l, const struct outage *o);
 	/* Congestion rule: a direction's p95 utilisation rose above the raise
 	 * threshold / both directions are back at or below the clear one. */
 	void (*utilisation_high)(void *ctx, const struct line *l, enum bw_dir dir, uint32_t p95_ppm,
@@ -212,6 +214,12 @@ void model_target_round(struct model *m, struct ref_target *t, const struct prob
 /* Maintenance began or ended for a line between rounds. */
 void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance, time_t now,
                             uint64_t mono_ms);
+/* An operator's annotation of an outage (tslcdctl outage-cause): its cause
+ * and ticket (NUL-terminated; NULL keeps the current one) change together
+ * or not at all, then the listener's outage_annotated hears it.  NULL when
+ * done, else why not (no such line or outage, or outage_annotate()'s). */
+const char *model_outage_annotate(struct model *m, uint32_t office_id, uint32_t line_id,
+                                  uint32_t index, int cause, const char *ticket);
 /* Account elapsed time for every entity; call every few seconds. */
 void model_tick(struct model *m, time_t now, uint64_t mono_ms);
 

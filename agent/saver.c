@@ -17,7 +17,7 @@
 
 #include "log.h"
 #include "loop.h"
-#include "mib.h"
+#include "agent_status.h"
 #include "store.h"
 
 #define SLICE_LINES  64u   /* lines between looks at the clock */
@@ -63,9 +63,8 @@ static void save_finished(bool ok, time_t when, const char *detail)
 {
 	const char *dir = (*sv.mp)->cfg->agent.state_dir;
 
-	agent_status.state_save_result = ok ? 1 : 2;
+	agent_status_state_saved(ok, when);
 	if (ok) {
-		agent_status.state_save_time = when;
 		if (sv.failing)
 			log_msg(LOG_NOTICE, "state save recovered: %s/" STORE_FILE " written", dir);
 		sv.failing = false;

@@ -45,7 +45,8 @@ enum ev_kind {
 	EV_NONCOMPLIANT,
 	EV_COMPLIANT,
 	EV_NODE,
-	EV_MONITORING
+	EV_MONITORING,
+	EV_ANNOTATED
 };
 
 struct event {
@@ -104,6 +105,12 @@ static void on_closed(void *ctx, const struct line *l, const struct outage *o)
 	on_outage(EV_CLOSED, l, o);
 }
 
+static void on_annotated(void *ctx, const struct line *l, const struct outage *o)
+{
+	(void)ctx;
+	on_outage(EV_ANNOTATED, l, o);
+}
+
 static void on_redundancy(enum ev_kind kind, const struct office *o, unsigned paths, unsigned need)
 {
 	struct event *e = record(kind, o->cfg->id, 0);
@@ -147,6 +154,7 @@ static const struct model_listener recorder = {
     .office_changed = on_office,
     .outage_opened = on_opened,
     .outage_closed = on_closed,
+    .outage_annotated = on_annotated,
     .redundancy_noncompliant = on_noncompliant,
     .redundancy_compliant = on_compliant,
 };
@@ -372,6 +380,42 @@ START_TEST(outage_times)
 	ck_assert_uint_eq(find_event(EV_OPENED, 1)->index, 2);
 	ck_assert_uint_eq(count_events(EV_OPENED), 2);
 	ck_assert_uint_eq(count_events(EV_CLOSED), 1);
+	model_free(m);
+}
+END_TEST
+
+/* An operator's cause and ticket go through the model: both or neither
+ * change, a missing ticket keeps the current one, the listener hears each
+ * change and nothing else. */
+START_TEST(outage_annotate_through_model)
+{
+	struct model *m = load_model(" down-after = 1\n up-after = 1\n", OFFICE(1, 1, LINE(1, 1)));
+
+	rounds(m, 1, 1, BAD, 1);
+	const struct outage *o = outage_find(&model_find_line(m, 1, 1)->outages, 1);
+	ck_assert_ptr_nonnull(o);
+	size_t before = n_ev;
+	ck_assert_ptr_null(model_outage_annotate(m, 1, 1, 1, OUTAGE_CAUSE_POWER_LOSS, "OMC-1"));
+	ck_assert_int_eq(o->cause, OUTAGE_CAUSE_POWER_LOSS);
+	ck_assert_str_eq(o->ticket, "OMC-1");
+	ck_assert_uint_eq(n_ev, before + 1);
+	const struct event *e = find_event(EV_ANNOTATED, 0);
+	ck_assert_uint_eq(e->office, 1);
+	ck_assert_uint_eq(e->line, 1);
+	ck_assert_uint_eq(e->index, 1);
+
+	ck_assert_ptr_null(model_outage_annotate(m, 1, 1, 1, OUTAGE_CAUSE_FIBER_CUT, NULL));
+	ck_assert_int_eq(o->cause, OUTAGE_CAUSE_FIBER_CUT);
+	ck_assert_str_eq(o->ticket, "OMC-1");
+
+	before = n_ev;
+	ck_assert_ptr_nonnull(model_outage_annotate(m, 1, 2, 1, OUTAGE_CAUSE_FIBER_CUT, NULL));
+	ck_assert_ptr_nonnull(model_outage_annotate(m, 1, 1, 2, OUTAGE_CAUSE_FIBER_CUT, NULL));
+	ck_assert_ptr_nonnull(model_outage_annotate(m, 1, 1, 1, 0, "x"));
+	ck_assert_ptr_nonnull(model_outage_annotate(m, 1, 1, 1, OUTAGE_CAUSE_CPE_FAULT, "a\tb"));
+	ck_assert_int_eq(o->cause, OUTAGE_CAUSE_FIBER_CUT);
+	ck_assert_str_eq(o->ticket, "OMC-1");
+	ck_assert_uint_eq(n_ev, before);
 	model_free(m);
 }
 END_TEST
@@ -674,6 +718,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, line_hysteresis);
 	tcase_add_test(tc, office_aggregation);
 	tcase_add_test(tc, outage_times);
+	tcase_add_test(tc, outage_annotate_through_model);
 	tcase_add_test(tc, redundancy);
 	tcase_add_test(tc, reload_prepare_adopt);
 	tcase_add_test(tc, reload_create_with_old);
