@@ -607,7 +607,7 @@ static int run(struct tslcd_config *cfg)
 	}
 	struct alarm_set restored;
 	alarm_set_init(&restored);
-	notify_logs_resize(&cfg->notify); /* room for the logs the state file holds */
+	notify_logs_resize(&cfg->notify);   /* room for the logs the state file holds */
 	store_restore(rt.model, &restored); /* before the MIB shows the tables */
 	model_set_listener(rt.model, &listener);
 	mib_bind_model(rt.model);
