@@ -441,8 +441,8 @@ static void extra_of(const struct office_readiness *e, struct alarm_extra *x)
 {
 	memset(x, 0, sizeof(*x));
 	x->readiness_state = (int32_t)e->eval.state;
-	snprintf(x->readiness_reason, sizeof(x->readiness_reason), "%s", e->eval.reason);
-	x->report_time = e->have_report ? (int64_t)e->report.report_time : 0;
+	snprintf(x->readiness_reason, sizeof(x->readiness_reason), "%s", readiness_reason(e));
+	x->report_time = e->have_report ? (int64_t)e->d->report.report_time : 0;
 	x->cert_days_left = e->tls_days_left;
 }
 
@@ -452,17 +452,17 @@ void alarm_rules_readiness_state(void *ctx, const struct office_readiness *e,
 	struct alarm_extra x;
 	char text[256];
 	bool not_ready = e->eval.state == READINESS_NOT_READY;
+	const char *why = readiness_reason(e);
 
 	(void)ctx;
 	log_msg(LOG_NOTICE, "office %u (%s): readiness %s -> %s%s%s", e->office_id, e->cfg->code,
-	        readiness_state_name(old), readiness_state_name(e->eval.state),
-	        e->eval.reason[0] ? ": " : "", e->eval.reason);
+	        readiness_state_name(old), readiness_state_name(e->eval.state), why[0] ? ": " : "",
+	        why);
 	if (!not_ready && old != READINESS_NOT_READY)
 		return;
 	extra_of(e, &x);
 	snprintf(text, sizeof(text), "%s: readiness %s%s%s", e->cfg->code,
-	         readiness_state_name(e->eval.state), e->eval.reason[0] ? ": " : "",
-	         e->eval.reason);
+	         readiness_state_name(e->eval.state), why[0] ? ": " : "", why);
 	decide_ex(not_ready, ALARM_READINESS_NOT_READY, e->office_id, 0, e->eval.score, 100, text,
 	          &x);
 }
@@ -480,7 +480,7 @@ void alarm_rules_report_stale(void *ctx, const struct office_readiness *e, bool 
 	extra_of(e, &x);
 	if (stale) {
 		snprintf(text, sizeof(text), "%s: %s", e->cfg->code,
-		         e->have_report ? e->eval.reason : "no readiness report received");
+		         e->have_report ? readiness_reason(e) : "no readiness report received");
 		log_msg(LOG_WARNING, "office %u (%s): readiness report stale: %s", e->office_id,
 		        e->cfg->code, text);
 	} else {

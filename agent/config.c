@@ -718,10 +718,22 @@ void config_dump_schema(FILE *out)
 
 /* ---- conversion and whole-file checks ---- */
 
+/* Most optional text is left empty, and each strdup("") took a 32-byte
+ * chunk: 1.2 MB at 7,500 offices.  Every empty string from dup_str() is
+ * this one instead (nothing writes into config strings), and str_free()
+ * leaves it alone. */
+static char empty_str[1];
+
 static char *dup_str(cfg_t *sec, const char *name)
 {
 	const char *s = cfg_getstr(sec, name);
-	return strdup(s ? s : "");
+	return s && s[0] ? strdup(s) : empty_str;
+}
+
+static void str_free(char *s)
+{
+	if (s != empty_str)
+		free(s);
 }
 
 static bool require(cfg_t *sec, const char *what, const char *name)
@@ -870,12 +882,12 @@ static void counters_cfg_free(struct counters_cfg *cc)
 {
 	if (!cc)
 		return;
-	free(cc->router);
+	str_free(cc->router);
 	free(cc->peername);
-	free(cc->community);
-	free(cc->user);
-	free(cc->auth_key);
-	free(cc->priv_key);
+	str_free(cc->community);
+	str_free(cc->user);
+	str_free(cc->auth_key);
+	str_free(cc->priv_key);
 	free(cc->ifname);
 	free(cc);
 }
@@ -1887,7 +1899,7 @@ static bool office_tls_parse(struct office_ready_cfg *r, cfg_t *sec)
 
 	r->tls_endpoint = dup_str(sec, "tls-endpoint");
 	r->tls_name = dup_str(sec, "tls-name");
-	r->tls_ca = ca && ca[0] ? path_near_config(ca) : strdup("");
+	r->tls_ca = ca && ca[0] ? path_near_config(ca) : empty_str;
 	if (!r->tls_endpoint[0]) {
 		if (!r->tls_ca[0] && !r->tls_name[0])
 			return true;
@@ -2354,24 +2366,24 @@ out:
 static void office_cfg_free(struct office_cfg *o)
 {
 	for (size_t j = 0; o->lines && j < o->n_lines; j++) {
-		free(o->lines[j].circuit);
+		str_free(o->lines[j].circuit);
 		free(o->lines[j].target);
 		free(o->lines[j].maint);
 		counters_cfg_free(o->lines[j].counters);
 	}
 	free(o->lines);
-	free(o->code);
-	free(o->name);
-	free(o->province);
-	free(o->commune);
-	free(o->contact);
-	free(o->district);
+	str_free(o->code);
+	str_free(o->name);
+	str_free(o->province);
+	str_free(o->commune);
+	str_free(o->contact);
+	str_free(o->district);
 	free(o->groups);
 	key_free(&o->ready.key);
-	free(o->ready.tls_endpoint);
+	str_free(o->ready.tls_endpoint);
 	free(o->ready.tls_host);
-	free(o->ready.tls_ca);
-	free(o->ready.tls_name);
+	str_free(o->ready.tls_ca);
+	str_free(o->ready.tls_name);
 }
 
 static void strings_free(char **v, size_t n)
@@ -2385,7 +2397,7 @@ static void strings_free(char **v, size_t n)
 static void nodes_free(struct tslcd_config *c)
 {
 	for (size_t i = 0; c->nodes && i < c->n_nodes; i++) {
-		free(c->nodes[i].name);
+		str_free(c->nodes[i].name);
 		strings_free(c->nodes[i].targets, c->nodes[i].n_targets);
 	}
 	free(c->nodes);
@@ -2405,13 +2417,13 @@ void config_free(struct tslcd_config *c)
 		office_cfg_free(&c->offices[i]);
 	free(c->offices);
 	readiness_free(c);
-	free(c->agent.agentx_socket);
-	free(c->agent.state_dir);
-	free(c->agent.timezone);
-	free(c->agent.user);
-	free(c->agent.control_socket);
-	free(c->agent.province_code);
-	free(c->agent.province_name);
+	str_free(c->agent.agentx_socket);
+	str_free(c->agent.state_dir);
+	str_free(c->agent.timezone);
+	str_free(c->agent.user);
+	str_free(c->agent.control_socket);
+	str_free(c->agent.province_code);
+	str_free(c->agent.province_name);
 	for (size_t i = 0; c->notify.periods && i < c->notify.n_periods; i++)
 		free(c->notify.periods[i].name);
 	free(c->notify.periods);

@@ -246,7 +246,7 @@ static void put_office_day(const struct office *o, const struct day_totals *t)
 	                        .unknown_s = dayacct_unknown_s(t, F.now),
 	                        .redundancy = redundancy[o->redundancy < 4 ? o->redundancy : 0],
 	                        .readiness = r ? readiness_state_name(r->eval.state) : NULL,
-	                        .readiness_reason = r ? r->eval.reason : NULL};
+	                        .readiness_reason = r ? readiness_reason(r) : NULL};
 	history_put_day(&h);
 }
 

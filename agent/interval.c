@@ -74,6 +74,36 @@ static void rtt_close(struct interval_rec *r, const struct interval_cur *c)
 		r->rtt_p95 = rtt16(p95);
 }
 
+uint16_t interval_secs(const struct interval_rec *r, enum interval_secs s)
+{
+	switch (s) {
+	case IV_UP:
+		return (uint16_t)r->up_s;
+	case IV_DEGRADED:
+		return (uint16_t)r->degraded_s;
+	case IV_DOWN:
+		return (uint16_t)r->down_s;
+	case IV_MAINT:
+		return (uint16_t)r->maint_s;
+	default:
+		return 0;
+	}
+}
+
+/* Saturating: a value over the field's reach stays over any length. */
+static unsigned secs10(uint16_t x)
+{
+	return x > INTERVAL_SECS_MAX ? INTERVAL_SECS_MAX : x;
+}
+
+static void set_secs(struct interval_rec *r, const uint16_t secs[IV_N_SECS])
+{
+	r->up_s = secs10(secs[IV_UP]) & INTERVAL_SECS_MAX;
+	r->degraded_s = secs10(secs[IV_DEGRADED]) & INTERVAL_SECS_MAX;
+	r->down_s = secs10(secs[IV_DOWN]) & INTERVAL_SECS_MAX;
+	r->maint_s = secs10(secs[IV_MAINT]) & INTERVAL_SECS_MAX;
+}
+
 static void push(struct interval_line *v, int32_t num, const struct interval_rec *r)
 {
 	*slot(v, num) = *r;
@@ -88,7 +118,7 @@ static void cur_close(struct interval_line *v)
 	struct interval_rec r = {
 	    .suspect = c->suspect, .sent = sat16(c->sent), .answered = sat16(c->answered)};
 
-	memcpy(r.secs, c->secs, sizeof(r.secs));
+	set_secs(&r, c->secs);
 	rtt_close(&r, c);
 	rates_close(&r, c);
 	push(v, c->num, &r);
@@ -205,7 +235,7 @@ uint16_t interval_unknown_s(const struct interval_line *v, const struct interval
 	unsigned known = 0;
 
 	for (int i = 0; i < IV_N_SECS; i++)
-		known += r->secs[i];
+		known += interval_secs(r, (enum interval_secs)i);
 	return (uint16_t)(known < v->len_s ? v->len_s - known : 0);
 }
 
@@ -245,9 +275,18 @@ const char *interval_check(const struct interval_line *v)
 
 void interval_pack(const struct interval_rec *r, uint8_t out[INTERVAL_REC_BYTES])
 {
-	const uint16_t f[] = {r->secs[0], r->secs[1],  r->secs[2], r->secs[3],
-	                      r->sent,    r->answered, r->rtt_min, r->rtt_avg,
-	                      r->rtt_max, r->rtt_p95,  r->rate[0], r->rate[1]};
+	const uint16_t f[] = {interval_secs(r, IV_UP),
+	                      interval_secs(r, IV_DEGRADED),
+	                      interval_secs(r, IV_DOWN),
+	                      interval_secs(r, IV_MAINT),
+	                      r->sent,
+	                      r->answered,
+	                      r->rtt_min,
+	                      r->rtt_avg,
+	                      r->rtt_max,
+	                      r->rtt_p95,
+	                      r->rate[0],
+	                      r->rate[1]};
 
 	for (unsigned i = 0; i < 12; i++) {
 		out[2 * i] = (uint8_t)f[i];
@@ -263,7 +302,8 @@ void interval_unpack(const uint8_t in[INTERVAL_REC_BYTES], struct interval_rec *
 
 	for (unsigned i = 0; i < 12; i++)
 		f[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8);
-	memcpy(r->secs, f, sizeof(r->secs));
+	memset(r, 0, sizeof(*r)); /* the zero_ bits too */
+	set_secs(r, f);           /* f[0..3] in enum interval_secs order */
 	r->sent = f[4];
 	r->answered = f[5];
 	r->rtt_min = f[6];
@@ -280,7 +320,10 @@ const char *interval_rec_check(const struct interval_rec *r, unsigned len_s)
 {
 	if (r->answered > r->sent)
 		return "interval received more than it sent";
-	return secs_check(r->secs, len_s);
+	const uint16_t secs[IV_N_SECS] = {interval_secs(r, IV_UP), interval_secs(r, IV_DEGRADED),
+	                                  interval_secs(r, IV_DOWN), interval_secs(r, IV_MAINT)};
+
+	return secs_check(secs, len_s);
 }
 
 bool interval_restore(struct interval_line *v, int32_t num, const struct interval_rec *r)

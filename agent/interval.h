@@ -8,8 +8,9 @@
  * number n covers [n * len, (n + 1) * len) in UTC epoch seconds, so
  * intervals are aligned to the wall clock and a record's start is derived
  * from its number, never stored.
- *  - Closed records are compact (26 bytes; 96 per line keeps 10,000 lines
- *    under 25 MB): seconds in 16 bits, RTT in 16-bit units of 10 us
+ *  - Closed records are compact (24 bytes; 96 per line keeps 10,000 lines
+ *    under 23 MB): seconds in 10 bits (an interval is at most 900 s long),
+ *    packed with the suspect bits; RTT in 16-bit units of 10 us
  *    (saturating at 655.35 ms), rates as 16-bit floats (11-bit mantissa:
  *    within 0.1 %), p95 from a 16-bin histogram computed at close.
  *    Unknown seconds are what the length leaves over, as in availability.
@@ -49,14 +50,21 @@ enum interval_suspect {
 
 enum interval_secs { IV_UP, IV_DEGRADED, IV_DOWN, IV_MAINT, IV_N_SECS };
 
-/* A closed interval.  RTT fields are valid only when answered > 0. */
+/* A closed interval.  RTT fields are valid only when answered > 0.  The
+ * seconds in each state are read with interval_secs(): 10-bit fields, so
+ * they share two words with the flags and a record is 24 bytes, not 26
+ * (1.9 MB at 10,000 lines of 96 records). */
+#define INTERVAL_SECS_MAX 1023u
 struct interval_rec {
-	uint16_t secs[IV_N_SECS];
 	uint16_t sent, answered;
 	uint16_t rtt_min, rtt_avg, rtt_max, rtt_p95; /* INTERVAL_RTT_UNIT_US */
 	uint16_t rate[2];                            /* in, out: interval_rate_decode() */
-	uint8_t suspect;
-	uint8_t has_rate; /* counter octets covered some of it */
+	unsigned up_s : 10, degraded_s : 10, down_s : 10;
+	unsigned zero_a : 2; /* named, so every initializer zeroes them and */
+	unsigned maint_s : 10;
+	unsigned suspect : 5;  /* enum interval_suspect */
+	unsigned has_rate : 1; /* counter octets covered some of it */
+	unsigned zero_b : 16;  /* records compare equal byte for byte */
 };
 
 /* The running interval. */
@@ -97,6 +105,8 @@ void interval_traffic(struct interval_line *v, time_t now, const uint64_t octets
 /* Mark the running interval suspect. */
 void interval_mark(struct interval_line *v, uint8_t reasons);
 
+/* Seconds of record r in state s. */
+uint16_t interval_secs(const struct interval_rec *r, enum interval_secs s);
 /* Record k (1: the newest closed), NULL when not kept; its start in *start. */
 const struct interval_rec *interval_get(const struct interval_line *v, unsigned k, time_t *start);
 uint16_t interval_unknown_s(const struct interval_line *v, const struct interval_rec *r);
@@ -111,7 +121,9 @@ uint64_t interval_rate_decode(uint16_t code);
 const char *interval_check(const struct interval_line *v);
 
 /* A closed record on disk (state record 7, intervals.log): 12 u16
- * little-endian, then suspect and has_rate. */
+ * little-endian (the four seconds first), then suspect and has_rate.
+ * Seconds above INTERVAL_SECS_MAX read back as that, which
+ * interval_rec_check() refuses like any count over the length. */
 #define INTERVAL_REC_BYTES 26u
 void interval_pack(const struct interval_rec *r, uint8_t out[INTERVAL_REC_BYTES]);
 void interval_unpack(const uint8_t in[INTERVAL_REC_BYTES], struct interval_rec *r);

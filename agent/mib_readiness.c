@@ -12,8 +12,8 @@ static const struct readiness *engine;
 /* Columns that exist only once a report has been accepted. */
 #define REPORT_GETTER(fn, call)                                                                    \
 	MIB_GETTER(fn, const struct office_readiness *e = p;                                       \
-	           const struct readiness_report *r = &e->report;                                  \
-	           (void)r, e->have_report && (call))
+	           const struct readiness_report *r = e->have_report ? &e->d->report : NULL;       \
+	           (void)r, r && (call))
 
 /* Columns the agent measures or always knows. */
 #define ENTRY_GETTER(fn, call) MIB_GETTER(fn, const struct office_readiness *e = p, call)
@@ -32,7 +32,7 @@ static bool set_truth(struct mib_value *v, bool b)
 /* The reported date, or else the last one plus the configured interval. */
 static bool next_inspection(const struct office_readiness *e, struct mib_value *v)
 {
-	const struct readiness_report *r = &e->report;
+	const struct readiness_report *r = &e->d->report; /* have_report */
 	time_t t = r->next_inspection;
 
 	if (!t && r->last_inspection && engine)
@@ -43,7 +43,7 @@ static bool next_inspection(const struct office_readiness *e, struct mib_value *
 
 ENTRY_GETTER(get_state, mib_set_int(v, e->eval.state))
 REPORT_GETTER(get_score, mib_set_u32(v, e->eval.score))
-ENTRY_GETTER(get_reason, mib_set_str(v, e->eval.reason))
+ENTRY_GETTER(get_reason, mib_set_str(v, readiness_reason(e)))
 REPORT_GETTER(get_level, mib_set_u32(v, r->security_level))
 REPORT_GETTER(get_framework, mib_set_int(v, r->framework))
 REPORT_GETTER(get_approval, mib_set_int(v, r->approval))
@@ -60,11 +60,11 @@ REPORT_GETTER(get_last_insp, mib_set_datetime(v, r->last_inspection))
 REPORT_GETTER(get_next_insp, next_inspection(e, v))
 REPORT_GETTER(get_last_drill, mib_set_datetime(v, r->last_drill))
 REPORT_GETTER(get_report_time, mib_set_datetime(v, r->report_time))
-REPORT_GETTER(get_signer, mib_set_str(v, e->signer))
+REPORT_GETTER(get_signer, mib_set_str(v, e->d->signer))
 ENTRY_GETTER(get_rejected, mib_set_u32(v, e->rejected))
 ENTRY_GETTER(get_days_left, e->tls_have_cert &&mib_set_int(v, e->tls_days_left))
-ENTRY_GETTER(get_protocol, e->tls_protocol[0] && mib_set_str(v, e->tls_protocol))
-ENTRY_GETTER(get_cipher, e->tls_cipher[0] && mib_set_str(v, e->tls_cipher))
+ENTRY_GETTER(get_protocol, e->d && e->d->tls_protocol[0] && mib_set_str(v, e->d->tls_protocol))
+ENTRY_GETTER(get_cipher, e->d && e->d->tls_cipher[0] && mib_set_str(v, e->d->tls_cipher))
 ENTRY_GETTER(get_verify, mib_set_int(v, e->tls_verify))
 
 static const struct mib_column readiness_cols[] = {

@@ -24,7 +24,15 @@ long readiness_report_age_days(const struct office_readiness *r, time_t now)
 {
 	if (!r->have_report)
 		return -1;
-	return now > r->report.report_time ? (long)((now - r->report.report_time) / DAY_S) : 0;
+	return now > r->d->report.report_time ? (long)((now - r->d->report.report_time) / DAY_S)
+	                                      : 0;
+}
+
+#define NO_REPORT_REASON "no readiness report accepted yet"
+
+const char *readiness_reason(const struct office_readiness *e)
+{
+	return e->d ? e->d->reason : NO_REPORT_REASON;
 }
 
 /* ---- rules ---- */
@@ -198,7 +206,14 @@ static void entry_init(struct office_readiness *e, const struct office_cfg *o)
 	    .eval = {.state = READINESS_UNKNOWN},
 	    .tls_verify = TLS_NOT_CHECKED,
 	};
-	snprintf(e->eval.reason, sizeof(e->eval.reason), "no readiness report accepted yet");
+}
+
+/* The entry's detail, allocated on first need with the reason it had. */
+static struct readiness_detail *detail_of(struct office_readiness *e)
+{
+	if (!e->d && (e->d = calloc(1, sizeof(*e->d))) != NULL)
+		snprintf(e->d->reason, sizeof(e->d->reason), "%s", NO_REPORT_REASON);
+	return e->d;
 }
 
 struct readiness *readiness_create(const struct tslcd_config *cfg, struct readiness *old,
@@ -215,11 +230,12 @@ struct readiness *readiness_create(const struct tslcd_config *cfg, struct readin
 	rd->n = cfg->n_offices;
 	for (size_t i = 0; i < rd->n; i++) {
 		const struct office_cfg *o = &cfg->offices[i];
-		const struct office_readiness *prev = readiness_find(old, o->id);
+		struct office_readiness *prev = readiness_find(old, o->id);
 		entry_init(&rd->v[i], o);
 		if (prev) {
 			rd->v[i] = *prev; /* state survives a reload */
 			rd->v[i].cfg = o;
+			prev->d = NULL; /* moved: the old engine's free leaves it */
 		}
 		if (!o->ready.tls_endpoint || !o->ready.tls_endpoint[0])
 			rd->v[i].tls_verify = TLS_NOT_CHECKED;
@@ -236,6 +252,8 @@ void readiness_free(struct readiness *rd)
 {
 	if (!rd)
 		return;
+	for (size_t i = 0; i < rd->n; i++)
+		free(rd->v[i].d);
 	free(rd->v);
 	free(rd);
 }
@@ -252,9 +270,9 @@ static void stale_judge(struct readiness *rd, struct office_readiness *e, time_t
 
 	if (e->have_report && age > (long)rd->cfg->readiness.max_age_days) {
 		e->eval.state = READINESS_UNKNOWN;
-		snprintf(e->eval.reason, sizeof(e->eval.reason),
+		snprintf(e->d->reason, sizeof(e->d->reason),
 		         "last readiness report (%s) is %ld days old (max %u)",
-		         readiness_report_date_str(e->report.report_time, d, sizeof(d)), age,
+		         readiness_report_date_str(e->d->report.report_time, d, sizeof(d)), age,
 		         rd->cfg->readiness.max_age_days);
 	}
 }
@@ -266,7 +284,10 @@ static void reeval(struct readiness *rd, struct office_readiness *e, time_t now)
 	bool was_stale = e->stale;
 
 	if (e->have_report) {
-		readiness_evaluate(&e->report, &rd->cfg->readiness, e, now, &e->eval);
+		struct readiness_eval ev;
+		readiness_evaluate(&e->d->report, &rd->cfg->readiness, e, now, &ev);
+		e->eval = (struct readiness_verdict){ev.state, ev.score};
+		memcpy(e->d->reason, ev.reason, sizeof(e->d->reason));
 		stale_judge(rd, e, now);
 		e->stale = e->eval.state == READINESS_UNKNOWN;
 	} else {
@@ -294,8 +315,8 @@ bool readiness_accept(struct readiness *rd, const struct readiness_report *r, co
 		snprintf(reason, reasonlen, "report time is in the future (check the PC's clock)");
 		return false;
 	}
-	if (e->have_report && r->report_time <= e->report.report_time) {
-		snprintf(held, sizeof(held), "%lld", (long long)e->report.report_time);
+	if (e->have_report && r->report_time <= e->d->report.report_time) {
+		snprintf(held, sizeof(held), "%lld", (long long)e->d->report.report_time);
 		snprintf(got, sizeof(got), "%lld", (long long)r->report_time);
 		snprintf(reason, reasonlen,
 		         "not newer than the report already held (time %s <= %s): replayed or "
@@ -303,22 +324,29 @@ bool readiness_accept(struct readiness *rd, const struct readiness_report *r, co
 		         got, held);
 		return false;
 	}
-	readiness_restore(rd, r, signer, now);
+	if (!readiness_restore(rd, r, signer, now)) {
+		snprintf(reason, reasonlen, "out of memory holding the report of office %u",
+		         r->office);
+		return false;
+	}
 	rd->accepted++;
 	return true;
 }
 
-void readiness_restore(struct readiness *rd, const struct readiness_report *r, const char *signer,
+bool readiness_restore(struct readiness *rd, const struct readiness_report *r, const char *signer,
                        time_t now)
 {
 	struct office_readiness *e = readiness_find(rd, r->office);
 
 	if (!e)
-		return;
-	e->report = *r;
+		return true;
+	if (!detail_of(e))
+		return false;
+	e->d->report = *r;
 	e->have_report = true;
-	snprintf(e->signer, sizeof(e->signer), "%s", signer);
+	snprintf(e->d->signer, sizeof(e->d->signer), "%s", signer);
 	reeval(rd, e, now);
+	return true;
 }
 
 void readiness_reject(struct readiness *rd, uint32_t office_id)
@@ -357,8 +385,10 @@ void readiness_tls_result(struct readiness *rd, uint32_t office_id, const struct
 	if (t->have_cert) {
 		e->tls_have_cert = true;
 		e->tls_days_left = t->days_left;
-		snprintf(e->tls_protocol, sizeof(e->tls_protocol), "%s", t->protocol);
-		snprintf(e->tls_cipher, sizeof(e->tls_cipher), "%s", t->cipher);
+		if (detail_of(e)) { /* else only the names go missing */
+			snprintf(e->d->tls_protocol, sizeof(e->d->tls_protocol), "%s", t->protocol);
+			snprintf(e->d->tls_cipher, sizeof(e->d->tls_cipher), "%s", t->cipher);
+		}
 	}
 	cert_judge(rd, e);
 	reeval(rd, e, now);

@@ -56,23 +56,41 @@ struct tls_result {
 	char detail[128]; /* why it failed, for the log */
 };
 
+/* What only an office that reports or has a TLS endpoint needs: allocated
+ * on its first accepted report or completed handshake, so the thousands of
+ * offices with neither cost just their small entry (issue 17's RSS budget:
+ * inline, this was 3.5 MB at 7,500 offices). */
+struct readiness_detail {
+	struct readiness_report report; /* valid while have_report */
+	char signer[READINESS_REPORT_SIGNER_MAX];
+	char reason[READINESS_REASON_MAX];
+	char tls_protocol[16]; /* "" until a handshake completed */
+	char tls_cipher[64];
+};
+
+/* The judgement an entry keeps; its reason is readiness_reason(). */
+struct readiness_verdict {
+	enum readiness_state state;
+	unsigned score; /* 0..100; meaningless while no report */
+};
+
 struct office_readiness {
 	uint32_t office_id;
 	const struct office_cfg *cfg;
-	bool have_report;
-	struct readiness_report report;
-	char signer[READINESS_REPORT_SIGNER_MAX];
-	struct readiness_eval eval;
+	bool have_report; /* d and d->report are valid */
 	bool stale;
+	bool tls_have_cert;
+	bool cert_expiring;
+	struct readiness_verdict eval;
 	uint32_t rejected;
 	/* TLS endpoint: last check, and the last successful handshake */
 	enum tls_verify tls_verify;
-	bool tls_have_cert;
 	int32_t tls_days_left;
-	char tls_protocol[16];
-	char tls_cipher[64];
-	bool cert_expiring;
+	struct readiness_detail *d; /* NULL: no report and no handshake yet */
 };
+
+/* The reason of an entry's state ("" when ready). */
+const char *readiness_reason(const struct office_readiness *e);
 
 struct readiness_listener {
 	void *ctx;
@@ -111,8 +129,9 @@ void readiness_tls_result(struct readiness *rd, uint32_t office_id, const struct
 /* Re-judge every office as time passes (staleness, overdue inspections). */
 void readiness_tick(struct readiness *rd, time_t now);
 
-/* Restore an accepted report saved earlier (no replay check, no counting). */
-void readiness_restore(struct readiness *rd, const struct readiness_report *r, const char *signer,
+/* Restore an accepted report saved earlier (no replay check, no counting).
+ * False only when out of memory (the report is then not held). */
+bool readiness_restore(struct readiness *rd, const struct readiness_report *r, const char *signer,
                        time_t now);
 
 const char *readiness_state_name(enum readiness_state s);

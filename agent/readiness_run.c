@@ -99,10 +99,11 @@ static bool ingest(void *ctx, const struct readiness_spool_item *it, char *reaso
 	                            &r, signer, &office, reason, len) ||
 	    !readiness_accept(R.rd, &r, signer, time(NULL), reason, len))
 		return refuse(it->name, office ? office : claimed_office(it->body), reason);
-	const struct readiness_eval *ev = &readiness_find(R.rd, r.office)->eval;
+	const struct office_readiness *e = readiness_find(R.rd, r.office);
 	log_msg(LOG_INFO, "readiness report %s accepted: office %u, signed by %s, state %s",
-	        it->name, r.office, signer, readiness_state_name(ev->state));
-	histfeed_report(r.office, &r, true, readiness_state_name(ev->state), ev->reason);
+	        it->name, r.office, signer, readiness_state_name(e->eval.state));
+	histfeed_report(r.office, &r, true, readiness_state_name(e->eval.state),
+	                readiness_reason(e));
 	return true;
 }
 
@@ -134,7 +135,7 @@ static bool newer_than_held(const char *body, struct readiness_report *r)
 	if (!readiness_report_parse("-", body, r, NULL, NULL))
 		return false;
 	e = readiness_find(R.rd, r->office);
-	return e && (!e->have_report || r->report_time > e->report.report_time);
+	return e && (!e->have_report || r->report_time > e->d->report.report_time);
 }
 
 static bool restore_one(void *ctx, const struct readiness_spool_item *it, char *reason, size_t len)
@@ -148,7 +149,10 @@ static bool restore_one(void *ctx, const struct readiness_spool_item *it, char *
 	    !readiness_report_check(R.cfg, it->name, it->body, it->blen, it->sig, it->slen, NULL,
 	                            &r, signer, &office, reason, len))
 		return false;
-	readiness_restore(R.rd, &r, signer, time(NULL));
+	if (!readiness_restore(R.rd, &r, signer, time(NULL))) {
+		log_msg(LOG_ERR, "readiness report %s not restored: out of memory", it->name);
+		return false;
+	}
 	return true;
 }
 

@@ -263,9 +263,10 @@ END_TEST
 START_TEST(readiness_edges)
 {
 	struct model *m = model_one_line("");
-	struct office_readiness e = {.office_id = 7, .cfg = m->offices[0].cfg};
+	struct readiness_detail d = {.reason = "no inspection"};
+	struct office_readiness e = {.office_id = 7, .cfg = m->offices[0].cfg, .d = &d};
 
-	e.eval = (struct readiness_eval){READINESS_NOT_READY, 40, "no inspection"};
+	e.eval = (struct readiness_verdict){READINESS_NOT_READY, 40};
 	alarm_rules_readiness_state(NULL, &e, READINESS_READY);
 	ck_assert_uint_eq(n_got, 1);
 	ck_assert(got[0].raise && got[0].key.type == ALARM_READINESS_NOT_READY);
@@ -274,7 +275,8 @@ START_TEST(readiness_edges)
 	ck_assert_str_eq(got[0].text, "BN-X01: readiness notReady: no inspection");
 	ck_assert_ptr_nonnull(got[0].extra);
 
-	e.eval = (struct readiness_eval){READINESS_PARTIAL, 70, ""};
+	e.eval = (struct readiness_verdict){READINESS_PARTIAL, 70};
+	d.reason[0] = '\0';
 	alarm_rules_readiness_state(NULL, &e, READINESS_READY);
 	ck_assert_uint_eq(n_got, 1); /* neither from nor to notReady: nothing due */
 	alarm_rules_readiness_state(NULL, &e, READINESS_NOT_READY);

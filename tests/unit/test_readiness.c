@@ -120,7 +120,10 @@ START_TEST(accept_replay_stale)
 	memset(&seen, 0, sizeof(seen));
 	readiness_set_listener(rd, &listener);
 	readiness_tick(rd, NOW);
-	ck_assert(seen.stale); /* has a key, never reported */
+	ck_assert(seen.stale);                         /* has a key, never reported */
+	ck_assert_ptr_null(readiness_find(rd, 12)->d); /* nothing held: no detail */
+	ck_assert_str_eq(readiness_reason(readiness_find(rd, 12)),
+	                 "no readiness report accepted yet");
 	ck_assert(readiness_accept(rd, &r, "office-12", NOW, reason, sizeof(reason)));
 	struct office_readiness *e = readiness_find(rd, 12);
 	ck_assert_int_eq(e->eval.state, READINESS_READY);
@@ -147,7 +150,7 @@ START_TEST(accept_replay_stale)
 	readiness_tick(rd, NOW + 40 * DAY);
 	ck_assert_int_eq(e->eval.state, READINESS_UNKNOWN);
 	ck_assert(seen.stale);
-	ck_assert_ptr_nonnull(strstr(e->eval.reason, "days old (max 35)"));
+	ck_assert_ptr_nonnull(strstr(readiness_reason(e), "days old (max 35)"));
 	r = good(NOW + 39 * DAY);
 	ck_assert(readiness_accept(rd, &r, "office-12", NOW + 40 * DAY, reason, sizeof(reason)));
 	ck_assert(!seen.stale);
@@ -158,6 +161,7 @@ START_TEST(accept_replay_stale)
 	readiness_free(rd);
 	e = readiness_find(next, 12);
 	ck_assert(e->have_report);
+	ck_assert_str_eq(e->d->signer, "office-12"); /* the detail moved over */
 	ck_assert_uint_eq(next->accepted, 2);
 	ck_assert_int_eq(e->eval.state, READINESS_READY);
 	readiness_free(next);
@@ -181,7 +185,7 @@ START_TEST(cert_expiry)
 	struct tls_result down = {.verify = TLS_UNREACHABLE};
 	readiness_tls_result(rd, 12, &down, NOW); /* keeps what it knew */
 	ck_assert_int_eq(readiness_find(rd, 12)->tls_days_left, 30);
-	ck_assert_str_eq(readiness_find(rd, 12)->tls_protocol, "TLSv1.3");
+	ck_assert_str_eq(readiness_find(rd, 12)->d->tls_protocol, "TLSv1.3");
 	t.days_left = 399;
 	readiness_tls_result(rd, 12, &t, NOW);
 	ck_assert(!seen.expiring);

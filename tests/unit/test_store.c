@@ -370,12 +370,14 @@ START_TEST(intervals_round_trip)
 		                 sizeof(struct interval_rec));
 	ck_assert_int_eq(start, T0);
 	ck_assert_uint_eq(interval_get(vb, 4, NULL)->suspect, INTERVAL_AGENT_START);
-	ck_assert_uint_gt(interval_get(vb, 4, NULL)->secs[IV_DOWN], 0);
-	ck_assert_uint_eq(interval_get(vb, 3, NULL)->secs[IV_DOWN], 300); /* up again at 1,200 s */
+	ck_assert_uint_gt(interval_secs(interval_get(vb, 4, NULL), IV_DOWN), 0);
+	ck_assert_uint_eq(interval_secs(interval_get(vb, 3, NULL), IV_DOWN),
+	                  300); /* up again at 1,200 s */
 	ck_assert_uint_eq(vb->cur.secs[IV_DOWN], va->cur.secs[IV_DOWN]);
 	ck_assert_uint_eq(vb->cur.suspect, INTERVAL_AGENT_STOP | INTERVAL_AGENT_START);
 	/* Line 2.1, down for good: whole intervals down. */
-	ck_assert_uint_eq(interval_get(&model_find_line(b, 2, 1)->iv, 2, NULL)->secs[IV_DOWN], 900);
+	ck_assert_uint_eq(
+	    interval_secs(interval_get(&model_find_line(b, 2, 1)->iv, 2, NULL), IV_DOWN), 900);
 	model_free(a);
 	model_free(b);
 }
@@ -767,7 +769,8 @@ START_TEST(torn_append_loses_only_that_frame)
 		ck_assert_uint_eq(vb->count, 5);
 		same_closed(&model_find_line(a, 1, 1)->iv, vb, n0, n0 + 3);
 		ck_assert(rec_at(vb, n0 + 4)->suspect & INTERVAL_AGENT_STOP);
-		ck_assert_uint_gt(rec_at(vb, n0 + 4)->secs[IV_DOWN], 0); /* the first save's part */
+		ck_assert_uint_gt(interval_secs(rec_at(vb, n0 + 4), IV_DOWN),
+		                  0); /* the first save's part */
 	}
 	/* The next save appends after the cut, and the file reads clean. */
 	save(b, T0 + 4600);
@@ -1055,9 +1058,9 @@ START_TEST(legacy_closed_intervals_load)
 {
 	const int32_t head = (int32_t)(T0 / 900) + 2;
 	const struct interval_rec recs[3] = {
-	    {.secs = {900}, .sent = 10, .answered = 9, .rtt_min = 100, .rtt_avg = 150},
-	    {.secs = {0, 0, 900}, .sent = 10},
-	    {.secs = {0, 0, 0, 900}, .suspect = INTERVAL_AGENT_START},
+	    {.up_s = 900, .sent = 10, .answered = 9, .rtt_min = 100, .rtt_avg = 150},
+	    {.down_s = 900, .sent = 10},
+	    {.maint_s = 900, .suspect = INTERVAL_AGENT_START},
 	};
 	struct store_load_info info;
 	struct craft c;
