@@ -11,11 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/traps.sh"
 h_setup
 
-if ! h_netns_possible; then
-	echo "SKIP: network namespaces are not available here (needs root and ip netns)"
-	h_done
-	exit 0
-fi
+h_require_netns
 
 NOFF=${NOFF:-20} # offices of the commune, one line each
 MIN=5            # area-outage.min-offices

@@ -7,11 +7,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
 
-if ! h_netns_possible; then
-	echo "SKIP: network namespaces are not available here (needs root and ip netns)"
-	h_done
-	exit 0
-fi
+h_require_netns
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 L=$ROOT.3.1

@@ -12,11 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/traps.sh"
 h_setup
 
-if ! h_netns_possible; then
-	echo "SKIP: network namespaces are not available here (needs root and ip netns)"
-	h_done
-	exit 0
-fi
+h_require_netns
 
 NOFF=${NOFF:-50} # offices behind the node, one line each
 CUT=7            # the office whose own link goes in the second round

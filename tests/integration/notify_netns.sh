@@ -8,11 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/traps.sh"
 h_setup
 
-if ! h_netns_possible; then
-	h_log "skipped: needs root and network namespaces"
-	h_done
-	exit 0
-fi
+h_require_netns
 NS=tslcd-nt-$$
 h_netns_office "$NS" 41 || { h_fail "namespace set up"; h_done; exit 1; }
 HOSTIF=$H_NETNS_HOSTIF

@@ -12,11 +12,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/traps.sh"
 h_setup
 
-if ! h_netns_possible; then
-	echo "SKIP: network namespaces are not available here (needs root and ip netns)"
-	h_done
-	exit 0
-fi
+h_require_netns
 
 NOFF=${NOFF:-5} # offices behind the uplink, one line each
 HOLD_CUT_S=5    # how long the link stays cut once monitoring is impaired

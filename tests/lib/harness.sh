@@ -247,6 +247,14 @@ h_netns_possible() {
 		ip netns del "tslcd-probe-$$"
 }
 
+# A test that needs namespaces skips (passing) where there are none.
+h_require_netns() {
+	h_netns_possible && return 0
+	echo "SKIP: network namespaces are not available here (needs root and ip netns)"
+	h_done
+	exit 0
+}
+
 # h_netns_office NAME N: namespace NAME with 198.18.N.2, host side 198.18.N.1
 h_netns_office() {
 	local ns=$1 n=$2
