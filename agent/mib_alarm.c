@@ -22,12 +22,7 @@ static bool note(const struct alarm *a, struct mib_value *v)
 	return t[0] && mib_set_str(v, t);
 }
 
-#define ALARM_GETTER(fn, call)                                                                     \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct alarm *a = p;                                                         \
-		return call;                                                                       \
-	}
+#define ALARM_GETTER(fn, call) MIB_GETTER(fn, const struct alarm *a = p, call)
 
 ALARM_GETTER(get_type, mib_set_int(v, (long)a->key.type))
 ALARM_GETTER(get_office, mib_set_u32(v, a->key.office))

@@ -376,26 +376,29 @@ static bool targets_build(struct ref_target **out, size_t *n, char *const *targe
 	return true;
 }
 
-static void count_behind(struct model *m)
+/* One walk up each line's chain; `mark[k]` remembers the last office
+ * counted for node k, so an office with several lines behind a node
+ * counts once: O(lines x depth) rather than offices x nodes x lines. */
+static bool count_behind(struct model *m)
 {
+	size_t *mark = calloc(m->n_nodes ? m->n_nodes : 1, sizeof(*mark));
+
+	if (!mark)
+		return false;
 	for (size_t i = 0; i < m->n_offices; i++) {
-		struct office *o = &m->offices[i];
-		for (size_t k = 0; k < m->n_nodes; k++) {
-			struct node *n = &m->nodes[k];
-			bool office_counted = false;
-			for (size_t j = 0; j < o->n_lines; j++) {
-				bool behind = false;
-				for (struct node *p = o->lines[j].via; p && !behind; p = p->parent)
-					behind = p == n;
-				if (!behind)
-					continue;
-				n->lines_behind++;
-				if (!office_counted)
-					n->offices_behind++;
-				office_counted = true;
+		const struct office *o = &m->offices[i];
+		for (size_t j = 0; j < o->n_lines; j++) {
+			for (struct node *p = o->lines[j].via; p; p = p->parent) {
+				size_t k = (size_t)(p - m->nodes);
+				p->lines_behind++;
+				if (mark[k] != i + 1)
+					p->offices_behind++;
+				mark[k] = i + 1;
 			}
 		}
 	}
+	free(mark);
+	return true;
 }
 
 bool model_node_build(struct model *m, time_t now)
@@ -424,7 +427,8 @@ bool model_node_build(struct model *m, time_t now)
 			struct line *l = &m->offices[i].lines[j];
 			l->via = model_find_node(m, l->cfg->via);
 		}
-	count_behind(m);
+	if (!count_behind(m))
+		return false;
 	m->mon.state = cfg->selfcheck.n_targets ? MONITORING_UNKNOWN : MONITORING_OFF;
 	return targets_build(&m->mon.refs, &m->mon.n_refs, cfg->selfcheck.targets,
 	                     cfg->selfcheck.n_targets, NULL);

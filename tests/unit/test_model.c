@@ -593,6 +593,30 @@ END_TEST
 	"office {\n id = " #id " code = \"O" #id "\" name = \"O" #id "\" level = province\n"       \
 	" via = 1\n" LINE(1, 1) "}\n"
 
+/* A node counts what sits behind it through its child nodes too, and an
+ * office with several lines behind it counts once. */
+START_TEST(node_counts_behind)
+{
+	struct model *m = load_model(
+	    "", NODE1
+	    "node { id = 2 name = \"Sub\" targets = {\"127.0.0.10\"} parent = 1 }\n"
+	    "office {\n id = 1 code = \"O1\" name = \"O1\" level = province\n via = 2\n" LINE(1, 1)
+	        LINE(2, 2) "}\n"
+	                   "office {\n id = 2 code = \"O2\" name = \"O2\" level = province\n via = "
+	                   "1\n" LINE(
+	                       1,
+	                       1) " line { id = 2 carrier = vnpt bandwidth = 100 path = 2 target = "
+	                          "\"127.0.0.1\" via = 0 }\n}\n");
+	const struct node *root = model_find_node(m, 1), *sub = model_find_node(m, 2);
+
+	ck_assert_uint_eq(sub->offices_behind, 1);
+	ck_assert_uint_eq(sub->lines_behind, 2);
+	ck_assert_uint_eq(root->offices_behind, 2);
+	ck_assert_uint_eq(root->lines_behind, 3);
+	model_free(m);
+}
+END_TEST
+
 /* Lines that fail with their node wait for its verdict, then are
  * unreachable (never down), with outages of cause upstream.  When the
  * node is back, a line that came back with it goes up, and one still
@@ -724,6 +748,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, reload_create_with_old);
 	tcase_add_test(tc, heightened_outage_evidence);
 	tcase_add_test(tc, interval_suspect_marks);
+	tcase_add_test(tc, node_counts_behind);
 	tcase_add_test(tc, node_cut_unreachable);
 	tcase_add_test(tc, selfcheck_impaired);
 	tcase_add_test(tc, node_reload);
