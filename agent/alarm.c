@@ -1,6 +1,7 @@
 /*
  * alarm: alarm set, token bucket and flap detection.  See alarm.h.
  */
+#include "grow.h"
 #include "alarm.h"
 
 #include <stdlib.h>
@@ -107,14 +108,11 @@ struct alarm *alarm_find(const struct alarm_set *s, const struct alarm_key *k)
 
 static bool grow(struct alarm_set *s)
 {
-	if (s->n < s->cap)
-		return true;
-	size_t cap = s->cap ? s->cap * 2 : 16;
-	struct alarm **v = realloc(s->v, cap * sizeof(*v));
+	struct alarm **v = grow_array(s->v, &s->cap, s->n + 1, sizeof(*v), 16);
+
 	if (!v)
 		return false;
 	s->v = v;
-	s->cap = cap;
 	return true;
 }
 

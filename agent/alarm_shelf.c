@@ -1,6 +1,7 @@
 /*
  * alarm_shelf: operator texts, end times and shelves.  See alarm_shelf.h.
  */
+#include "grow.h"
 #include "alarm_shelf.h"
 
 #include <stdio.h>
@@ -113,14 +114,11 @@ bool alarm_shelf_put(struct alarm_shelves *s, const struct shelf *sh)
 	}
 	if (s->n == ALARM_SHELVES_MAX)
 		return false;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		struct shelf *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return false;
-		s->v = v;
-		s->cap = cap;
-	}
+	struct shelf *v = grow_array(s->v, &s->cap, s->n + 1, sizeof(*v), 8);
+
+	if (!v)
+		return false;
+	s->v = v;
 	s->v[s->n++] = *sh;
 	return true;
 }

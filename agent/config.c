@@ -4,6 +4,7 @@
  * then whole-file checks (required options, duplicate ids) that report the
  * line where the offending section starts.
  */
+#include "grow.h"
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -51,14 +52,11 @@ static _Thread_local struct {
 
 static void seen_record(const cfg_t *sec, const cfg_opt_t *opt)
 {
-	if (seen.n == seen.cap) {
-		size_t cap = seen.cap ? seen.cap * 2 : 256;
-		struct seen *v = realloc(seen.v, cap * sizeof(*v));
-		if (!v)
-			return; /* only costs precision in messages */
-		seen.v = v;
-		seen.cap = cap;
-	}
+	struct seen *v = grow_array(seen.v, &seen.cap, seen.n + 1, sizeof(*v), 256);
+
+	if (!v)
+		return; /* only costs precision in messages */
+	seen.v = v;
 	seen.v[seen.n++] = (struct seen){
 	    .sec = sec, .opt = opt->name, .line = sec->line, .list = opt->flags & CFGF_LIST};
 	seen.sorted = false;

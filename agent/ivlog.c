@@ -1,6 +1,7 @@
 /*
  * ivlog: the append-only file of closed measurement intervals (ivlog.h).
  */
+#include "grow.h"
 #include "ivlog.h"
 
 #include <errno.h>
@@ -332,13 +333,10 @@ static struct frame_pos *scan_frames(int fd, off_t size, size_t *n)
 		off_t next = pos + FRAME_HDR + (off_t)le_get(h + 4, 4) + DIGEST;
 		if (next > size)
 			break;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			struct frame_pos *w = realloc(v, cap * sizeof(*v));
-			if (!w)
-				break;
-			v = w;
-		}
+		struct frame_pos *w = grow_array(v, &cap, *n + 1, sizeof(*v), 256);
+		if (!w)
+			break;
+		v = w;
 		v[(*n)++] =
 		    (struct frame_pos){pos, (uint16_t)le_get(h + 8, 2), (int32_t)le_get(h + 10, 4),
 		                       (int32_t)le_get(h + 14, 4)};

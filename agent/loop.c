@@ -7,6 +7,7 @@
  * ours, then hand readable ones to snmp_read2() and let run_alarms() and
  * snmp_timeout() do their bookkeeping.
  */
+#include "grow.h"
 #include "loop.h"
 
 #include <errno.h>
@@ -129,20 +130,18 @@ static int slot_map_grow(int fd)
 
 static int watch_array_grow(size_t need)
 {
-	if (need <= L.cap)
-		return 0;
-	size_t cap = L.cap ? L.cap * 2 : 64;
-	while (cap < need)
-		cap *= 2;
-	struct pollfd *p = realloc(L.pfd, cap * sizeof(*p));
+	/* Two arrays, one capacity: each grows from the old one, and L.cap
+	 * moves only when both have. */
+	size_t pcap = L.cap, wcap = L.cap;
+	struct pollfd *p = grow_array(L.pfd, &pcap, need, sizeof(*p), 64);
 	if (!p)
 		return -1;
 	L.pfd = p;
-	struct watch *w = realloc(L.watch, cap * sizeof(*w));
+	struct watch *w = grow_array(L.watch, &wcap, need, sizeof(*w), 64);
 	if (!w)
 		return -1;
 	L.watch = w;
-	L.cap = cap;
+	L.cap = wcap;
 	return 0;
 }
 
@@ -260,14 +259,10 @@ static void heap_remove(size_t pos)
 
 struct loop_timer *loop_timer_add(uint64_t delay_ms, loop_timer_cb cb, void *arg)
 {
-	if (L.heap_n == L.heap_cap) {
-		size_t cap = L.heap_cap ? L.heap_cap * 2 : 256;
-		struct heap_slot *h = realloc(L.heap, cap * sizeof(*h));
-		if (!h)
-			return NULL;
-		L.heap = h;
-		L.heap_cap = cap;
-	}
+	struct heap_slot *h = grow_array(L.heap, &L.heap_cap, L.heap_n + 1, sizeof(*h), 256);
+	if (!h)
+		return NULL;
+	L.heap = h;
 	struct loop_timer *t = malloc(sizeof(*t));
 	if (!t)
 		return NULL;
@@ -304,14 +299,10 @@ static void timers_run_due(void)
 
 int loop_defer(loop_timer_cb cb, void *arg)
 {
-	if (L.defer_n == L.defer_cap) {
-		size_t cap = L.defer_cap ? L.defer_cap * 2 : 8;
-		struct deferred *d = realloc(L.defer, cap * sizeof(*d));
-		if (!d)
-			return -1;
-		L.defer = d;
-		L.defer_cap = cap;
-	}
+	struct deferred *d = grow_array(L.defer, &L.defer_cap, L.defer_n + 1, sizeof(*d), 8);
+	if (!d)
+		return -1;
+	L.defer = d;
 	L.defer[L.defer_n++] = (struct deferred){cb, arg};
 	return 0;
 }

@@ -6,6 +6,7 @@
  * request carries a fresh 64-bit cookie: a late reply to a sequence number
  * that has since been reused, or a forged one, does not match.
  */
+#include "grow.h"
 #include "probe_icmp.h"
 
 #include "log.h"
@@ -541,14 +542,10 @@ static void tx_flush(void *arg)
 
 static int tx_queue(struct icmp_sock *s, struct icmp_echo *e, unsigned payload)
 {
-	if (s->tx_n == s->tx_cap) {
-		size_t cap = s->tx_cap ? s->tx_cap * 2 : 256;
-		struct tx_entry *t = realloc(s->tx, cap * sizeof(*t));
-		if (!t)
-			return ENOMEM;
-		s->tx = t;
-		s->tx_cap = cap;
-	}
+	struct tx_entry *t = grow_array(s->tx, &s->tx_cap, s->tx_n + 1, sizeof(*t), 256);
+	if (!t)
+		return ENOMEM;
+	s->tx = t;
 	if (!I.flush_deferred) {
 		if (loop_defer(tx_flush, NULL) < 0)
 			return ENOMEM;

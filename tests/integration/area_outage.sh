@@ -40,21 +40,18 @@ CONF
 R=$T_ROOT.1
 LINE=$R.3.1   # tslcdLineEntry
 OFFICE=$R.2.1 # tslcdOfficeEntry
-all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
-# Alarm rows as "type office line", sorted.
-rows() { t_alarm_rows | cut -d' ' -f1-3 | sort; }
 # The area's row (group 1: the only commune), then each office's own:
 # lineDown (1), officeIsolated (2), redundancyNonCompliant (9).
 held_rows=$({
 	echo "13 1 0"
 	for ((i = 1; i <= NOFF; i++)); do printf '1 %s 1\n2 %s 0\n9 %s 0\n' "$i" "$i" "$i"; done
 } | sort)
-rows_are() { [ "$(rows)" == "$1" ]; }
+rows_are() { [ "$(t_alarm_keys)" == "$1" ]; }
 
 h_start_trapd
 h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
-h_check "all $NOFF lines up" h_wait_for 150 all_are "$LINE.12" 2 "$NOFF"
+h_check "all $NOFF lines up" h_wait_for 150 h_all_are "$LINE.12" 2 "$NOFF"
 h_expect_eq "no notification at start-up" "" "$(t_tally)"
 
 h_netns_agg_cut
@@ -63,7 +60,7 @@ h_check "link cut: areaOutage" t_wait_trap 25 1 150
 ms=$(h_ms_since "$t0")
 bound=$((K * INTERVAL_MS + TIMEOUT_MS + HOLD_S * 1000 + SLACK_MS))
 h_check "area outage within K rounds and the hold (${ms} ms; <= $bound ms)" [ "$ms" -le "$bound" ]
-h_check "every office isolated(4)" h_wait_for 50 all_are "$OFFICE.13" 4 "$NOFF"
+h_check "every office isolated(4)" h_wait_for 50 h_all_are "$OFFICE.13" 4 "$NOFF"
 h_expect_eq "every line down(4)" "4 x$NOFF" "$(h_tally "$LINE.12")"
 # The offices' raises would go once their hold is over: wait it out.
 sleep $((HOLD_S + 2))
@@ -73,10 +70,10 @@ h_check "areaOutage: threshold min-offices ($MIN)" grep -qxF "$T_ROOT.1.7.4.0 = 
 h_check "areaOutage: offices total $NOFF" grep -qxF "$T_ROOT.1.7.23.0 = Gauge32: $NOFF" <<<"$area"
 down=$(grep -F "$T_ROOT.1.7.22.0 = " <<<"$area" | sed -E 's/.*: //')
 h_check "areaOutage: offices down $down in [$MIN, $NOFF]" [ "${down:-0}" -ge "$MIN" -a "${down:-0}" -le "$NOFF" ]
-h_expect_eq "alarm table: the area's row and every office's own (held)" "$held_rows" "$(rows)"
+h_expect_eq "alarm table: the area's row and every office's own (held)" "$held_rows" "$(t_alarm_keys)"
 
 h_netns_agg_restore
-h_check "link restored: every line up" h_wait_for 100 all_are "$LINE.12" 2 "$NOFF"
+h_check "link restored: every line up" h_wait_for 100 h_all_are "$LINE.12" 2 "$NOFF"
 h_check "areaOutageCleared" t_wait_trap 26 1 100
 h_check "alarm table empty" h_wait_for 50 rows_are ""
 sleep 2
@@ -86,7 +83,7 @@ h_check "at most 3 notifications in all ($(t_count))" [ "$(t_count)" -le 3 ]
 h_expect_eq "no lineDown/Up, officeIsolated/Restored" "0 0 0 0" \
 	"$(t_count_exact 1) $(t_count_exact 2) $(t_count_exact 3) $(t_count_exact 4)"
 h_expect_eq "every office up(2)" "2 x$NOFF" "$(h_tally "$OFFICE.13")"
-h_expect_eq "alarm table still empty" "" "$(rows)"
+h_expect_eq "alarm table still empty" "" "$(t_alarm_keys)"
 
 h_stop_agent # before the namespaces go
 h_done

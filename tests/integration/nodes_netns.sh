@@ -52,20 +52,16 @@ LINE=$R.3.1     # tslcdLineEntry
 OFFICE=$R.2.1   # tslcdOfficeEntry
 OUT=$R.4.1      # tslcdOutageEntry
 NODE=$R.9.1     # tslcdNodeEntry
-get() { h_get_num "$1"; }
-all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
-node_is() { [ "$(get "$NODE.5.1")" == "$1" ]; }
-# Alarm rows as "type office line", sorted.
-rows() { t_alarm_rows | cut -d' ' -f1-3 | sort; }
+node_is() { [ "$(h_get_num "$NODE.5.1")" == "$1" ]; }
 
 h_start_trapd
 h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
-h_check "all $NOFF lines up" h_wait_for 150 all_are "$LINE.12" 2 "$NOFF"
+h_check "all $NOFF lines up" h_wait_for 150 h_all_are "$LINE.12" 2 "$NOFF"
 h_check "node 1 up" h_wait_for 50 node_is 2
-h_expect_eq "tslcdNodesTotal" 1 "$(get $R.1.36.0)"
+h_expect_eq "tslcdNodesTotal" 1 "$(h_get_num $R.1.36.0)"
 h_expect_eq "node 1: targets 1, up 1, offices behind, lines behind" "1 1 $NOFF $NOFF" \
-	"$(get $NODE.7.1) $(get $NODE.8.1) $(get $NODE.9.1) $(get $NODE.10.1)"
+	"$(h_get_num $NODE.7.1) $(h_get_num $NODE.8.1) $(h_get_num $NODE.9.1) $(h_get_num $NODE.10.1)"
 h_expect_eq "no notification at start-up" "" "$(t_tally)"
 
 # ---- round 1: the node's link is cut ----
@@ -78,8 +74,8 @@ h_check "node declared down after K rounds (${ms} ms; theory <= $((bound - SLACK
 	[ "$ms" -le "$bound" ]
 h_check "not declared before K-1 full rounds (${ms} ms)" [ "$ms" -ge $(((K - 1) * INTERVAL_MS)) ]
 h_check "nodeDown received" t_wait_trap 21 1 100
-h_check "every line unreachable(7)" h_wait_for 50 all_are "$LINE.12" 7 "$NOFF"
-h_check "every office unreachable(6)" h_wait_for 50 all_are "$OFFICE.13" 6 "$NOFF"
+h_check "every line unreachable(7)" h_wait_for 50 h_all_are "$LINE.12" 7 "$NOFF"
+h_check "every office unreachable(6)" h_wait_for 50 h_all_are "$OFFICE.13" 6 "$NOFF"
 # A line raise held behind the node would be sent after HOLD_S: wait it out.
 sleep $((HOLD_S + 2))
 h_expect_eq "exactly one nodeDown" 1 "$(t_count_exact 21)"
@@ -90,11 +86,11 @@ down=$(t_trap 21)
 h_expect_eq "nodeDown: node 1's name and status down(3)" "$NODE.2.1 = STRING: \"Agg Tu Son\"
 $NODE.5.1 = INTEGER: 3" "$(grep -F "$NODE." <<<"$down" | head -n 2)"
 h_log "nodeDown: offices affected $(grep -F "$NODE.11.1 = " <<<"$down" | sed -E 's/.*: //')"
-h_expect_eq "alarm table: the nodeDown row (office column = node 1) only" "11 1 0" "$(rows)"
+h_expect_eq "alarm table: the nodeDown row (office column = node 1) only" "11 1 0" "$(t_alarm_keys)"
 h_expect_eq "lines still unreachable (not down) after the hold" "7 x$NOFF" "$(h_tally "$LINE.12")"
 h_expect_eq "node 1: targets up 0, offices affected, lines affected" "0 $NOFF $NOFF" \
-	"$(get $NODE.8.1) $(get $NODE.11.1) $(get $NODE.12.1)"
-h_expect_eq "tslcdNodesDown" 1 "$(get $R.1.37.0)"
+	"$(h_get_num $NODE.8.1) $(h_get_num $NODE.11.1) $(h_get_num $NODE.12.1)"
+h_expect_eq "tslcdNodesDown" 1 "$(h_get_num $R.1.37.0)"
 h_expect_eq "one open outage per line" "1 x$NOFF" "$(h_tally "$OUT.4")"
 h_expect_eq "outage cause upstream(10)" "10 x$NOFF" "$(h_tally "$OUT.6")"
 h_expect_eq "tslcdOutageNode 1" "1 x$NOFF" "$(h_tally "$OUT.10")"
@@ -107,8 +103,8 @@ bound=$((M * INTERVAL_MS + TIMEOUT_MS + SLACK_MS))
 h_check "node back up after M rounds (${ms} ms; theory <= $((bound - SLACK_MS)) ms + 2 s)" \
 	[ "$ms" -le "$bound" ]
 h_check "nodeUp received" t_wait_trap 22 1 100
-h_check "every line up(2) again" h_wait_for 50 all_are "$LINE.12" 2 "$NOFF"
-h_check "every office up(2) again" h_wait_for 50 all_are "$OFFICE.13" 2 "$NOFF"
+h_check "every line up(2) again" h_wait_for 50 h_all_are "$LINE.12" 2 "$NOFF"
+h_check "every office up(2) again" h_wait_for 50 h_all_are "$OFFICE.13" 2 "$NOFF"
 sleep 2
 h_expect_eq "exactly one nodeUp" 1 "$(t_count_exact 22)"
 h_expect_eq "no lineUp" 0 "$(t_count_exact 2)"
@@ -116,14 +112,14 @@ h_expect_eq "no officeRestored" 0 "$(t_count_exact 4)"
 h_expect_eq "nothing else sent" "21 x1, 22 x1" "$(t_tally)"
 h_expect_eq "every outage closed" "2 x$NOFF" "$(h_tally "$OUT.4")"
 h_check "nodeUp: offices affected 0" grep -qxF "$NODE.11.1 = Gauge32: 0" <<<"$(t_trap 22)"
-h_expect_eq "alarm table empty" "" "$(rows)"
+h_expect_eq "alarm table empty" "" "$(t_alarm_keys)"
 h_expect_eq "node 1: nothing affected; tslcdNodesDown 0" "0 0 0" \
-	"$(get $NODE.11.1) $(get $NODE.12.1) $(get $R.1.37.0)"
+	"$(h_get_num $NODE.11.1) $(h_get_num $NODE.12.1) $(h_get_num $R.1.37.0)"
 
 # ---- round 2: the node again, and office CUT's own link during its outage ----
 h_netns_agg_cut
 h_check "cut again: node 1 down" h_wait_for 150 node_is 3
-h_check "every line unreachable again" h_wait_for 50 all_are "$LINE.12" 7 "$NOFF"
+h_check "every line unreachable again" h_wait_for 50 h_all_are "$LINE.12" 7 "$NOFF"
 h_netns_agg_office_cut "$CUT"
 sleep 2
 h_expect_eq "no lineDown while the node is down" 0 "$(t_count_exact 1)"
@@ -145,7 +141,7 @@ h_expect_eq "one lineDown in all" 1 "$(t_count_exact 1)"
 h_expect_eq "and it names office $CUT" 1 "$(t_count_office 1 "$CUT")"
 h_check "it was sent after the second nodeUp (seq $(t_trap 1 | t_seq_of) > $(t_trap 22 2 | t_seq_of))" \
 	[ "$(t_trap 1 | t_seq_of)" -gt "$(t_trap 22 2 | t_seq_of)" ]
-h_expect_eq "office $CUT isolated(4)" 4 "$(get "$OFFICE.13.$CUT")"
+h_expect_eq "office $CUT isolated(4)" 4 "$(h_get_num "$OFFICE.13.$CUT")"
 h_expect_eq "one officeIsolated, office $CUT's" "1 1" "$(t_count_exact 3) $(t_count_office 3 "$CUT")"
 h_expect_eq "nodeDown, nodeUp: two each" "2 2" "$(t_count_exact 21) $(t_count_exact 22)"
 h_expect_eq "no lineUp or officeRestored" "0 0" "$(t_count_exact 2) $(t_count_exact 4)"
@@ -155,7 +151,7 @@ h_expect_eq "the only line down is office $CUT's" "$want" "$(line_states)"
 h_expect_eq "alarm table: office $CUT's lineDown, officeIsolated, redundancyNonCompliant" \
 	"1 $CUT 1
 2 $CUT 0
-9 $CUT 0" "$(rows)"
+9 $CUT 0" "$(t_alarm_keys)"
 
 h_stop_agent # before the namespaces go
 h_done

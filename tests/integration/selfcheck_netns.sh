@@ -46,9 +46,7 @@ OFFICE=$R.2.1  # tslcdOfficeEntry
 OUT=$R.4.1     # tslcdOutageEntry
 IV=$R.8.2.1    # tslcdIntervalEntry
 MON=$R.1.32.0  # tslcdMonitoringState
-get() { h_get_num "$1"; }
-all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
-mon_is() { [ "$(get $MON)" == "$1" ]; }
+mon_is() { [ "$(h_get_num $MON)" == "$1" ]; }
 # Line notifications (lineDown/Up, officeIsolated/Restored, lineDegraded/Cleared).
 line_traps() { echo $(($(t_count_exact 1) + $(t_count_exact 2) + $(t_count_exact 3) +
 	$(t_count_exact 4) + $(t_count_exact 5) + $(t_count_exact 6))); }
@@ -62,11 +60,11 @@ h_start_trapd
 h_start_master || exit 1
 t_start=$(date +%s)
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
-h_check "all $NOFF lines up" h_wait_for 150 all_are "$LINE.12" 2 "$NOFF"
+h_check "all $NOFF lines up" h_wait_for 150 h_all_are "$LINE.12" 2 "$NOFF"
 t_up=$(date +%s)
 h_check "monitoring ok(2)" h_wait_for 50 mon_is 2
 # Monitoring is ok with one reference up; the other may answer a round later.
-refs_are() { [ "$(get $R.1.33.0) $(get $R.1.34.0)" == "$1" ]; }
+refs_are() { [ "$(h_get_num $R.1.33.0) $(h_get_num $R.1.34.0)" == "$1" ]; }
 h_check "references total 2, up 2" h_wait_for 50 refs_are "2 2"
 h_expect_eq "no notification at start-up" "" "$(t_tally)"
 # Time is accounted every 5 s (the agent's tick): wait for the first figures.
@@ -85,7 +83,7 @@ h_check "impaired after K rounds (${ms} ms; theory <= $((bound - SLACK_MS)) ms +
 	[ "$ms" -le "$bound" ]
 h_check "not impaired before K-1 full rounds (${ms} ms)" [ "$ms" -ge $(((K - 1) * INTERVAL_MS)) ]
 h_check "monitoringImpaired received" t_wait_trap 23 1 100
-h_expect_eq "references up 0" 0 "$(get $R.1.34.0)"
+h_expect_eq "references up 0" 0 "$(h_get_num $R.1.34.0)"
 # While it lasts, every look at the lines finds them up, as before the cut.
 seen=""
 end=$(($(date +%s) + HOLD_CUT_S))
@@ -124,7 +122,7 @@ h_expect_eq "no outage row" "" "$(h_column "$OUT.4")"
 sleep $((60 - $(date +%s) % 60))
 want_rows=$(($(date +%s) / 60 - t_start / 60)) # minutes complete since the start's
 rows_complete() {
-	rows=$(get $R.8.1.1.0)
+	rows=$(h_get_num $R.8.1.1.0)
 	[ "${rows:-0}" -ge "$want_rows" ] && [ $(($(iv_sum 3) + $(iv_sum 4) + $(iv_sum 5) + $(iv_sum 6) +
 		$(iv_sum 7))) -eq $((60 * rows)) ]
 }

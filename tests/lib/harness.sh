@@ -449,5 +449,8 @@ h_tally_in() { sort -n | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""
 # A column in short: h_tally_in of its values.
 h_tally() { h_column "$1" | h_tally_in; }
 
+# Does every one of ROWS rows of COLUMN hold VALUE?  (h_wait_for-able)
+h_all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
+
 # Milliseconds since T0 (a `date +%s%N`).
 h_ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }

@@ -105,6 +105,9 @@ t_unlisten() {
 
 # The rows of tslcdAlarmTable as "type office line severity value threshold"
 # lines, sorted, from a walk through the master.
+# The alarm table's keys as "type office line", one row a line, sorted.
+t_alarm_keys() { t_alarm_rows | cut -d' ' -f1-3 | sort; }
+
 t_alarm_rows() {
 	local walk
 	walk=$(h_snmp snmpwalk "$T_ROOT.1.6" 2>/dev/null | grep -F "$T_ROOT.1.6.1.")
