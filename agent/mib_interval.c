@@ -165,14 +165,16 @@ static void row_index(const struct iv_row *row, unsigned k, oid *idx)
 	idx[2] = k;
 }
 
-/* The first office with an id >= want (binary search: sorted by id). */
-static size_t office_at_least(const struct model *m, oid want)
+/* The first of n elements of `stride` bytes whose id (read by id_of) is
+ * >= want: offices and lines are both sorted by id. */
+static size_t id_at_least(const void *base, size_t n, size_t stride,
+                          uint32_t (*id_of)(const void *), oid want)
 {
-	size_t lo = 0, hi = m->n_offices;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (m->offices[mid].cfg->id < want)
+		if (id_of((const char *)base + mid * stride) < want)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -180,15 +182,53 @@ static size_t office_at_least(const struct model *m, oid want)
 	return lo;
 }
 
+static uint32_t office_id(const void *o)
+{
+	return ((const struct office *)o)->cfg->id;
+}
+
+static uint32_t line_id(const void *l)
+{
+	return ((const struct line *)l)->cfg->id;
+}
+
+/* Where the first row after the suffix s[n] can be: straight to its office,
+ * line and interval number, so a GETNEXT costs two binary searches rather
+ * than a scan of the office's rows (a walk of 960,000 rows did ~48 steps
+ * per row).  A row (o, l, k) follows (o, l, k0, ...) only when k > k0: a
+ * shorter index sorts first. */
+static void seek(struct iv_pos *p, const oid *s, size_t n)
+{
+	const struct model *m = p->m;
+
+	*p = (struct iv_pos){.m = m, .k = 1};
+	if (!n)
+		return;
+	p->office = id_at_least(m->offices, m->n_offices, sizeof(*m->offices), office_id, s[0]);
+	if (n < 2 || p->office >= m->n_offices || m->offices[p->office].cfg->id != s[0])
+		return;
+	const struct office *o = &m->offices[p->office];
+	p->line = id_at_least(o->lines, o->n_lines, sizeof(*o->lines), line_id, s[1]);
+	if (n < 3 || p->line >= o->n_lines || o->lines[p->line].cfg->id != s[1])
+		return;
+	/* past every interval a line keeps: pos_next() moves to the next line */
+	p->k = s[2] < INTERVAL_KEEP ? (unsigned)s[2] + 1 : INTERVAL_KEEP + 1;
+}
+
 /* The first row whose index is greater than the request's suffix s[n]
- * (OID order: a shorter prefix comes first), from the office s[0] on. */
+ * (OID order).  seek() lands on it or just before it; the comparison
+ * stays as the rule that decides. */
 static bool first_after(struct iv_pos *p, const oid *s, size_t n, struct iv_row *row)
 {
-	*p = (struct iv_pos){.m = p->m, .office = n ? office_at_least(p->m, s[0]) : 0, .k = 1};
+	seek(p, s, n);
+	if (p->office < p->m->n_offices && p->line >= p->m->offices[p->office].n_lines) {
+		p->line = 0; /* past the office's last line */
+		p->office++;
+	}
 	for (; p->office < p->m->n_offices; pos_next(p)) {
 		oid idx[3];
 		if (!pos_row(p, row))
-			continue; /* a line without intervals */
+			continue; /* a line without intervals, or k past its count */
 		row_index(row, p->k, idx);
 		if (snmp_oid_compare(idx, 3, s, n) > 0)
 			return true;

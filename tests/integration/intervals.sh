@@ -81,6 +81,35 @@ h_expect_eq "line 1.1 has a start for every row" "$rows" "$(grep -c "^$E.2.1.1\.
 h_check "GETNEXT from the last column goes past the table" bash -c \
 	"snmpgetnext -v2c -c public -On udp:127.0.0.1:$H_PORT $E.18.9.9.9 | grep -vq '$E\\.'"
 
+# GETNEXT from index suffixes no walk sends (an interval number past the
+# count or past 2^31, a longer suffix, a line or office that does not
+# exist): each answer is the first row of the walk after it.
+next_of() { h_snmp snmpgetnext -On "$1" 2>/dev/null | awk '{print $1}'; }
+expect_next() { # PROBE: the walk's first OID after it (or past the table)
+	awk '{print $1}' "$H_TMP/walk.txt" | python3 -c '
+import sys
+key = lambda o: [int(x) for x in o.strip(".").split(".")]
+p = key(sys.argv[1])
+print(next((o for o in (l.strip() for l in sys.stdin) if key(o) > p), "past"))' "$1"
+}
+seek_ok() {
+	local want got
+	want=$(expect_next "$1") got=$(next_of "$1")
+	[ "$want" == past ] && { [[ "$got" != "$E".* ]]; return; }
+	[ "$got" == "$want" ] || { echo "GETNEXT $1: got $got, want $want"; return 1; }
+}
+seek_all() {
+	local n=$1 p rc=0
+	for p in $E.5 $E.5.0 $E.5.1 $E.5.1.0 $E.5.1.1 $E.5.1.1.0 $E.5.1.1.1 $E.5.1.1.1.7 \
+		$E.5.1.1.$n $E.5.1.1.$((n + 1)) $E.5.1.1.95 $E.5.1.1.96 $E.5.1.1.97 \
+		$E.5.1.1.2147483648 $E.5.1.1.4294967295 $E.5.1.2.$n $E.5.1.3 $E.5.1.3.1 \
+		$E.5.2 $E.5.4294967295.1.1 $E.17.1.2.$n; do
+		seek_ok "$p" || rc=1
+	done
+	return $rc
+}
+h_check "GETNEXT lands on the right row from 21 crafted suffixes" seek_all "$rows"
+
 # A restart within this minute (the checks above take a few seconds): the
 # rows come back, the minute is suspect (agentStop and agentStart: BITS
 # 0xC0) and holds the 2 s the agent was away as unknown.
