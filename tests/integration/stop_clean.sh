@@ -3,7 +3,8 @@
 # away while the agent closes its session (Net-SNMP unregistered its
 # shutdown callback while walking that callback list, and logged
 # "netsnmp_assert lock_holded < 100 failed" after a 100 ms stall:
-# https://github.com/net-snmp/net-snmp/issues/795).
+# https://github.com/net-snmp/net-snmp/issues/795).  Master and agent told
+# to stop at once (a host shutdown) is the everyday form of that race.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
@@ -41,4 +42,14 @@ kill -9 "$H_MASTER_PID"
 h_wait_gone "$H_AGENT_PID" 50
 h_check "master gone during the close: no assertion" no_assert
 h_expect_eq "  ... and the agent stopped cleanly" 2 "$(grep -c "info: stopped" "$H_TMP/agent.log")"
+
+# The everyday form of the same race: master and agent told to stop at once
+# (a host shutdown, `systemctl stop snmpd tslcd-agent`).
+h_start_master || exit 1
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served a third time"; h_done; exit 1; }
+sleep 1
+kill -TERM "$H_MASTER_PID" "$H_AGENT_PID"
+h_wait_gone "$H_AGENT_PID" 50
+h_check "master and agent stopped at once: no assertion" no_assert
+h_expect_eq "  ... and the agent stopped cleanly" 3 "$(grep -c "info: stopped" "$H_TMP/agent.log")"
 h_done
