@@ -162,6 +162,12 @@ h_check "systemd-analyze verify of the installed unit" \
 	bash -c "systemd-analyze verify $UNIT >$H_TMP/verify.log 2>&1; rc=\$?; cat $H_TMP/verify.log; [ \$rc -eq 0 ] && [ ! -s $H_TMP/verify.log ]"
 
 # ---- stock snmpd + our snippet, on a loopback test port ----
+# Each group of directives in the snippet comes after a comment explaining it.
+h_expect_eq "snmpd snippet: a comment before each group of directives" "" "$(awk '
+	/^[[:space:]]*$/ { prev = ""; next }
+	/^#/ { prev = "#"; next }
+	prev == "" { printf "%d:%s ", NR, $1 }
+	{ prev = "directive" }' "$H_TOP/conf/snmpd.conf.d/tslcd.conf")"
 H_PORT=$(h_free_port)
 chmod 755 "$H_TMP"
 sed -e "s/^agentaddress .*/agentaddress udp:127.0.0.1:$H_PORT/" -e '/^includeDir/d' \
