@@ -4,6 +4,7 @@
 #include "histreport_cli.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,21 @@ static int parse_enum(const char *v, const char *const *names, int n)
 	return -1;
 }
 
+static const char usage_text[] =
+    "usage: tslcdctl report --period 2026-Q4|2026-11|2026-11-01..2026-11-30\n"
+    "                [--province CODE] [--office ID[,ID...]] [--format csv|json|html]\n"
+    "                [--lang vi|en] [-o FILE|DIR] [--db PATH]\n"
+    "default: HTML in Vietnamese on stdout, from the state directory of\n"
+    "tslcdctl -c CONFIG report ..., else " HISTREPORT_CLI_DEFAULT_DB "\n";
+
+/* A usage error: exit status 2, as for tslcdctl's own options. */
+static int unknown_option(const char *name)
+{
+	bad("unknown option '%s'", name);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
 /* One option with its value; 0, or the exit status on a bad one. */
 static int option(struct opts *o, const char *name, const char *v)
 {
@@ -91,16 +107,22 @@ static int option(struct opts *o, const char *name, const char *v)
 		           ? bad("unknown language '%s' (vi or en)", v)
 		           : (o->lang = (enum histreport_lang)k, 0);
 	else
-		return bad("unknown option '%s'", name);
+		return unknown_option(name);
 	return 0;
 }
 
-static const char usage_text[] =
-    "usage: tslcdctl report --period 2026-Q4|2026-11|2026-11-01..2026-11-30\n"
-    "                [--province CODE] [--office ID[,ID...]] [--format csv|json|html]\n"
-    "                [--lang vi|en] [-o FILE|DIR] [--db PATH]\n"
-    "default: HTML in Vietnamese on stdout, from the state directory of\n"
-    "tslcdctl -c CONFIG report ..., else " HISTREPORT_CLI_DEFAULT_DB "\n";
+/* For an option given last, with no value: a known one lacks its value
+ * (bad input, 1), anything else is a usage error (2). */
+static bool known_option(const char *name)
+{
+	static const char *const names[] = {"--period", "--province", "--db",  "-o",
+	                                    "--office", "--format",   "--lang"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
 
 static int parse(struct opts *o, int argc, char **argv)
 {
@@ -108,7 +130,8 @@ static int parse(struct opts *o, int argc, char **argv)
 	o->format = FMT_HTML;
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
-			return bad("option '%s' needs a value", argv[i]);
+			return known_option(argv[i]) ? bad("option '%s' needs a value", argv[i])
+			                             : unknown_option(argv[i]);
 		int rc = option(o, argv[i], argv[i + 1]);
 		if (rc)
 			return rc;

@@ -10,10 +10,9 @@
  *
  * Contract: histreport_cli() returns -1 when argv[0] is not "report", else
  * the exit status: 0 written, 1 bad input or no data (one line on stderr
- * saying why).  The database is --db, else history.db in the state
- * directory of the config (the -c path, or NULL), else the default one.
- * CSV needs -o DIR (one file per table); JSON and HTML go to -o FILE or
- * stdout.
+ * saying why), 2 for an unknown option (with the usage).  The database is --db, else history.db in
+ * the state directory of the config (the -c path, or NULL), else the default one. CSV needs -o DIR
+ * (one file per table); JSON and HTML go to -o FILE or stdout.
  */
 #ifndef TSLCD_HISTREPORT_CLI_H
 #define TSLCD_HISTREPORT_CLI_H

@@ -9,9 +9,12 @@
  *   tslcdctl [-c CONFIG] report --period P [options]  (history.db, no agent)
  *
  * Exit status: 0 when the agent answered "ok", 1 when it refused, 2 on a
- * usage error (a malformed id included) or when it could not be reached or
- * did not answer within REPLY_TIMEOUT_S.
+ * usage error (a malformed id, an unknown command or option included) or
+ * when it could not be reached or did not answer within REPLY_TIMEOUT_S.
+ * Usage errors and `tslcdctl COMMAND --help` never touch the socket, so
+ * they work with no agent running.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -73,6 +76,59 @@ static int check_ids(int argc, char **argv)
 	return 0;
 }
 
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* The agent's commands (control.c), checked here so that a typo gets the
+ * usage at once, not "cannot reach the agent" when none runs. */
+static bool is_agent_command(const char *cmd)
+{
+	static const char *const cmds[] = {"outage-cause", "status", "bandwidth", "alarm"};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(cmd, cmds[i]))
+			return true;
+	return false;
+}
+
+/* "-x" or "--xy"; "-1" is a (bad) number, left to check_ids to explain. */
+static bool is_option(const char *arg)
+{
+	return arg[0] == '-' && (arg[1] == '-' || isalpha((unsigned char)arg[1]));
+}
+
+/* The options of `alarm' (control_alarm.c); each takes a value. */
+static bool is_alarm_option(const char *cmd, const char *arg)
+{
+	static const char *const opts[] = {"--by", "--note", "--line", "--office", "--until"};
+
+	for (size_t i = 0; !strcmp(cmd, "alarm") && i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!strcmp(arg, opts[i]))
+			return true;
+	return false;
+}
+
+/* 0, or -1 (said why) for an unknown command or option. */
+static int check_words(int argc, char **argv)
+{
+	if (!is_agent_command(argv[0])) {
+		fprintf(stderr, "tslcdctl: unknown %s '%s'\n",
+		        argv[0][0] == '-' ? "option" : "command", argv[0]);
+		return -1;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (is_alarm_option(argv[0], argv[i]))
+			i++; /* its value may be anything, a note's text included */
+		else if (is_option(argv[i])) {
+			fprintf(stderr, "tslcdctl: %s: unknown option '%s'\n", argv[0], argv[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* An alarm note may hold spaces: the agent takes the rest of the line
  * after --note, so it must come last. */
 static bool is_note(char **argv, int i)
@@ -126,30 +182,28 @@ static int connect_to(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *path = DEFAULT_SOCKET;
+	bool prefixed = argc > 2 && (!strcmp(argv[1], "-s") || !strcmp(argv[1], "-c"));
+	const char *path = prefixed && argv[1][1] == 's' ? argv[2] : DEFAULT_SOCKET;
+	const char *config = prefixed && argv[1][1] == 'c' ? argv[2] : NULL;
+	int first = prefixed ? 3 : 1;
 	char req[512], reply[16384];
-	int first = 1;
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc > 1 && is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}
-	if (argc > 2 && !strcmp(argv[1], "-s")) {
-		path = argv[2];
-		first = 3;
-	}
 	/* Reports and readiness commands work on files, with no agent. */
-	int report = argc > 2 && !strcmp(argv[1], "-c")
-	                 ? histreport_cli(argv[2], argc - 3, argv + 3)
-	                 : histreport_cli(NULL, argc - first, argv + first);
+	int report = histreport_cli(config, argc - first, argv + first);
 	if (report >= 0)
 		return report;
-	int local = argc > 2 && !strcmp(argv[1], "-c")
-	                ? readiness_cli(argv[2], argc - 3, argv + 3)
-	                : readiness_cli(NULL, argc - first, argv + first);
+	if (argc > first + 1 && is_help(argv[first + 1])) {
+		usage(stdout);
+		return 0;
+	}
+	int local = readiness_cli(config, argc - first, argv + first);
 	if (local >= 0)
 		return local;
-	if (first >= argc || argv[first][0] == '-' ||
+	if (first >= argc || config || check_words(argc - first, argv + first) < 0 ||
 	    build_request(req, sizeof(req), argc - first, argv + first) < 0) {
 		usage(stderr);
 		return 2;

@@ -25,8 +25,34 @@ APT=(apt-get -y -qq -o DPkg::Lock::Timeout=600)
 export DEBIAN_FRONTEND=noninteractive
 installed() { dpkg-query -W -f='${Status}' tslcd-agent 2>/dev/null | grep -q 'ok installed'; }
 H_CLEANUPS+=("installed && ${APT[*]} purge tslcd-agent")
+# The package's directories, when something else left them here (an agent
+# run by hand with its default paths, an earlier install), are set aside
+# for the run and put back after it: the purge below must not take them.
+SAVED=$H_TMP/saved-dirs
+for d in /etc/tslcd /var/lib/tslcd /var/spool/tslcd /run/tslcd; do
+	[ -e "$d" ] || continue
+	mkdir -p "$SAVED$(dirname "$d")"
+	mv "$d" "$SAVED$d" && H_CLEANUPS+=("rm -rf '$d' && mv '$SAVED$d' '$d'")
+	echo "  (set aside for the run, put back after: $d)"
+done
 
 # ---- build and lint ----
+# Build-Depends names the -dev package of every library the Makefile links
+# (libc6-dev comes with build-essential), so `make deb` also works where only
+# the Build-Depends are installed, not everything `make deps` brings.
+build_deps_cover_libs() {
+	local ma deps l pkg missing=""
+	ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	deps=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$H_TOP/packaging/debian/control" |
+		sed 's/^Build-Depends://; /^[A-Z]/d' | tr ',' '\n' | awk '{ print $1 }')
+	for l in $(sed -n 's/^LDLIBS *+= *//p' "$H_TOP/Makefile" | grep -o -- '-l[a-z0-9_]*'); do
+		l=${l#-l}
+		pkg=$(dpkg -S "/usr/lib/$ma/lib$l.so" "/usr/lib/$ma/lib$l.a" 2>/dev/null | head -1 | cut -d: -f1)
+		[ "$pkg" = libc6-dev ] || grep -qx -- "$pkg" <<<"$deps" || missing+=" -l$l(${pkg:-?})"
+	done
+	[ -z "$missing" ] || { echo "  not in Build-Depends:$missing"; return 1; }
+}
+h_check "Build-Depends covers every library the Makefile links" build_deps_cover_libs
 make -s deb BUILD="$BUILD" >"$H_TMP/deb.log" 2>&1 || { tail -30 "$H_TMP/deb.log"; h_fail "make deb"; h_done; exit 1; }
 DEB=$(ls "$H_TOP/$BUILD"/deb/tslcd-agent_*.deb)
 h_pass "make deb: $(basename "$DEB")"
@@ -38,6 +64,29 @@ score=$(systemd-analyze security --offline=yes "$H_TOP/packaging/systemd/tslcd-a
 	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 echo "  systemd-analyze security --offline=yes: exposure $score"
 h_check "unit exposure $score <= 2.0" awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
+
+# ---- what the unit says (issue 15, "The unit"), against the agent's defaults ----
+SRCUNIT=$H_TOP/packaging/systemd/tslcd-agent.service
+unit() { sed -n "s/^$1=//p" "$SRCUNIT" | tr '\n' ' ' | sed 's/ $//'; }
+default() { "$H_TOP/$BUILD/tslcd-agent" --dump-config-schema | awk -F'\t' -v k="$1" '$1 == k { print $3 }' | tr -d '"'; }
+h_expect_eq "unit: Type=notify" notify "$(unit Type)"
+h_check "unit: Wants= and After= snmpd.service" bash -c \
+	"grep -qw snmpd.service <<<'$(unit Wants)' && grep -qw snmpd.service <<<'$(unit After)'"
+h_expect_eq "unit: nothing Requires/Requisite/BindsTo/PartOf" "" \
+	"$(unit Requires)$(unit Requisite)$(unit BindsTo)$(unit PartOf)"
+h_expect_eq "unit: User=tslcd Group=tslcd" "tslcd tslcd" "$(unit User) $(unit Group)"
+h_expect_eq "unit: AmbientCapabilities, CapabilityBoundingSet" "CAP_NET_RAW CAP_NET_RAW" \
+	"$(unit AmbientCapabilities) $(unit CapabilityBoundingSet)"
+h_expect_eq "unit: StateDirectory is agent.state-dir's default" "$(default agent.state-dir)" \
+	"/var/lib/$(unit StateDirectory)"
+h_expect_eq "unit: RuntimeDirectory holds agent.control-socket's default" \
+	"$(dirname "$(default agent.control-socket)")" "/run/$(unit RuntimeDirectory)"
+h_check "unit: ReadWritePaths has the spool $SPOOL (the shipped config's spool-dir)" bash -c \
+	"grep -qw -- '$SPOOL' <<<'$(unit ReadWritePaths)' &&
+	 grep -q '^[[:space:]]*spool-dir = \"$SPOOL\"' '$H_TOP/conf/tslcd.conf'"
+h_expect_eq "unit: ExecReload sends SIGHUP" '/bin/kill -HUP $MAINPID' "$(unit ExecReload)"
+h_check "unit: SystemCallFilter=@system-service or tighter" bash -c \
+	"grep -qx '@system-service\( .*\)\?' <<<'$(unit SystemCallFilter)'"
 
 # ---- make install honours DESTDIR and the directory variables ----
 D=$H_TMP/destdir
@@ -97,6 +146,10 @@ for cmd in tslcd-agent tslcdctl; do
 	h_check "$cmd --help works with no agent" bash -c "$cmd --help | grep -q usage"
 	h_expect_eq "$cmd --no-such-option: usage, exit 2" 2 "$($cmd --no-such-option >/dev/null 2>&1; echo $?)"
 done
+# Each of tslcdctl's commands too (tests/integration/tslcdctl_usage.sh has more).
+for sub in status alarm bandwidth outage-cause readiness-template readiness-verify report; do
+	h_check "tslcdctl $sub --help works with no agent" bash -c "tslcdctl $sub --help | grep -q usage"
+done
 for m in tslcd-agent.8 tslcdctl.8 tslcd.conf.5; do
 	sec=${m##*.}
 	h_expect_eq "man --warnings: $m silent" "" \
@@ -109,6 +162,12 @@ h_check "systemd-analyze verify of the installed unit" \
 	bash -c "systemd-analyze verify $UNIT >$H_TMP/verify.log 2>&1; rc=\$?; cat $H_TMP/verify.log; [ \$rc -eq 0 ] && [ ! -s $H_TMP/verify.log ]"
 
 # ---- stock snmpd + our snippet, on a loopback test port ----
+# Each group of directives in the snippet comes after a comment explaining it.
+h_expect_eq "snmpd snippet: a comment before each group of directives" "" "$(awk '
+	/^[[:space:]]*$/ { prev = ""; next }
+	/^#/ { prev = "#"; next }
+	prev == "" { printf "%d:%s ", NR, $1 }
+	{ prev = "directive" }' "$H_TOP/conf/snmpd.conf.d/tslcd.conf")"
 H_PORT=$(h_free_port)
 chmod 755 "$H_TMP"
 sed -e "s/^agentaddress .*/agentaddress udp:127.0.0.1:$H_PORT/" -e '/^includeDir/d' \
