@@ -309,6 +309,7 @@ enum reload_phase {
  */
 struct reload_part {
 	bool (*prepare)(struct reload *r);
+	void (*abort)(struct reload *r); /* undo a prepare when a later one failed */
 	void (*run[RELOAD_PHASES])(struct reload *r);
 };
 
@@ -372,30 +373,67 @@ static void alarms_swap(struct reload *r)
 	alarms_period(r->next);
 }
 
-/* The readiness engine swaps its own state (before the old config goes). */
+/* The readiness engine: its next state is built from the new config and
+ * the running engine's reports; it swaps before the old config goes. */
+static bool readiness_prepare(struct reload *r)
+{
+	return readiness_run_prepare(r->cfg);
+}
+
+static void readiness_abort(struct reload *r)
+{
+	(void)r;
+	readiness_run_abort();
+}
+
+static void readiness_pause(struct reload *r)
+{
+	(void)r;
+	readiness_run_pause();
+}
+
 static void readiness_swap(struct reload *r)
 {
-	readiness_run_reload(r->next->cfg);
+	(void)r;
+	readiness_run_swap();
+}
+
+static void readiness_resume(struct reload *r)
+{
+	(void)r;
+	readiness_run_resume();
 }
 
 static const struct reload_part reload_parts[] = {
     {.prepare = zone_prepare},
+    /* readiness prepares before the model: model_adopt() takes the old
+     * model's outages over, so nothing after it may fail */
+    {.prepare = readiness_prepare, .abort = readiness_abort, .run[RELOAD_STOP] = readiness_pause},
     {.prepare = model_next_prepare, .run[RELOAD_SWAP] = listener_swap},
     {.run[RELOAD_START] = history_start},
     {.run = {[RELOAD_STOP] = probes_stop, [RELOAD_START] = probes_start}},
     {.run = {[RELOAD_STOP] = poller_stop, [RELOAD_START] = poller_start}},
     {.run[RELOAD_SWAP] = mib_swap},
     {.run[RELOAD_SWAP] = alarms_swap},
-    {.run[RELOAD_SWAP] = readiness_swap},
+    /* after the alarms: its first judgement may raise or clear on the
+     * next model */
+    {.run = {[RELOAD_SWAP] = readiness_swap, [RELOAD_START] = readiness_resume}},
 };
 
 #define RELOAD_PARTS (sizeof(reload_parts) / sizeof(reload_parts[0]))
 
+/* Every prepare, in order; when one fails, the ones before it are undone
+ * in reverse. */
 static bool reload_prepared(struct reload *r)
 {
-	for (size_t i = 0; i < RELOAD_PARTS; i++)
-		if (reload_parts[i].prepare && !reload_parts[i].prepare(r))
-			return false;
+	for (size_t i = 0; i < RELOAD_PARTS; i++) {
+		if (!reload_parts[i].prepare || reload_parts[i].prepare(r))
+			continue;
+		while (i-- > 0)
+			if (reload_parts[i].abort)
+				reload_parts[i].abort(r);
+		return false;
+	}
 	return true;
 }
 

@@ -25,6 +25,8 @@ static struct {
 	struct readiness *rd;
 	const struct tslcd_config *cfg;
 	struct loop_timer *tick;
+	struct readiness *next; /* a reload's, from prepare to swap */
+	const struct tslcd_config *next_cfg;
 } R;
 
 struct readiness *readiness_run_engine(void)
@@ -205,22 +207,40 @@ int readiness_run_start(const struct tslcd_config *cfg)
 	return 0;
 }
 
-void readiness_run_reload(const struct tslcd_config *cfg)
+/* The reload, in the daemon's phases (main.c): the next engine is built
+ * first, so a failure leaves the running one untouched. */
+bool readiness_run_prepare(const struct tslcd_config *cfg)
 {
-	struct readiness *next = readiness_create(cfg, R.rd, time(NULL));
+	R.next = readiness_create(cfg, R.rd, time(NULL));
+	R.next_cfg = cfg;
+	return R.next != NULL;
+}
 
-	if (!next) {
-		log_msg(LOG_ERR, "readiness: out of memory on reload, state kept");
-		return;
-	}
+void readiness_run_abort(void)
+{
+	readiness_free(R.next);
+	R.next = NULL;
+}
+
+void readiness_run_pause(void)
+{
 	services_stop();
-	mib_readiness_bind(next);
+}
+
+void readiness_run_swap(void)
+{
+	mib_readiness_bind(R.next);
 	readiness_free(R.rd);
-	R.rd = next;
-	R.cfg = cfg;
+	R.rd = R.next;
+	R.cfg = R.next_cfg;
+	R.next = NULL;
 	readiness_tick(R.rd, time(NULL)); /* the rules may have changed */
-	spool_begin(cfg);
-	services_start(cfg);
+}
+
+void readiness_run_resume(void)
+{
+	spool_begin(R.cfg);
+	services_start(R.cfg);
 }
 
 void readiness_run_stop(void)
