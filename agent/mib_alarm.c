@@ -32,6 +32,7 @@ ALARM_GETTER(get_raised, mib_set_datetime(v, a->raised))
 ALARM_GETTER(get_value, mib_set_int(v, a->value))
 ALARM_GETTER(get_threshold, mib_set_int(v, a->threshold))
 ALARM_GETTER(get_text, mib_set_str(v, a->text))
+ALARM_GETTER(get_text_ascii, mib_set_ascii(v, a->text))
 ALARM_GETTER(get_seq, mib_set_u32(v, a->seq))
 ALARM_GETTER(get_acked, mib_set_int(v, a->acked ? 1 : 2)) /* TruthValue */
 ALARM_GETTER(get_acked_by, a->acked &&mib_set_str(v, a->acked_by))
@@ -54,6 +55,7 @@ static const struct mib_column alarm_cols[] = {
     {13, "tslcdAlarmAckedTime", ASN_OCTET_STR, get_acked_time},
     {14, "tslcdAlarmShelvedUntil", ASN_OCTET_STR, get_shelved_until},
     {15, "tslcdAlarmNote", ASN_OCTET_STR, get_note},
+    {20, "tslcdAlarmTextAscii", ASN_OCTET_STR, get_text_ascii},
 };
 
 static const oid alarm_table_oid[] = {TSLCD_OID_ALARM_TABLE};

@@ -22,6 +22,7 @@ LOG_GETTER(log_severity, mib_set_int(v, e->severity))
 LOG_GETTER(log_value, mib_set_int(v, e->value))
 LOG_GETTER(log_threshold, mib_set_int(v, e->threshold))
 LOG_GETTER(log_text, mib_set_str(v, e->text))
+LOG_GETTER(log_text_ascii, mib_set_ascii(v, e->text))
 LOG_GETTER(log_fate, mib_set_int(v, e->fate))
 
 static const struct mib_column log_cols[] = {
@@ -35,6 +36,7 @@ static const struct mib_column log_cols[] = {
     {9, "tslcdNotifyLogThreshold", ASN_INTEGER, log_threshold},
     {10, "tslcdNotifyLogText", ASN_OCTET_STR, log_text},
     {11, "tslcdNotifyLogFate", ASN_INTEGER, log_fate},
+    {20, "tslcdNotifyLogTextAscii", ASN_OCTET_STR, log_text_ascii},
 };
 
 #define CLEARED_GETTER(fn, call)                                                                   \
@@ -54,6 +56,7 @@ CLEARED_GETTER(cl_cleared, mib_set_datetime(v, (time_t)e->cleared))
 CLEARED_GETTER(cl_raise_seq, mib_set_u32(v, e->raise_seq))
 CLEARED_GETTER(cl_clear_seq, mib_set_u32(v, e->clear_seq))
 CLEARED_GETTER(cl_text, mib_set_str(v, e->text))
+CLEARED_GETTER(cl_text_ascii, mib_set_ascii(v, e->text))
 CLEARED_GETTER(cl_acked_by, e->acked &&mib_set_str(v, e->acked_by))
 CLEARED_GETTER(cl_acked_time, e->acked &&mib_set_datetime(v, (time_t)e->acked))
 
@@ -70,6 +73,7 @@ static const struct mib_column cleared_cols[] = {
     {11, "tslcdClearedText", ASN_OCTET_STR, cl_text},
     {12, "tslcdClearedAckedBy", ASN_OCTET_STR, cl_acked_by},
     {13, "tslcdClearedAckedTime", ASN_OCTET_STR, cl_acked_time},
+    {20, "tslcdClearedTextAscii", ASN_OCTET_STR, cl_text_ascii},
 };
 
 static const oid log_oid[] = {TSLCD_OID_NOTIFY_LOG_TABLE};

@@ -20,6 +20,7 @@ static uint32_t targets_up(const struct node *n)
 }
 
 NODE_GETTER(get_name, mib_set_str(v, n->cfg->name))
+NODE_GETTER(get_name_ascii, mib_set_ascii(v, n->cfg->name))
 NODE_GETTER(get_carrier, mib_set_int(v, n->cfg->carrier))
 NODE_GETTER(get_parent, mib_set_u32(v, n->cfg->parent))
 NODE_GETTER(get_status, mib_set_int(v, n->status ? n->status : NODE_UNKNOWN))
@@ -47,6 +48,7 @@ static const struct mib_column node_cols[] = {
     {12, "tslcdNodeLinesAffected", ASN_GAUGE, get_lines_affected},
     {13, "tslcdNodeAvail24h", ASN_UNSIGNED, get_av24h},
     {14, "tslcdNodeAvail30d", ASN_UNSIGNED, get_av30d},
+    {20, "tslcdNodeNameAscii", ASN_OCTET_STR, get_name_ascii},
 };
 
 MIB_TABLE(node_table, "tslcdNodeTable", TSLCD_OID_NODE_TABLE, 1, node_cols);

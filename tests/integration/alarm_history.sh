@@ -6,7 +6,7 @@
 # exactly those 5, with consecutive seq; tslcdClearedAlarmTable holds the
 # last notify.cleared-size cleared alarms with both seqs.  Lines are TCP
 # ports on 127.0.0.1 that the test opens and closes.  Both tables survive
-# a restart.
+# a restart.  The alarm, log and cleared texts have ASCII twins (column 20).
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
@@ -23,7 +23,7 @@ notify { rate = 20 burst = 50  flap-count = 20  log-size = 6  cleared-size = 2
 office {
 	id = 10
 	code = "HN-BD"
-	name = "UBND Ba Dinh"
+	name = "UBND Ba Đình"
 	level = province
 	province = "01"
 	line { id = 1  carrier = vnpt  circuit = "VNPT-HN-0001"  bandwidth = 20000
@@ -76,6 +76,9 @@ h_expect_eq "logs empty at first" "" "$(log_rows)$(cleared_rows)"
 # ---- with the manager listening: one lineDown/lineUp pair ----
 close_port P1
 h_check "lineDown arrives" t_wait_trap 1
+DOWN1="Line 1 (VNPT VNPT-HN-0001) of HN-BD"
+DOWN2="is down: 2 failed probe rounds (limit 2)"
+alarm_ascii=$(h_snmp snmpwalk -Oqv "$R.1.6.1.20" 2>/dev/null | tr -d '"')
 lc1=$(last_changed)
 [ "$lc1" != "$lc0" ] && h_pass "tslcdAlarmsLastChanged moved on raise" ||
 	h_fail "tslcdAlarmsLastChanged moved on raise ($lc0 / $lc1)"
@@ -87,8 +90,10 @@ lc2=$(last_changed)
 h_expect_eq "log: raise and clear, both sent" "1 1 2 10 1 4 1
 2 1 1 10 1 1 1" "$(log_rows)"
 h_expect_eq "log text is the notification's" \
-	"Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is down: 2 failed probe rounds (limit 2)" \
-	"$(h_get_str "$R.1.10.1.10.1")"
+	"$DOWN1 UBND Ba Đình $DOWN2" "$(h_get_str "$R.1.10.1.10.1")"
+A="$DOWN1 UBND Ba Dinh $DOWN2"
+h_expect_eq "alarm, log and cleared texts in ASCII too" "$A|$A|$A" \
+	"$alarm_ascii|$(h_get_str "$R.1.10.1.20.1")|$(h_get_str "$R.1.11.1.20.1")"
 h_expect_eq "cleared table: the alarm with both seqs" "1 1 10 1 1 2" "$(cleared_rows)"
 
 # ---- the manager goes away; 5 notifications go out meanwhile ----
@@ -134,6 +139,5 @@ h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served again"; h_done; exit
 h_expect_eq "the log is kept across a restart" "$before_log" "$(log_rows)"
 h_expect_eq "the cleared alarms are kept across a restart" "$before_cleared" "$(cleared_rows)"
 h_expect_eq "log text survives" \
-	"Line 1 (VNPT VNPT-HN-0001) of HN-BD UBND Ba Dinh is down: 2 failed probe rounds (limit 2)" \
-	"$(h_get_str "$R.1.10.1.10.7")"
+	"$DOWN1 UBND Ba Đình $DOWN2" "$(h_get_str "$R.1.10.1.10.7")"
 h_done

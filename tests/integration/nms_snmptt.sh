@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SNMPTT: snmptrapd hands the agent's real notifications to Debian's snmptt
 # (standalone mode, traphandle) with integrations/snmptt/tslcd.snmptt.conf
-# and the ini changes integrations/snmptt/README.md tells the operator to
-# make.  lineDown, officeIsolated and their clears come out as readable
+# (checked to be what regen.sh generates from the MIB's hints) and the ini
+# changes integrations/snmptt/README.md tells the operator to make.
+# lineDown, officeIsolated and their clears come out as readable
 # lines with the right severity, in ASCII (snmptt strips UTF-8 bytes) —
 # and in Vietnamese with the README's alternative FORMAT.
 set -uo pipefail
@@ -12,6 +13,10 @@ set -uo pipefail
 h_setup
 
 DIR=$H_TOP/integrations/snmptt
+bash "$DIR/regen.sh" "$H_TMP/regen.conf" >/dev/null 2>"$H_TMP/regen.log"
+h_check "tslcd.snmptt.conf is what regen.sh makes of the MIB's hints" \
+	diff -u "$DIR/tslcd.snmptt.conf" "$H_TMP/regen.conf"
+h_check "tslcd.snmptt.vi.conf too" diff -u "$DIR/tslcd.snmptt.vi.conf" "$H_TMP/regen.vi.conf"
 PORT=$(h_free_port)
 cat >"$H_TMP/tslcd.conf" <<CONF
 $(nms_conf_head)

@@ -3,7 +3,7 @@
 # makes of the MIB; a real Zabbix (PostgreSQL, zabbix_server, the frontend's
 # API under PHP's web server, all on loopback) imports it, polls the live
 # agent through a host with an SNMPv2 interface, discovers offices and lines
-# with readable names, gets their values, raises the right problems (a line
+# (and a node) with readable names, gets their values, raises the right problems (a line
 # taken down; an isolated office without its lines' problems; a loss problem
 # held back by its dependency on the line being down), receives a trap, and
 # has no item "not supported" although some values are absent.
@@ -36,6 +36,7 @@ FLIP=$(h_free_port)
 CLOSED=$(h_free_port)
 cat >"$H_TMP/tslcd.conf" <<CONF
 $(nms_conf_head)
+node { id = 7  name = "PoP Bắc Ninh"  carrier = vnpt  targets = {"127.0.0.1"}  probe = tcp  port = $UP }
 $(nms_office_bn "$UP")
 office { id = 11  code = "BN-SO"  name = "Sở Khoa học và Công nghệ"  level = province  province = "27"
 	required-lines = 2
@@ -96,6 +97,7 @@ h_expect_eq "office named by code and ASCII name" "Office BN-X1 UBND xa Dong Tie
 	"$(name 'tslcd.office.status[12]')"
 h_expect_eq "line named by office code, id, carrier, circuit" "Line BN-SO/2 Viettel VT-BN-3: status" \
 	"$(name 'tslcd.line.status[11.2]')"
+h_expect_eq "node named by id and ASCII name" "Node 7 PoP Bac Ninh: status" "$(name 'tslcd.node.status[7]')"
 h_expect_eq "value map from the MIB: line status 4 is down" "down" "$(api item.get '{"hostids": "'"$HOST"'",
 	"filter": {"key_": "tslcd.line.status[11.2]"}, "selectValueMap": "extend"}' |
 	z_py '[m["newvalue"] for m in r[0]["valuemap"]["mappings"] if m["value"] == "4"][0]')"

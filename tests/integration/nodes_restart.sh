@@ -18,7 +18,7 @@ CONF=$H_TMP/tslcd.conf
 cat >"$CONF" <<CONF
 agent { control-socket = ""  state-dir = "$H_TMP/state"  save-interval = 5 }
 probe { interval = 1  count = 1  timeout = 300  down-after = 2  up-after = 2 }
-node { id = 7  name = "PoP"  carrier = vnpt  targets = {"127.0.0.1"}  probe = tcp  port = $NODE }
+node { id = 7  name = "PoP Bắc Ninh"  carrier = vnpt  targets = {"127.0.0.1"}  probe = tcp  port = $NODE }
 office { id = 1  code = "N-1"  name = "One"  level = province  via = 7
 	line { id = 1  carrier = vnpt  bandwidth = 1000  probe = tcp  target = "127.0.0.1"  port = $A } }
 office { id = 2  code = "N-2"  name = "Two"  level = province  via = 7
@@ -44,6 +44,8 @@ h_start_master || exit 1
 h_start_agent "$CONF" || { h_fail "agent served"; h_done; exit 1; }
 h_check "node 7 up" h_wait_for 80 is "$R.1.9.1.5.7" 2
 h_check "line 2.1 up" h_wait_for 80 is "$R.1.3.1.12.2.1" 2
+h_expect_eq "node name and its ASCII twin" "PoP Bắc Ninh|PoP Bac Ninh" \
+	"$(h_get_str "$R.1.9.1.2.7")|$(h_get_str "$R.1.9.1.20.7")"
 
 # Power cut at the PoP: every port closes.
 for pid in "$NODE_PID" "$A_PID" "$B_PID"; do
