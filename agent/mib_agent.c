@@ -116,6 +116,7 @@ STATUS_GETTER(get_load_time, mib_set_datetime(v, agent_status_get()->config_load
 STATUS_GETTER(get_load_result, agent_status_get()->config_load_time &&mib_set_int(
                                    v, agent_status_get()->config_load_ok ? 1 : 2))
 STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status_get()->config_message))
+STATUS_GETTER(get_load_msg_ascii, mib_set_ascii(v, agent_status_get()->config_message))
 STATUS_GETTER(get_icmp_mode,
               agent_status_get()->icmp_mode &&mib_set_int(v, agent_status_get()->icmp_mode))
 STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status_get()->state_save_time))
@@ -124,6 +125,7 @@ STATUS_GETTER(get_notify_seq, mib_set_u32(v, notify_seq()))
 STATUS_GETTER(get_suppressed, mib_set_u32(v, notify_suppressed()))
 STATUS_GETTER(get_alarms_active, mib_set_u32(v, (uint32_t)notify_alarms()->n))
 STATUS_GETTER(get_heightened, mib_set_str(v, heightened_name()))
+STATUS_GETTER(get_heightened_ascii, mib_set_ascii(v, heightened_name()))
 STATUS_GETTER(get_reports_accepted, mib_reports_accepted(v))
 STATUS_GETTER(get_reports_rejected, mib_reports_rejected(v))
 
@@ -199,6 +201,8 @@ static const struct mib_column agent_cols[] = {
     {36, "tslcdNodesTotal", ASN_UNSIGNED, get_nodes_total},
     {37, "tslcdNodesDown", ASN_GAUGE, get_nodes_down},
     {38, "tslcdAlarmsLastChanged", ASN_OCTET_STR, get_alarms_last_changed},
+    {39, "tslcdConfigLoadMessageAscii", ASN_OCTET_STR, get_load_msg_ascii},
+    {40, "tslcdHeightenedPeriodAscii", ASN_OCTET_STR, get_heightened_ascii},
 };
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};

@@ -14,12 +14,11 @@ static bool shelved_until(const struct alarm *a, struct mib_value *v)
 	return sh && mib_set_datetime(v, (time_t)sh->until);
 }
 
-/* The acknowledgement's note, else the covering shelf's; absent when none. */
-static bool note(const struct alarm *a, struct mib_value *v)
+/* The acknowledgement's note, else the covering shelf's; "" when none. */
+static const char *note_text(const struct alarm *a)
 {
 	const struct shelf *sh = notify_shelf_of(&a->key);
-	const char *t = a->note[0] ? a->note : sh ? sh->note : "";
-	return t[0] && mib_set_str(v, t);
+	return a->note[0] ? a->note : sh ? sh->note : "";
 }
 
 #define ALARM_GETTER(fn, call) MIB_GETTER(fn, const struct alarm *a = p, call)
@@ -38,7 +37,9 @@ ALARM_GETTER(get_acked, mib_set_int(v, a->acked ? 1 : 2)) /* TruthValue */
 ALARM_GETTER(get_acked_by, a->acked &&mib_set_str(v, a->acked_by))
 ALARM_GETTER(get_acked_time, a->acked &&mib_set_datetime(v, (time_t)a->acked))
 ALARM_GETTER(get_shelved_until, shelved_until(a, v))
-ALARM_GETTER(get_note, note(a, v))
+ALARM_GETTER(get_note, note_text(a)[0] && mib_set_str(v, note_text(a)))
+ALARM_GETTER(get_acked_by_ascii, a->acked &&mib_set_ascii(v, a->acked_by))
+ALARM_GETTER(get_note_ascii, note_text(a)[0] && mib_set_ascii(v, note_text(a)))
 
 static const struct mib_column alarm_cols[] = {
     {2, "tslcdAlarmType", ASN_INTEGER, get_type},
@@ -56,6 +57,8 @@ static const struct mib_column alarm_cols[] = {
     {14, "tslcdAlarmShelvedUntil", ASN_OCTET_STR, get_shelved_until},
     {15, "tslcdAlarmNote", ASN_OCTET_STR, get_note},
     {20, "tslcdAlarmTextAscii", ASN_OCTET_STR, get_text_ascii},
+    {21, "tslcdAlarmAckedByAscii", ASN_OCTET_STR, get_acked_by_ascii},
+    {22, "tslcdAlarmNoteAscii", ASN_OCTET_STR, get_note_ascii},
 };
 
 static const oid alarm_table_oid[] = {TSLCD_OID_ALARM_TABLE};

@@ -58,6 +58,7 @@ CLEARED_GETTER(cl_clear_seq, mib_set_u32(v, e->clear_seq))
 CLEARED_GETTER(cl_text, mib_set_str(v, e->text))
 CLEARED_GETTER(cl_text_ascii, mib_set_ascii(v, e->text))
 CLEARED_GETTER(cl_acked_by, e->acked &&mib_set_str(v, e->acked_by))
+CLEARED_GETTER(cl_acked_by_ascii, e->acked &&mib_set_ascii(v, e->acked_by))
 CLEARED_GETTER(cl_acked_time, e->acked &&mib_set_datetime(v, (time_t)e->acked))
 
 static const struct mib_column cleared_cols[] = {
@@ -74,6 +75,7 @@ static const struct mib_column cleared_cols[] = {
     {12, "tslcdClearedAckedBy", ASN_OCTET_STR, cl_acked_by},
     {13, "tslcdClearedAckedTime", ASN_OCTET_STR, cl_acked_time},
     {20, "tslcdClearedTextAscii", ASN_OCTET_STR, cl_text_ascii},
+    {21, "tslcdClearedAckedByAscii", ASN_OCTET_STR, cl_acked_by_ascii},
 };
 
 static const oid log_oid[] = {TSLCD_OID_NOTIFY_LOG_TABLE};

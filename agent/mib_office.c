@@ -18,6 +18,7 @@ OFFICE_GETTER(get_seclevel, mib_set_u32(v, o->cfg->security_level))
 OFFICE_GETTER(get_framework, mib_set_int(v, o->cfg->framework))
 OFFICE_GETTER(get_required, mib_set_u32(v, o->cfg->required_lines))
 OFFICE_GETTER(get_contact, mib_set_str(v, o->cfg->contact))
+OFFICE_GETTER(get_contact_ascii, mib_set_ascii(v, o->cfg->contact))
 OFFICE_GETTER(get_status, mib_set_int(v, o->status))
 OFFICE_GETTER(get_last_change, mib_set_datetime(v, o->last_change))
 OFFICE_GETTER(get_lines, mib_set_u32(v, (uint32_t)o->n_lines))
@@ -110,6 +111,7 @@ static const struct mib_column office_cols[] = {
     {42, "tslcdOfficeAvail24hPct", ASN_UNSIGNED, get_av24h_pct},
     {43, "tslcdOfficeAvail30dPct", ASN_UNSIGNED, get_av30d_pct},
     {44, "tslcdOfficeAvailMonthPct", ASN_UNSIGNED, get_avmonth_pct},
+    {45, "tslcdOfficeContactAscii", ASN_OCTET_STR, get_contact_ascii},
 };
 
 MIB_TABLE(office_table, "tslcdOfficeTable", TSLCD_OID_OFFICE_TABLE, 1, office_cols);

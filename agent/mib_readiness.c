@@ -44,6 +44,7 @@ static bool next_inspection(const struct office_readiness *e, struct mib_value *
 ENTRY_GETTER(get_state, mib_set_int(v, e->eval.state))
 REPORT_GETTER(get_score, mib_set_u32(v, e->eval.score))
 ENTRY_GETTER(get_reason, mib_set_str(v, readiness_reason(e)))
+ENTRY_GETTER(get_reason_ascii, mib_set_ascii(v, readiness_reason(e)))
 REPORT_GETTER(get_level, mib_set_u32(v, r->security_level))
 REPORT_GETTER(get_framework, mib_set_int(v, r->framework))
 REPORT_GETTER(get_approval, mib_set_int(v, r->approval))
@@ -61,6 +62,7 @@ REPORT_GETTER(get_next_insp, next_inspection(e, v))
 REPORT_GETTER(get_last_drill, mib_set_datetime(v, r->last_drill))
 REPORT_GETTER(get_report_time, mib_set_datetime(v, r->report_time))
 REPORT_GETTER(get_signer, mib_set_str(v, e->d->signer))
+REPORT_GETTER(get_signer_ascii, mib_set_ascii(v, e->d->signer))
 ENTRY_GETTER(get_rejected, mib_set_u32(v, e->rejected))
 ENTRY_GETTER(get_days_left, e->tls_have_cert &&mib_set_int(v, e->tls_days_left))
 ENTRY_GETTER(get_protocol, e->d && e->d->tls_protocol[0] && mib_set_str(v, e->d->tls_protocol))
@@ -93,6 +95,8 @@ static const struct mib_column readiness_cols[] = {
     {23, "tslcdReadinessTlsProtocol", ASN_OCTET_STR, get_protocol},
     {24, "tslcdReadinessTlsCipher", ASN_OCTET_STR, get_cipher},
     {25, "tslcdReadinessTlsVerify", ASN_INTEGER, get_verify},
+    {26, "tslcdReadinessReasonAscii", ASN_OCTET_STR, get_reason_ascii},
+    {27, "tslcdReadinessReportSignerAscii", ASN_OCTET_STR, get_signer_ascii},
 };
 
 MIB_TABLE(readiness_table, "tslcdReadinessTable", TSLCD_OID_READY_TABLE, 1, readiness_cols);

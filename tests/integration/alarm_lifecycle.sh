@@ -68,9 +68,7 @@ open_port P1
 open_port P2
 h_start_trapd
 h_start_master || exit 1
-h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_expect_eq "cleared table: line 2's alarm kept who acknowledged it" "\"noc (uid $(id -u))\"" \
-	"$(get "$R.1.11.1.12.3")"
-h_done; exit 1; }
+h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
 h_check "lines come up" h_wait_for 100 both_up
 h_expect_eq "alarm list, empty" "ok 0 alarm(s), 0 shelf(s)" "$($CTL alarm list)"
 
@@ -84,6 +82,9 @@ out=$($CTL alarm ack 1 --by nguyen.van.a --note "VNPT ticket 4711, đã báo")
 h_expect_eq "ack answers ok" "ok alarm 1 acknowledged by nguyen.van.a (uid $(id -u))" "$out"
 h_expect_eq "ack in the alarm table" \
 	"1|\"nguyen.van.a (uid $(id -u))\"|set|-|VNPT ticket 4711, đã báo" "$(lifecycle 1)"
+h_expect_eq "ASCII twins of who acknowledged and the note" \
+	"nguyen.van.a (uid $(id -u))|VNPT ticket 4711, da bao" \
+	"$(h_get_str "$R.1.6.1.21.1")|$(h_get_str "$R.1.6.1.22.1")"
 h_check "the change is logged with the peer and the name" grep -qE \
 	"control: uid $(id -u) pid [0-9]+ by nguyen.van.a: alarm 1 acknowledged" "$H_TMP/agent.log"
 h_expect_match "alarm list shows the ack and the note" \
@@ -170,6 +171,9 @@ h_check "the end is logged" grep -q "shelf of lineDown 10.2 (uid $(id -u)) ended
 h_expect_eq "alarm list empty at the end" "ok 0 alarm(s), 0 shelf(s)" "$($CTL alarm list)"
 h_expect_eq "cleared table: line 1's alarm kept who acknowledged (none: unacked)" "No Such Instance currently exists at this OID" \
 	"$(h_snmp snmpget -Oqv "$R.1.11.1.12.1" 2>&1)"
+cleared_by() { h_snmp snmpwalk -Oqv "$R.1.11.1.$1" 2>/dev/null | tr -d '"'; }
+h_expect_eq "cleared table: line 2's alarm kept who acknowledged it, with its ASCII twin" \
+	"noc (uid $(id -u))|noc (uid $(id -u))" "$(cleared_by 12)|$(cleared_by 21)"
 
 # ---- a restart keeps acknowledgements and shelves (state file) ----
 close_port P1

@@ -137,6 +137,7 @@ h_check "broken reload sets tslcdConfigLoadResult failed(2)" h_wait_for 50 load_
 msg=$(h_get_str $ROOT.1.6.0)
 h_check "tslcdConfigLoadMessage names file:line ($msg)" \
 	bash -c "grep -qF -- '$CONF:2:' <<<\"\$1\"" _ "$msg"
+h_expect_eq "tslcdConfigLoadMessageAscii: the same (ASCII already)" "$msg" "$(h_get_str $ROOT.1.39.0)"
 h_expect_eq "old config still in force (line 10.3 served)" "3" "$(get $L.2.10.3)"
 h_expect_eq "outage 1 untouched" "$start1" "$(get_hex $OUT.2.10.1.1)"
 cp "$H_TMP/good.conf" "$CONF"

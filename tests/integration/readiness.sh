@@ -103,6 +103,8 @@ h_expect_eq "score 88" 88 "$(get $R.2.12)"
 h_expect_match "reason names the certificate" \
 	'TLS endpoint certificate expires in [45] days' "$(get $R.3.12)"
 h_expect_eq "signer is the key's name" "office-12" "$(get $R.20.12)"
+h_expect_eq "ASCII twins of the reason and the signer" "$(get $R.3.12)|office-12" \
+	"$(get $R.26.12)|$(get $R.27.12)"
 h_expect_eq "desk coverage 100 %" 1000000 "$(get $R.11.12)"
 h_expect_eq "LAN segmented true(1)" 1 "$(get $R.8.12)"
 h_expect_eq "approval approved(4)" 4 "$(get $R.6.12)"
@@ -175,8 +177,8 @@ h_check "after a restart: ready once the endpoint is checked" h_wait_for 50 is $
 h_check "restore logged" grep -q "readiness: restored from" "$H_TMP/agent.log"
 
 # Every column of the table is served for the office with a report.
-ready_cols() { [ "$(h_snmp snmpwalk $R | grep -cE "^$R\.[0-9]+\.12 ")" -eq 25 ]; }
-h_check "all 25 readiness columns present for office 12" h_wait_for 50 ready_cols
+ready_cols() { [ "$(h_snmp snmpwalk $R | grep -cE "^$R\.[0-9]+\.12 ")" -eq 27 ]; }
+h_check "all 27 readiness columns present for office 12" h_wait_for 50 ready_cols
 
 # The history records every report the agent accepted or rejected.
 h_stop_agent
