@@ -47,6 +47,13 @@ h_expect_eq "office 2: its backup line's outage is no office outage" "0 1" \
 h_expect_eq "office 5 longest outage" 129600 "$(jq_py "$(office 5)['outages']['longest_s']")"
 h_expect_eq "below SLA: office 5" "[5]" "$(jq_py "r['summary']['below_sla']")"
 h_expect_eq "worst office first" 5 "$(jq_py "r['summary']['worst'][0]")"
+h_expect_eq "summary: offices, connected" "5 5" \
+	"$(jq_py "r['summary']['offices'], r['summary']['connected']")"
+# adjusted: 1, 2, 4 100 %, 3 99.91 %, 5 98.37 %
+h_expect_eq "summary: availability distribution" ">=99.9=4 95-99=1" \
+	"$(jq_py "' '.join(f'{k}={v}' for k, v in r['summary']['availability_distribution'].items() if v)")"
+h_expect_eq "summary: without a fresh readiness report (office 2 filed one)" "[1, 3, 4, 5]" \
+	"$(jq_py "r['summary']['stale_readiness']")"
 # The cpeFault outage runs from June 30 22:00 to July 1 01:00: 1 h inside Q3.
 h_expect_eq "straddling outage clipped" 3600 \
 	"$(jq_py "next(i['duration_s'] for i in r['incidents'] if i['cause']=='cpeFault')")"
@@ -61,6 +68,9 @@ for t in offices lines incidents usage summary; do
 	h_check "$t.csv starts with a BOM" bash -c "head -c3 '$H_TMP/csv/$t.csv' | od -An -tx1 | grep -q 'ef bb bf'"
 done
 h_expect_eq "lines.csv rows" 8 "$(wc -l <"$H_TMP/csv/lines.csv")"
+h_expect_eq "summary.csv: connected, distribution, stale readiness" \
+	"connected,,5 availability,>=99.9,4 availability,95-99,1 stale_readiness,,1 stale_readiness,,3 stale_readiness,,4 stale_readiness,,5" \
+	"$(grep -E '^(connected|availability,.*,[1-9]|stale_readiness)' "$H_TMP/csv/summary.csv" | paste -sd' ')"
 h_check "offices.csv office 5 figures" \
 	grep -q '^5,X-YP,UBND xã Yên Phong,commune,tier2,24,25891,1,1,7948800,7819200,129600,0,0,983696,983696,1000000,990000,1,1,129600,129600,' \
 	"$H_TMP/csv/offices.csv"
