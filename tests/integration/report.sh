@@ -4,9 +4,10 @@
 # a period in progress marked partial, a report while a writer holds the
 # database, bad input refused with one line and a non-zero exit, and the
 # HTML rendered by a real headless chromium (no network): the DOM has every
-# office row and one SVG per chart, and a screenshot is taken
-# (REPORT_SHOT=FILE keeps a copy to look at).  The browser is kept off the
-# network: no name resolves and every request goes to a dead loopback proxy.
+# office row and one SVG per chart, a screenshot is taken
+# (REPORT_SHOT=FILE keeps a copy to look at), and it prints to A4 pages.
+# The browser is kept off the network: no name resolves and every request
+# goes to a dead loopback proxy.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
@@ -159,6 +160,14 @@ m=re.search(r'<figure class=\"chart\" id=\"$c\">(.*?)</figure>', d, re.S)
 print(m.group(1).count('<svg') if m else 0)")"
 	done
 	browse --screenshot="$H_TMP/report.png" >/dev/null
+	# Printed as an officer would print it: every page A4 (595 x 842 pt).
+	browse --no-pdf-header-footer --print-to-pdf="$H_TMP/report.pdf" >/dev/null
+	h_expect_eq "printed to PDF: A4 pages" "A4 True" "$(python3 -c "
+import re
+d = open('$H_TMP/report.pdf', 'rb').read()
+boxes = {tuple(round(float(x)) for x in b.split()) for b in re.findall(rb'/MediaBox\s*\[([^\]]*)\]', d)}
+pages = len(re.findall(rb'/Type\s*/Page[^s]', d))
+print('A4' if boxes == {(0, 0, 595, 842)} else boxes, 1 <= pages <= 6)")"
 	h_check "screenshot taken" test -s "$H_TMP/report.png"
 	[ -n "${REPORT_SHOT:-}" ] && cp "$H_TMP/report.png" "$REPORT_SHOT"
 else
