@@ -87,8 +87,13 @@ mibcheck: $(BUILD)/tslcd-agent
 	@$(BUILD)/tslcd-agent --dump-oids > $(BUILD)/agent-oids.txt
 	@bash tests/mib/oid-names.sh $(BUILD)/agent-oids.txt
 
-integration: all
+integration: all $(BUILD)/tests/periodfill
 	@bash tests/lib/run-integration.sh $(BUILD)
+
+# periodfill writes a state file with the agent's own model and store
+# (tests/integration/prev_periods.sh).
+$(BUILD)/tests/periodfill: tests/lib/periodfill.c $(AGENT_LIB) | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(AGENT_LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 # Only the NMS-tool tests (integrations/: check_snmp, SNMPTT, Prometheus);
 # `make integration` runs them too, with every other test.
