@@ -121,7 +121,7 @@ void histfeed_outage(const struct line *l, const struct outage *o)
 }
 
 /* The office outage that began at start (the office's last_change when it
- * became isolated, kept in the state file): its row is keyed by it and,
+ * was cut off, kept in the state file): its row is keyed by it and,
  * the office keeping no outage ring, it is the row's index too. */
 static void put_office_open(const struct office *o, int64_t start)
 {
@@ -133,11 +133,19 @@ static void put_office_open(const struct office *o, int64_t start)
 	history_put_office_outage_cause(h.office, start, start);
 }
 
+/* Cut off, whether its own lines failed (isolated) or the node before
+ * them (unreachable): the office's availability counts both as down, so
+ * its outages must too, or a report shows downtime without an outage. */
+static bool office_cut_off(enum office_status s)
+{
+	return office_avail_state(s) == AVAIL_DOWN;
+}
+
 void histfeed_office_changed(const struct office *o, enum office_status old)
 {
-	if (o->status == OFFICE_ISOLATED && old != OFFICE_ISOLATED)
+	if (office_cut_off(o->status) && !office_cut_off(old))
 		put_office_open(o, o->last_change);
-	else if (old == OFFICE_ISOLATED && o->status != OFFICE_ISOLATED)
+	else if (office_cut_off(old) && !office_cut_off(o->status))
 		history_put_office_outage_close(o->cfg->id, o->last_change);
 }
 
@@ -348,9 +356,9 @@ static void put_orphans(const struct model *m)
 			const struct outage *o = outage_current(&l->outages);
 			history_put_orphans(of->cfg->id, l->cfg->id, o ? o->start : 0);
 		}
-		bool isolated = of->status == OFFICE_ISOLATED;
-		history_put_orphans(of->cfg->id, 0, isolated ? of->last_change : 0);
-		if (isolated)
+		bool cut_off = office_cut_off(of->status);
+		history_put_orphans(of->cfg->id, 0, cut_off ? of->last_change : 0);
+		if (cut_off)
 			put_office_open(of, of->last_change);
 	}
 }

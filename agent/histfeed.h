@@ -43,7 +43,8 @@ void histfeed_stop(void);
 
 void histfeed_outage(const struct line *l, const struct outage *o);
 /* The model's office_changed: an office outage (line_id 0) opens when the
- * office becomes isolated and closes when it no longer is. */
+ * office is cut off (isolated, or unreachable behind a node that is down:
+ * no line up) and closes when it no longer is. */
 void histfeed_office_changed(const struct office *o, enum office_status old);
 void histfeed_notification(uint32_t seq, unsigned type, bool raise, uint32_t office, uint32_t line,
                            unsigned severity, int32_t value, int32_t threshold, const char *text);

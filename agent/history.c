@@ -442,10 +442,11 @@ static bool write_batch(struct writer *w)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (history_db_write(&w->db, w->batch, w->n, err, sizeof(err), &result) < 0) {
 		report_result(w, result, err, 0);
-		if (result == HISTORY_CORRUPT) {
+		/* A read-only connection stays one: open again on the retry. */
+		if (result == HISTORY_CORRUPT || result == HISTORY_READ_ONLY)
 			writer_close(w);
+		if (result == HISTORY_CORRUPT)
 			w->retry_now = move_aside(w->path);
-		}
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

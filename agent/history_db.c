@@ -257,6 +257,14 @@ int history_db_open(struct history_db *h, const char *path, char *err, size_t er
 	                     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
 	                         SQLITE_OPEN_NOMUTEX,
 	                     NULL);
+	/* SQLite falls back to a read-only connection when the file or its
+	 * directory cannot be written (EROFS, EACCES): refused, so the writer
+	 * opens again once the fault ends instead of failing every batch. */
+	if (rc == SQLITE_OK && sqlite3_db_readonly(h->db, "main") == 1) {
+		rc = SQLITE_READONLY;
+		snprintf(why, sizeof(why),
+		         "cannot be opened for writing (read-only file or directory)");
+	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(h->db, HISTORY_BUSY_MS);
 	/* WAL: readers (tslcdctl report) never block the writer, nor it them. */

@@ -21,7 +21,7 @@
  *    threshold-raise in force, ppm of the contract);
  *  - outages of a line (line_id > 0) are the incidents operators
  *    annotate; those of an office as a whole (line_id 0) are the intervals
- *    in which it was isolated (no line up): outage_idx = start, ticket,
+ *    in which it was cut off (isolated or unreachable: no line up): outage_idx = start, ticket,
  *    last_rtt_us and last_loss_ppm NULL, and cause the one shared by the
  *    line outages open when it began (start <= its start < end, or still
  *    open), else unknown; it follows their annotations.

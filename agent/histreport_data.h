@@ -14,7 +14,7 @@
  *    monitored fraction    = (period_s - unknown_s) / period_s, all in ppm,
  *    -1 when the denominator is zero (nothing to judge);
  *  - an office's outages (count, downtime, longest, by cause) are its own
- *    rows (line_id 0: the time it was isolated, no line up), so an office
+ *    rows (line_id 0: the time it was cut off, no line up), so an office
  *    a backup line carried has none and two lines down together make one;
  *    the incident list and the summary's tallies by cause and carrier are
  *    the lines' rows (line_id > 0).  Either is clipped to the period: an

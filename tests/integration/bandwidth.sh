@@ -243,6 +243,12 @@ h_check "history: line 10.1's day has bytes, average, peak and p95 rates both wa
 h_expect_eq "history: a line without counters has no traffic figures (NULL)" 1 \
 	"$(sqlite3 "$H_TMP/state/history.db" "SELECT count(*) FROM line_days WHERE office_id = 30
 	   AND line_id = 2 AND up_s > 0 AND in_bytes IS NULL AND in_avg_bps IS NULL")"
+h_expect_eq "history: 20.1's utilisationHigh raised (value above its threshold) and cleared" \
+	"1|1" "$(sqlite3 "$H_TMP/state/history.db" "SELECT
+	   min(1, (SELECT count(*) FROM notifications WHERE type = 'utilisationHigh' AND office_id = 20
+	           AND line_id = 1 AND \"raise\" = 1 AND threshold > 0 AND value > threshold)),
+	   min(1, (SELECT count(*) FROM notifications WHERE type = 'utilisationHigh' AND office_id = 20
+	           AND line_id = 1 AND \"raise\" = 0))")"
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent restarted"; h_done; exit 1; }
 after=$(num $L.37.20.1)
 h_check "sample window restored after restart ($before -> $after)" test "${after:-0}" -ge 1

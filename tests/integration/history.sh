@@ -5,7 +5,8 @@
 # stops: the exact outage rows (the lines' and the office's isolation), notifications with consecutive sequence
 # numbers, a config_loads row, today's line_days with down_s > 0, the meta
 # and config tables.  Then a restart and a kill -9: outage rows stay
-# unique and the day totals are not counted twice.  About 70 s.
+# unique and the day totals are not counted twice; a rejected reload is a
+# config_loads row too.  About 70 s.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
@@ -158,6 +159,14 @@ h_check "notifications recorded in the new history.db" h_wait_for 100 \
 	has "SELECT 1 FROM notifications WHERE type = 'lineDown'"
 h_check "their seqs follow the old ones (from the state file): none <= $seq_before" bash -c \
 	"[ \"\$(sqlite3 '$DB' 'SELECT count(*) FROM notifications WHERE seq <= $seq_before')\" == 0 ]"
+# A rejected reload is recorded too: not ok, no fingerprint, the error.
+cp "$H_TMP/tslcd.conf" "$H_TMP/tslcd.conf.good"
+echo "no-such-option = 1" >>"$H_TMP/tslcd.conf"
+kill -HUP "$H_AGENT_PID"
+h_check "a rejected reload: a config_loads row, not ok, its message names FILE:LINE" \
+	h_wait_for 50 has "SELECT 1 FROM config_loads WHERE ok = 0 AND fingerprint IS NULL
+	AND message LIKE '%tslcd.conf:%'"
+cp "$H_TMP/tslcd.conf.good" "$H_TMP/tslcd.conf"
 h_stop_agent
 h_check "no history errors logged" bash -c "! grep -q 'history:' '$H_TMP/agent.log'"
 

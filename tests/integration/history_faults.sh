@@ -4,7 +4,9 @@
 # tmpfs is full.  Each time the agent keeps probing and serving,
 # tslcdHistoryWriteResult shows the fault (locked(3), diskFull(2)), rows
 # wait (tslcdHistoryRowsPending > 0, none dropped), and once the fault ends
-# the rows written during it arrive.  The full disk part needs root (mount).
+# the rows written during it arrive.  Then the agent starts on a state
+# directory remounted read-only (readOnly(5)), and the rows arrive once it
+# is writable again.  The full disk and read-only parts need root (mount).
 # Then hostile files: a corrupt history.db is moved aside (named in the
 # log) and a new one started; a symlink is refused, never written through.
 # About 60 s.
@@ -103,8 +105,32 @@ if [ "$TMPFS" -eq 1 ]; then
 		bash -c "[ \"\$(sqlite3 'file:$DB?mode=ro' 'SELECT count(*) FROM outages WHERE line_id > 0')\" == 2 ]"
 	h_expect_eq "nothing dropped" 0 "$(get $A.31.0)"
 	listen
+	h_check "line 3.1 up again" h_wait_for 60 status_is 2
+
+	# ---- read-only directory: the tmpfs remounted read-only, agent restarted ----
+	# (a remount needs no file open for writing: the agent is stopped first)
+	h_stop_agent
+	before=$(q "SELECT count(*) FROM outages WHERE line_id > 0")
+	if mount -o remount,ro "$STATE"; then
+		h_start_agent "$H_TMP/tslcd.conf" || h_fail "agent served on a read-only state dir"
+		h_check "read-only dir: tslcdHistoryWriteResult readOnly(5)" h_wait_for 80 result_is 5
+		h_check "the fault is logged with the file name" \
+			grep -q "history: $DB.*(readOnly)" "$H_TMP/agent.log"
+		unlisten
+		h_check "probing goes on: line 3.1 down on a read-only dir" h_wait_for 60 status_is 4
+		h_check "rows wait on a read-only dir" bash -c "[ \"\$1\" -gt 0 ]" _ "$(pending)"
+		h_check "the agent still serves SNMP" h_wait_served 30
+		mount -o remount,rw "$STATE"
+		h_check "writable dir again: ok(1)" h_wait_for 80 result_is 1
+		h_check "the outage opened on the read-only dir arrives" h_wait_for 50 \
+			bash -c "[ \"\$(sqlite3 'file:$DB?mode=ro' 'SELECT count(*) FROM outages WHERE line_id > 0')\" == $((before + 1)) ]"
+		h_expect_eq "nothing pending, nothing dropped" "0 0" "$(pending) $(get $A.31.0)"
+		listen
+	else
+		h_fail "tmpfs remounted read-only"
+	fi
 else
-	h_log "full disk part skipped (needs root to mount a tmpfs)"
+	h_log "full disk and read-only parts skipped (need root to mount a tmpfs)"
 fi
 h_check "agent alive" kill -0 "$H_AGENT_PID"
 

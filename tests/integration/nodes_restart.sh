@@ -4,7 +4,8 @@
 # nodeDown alarm keeps its row, the lines stay unreachable and nothing is
 # sent at start-up; when the node answers again one nodeUp clears it, the
 # office that came back with it sends nothing, and the office still cut off
-# sends its own lineDown.
+# sends its own lineDown.  history.db holds one office outage per office
+# for the time it was cut off.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
@@ -84,4 +85,14 @@ h_expect_eq "nothing about office 1" 0 "$(grep -c -F "$T_ROOT.1.2.1.2.1 = " "$H_
 h_expect_eq "no lineUp or officeRestored" "0 0" "$(t_count_exact 2) $(t_count_exact 4)"
 h_check "alarm table: office 2's own rows" h_wait_for 30 rows_are "1 2 1,2 2 0,9 2 0,"
 h_log "notifications since the restart: $(($(t_count) - before))"
+
+# history.db: an office cut off behind its node is an office outage (line
+# 0), as its availability counts the time as down; one row across the
+# restart; office 1's closed with the node's return, office 2's still open.
+h_stop_agent
+h_expect_eq "history: one office outage each, across the restart (office 1 closed, 2 open)" \
+	"1|1|0
+2|1|1" "$(sqlite3 -batch "file:$H_TMP/state/history.db?mode=ro" \
+		"SELECT office_id, count(*), max(end IS NULL) FROM outages WHERE line_id = 0
+		 GROUP BY office_id ORDER BY office_id")"
 h_done

@@ -4,9 +4,10 @@
 # a period in progress marked partial, a report while a writer holds the
 # database, bad input refused with one line and a non-zero exit, and the
 # HTML rendered by a real headless chromium (no network): the DOM has every
-# office row and one SVG per chart, and a screenshot is taken
-# (REPORT_SHOT=FILE keeps a copy to look at).  The browser is kept off the
-# network: no name resolves and every request goes to a dead loopback proxy.
+# office row and one SVG per chart, a screenshot is taken
+# (REPORT_SHOT=FILE keeps a copy to look at), and it prints to A4 pages.
+# The browser is kept off the network: no name resolves and every request
+# goes to a dead loopback proxy.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
@@ -47,6 +48,13 @@ h_expect_eq "office 2: its backup line's outage is no office outage" "0 1" \
 h_expect_eq "office 5 longest outage" 129600 "$(jq_py "$(office 5)['outages']['longest_s']")"
 h_expect_eq "below SLA: office 5" "[5]" "$(jq_py "r['summary']['below_sla']")"
 h_expect_eq "worst office first" 5 "$(jq_py "r['summary']['worst'][0]")"
+h_expect_eq "summary: offices, connected" "5 5" \
+	"$(jq_py "r['summary']['offices'], r['summary']['connected']")"
+# adjusted: 1, 2, 4 100 %, 3 99.91 %, 5 98.37 %
+h_expect_eq "summary: availability distribution" ">=99.9=4 95-99=1" \
+	"$(jq_py "' '.join(f'{k}={v}' for k, v in r['summary']['availability_distribution'].items() if v)")"
+h_expect_eq "summary: without a fresh readiness report (office 2 filed one)" "[1, 3, 4, 5]" \
+	"$(jq_py "r['summary']['stale_readiness']")"
 # The cpeFault outage runs from June 30 22:00 to July 1 01:00: 1 h inside Q3.
 h_expect_eq "straddling outage clipped" 3600 \
 	"$(jq_py "next(i['duration_s'] for i in r['incidents'] if i['cause']=='cpeFault')")"
@@ -61,6 +69,9 @@ for t in offices lines incidents usage summary; do
 	h_check "$t.csv starts with a BOM" bash -c "head -c3 '$H_TMP/csv/$t.csv' | od -An -tx1 | grep -q 'ef bb bf'"
 done
 h_expect_eq "lines.csv rows" 8 "$(wc -l <"$H_TMP/csv/lines.csv")"
+h_expect_eq "summary.csv: connected, distribution, stale readiness" \
+	"connected,,5 availability,>=99.9,4 availability,95-99,1 stale_readiness,,1 stale_readiness,,3 stale_readiness,,4 stale_readiness,,5" \
+	"$(grep -E '^(connected|availability,.*,[1-9]|stale_readiness)' "$H_TMP/csv/summary.csv" | paste -sd' ')"
 h_check "offices.csv office 5 figures" \
 	grep -q '^5,X-YP,UBND xã Yên Phong,commune,tier2,24,25891,1,1,7948800,7819200,129600,0,0,983696,983696,1000000,990000,1,1,129600,129600,' \
 	"$H_TMP/csv/offices.csv"
@@ -149,6 +160,14 @@ m=re.search(r'<figure class=\"chart\" id=\"$c\">(.*?)</figure>', d, re.S)
 print(m.group(1).count('<svg') if m else 0)")"
 	done
 	browse --screenshot="$H_TMP/report.png" >/dev/null
+	# Printed as an officer would print it: every page A4 (595 x 842 pt).
+	browse --no-pdf-header-footer --print-to-pdf="$H_TMP/report.pdf" >/dev/null
+	h_expect_eq "printed to PDF: A4 pages" "A4 True" "$(python3 -c "
+import re
+d = open('$H_TMP/report.pdf', 'rb').read()
+boxes = {tuple(round(float(x)) for x in b.split()) for b in re.findall(rb'/MediaBox\s*\[([^\]]*)\]', d)}
+pages = len(re.findall(rb'/Type\s*/Page[^s]', d))
+print('A4' if boxes == {(0, 0, 595, 842)} else boxes, 1 <= pages <= 6)")"
 	h_check "screenshot taken" test -s "$H_TMP/report.png"
 	[ -n "${REPORT_SHOT:-}" ] && cp "$H_TMP/report.png" "$REPORT_SHOT"
 else

@@ -253,8 +253,6 @@ else
 fi
 alarms
 
-# The month's history report from the demo's history.db, once the agent
-# writes one (not run yet: the history writer comes with another change).
 # The monthly report from this run's own history (history.db in the state
 # directory; the agent has stopped, so the day rows are final): HTML for a
 # person, CSV for the officer's spreadsheet; the office table is shown here.

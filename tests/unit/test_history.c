@@ -224,6 +224,28 @@ START_TEST(test_prune_in_steps)
 }
 END_TEST
 
+/* The writer thread prunes by the retention it is given: a notification
+ * older than it goes after the batch that brought it, a recent one stays. */
+START_TEST(test_thread_prunes_by_retention)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct history_notification n = {.type = "lineDown", .raise = true, .office = 1};
+	struct history_params p = {.dir = dir, .retention_days = 3};
+
+	history_start(&p);
+	n.seq = 1;
+	n.time = now - 4 * 86400;
+	history_put_notification(&n);
+	n.seq = 2;
+	n.time = now - 2 * 86400;
+	history_put_notification(&n);
+	history_stop(5000);
+	sqlite3 *db = open_db();
+	ck_assert_int_eq(query_int(db, "SELECT group_concat(seq) FROM notifications"), 2);
+	sqlite3_close(db);
+}
+END_TEST
+
 static bool corrupt_copy_exists(void)
 {
 	DIR *d = opendir(dir);
@@ -312,6 +334,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_migrate_version_0);
 	tcase_add_test(tc, test_migrate_refuses_unknown_layout);
 	tcase_add_test(tc, test_prune_in_steps);
+	tcase_add_test(tc, test_thread_prunes_by_retention);
 	tcase_add_test(tc, test_corrupt_set_aside);
 	tcase_add_test(tc, test_symlink_refused);
 	tcase_add_test(tc, test_queue_full_counts);

@@ -273,6 +273,16 @@ START_TEST(office_figures)
 	o = office(&r, 1);
 	ck_assert_int_eq(o->adj_ppm, -1);
 	ck_assert_int_eq(o->monitored_ppm, 0);
+	/* The province summary: office 1 (no data) is not connected; the
+	 * buckets hold 11 (100 %), 10 (99.86 %), 104 (95 %) and office 1. */
+	ck_assert_uint_eq(r.sum.offices, 4);
+	ck_assert_uint_eq(r.sum.connected, 3);
+	static const unsigned dist[HISTREPORT_DIST_BUCKETS] = {1, 1, 0, 1, 0, 1};
+	for (int b = 0; b < HISTREPORT_DIST_BUCKETS; b++)
+		ck_assert_msg(r.sum.dist[b] == dist[b], "bucket %s: %u",
+		              histreport_data_dist_names[b], r.sum.dist[b]);
+	ck_assert_uint_eq(r.sum.below_sla, 2); /* 10 and 104 */
+	ck_assert_uint_eq(r.sum.stale, 3);     /* 1 and 11 (no report), 104 (old) */
 	histreport_data_free(&r);
 	drop_db();
 }

@@ -22,6 +22,17 @@ static time_t prev_month_start(time_t now)
 	return mktime(&s);
 }
 
+/* Local midnight of the first day of the quarter before now's. */
+static time_t prev_quarter_start(time_t now)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	struct tm s = {
+	    .tm_year = tm.tm_year, .tm_mon = tm.tm_mon / 3 * 3 - 3, .tm_mday = 1, .tm_isdst = -1};
+	return mktime(&s);
+}
+
 START_TEST(test_absent_without_data)
 {
 	struct avail a;
@@ -62,6 +73,34 @@ START_TEST(test_previous_month_figures)
 }
 END_TEST
 
+/* The quarter's figures, from the same buckets through the same getters
+ * the office and line tables share (MIB_PREV_PERIOD_GETTERS). */
+START_TEST(test_previous_quarter_figures)
+{
+	struct avail a;
+	struct mib_value v;
+	time_t now = time(NULL), pq = prev_quarter_start(now);
+
+	avail_init(&a, pq);
+	avail_account(&a, AVAIL_UP, pq, pq + 7200);
+	avail_outage_started(&a, pq + 7200);
+	avail_account(&a, AVAIL_DOWN, pq + 7200, pq + 10800);
+	avail_account(&a, AVAIL_UP, pq + 10800, pq + 14400);
+	avail_outage_started(&a, pq + 14400);
+	avail_account(&a, AVAIL_DOWN, pq + 14400, pq + 16200);
+	avail_account(&a, AVAIL_MAINT, pq + 16200, pq + 18000);
+	avail_account(&a, AVAIL_UP, now - 60, now); /* rolls the quarter over */
+	ck_assert(mib_avail_raw(&a, AVAIL_PREV_QUARTER, &v));
+	ck_assert_uint_eq(u32_of(&v), 600000); /* 10800 up of 18000 */
+	ck_assert(mib_avail_adjusted(&a, AVAIL_PREV_QUARTER, &v));
+	ck_assert_uint_eq(u32_of(&v), 666666); /* 10800 of 16200 */
+	ck_assert(mib_avail_downtime(&a, AVAIL_PREV_QUARTER, &v));
+	ck_assert_uint_eq(u32_of(&v), 5400);
+	ck_assert(mib_avail_outages(&a, AVAIL_PREV_QUARTER, &v));
+	ck_assert_uint_eq(u32_of(&v), 2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("mib_periods");
@@ -71,6 +110,7 @@ static Suite *suite(void)
 	tzset();
 	tcase_add_test(tc, test_absent_without_data);
 	tcase_add_test(tc, test_previous_month_figures);
+	tcase_add_test(tc, test_previous_quarter_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }
