@@ -347,6 +347,7 @@ static void report_result(struct writer *w, int result, const char *msg, size_t 
 		H.st.pending -= (uint32_t)written;
 		H.st.message[0] = '\0';
 	} else {
+		H.st.failures++;
 		snprintf(H.st.message, sizeof(H.st.message), "%s", msg);
 	}
 	pthread_mutex_unlock(&H.mu);

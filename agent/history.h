@@ -58,6 +58,7 @@ struct history_status {
 	uint32_t pending;  /* rows queued or in the batch being written */
 	uint64_t written;  /* rows committed */
 	uint64_t dropped;  /* rows refused because the queue was full */
+	uint64_t failures; /* attempts to open or write that failed */
 	char message[160]; /* the last error, "" when fine */
 };
 

@@ -144,8 +144,10 @@ static bool history_figure(struct mib_value *v, int which)
 		return mib_set_u32(v, st.pending);
 	case 3:
 		return mib_set_u32(v, (uint32_t)st.written); /* Counter32: wraps */
-	default:
+	case 4:
 		return mib_set_u32(v, (uint32_t)st.dropped);
+	default:
+		return mib_set_u32(v, (uint32_t)st.failures);
 	}
 }
 
@@ -154,6 +156,7 @@ STATUS_GETTER(get_hist_result, history_figure(v, 1))
 STATUS_GETTER(get_hist_pending, history_figure(v, 2))
 STATUS_GETTER(get_hist_written, history_figure(v, 3))
 STATUS_GETTER(get_hist_dropped, history_figure(v, 4))
+STATUS_GETTER(get_hist_failures, history_figure(v, 5))
 STATUS_GETTER(get_mon_state, monitoring_state(v))
 STATUS_GETTER(get_refs_total, references_total(v))
 STATUS_GETTER(get_refs_up, references_up(v))
@@ -203,6 +206,7 @@ static const struct mib_column agent_cols[] = {
     {38, "tslcdAlarmsLastChanged", ASN_OCTET_STR, get_alarms_last_changed},
     {39, "tslcdConfigLoadMessageAscii", ASN_OCTET_STR, get_load_msg_ascii},
     {40, "tslcdHeightenedPeriodAscii", ASN_OCTET_STR, get_heightened_ascii},
+    {41, "tslcdHistoryWriteFailures", ASN_COUNTER, get_hist_failures},
 };
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};

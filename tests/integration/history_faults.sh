@@ -57,6 +57,8 @@ h_start_master || exit 1
 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
 h_check "line 3.1 up" h_wait_for 60 status_is 2
 h_check "history written: ok(1)" h_wait_for 60 result_is 1
+failures() { get $A.41.0; }
+h_expect_eq "tslcdHistoryWriteFailures 0 while all is well" 0 "$(failures)"
 
 # ---- locked: another process holds the write lock ----
 mkfifo "$H_TMP/lock.fifo"
@@ -70,6 +72,7 @@ h_check "database locked: tslcdHistoryWriteResult locked(3)" h_wait_for 80 resul
 unlisten
 h_check "probing goes on: line 3.1 down while locked" h_wait_for 60 status_is 4
 h_check "rows wait: tslcdHistoryRowsPending > 0" bash -c "[ \"\$1\" -gt 0 ]" _ "$(pending)"
+h_check "tslcdHistoryWriteFailures counts the failed attempts" bash -c "[ \"\$1\" -gt 0 ]" _ "$(failures)"
 h_expect_eq "no outage row can arrive while locked" "$before" "$(outages)"
 h_check "the agent still serves SNMP" h_wait_served 30
 h_check "the fault is logged with the file name" grep -q "history: $DB: .*(locked)" "$H_TMP/agent.log"
