@@ -16,14 +16,16 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth dayacct \
 	readiness alarm config config_text config_error smallfile textcheck numarg secrets log \
 	prober_params privilege readiness_report model_redundancy model_node alarm_rules alarm_area \
-	heightened translit interval rtthist ivlog statefile alarmlog alarm_shelf agent_status grow
+	heightened translit interval rtthist ivlog statefile alarmlog alarm_shelf agent_status grow \
+	flap token_bucket
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.
 CORE_TEST := test_model test_linestate test_availability test_outage test_maintenance \
 	test_bandwidth test_dayacct test_readiness test_alarm test_config test_config_text \
 	test_numarg test_secrets test_textcheck test_log test_readiness_report test_alarm_rules \
-	test_translit test_interval test_alarmlog test_alarm_shelf test_agent_status test_grow
+	test_translit test_interval test_alarmlog test_alarm_shelf test_agent_status test_grow \
+	test_flap test_token_bucket
 CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c $(CORE_MOD:%=agent/%.c),$(wildcard agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:agent/%.c=$(BUILD)/obj/%.o)
