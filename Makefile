@@ -17,7 +17,7 @@ CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth 
 	readiness alarm config config_text config_error smallfile textcheck numarg secrets log \
 	prober_params privilege readiness_report model_redundancy model_node alarm_rules alarm_area \
 	heightened translit interval rtthist ivlog statefile alarmlog alarm_shelf agent_status grow \
-	flap token_bucket
+	flap token_bucket line_stats
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lm
 # Unit tests of core modules: linked against the core library alone.
