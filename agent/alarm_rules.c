@@ -184,7 +184,8 @@ static void office_isolated_edge(const struct office *o, bool isolated)
 		         o->cfg->name, o->n_lines);
 	else
 		snprintf(text, sizeof(text), "Office %s %s is restored: %u line(s) up (now %s)",
-		         o->cfg->code, o->cfg->name, o->lines_up, office_status_name(o->status));
+		         o->cfg->code, o->cfg->name, o->lines_up,
+		         model_office_status_name(o->status));
 	decide(isolated, ALARM_OFFICE_ISOLATED, o->cfg->id, 0, o->lines_up, 1, text);
 }
 
@@ -230,7 +231,7 @@ static void node_edge(const struct node *n, bool down)
 	else
 		snprintf(text, sizeof(text), "Node %u %s (%s) is %s again: %u offices behind it",
 		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier),
-		         node_status_name(n->status), n->offices_behind);
+		         model_node_status_name(n->status), n->offices_behind);
 	decide(down, ALARM_NODE_DOWN, n->cfg->id, 0, n->offices_behind, 0, text);
 }
 
@@ -241,7 +242,8 @@ void alarm_rules_node_changed(void *ctx, const struct node *n, enum node_status 
 	if (!R.m)
 		return;
 	log_msg(n->status == NODE_UP ? LOG_NOTICE : LOG_WARNING, "node %u (%s): %s -> %s",
-	        n->cfg->id, n->cfg->name, node_status_name(old), node_status_name(n->status));
+	        n->cfg->id, n->cfg->name, model_node_status_name(old),
+	        model_node_status_name(n->status));
 	if (n->status == NODE_DOWN)
 		node_edge(n, true);
 	else if (n->status == NODE_UP)

@@ -9,7 +9,7 @@
 
 /* ---- status helpers ---- */
 
-enum avail_state line_avail_state(enum line_status s)
+enum avail_state model_line_avail_state(enum line_status s)
 {
 	switch (s) {
 	case LINE_UP:
@@ -34,18 +34,18 @@ static enum day_state day_state_of(enum avail_state a)
 	return map[a];
 }
 
-enum day_state line_day_state(enum line_status s)
+enum day_state model_line_day_state(enum line_status s)
 {
-	return s == LINE_DEGRADED ? DAY_DEGRADED : day_state_of(line_avail_state(s));
+	return s == LINE_DEGRADED ? DAY_DEGRADED : day_state_of(model_line_avail_state(s));
 }
 
 /* Offices have no degraded column in the day record: it counts as up. */
 static enum day_state office_day_state(enum office_status s)
 {
-	return day_state_of(office_avail_state(s));
+	return day_state_of(model_office_avail_state(s));
 }
 
-enum avail_state office_avail_state(enum office_status s)
+enum avail_state model_office_avail_state(enum office_status s)
 {
 	switch (s) {
 	case OFFICE_UP:
@@ -61,7 +61,7 @@ enum avail_state office_avail_state(enum office_status s)
 	}
 }
 
-const char *office_status_name(enum office_status s)
+const char *model_office_status_name(enum office_status s)
 {
 	static const char *const names[] = {"?",        "unknown",     "up",         "degraded",
 	                                    "isolated", "maintenance", "unreachable"};
@@ -131,14 +131,14 @@ static void line_account(const struct model *m, struct line *l, time_t from, tim
 {
 	enum line_status s = linestate_reported(&l->ls);
 	account_until(&l->av, &l->days, &l->iv, &l->acct_mark,
-	              blind(m) ? AVAIL_UNKNOWN : line_avail_state(s),
-	              blind(m) ? DAY_UNKNOWN : line_day_state(s), from, to);
+	              blind(m) ? AVAIL_UNKNOWN : model_line_avail_state(s),
+	              blind(m) ? DAY_UNKNOWN : model_line_day_state(s), from, to);
 }
 
 static void office_account(const struct model *m, struct office *o, time_t from, time_t to)
 {
 	account_until(&o->av, &o->days, NULL, &o->acct_mark,
-	              blind(m) ? AVAIL_UNKNOWN : office_avail_state(o->status),
+	              blind(m) ? AVAIL_UNKNOWN : model_office_avail_state(o->status),
 	              blind(m) ? DAY_UNKNOWN : office_day_state(o->status), from, to);
 }
 
@@ -247,7 +247,8 @@ static void office_reevaluate(struct model *m, struct office *o, time_t now, uin
 	office_account_now(m, o, mono_ms);
 	o->status = st;
 	o->last_change = now;
-	if (office_avail_state(st) == AVAIL_DOWN && office_avail_state(old) != AVAIL_DOWN)
+	if (model_office_avail_state(st) == AVAIL_DOWN &&
+	    model_office_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&o->av, now);
 	if (m->listener.office_changed)
 		m->listener.office_changed(m->listener.ctx, o, old);
@@ -306,7 +307,7 @@ static void line_transition(struct model *m, struct line *l, enum line_status ol
 	enum line_status st = linestate_reported(&l->ls);
 
 	l->last_change = now;
-	if (line_avail_state(st) == AVAIL_DOWN && line_avail_state(old) != AVAIL_DOWN)
+	if (model_line_avail_state(st) == AVAIL_DOWN && model_line_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&l->av, now);
 	if (st == LINE_UNREACHABLE || old == LINE_UNREACHABLE)
 		m->nodes_dirty = true; /* the nodes' affected counts */

@@ -267,11 +267,11 @@ time_t model_tick_time(const struct model *m, uint64_t mono_ms);
 void model_account_all(struct model *m, uint64_t mono_ms);
 
 /* Map a status to the availability state it accounts as. */
-enum avail_state line_avail_state(enum line_status s);
+enum avail_state model_line_avail_state(enum line_status s);
 /* ... and to the day state (degraded kept apart). */
-enum day_state line_day_state(enum line_status s);
-enum avail_state office_avail_state(enum office_status s);
-const char *office_status_name(enum office_status s);
-const char *node_status_name(enum node_status s);
+enum day_state model_line_day_state(enum line_status s);
+enum avail_state model_office_avail_state(enum office_status s);
+const char *model_office_status_name(enum office_status s);
+const char *model_node_status_name(enum node_status s);
 
 #endif
