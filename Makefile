@@ -17,14 +17,15 @@ CORE_MOD  := model model_bw linestate availability outage maintenance bandwidth 
 	readiness alarm config config_text config_error smallfile textcheck numarg secrets log \
 	prober_params privilege readiness_report model_redundancy model_node alarm_rules alarm_area \
 	heightened translit interval rtthist ivlog statefile alarmlog alarm_shelf agent_status grow \
-	history history_db
+	history history_db flap token_bucket line_stats probe_addr
 CORE_OBJ  := $(CORE_MOD:%=$(BUILD)/obj/%.o)
 CORE_LIBS := -lconfuse -lssl -lcrypto -lsqlite3 -lm -lpthread
 # Unit tests of core modules: linked against the core library alone.
 CORE_TEST := test_model test_linestate test_availability test_outage test_maintenance \
 	test_bandwidth test_dayacct test_readiness test_alarm test_config test_config_text \
 	test_numarg test_secrets test_textcheck test_log test_readiness_report test_alarm_rules \
-	test_translit test_interval test_alarmlog test_alarm_shelf test_agent_status test_history test_grow
+	test_translit test_interval test_alarmlog test_alarm_shelf test_agent_status test_history test_grow \
+	test_flap test_token_bucket test_probe_addr
 CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c $(CORE_MOD:%=agent/%.c),$(wildcard agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:agent/%.c=$(BUILD)/obj/%.o)

@@ -1,13 +1,11 @@
 /*
- * alarm: alarm set, token bucket and flap detection.  See alarm.h.
+ * alarm: alarm set, alarm types and severities.  See alarm.h.
  */
 #include "grow.h"
 #include "alarm.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "linestate.h"
 
 /* ---- types and severities ---- */
 
@@ -147,86 +145,4 @@ struct alarm *alarm_detach(struct alarm_set *s, const struct alarm_key *k)
 	memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
 	s->n--;
 	return a;
-}
-
-/* ---- token bucket ---- */
-
-void token_bucket_init(struct token_bucket *b, unsigned rate, unsigned burst, uint64_t now_ms)
-{
-	b->rate = rate;
-	b->burst = burst;
-	b->milli = (uint64_t)burst * 1000u; /* start full: the first burst is allowed */
-	b->last_ms = now_ms;
-}
-
-void token_bucket_set(struct token_bucket *b, unsigned rate, unsigned burst)
-{
-	b->rate = rate;
-	b->burst = burst;
-	if (b->milli > (uint64_t)burst * 1000u)
-		b->milli = (uint64_t)burst * 1000u;
-}
-
-bool token_bucket_take(struct token_bucket *b, uint64_t now_ms)
-{
-	uint64_t cap = (uint64_t)b->burst * 1000u;
-
-	/* rate tokens per second = rate milli-tokens per millisecond. */
-	if (now_ms > b->last_ms) {
-		uint64_t earned = (now_ms - b->last_ms) * b->rate;
-		b->milli = cap - b->milli < earned ? cap : b->milli + earned;
-		b->last_ms = now_ms;
-	}
-	if (b->milli < 1000u)
-		return false;
-	b->milli -= 1000u;
-	return true;
-}
-
-/* ---- flap detection ---- */
-
-#define FLAP_RING (FLAP_COUNT_MAX + 1)
-
-/* The k-th newest change (k = 1 is the newest); k <= f->n. */
-static uint32_t nth_newest(const struct flap *f, unsigned k)
-{
-	return f->at[(f->head + FLAP_RING - k) % FLAP_RING];
-}
-
-bool flap_counts(unsigned old, unsigned now)
-{
-	/* Unreachable is the node's instability, not the line's. */
-	return old != LINE_UNKNOWN && old != LINE_MAINTENANCE && now != LINE_MAINTENANCE &&
-	       old != LINE_UNREACHABLE && now != LINE_UNREACHABLE;
-}
-
-bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s)
-{
-	f->at[f->head] = now_s;
-	f->head = (uint8_t)((f->head + 1) % FLAP_RING);
-	if (f->n < FLAP_RING)
-		f->n++;
-	if (f->flapping || f->n < p->count + 1)
-		return false;
-	/* More than `count` changes: the last count + 1 all fall in the window. */
-	if (now_s - nth_newest(f, p->count + 1) >= p->window_s)
-		return false;
-	f->flapping = true;
-	return true;
-}
-
-unsigned flap_changes(const struct flap *f, const struct flap_params *p, uint32_t now_s)
-{
-	unsigned n = 0;
-	for (unsigned k = 1; k <= f->n && now_s - nth_newest(f, k) < p->window_s; k++)
-		n++;
-	return n;
-}
-
-bool flap_settled(struct flap *f, const struct flap_params *p, uint32_t now_s)
-{
-	if (!f->flapping || (f->n && now_s - nth_newest(f, 1) < p->window_s))
-		return false;
-	f->flapping = false;
-	return true;
 }

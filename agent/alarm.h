@@ -1,13 +1,14 @@
 /*
  * alarm: the bookkeeping behind notifications, with no Net-SNMP in it so
  * it can be unit-tested: the set of alarms (keyed by type, office, line),
- * the global token bucket and per-line flap detection.
+ * their types and severities.  The rate limit is token_bucket.h, flap
+ * detection flap.h.
  *
  * Contract: an alarm_set is a sorted array of pointers to heap alarms, so
  * an alarm's address is stable while it is in the set (the MIB table rows
  * point at it).  Ids are assigned at insertion, start at 1 and are never
- * reused while the set lives.  Times: tokens and flaps use the monotonic
- * clock (ms and s); alarm.raised is wall time for the MIB.
+ * reused while the set lives.  alarm.raised is wall time for the MIB.
+ * No I/O.
  */
 #ifndef TSLCD_ALARM_H
 #define TSLCD_ALARM_H
@@ -109,46 +110,5 @@ struct alarm *alarm_find(const struct alarm_set *s, const struct alarm_key *k);
 struct alarm *alarm_add(struct alarm_set *s, const struct alarm_key *k);
 /* Take k's alarm out of the set; the caller frees it.  NULL if absent. */
 struct alarm *alarm_detach(struct alarm_set *s, const struct alarm_key *k);
-
-/* Global token bucket: `rate` notifications per second on average, at most
- * `burst` at once.  Kept in thousandths of a token to stay integral. */
-struct token_bucket {
-	uint64_t milli; /* tokens x 1000 */
-	uint64_t last_ms;
-	unsigned rate, burst;
-};
-
-void token_bucket_init(struct token_bucket *b, unsigned rate, unsigned burst, uint64_t now_ms);
-/* Change rate/burst (config reload) keeping the tokens earned so far. */
-void token_bucket_set(struct token_bucket *b, unsigned rate, unsigned burst);
-/* Take one token; false when the bucket is empty (the caller suppresses). */
-bool token_bucket_take(struct token_bucket *b, uint64_t now_ms);
-
-/* Per-line flap detection: a line whose state changed more than `count`
- * times within `window_s` seconds is flapping, until it has not changed for
- * `window_s` seconds.  The ring keeps the last count + 1 change times. */
-#define FLAP_COUNT_MAX 20
-
-struct flap {
-	uint32_t at[FLAP_COUNT_MAX + 1]; /* monotonic seconds of the last changes */
-	uint8_t head, n;
-	bool flapping;
-};
-
-struct flap_params {
-	unsigned count;    /* X: changes allowed within the window (1..FLAP_COUNT_MAX) */
-	unsigned window_s; /* Y */
-};
-
-/* Whether a line's reported change old -> now (enum line_status values)
- * counts as a flap: maintenance is planned work, leaving unknown is the
- * first verdict after start-up, and unreachable is its node's doing. */
-bool flap_counts(unsigned old, unsigned now);
-/* Record one change at now_s; true when this change starts flapping. */
-bool flap_change(struct flap *f, const struct flap_params *p, uint32_t now_s);
-/* Changes within the window ending at now_s (value of the lineFlapping alarm). */
-unsigned flap_changes(const struct flap *f, const struct flap_params *p, uint32_t now_s);
-/* True (once) when a flapping line has been stable for the window. */
-bool flap_settled(struct flap *f, const struct flap_params *p, uint32_t now_s);
 
 #endif

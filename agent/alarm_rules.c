@@ -98,8 +98,8 @@ static void line_title(char *buf, size_t len, const struct line *l)
 /* The newest round's loss and RTT: the figures that just crossed a band. */
 static void last_round(const struct line *l, uint32_t *loss_ppm, uint32_t *rtt_us)
 {
-	const struct round_summary *r =
-	    &l->stats.ring[(l->stats.head + MODEL_STATS_ROUNDS - 1) % MODEL_STATS_ROUNDS];
+	const struct line_stats_round *r =
+	    &l->stats.ring[(l->stats.head + LINE_STATS_ROUNDS - 1) % LINE_STATS_ROUNDS];
 	*loss_ppm = r->sent ? (uint32_t)((r->sent - r->received) * 1000000u / r->sent) : 0;
 	*rtt_us = r->received ? r->rtt_avg_us : 0;
 }
@@ -184,7 +184,8 @@ static void office_isolated_edge(const struct office *o, bool isolated)
 		         o->cfg->name, o->n_lines);
 	else
 		snprintf(text, sizeof(text), "Office %s %s is restored: %u line(s) up (now %s)",
-		         o->cfg->code, o->cfg->name, o->lines_up, office_status_name(o->status));
+		         o->cfg->code, o->cfg->name, o->lines_up,
+		         model_office_status_name(o->status));
 	decide(isolated, ALARM_OFFICE_ISOLATED, o->cfg->id, 0, o->lines_up, 1, text);
 }
 
@@ -230,7 +231,7 @@ static void node_edge(const struct node *n, bool down)
 	else
 		snprintf(text, sizeof(text), "Node %u %s (%s) is %s again: %u offices behind it",
 		         n->cfg->id, n->cfg->name, carrier_name(n->cfg->carrier),
-		         node_status_name(n->status), n->offices_behind);
+		         model_node_status_name(n->status), n->offices_behind);
 	decide(down, ALARM_NODE_DOWN, n->cfg->id, 0, n->offices_behind, 0, text);
 }
 
@@ -241,7 +242,8 @@ void alarm_rules_node_changed(void *ctx, const struct node *n, enum node_status 
 	if (!R.m)
 		return;
 	log_msg(n->status == NODE_UP ? LOG_NOTICE : LOG_WARNING, "node %u (%s): %s -> %s",
-	        n->cfg->id, n->cfg->name, node_status_name(old), node_status_name(n->status));
+	        n->cfg->id, n->cfg->name, model_node_status_name(old),
+	        model_node_status_name(n->status));
 	if (n->status == NODE_DOWN)
 		node_edge(n, true);
 	else if (n->status == NODE_UP)

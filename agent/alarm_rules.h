@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "alarm.h"
+#include "flap.h"
 #include "model.h"
 #include "readiness.h"
 

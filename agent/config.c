@@ -22,6 +22,7 @@
 #include "log.h"
 #include "config_error.h"
 #include "config_text.h"
+#include "flap.h"
 #include "privilege.h"
 #include "readiness_report.h"
 #include "secrets.h"

@@ -579,7 +579,7 @@ static void on_line_changed(void *ctx, const struct line *l, enum line_status ol
 static void on_office_changed(void *ctx, const struct office *o, enum office_status old)
 {
 	log_msg(LOG_NOTICE, "office %u (%s): %s -> %s", o->cfg->id, o->cfg->code,
-	        office_status_name(old), office_status_name(o->status));
+	        model_office_status_name(old), model_office_status_name(o->status));
 	histfeed_office_changed(o, old);
 	alarm_rules_office_changed(ctx, o, old);
 }

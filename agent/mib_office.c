@@ -32,7 +32,7 @@ OFFICE_GETTER(get_readiness_score, mib_office_readiness_score(o->cfg->id, v))
 
 /* Twins for generic tools (columns 40 and up). */
 OFFICE_GETTER(get_name_ascii, mib_set_ascii(v, o->cfg->name))
-OFFICE_GETTER(get_status_text, mib_set_str(v, office_status_name(o->status)))
+OFFICE_GETTER(get_status_text, mib_set_str(v, model_office_status_name(o->status)))
 OFFICE_GETTER(get_av24h_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_24H, v), v))
 OFFICE_GETTER(get_av30d_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_30D, v), v))
 OFFICE_GETTER(get_avmonth_pct, mib_ppm_to_pct100(mib_avail_raw(&o->av, AVAIL_MONTH, v), v))

@@ -9,7 +9,7 @@
 
 /* ---- status helpers ---- */
 
-enum avail_state line_avail_state(enum line_status s)
+enum avail_state model_line_avail_state(enum line_status s)
 {
 	switch (s) {
 	case LINE_UP:
@@ -34,18 +34,18 @@ static enum day_state day_state_of(enum avail_state a)
 	return map[a];
 }
 
-enum day_state line_day_state(enum line_status s)
+enum day_state model_line_day_state(enum line_status s)
 {
-	return s == LINE_DEGRADED ? DAY_DEGRADED : day_state_of(line_avail_state(s));
+	return s == LINE_DEGRADED ? DAY_DEGRADED : day_state_of(model_line_avail_state(s));
 }
 
 /* Offices have no degraded column in the day record: it counts as up. */
 static enum day_state office_day_state(enum office_status s)
 {
-	return day_state_of(office_avail_state(s));
+	return day_state_of(model_office_avail_state(s));
 }
 
-enum avail_state office_avail_state(enum office_status s)
+enum avail_state model_office_avail_state(enum office_status s)
 {
 	switch (s) {
 	case OFFICE_UP:
@@ -61,7 +61,7 @@ enum avail_state office_avail_state(enum office_status s)
 	}
 }
 
-const char *office_status_name(enum office_status s)
+const char *model_office_status_name(enum office_status s)
 {
 	static const char *const names[] = {"?",        "unknown",     "up",         "degraded",
 	                                    "isolated", "maintenance", "unreachable"};
@@ -131,14 +131,14 @@ static void line_account(const struct model *m, struct line *l, time_t from, tim
 {
 	enum line_status s = linestate_reported(&l->ls);
 	account_until(&l->av, &l->days, &l->iv, &l->acct_mark,
-	              blind(m) ? AVAIL_UNKNOWN : line_avail_state(s),
-	              blind(m) ? DAY_UNKNOWN : line_day_state(s), from, to);
+	              blind(m) ? AVAIL_UNKNOWN : model_line_avail_state(s),
+	              blind(m) ? DAY_UNKNOWN : model_line_day_state(s), from, to);
 }
 
 static void office_account(const struct model *m, struct office *o, time_t from, time_t to)
 {
 	account_until(&o->av, &o->days, NULL, &o->acct_mark,
-	              blind(m) ? AVAIL_UNKNOWN : office_avail_state(o->status),
+	              blind(m) ? AVAIL_UNKNOWN : model_office_avail_state(o->status),
 	              blind(m) ? DAY_UNKNOWN : office_day_state(o->status), from, to);
 }
 
@@ -196,92 +196,6 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 	model_bw_tick(m, now);
 }
 
-/* ---- rolling stats ---- */
-
-static void stats_push(struct line_stats *s, const struct probe_result *r)
-{
-	struct round_summary *slot = &s->ring[s->head];
-
-	*slot = (struct round_summary){
-	    .rtt_min_us = r->rtt_min_us,
-	    .rtt_avg_us = r->rtt_avg_us,
-	    .rtt_max_us = r->rtt_max_us,
-	    .jitter_us = r->jitter_us,
-	    .sent = (uint8_t)(r->sent > 255 ? 255 : r->sent),
-	    .received = (uint8_t)(r->received > 255 ? 255 : r->received),
-	};
-	s->head = (uint8_t)((s->head + 1) % MODEL_STATS_ROUNDS);
-	if (s->count < MODEL_STATS_ROUNDS)
-		s->count++;
-	if (r->received)
-		s->last_rtt_us = r->rtt_avg_us;
-}
-
-bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
-                    uint32_t *jitter)
-{
-	uint64_t sum = 0, jsum = 0, n = 0, rounds = 0;
-	uint32_t lo = UINT32_MAX, hi = 0;
-
-	for (unsigned i = 0; i < s->count; i++) {
-		const struct round_summary *r = &s->ring[i];
-		if (!r->received)
-			continue;
-		lo = r->rtt_min_us < lo ? r->rtt_min_us : lo;
-		hi = r->rtt_max_us > hi ? r->rtt_max_us : hi;
-		sum += (uint64_t)r->rtt_avg_us * r->received; /* weight by answers */
-		n += r->received;
-		jsum += r->jitter_us;
-		rounds++;
-	}
-	if (!n)
-		return false;
-	*min = lo;
-	*max = hi;
-	*avg = (uint32_t)(sum / n);
-	*jitter = (uint32_t)(jsum / rounds);
-	return true;
-}
-
-bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm)
-{
-	uint64_t sent = 0, recv = 0;
-	unsigned n = rounds < s->count ? rounds : s->count;
-
-	/* Walk back from the newest round. */
-	for (unsigned k = 1; k <= n; k++) {
-		const struct round_summary *r =
-		    &s->ring[(s->head + MODEL_STATS_ROUNDS - k) % MODEL_STATS_ROUNDS];
-		sent += r->sent;
-		recv += r->received;
-	}
-	if (!sent)
-		return false;
-	*ppm = (uint32_t)((sent - recv) * 1000000u / sent);
-	return true;
-}
-
-bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm)
-{
-	return line_stats_loss_recent(s, MODEL_STATS_ROUNDS, ppm);
-}
-
-/* The histogram is built from the ring on demand: 12 rounds cost less
- * than keeping 16 counters in step with it (and saving them). */
-bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us)
-{
-	struct rtthist h = {0};
-	uint32_t lo, avg, hi, jitter;
-
-	if (!line_stats_rtt(s, &lo, &avg, &hi, &jitter))
-		return false;
-	for (unsigned i = 0; i < s->count; i++) {
-		const struct round_summary *r = &s->ring[i];
-		rtthist_add_round(&h, r->received, r->rtt_min_us, r->rtt_avg_us, r->rtt_max_us);
-	}
-	return rtthist_percentile(&h, pct, lo, hi, us);
-}
-
 /* ---- office aggregation ---- */
 
 static enum office_status office_status_of(const struct office *o, unsigned *lines_up)
@@ -333,7 +247,8 @@ static void office_reevaluate(struct model *m, struct office *o, time_t now, uin
 	office_account_now(m, o, mono_ms);
 	o->status = st;
 	o->last_change = now;
-	if (office_avail_state(st) == AVAIL_DOWN && office_avail_state(old) != AVAIL_DOWN)
+	if (model_office_avail_state(st) == AVAIL_DOWN &&
+	    model_office_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&o->av, now);
 	if (m->listener.office_changed)
 		m->listener.office_changed(m->listener.ctx, o, old);
@@ -392,7 +307,7 @@ static void line_transition(struct model *m, struct line *l, enum line_status ol
 	enum line_status st = linestate_reported(&l->ls);
 
 	l->last_change = now;
-	if (line_avail_state(st) == AVAIL_DOWN && line_avail_state(old) != AVAIL_DOWN)
+	if (model_line_avail_state(st) == AVAIL_DOWN && model_line_avail_state(old) != AVAIL_DOWN)
 		avail_outage_started(&l->av, now);
 	if (st == LINE_UNREACHABLE || old == LINE_UNREACHABLE)
 		m->nodes_dirty = true; /* the nodes' affected counts */
@@ -415,7 +330,7 @@ void model_line_round(struct model *m, struct line *l, const struct probe_result
 		return;
 	}
 	if (r->outcome != PROBE_LOCAL_ERROR) {
-		stats_push(&l->stats, r);
+		line_stats_push(&l->stats, r);
 		dayacct_round(&l->days, now, r->sent, r->received, r->rtt_avg_us, r->rtt_max_us);
 	}
 	/* Close the books in the old state before the state can change. */

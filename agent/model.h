@@ -21,6 +21,7 @@
 #include "config.h"
 #include "dayacct.h"
 #include "interval.h"
+#include "line_stats.h"
 #include "linestate.h"
 #include "outage.h"
 #include "probe_result.h"
@@ -49,20 +50,6 @@ enum monitoring_state {
 	MONITORING_OK = 2,       /* at least one reference up */
 	MONITORING_IMPAIRED = 3, /* every reference down: line results not judged */
 	MONITORING_UNKNOWN = 4,  /* no verdict yet */
-};
-
-/* Rolling RTT/loss figures cover the last MODEL_STATS_ROUNDS rounds. */
-#define MODEL_STATS_ROUNDS 12
-
-struct round_summary {
-	uint32_t rtt_min_us, rtt_avg_us, rtt_max_us, jitter_us;
-	uint8_t sent, received;
-};
-
-struct line_stats {
-	struct round_summary ring[MODEL_STATS_ROUNDS];
-	uint8_t head, count;
-	uint32_t last_rtt_us; /* last round's average; 0 = never answered */
 };
 
 struct office;
@@ -279,22 +266,12 @@ time_t model_tick_time(const struct model *m, uint64_t mono_ms);
 /* Account every line and office up to now, in the state each is in. */
 void model_account_all(struct model *m, uint64_t mono_ms);
 
-/* Rolling RTT/loss figures; false when no round answered in the window. */
-bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, uint32_t *max,
-                    uint32_t *jitter);
-bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm);
-/* The pct-th RTT percentile over the window, from a 16-bin histogram of
- * its rounds (rtthist.h); false when no round answered. */
-bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us);
-/* Loss over the newest `rounds` rounds only. */
-bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm);
-
 /* Map a status to the availability state it accounts as. */
-enum avail_state line_avail_state(enum line_status s);
+enum avail_state model_line_avail_state(enum line_status s);
 /* ... and to the day state (degraded kept apart). */
-enum day_state line_day_state(enum line_status s);
-enum avail_state office_avail_state(enum office_status s);
-const char *office_status_name(enum office_status s);
-const char *node_status_name(enum node_status s);
+enum day_state model_line_day_state(enum line_status s);
+enum avail_state model_office_avail_state(enum office_status s);
+const char *model_office_status_name(enum office_status s);
+const char *model_node_status_name(enum node_status s);
 
 #endif

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *node_status_name(enum node_status s)
+const char *model_node_status_name(enum node_status s)
 {
 	static const char *const names[] = {"?", "unknown", "up", "down", "unreachable"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";

@@ -12,11 +12,13 @@
 #include "alarm_rules.h"
 #include "alarm_shelf.h"
 #include "alarmlog.h"
+#include "flap.h"
 #include "heightened.h"
 #include "histfeed.h"
 #include "log.h"
 #include "loop.h"
 #include "mib.h"
+#include "token_bucket.h"
 
 /* What the NOC was told: an entry per alarm whose raise was delivered and
  * whose clear was not.  severity SEV_CLEARED marks a clear still owed,

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "resolver.h"
+#include "probe_addr.h"
 
 /* Values as in the MIB. */
 enum icmp_mode {

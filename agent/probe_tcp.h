@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "resolver.h"
+#include "probe_addr.h"
 
 struct tcp_probe;
 typedef void (*tcp_probe_cb)(struct tcp_probe *p, int err);

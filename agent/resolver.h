@@ -19,11 +19,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* A compact IPv4/IPv6 address: what a probe job keeps per target. */
-struct probe_addr {
-	uint16_t family; /* AF_INET or AF_INET6 */
-	uint8_t bytes[16];
-};
+#include "probe_addr.h"
 
 enum resolver_status {
 	RESOLVER_PENDING = 0, /* no answer yet */
@@ -48,12 +44,5 @@ struct resolver_name *resolver_add(const char *host);
 void resolver_remove(struct resolver_name *n);
 /* Current state; *out is filled when RESOLVER_OK. */
 enum resolver_status resolver_get(struct resolver_name *n, struct probe_addr *out);
-
-/* Helpers shared by the probe modules. */
-socklen_t probe_addr_to_sockaddr(const struct probe_addr *a, uint16_t port,
-                                 struct sockaddr_storage *ss);
-bool probe_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len, struct probe_addr *out);
-bool probe_addr_equal(const struct probe_addr *a, const struct probe_addr *b);
-const char *probe_addr_str(const struct probe_addr *a, char *buf, size_t len);
 
 #endif

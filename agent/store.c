@@ -29,7 +29,7 @@
  * sizes; changing one changes the format: bump STORE_VERSION or add a
  * record type, and keep reading the old one. */
 _Static_assert(AVAIL_HOURS == 25 && AVAIL_DAYS == 31, "availability layout is in the format");
-_Static_assert(MODEL_STATS_ROUNDS == 12, "line stats ring size is in the format");
+_Static_assert(LINE_STATS_ROUNDS == 12, "line stats ring size is in the format");
 _Static_assert(OUTAGE_TICKET_MAX == 32, "ticket width is in the format");
 
 static const uint8_t store_magic[8] = {'T', 'S', 'L', 'C', 'D', 'S', 'T', '\0'};
@@ -128,8 +128,8 @@ static void put_avail(struct store_buf *b, const struct avail *a)
 
 static void put_stats(struct store_buf *b, const struct line_stats *s)
 {
-	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
-		const struct round_summary *r = &s->ring[i];
+	for (unsigned i = 0; i < LINE_STATS_ROUNDS; i++) {
+		const struct line_stats_round *r = &s->ring[i];
 		put_u32(b, r->rtt_min_us);
 		put_u32(b, r->rtt_avg_us);
 		put_u32(b, r->rtt_max_us);
@@ -651,8 +651,8 @@ static const char *get_avail(struct rbuf *r, struct avail *a)
 
 static const char *get_stats(struct rbuf *r, struct line_stats *s)
 {
-	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
-		struct round_summary *x = &s->ring[i];
+	for (unsigned i = 0; i < LINE_STATS_ROUNDS; i++) {
+		struct line_stats_round *x = &s->ring[i];
 		x->rtt_min_us = get_u32(r);
 		x->rtt_avg_us = get_u32(r);
 		x->rtt_max_us = get_u32(r);
@@ -663,9 +663,9 @@ static const char *get_stats(struct rbuf *r, struct line_stats *s)
 	s->head = get_u8(r);
 	s->count = get_u8(r);
 	s->last_rtt_us = get_u32(r);
-	if (s->head >= MODEL_STATS_ROUNDS || s->count > MODEL_STATS_ROUNDS)
+	if (s->head >= LINE_STATS_ROUNDS || s->count > LINE_STATS_ROUNDS)
 		return "statistics ring position out of range";
-	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++)
+	for (unsigned i = 0; i < LINE_STATS_ROUNDS; i++)
 		if (s->ring[i].received > s->ring[i].sent)
 			return "statistics round received more than it sent";
 	return NULL;

@@ -238,7 +238,7 @@ static void same_avail(const struct avail *a, const struct avail *b)
 
 static void same_stats(const struct line_stats *a, const struct line_stats *b)
 {
-	for (unsigned i = 0; i < MODEL_STATS_ROUNDS; i++) {
+	for (unsigned i = 0; i < LINE_STATS_ROUNDS; i++) {
 		ck_assert_uint_eq(a->ring[i].rtt_min_us, b->ring[i].rtt_min_us);
 		ck_assert_uint_eq(a->ring[i].rtt_avg_us, b->ring[i].rtt_avg_us);
 		ck_assert_uint_eq(a->ring[i].rtt_max_us, b->ring[i].rtt_max_us);
