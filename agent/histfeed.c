@@ -138,7 +138,7 @@ static void put_office_open(const struct office *o, int64_t start)
  * its outages must too, or a report shows downtime without an outage. */
 static bool office_cut_off(enum office_status s)
 {
-	return office_avail_state(s) == AVAIL_DOWN;
+	return model_office_avail_state(s) == AVAIL_DOWN;
 }
 
 void histfeed_office_changed(const struct office *o, enum office_status old)
