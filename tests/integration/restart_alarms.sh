@@ -4,7 +4,9 @@
 # alarm whose condition still holds keeps its row and is announced again;
 # one whose condition no longer holds (here: office 20's required-lines
 # lowered while the agent was stopped) sends its clear; lineFlapping keeps
-# its row and clears once the line has been stable for the window.
+# its row and clears once the line has been stable for the window; a line
+# down at the stop whose target came back while the agent was stopped
+# (office 40) sends lineUp and officeRestored, and its rows go.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh"
@@ -13,6 +15,7 @@ h_setup
 OPEN=$(h_free_port)   # a listener: line 1 of offices 10 and 20 is up
 CLOSED=$(h_free_port) # nothing listens: line 2 of offices 10 and 20 is down
 FLAP=$(h_free_port)   # opened and closed by the test: office 30 flaps
+BACK=$(h_free_port)   # office 40: down until the agent is stopped, then up
 STATE=$H_TMP/state
 CONF=$H_TMP/tslcd.conf
 
@@ -30,6 +33,8 @@ office { id = 20  code = "R-20"  name = "Twenty"  level = province  required-lin
 	line { id = 2  carrier = viettel  bandwidth = 1000  probe = tcp  target = "127.0.0.1"  port = $CLOSED  path = 2 } }
 office { id = 30  code = "R-30"  name = "Thirty"  level = province
 	line { id = 1  carrier = vnpt  bandwidth = 1000  probe = tcp  target = "127.0.0.1"  port = $FLAP } }
+office { id = 40  code = "R-40"  name = "Forty"  level = province
+	line { id = 1  carrier = vnpt  bandwidth = 1000  probe = tcp  target = "127.0.0.1"  port = $BACK } }
 CONF
 }
 
@@ -53,6 +58,8 @@ h_start_agent "$CONF" || { h_fail "agent served"; h_done; exit 1; }
 h_check "office 10 redundancy nonCompliant" h_wait_for 100 is redundancy 10 3
 h_check "office 20 redundancy nonCompliant" h_wait_for 100 is redundancy 20 3
 h_check "redundancyNonCompliant row of office 20" h_wait_for 50 has_row "9 20 0"
+h_check "lineDown row of office 40" h_wait_for 50 has_row "1 40 1"
+h_check "officeIsolated row of office 40" h_wait_for 50 has_row "2 40 0"
 
 # Office 30: up at start, then down, up, down: three changes within 10 s,
 # more than flap-count (2): flapping.
@@ -76,9 +83,12 @@ h_check "final save logged" grep -q "state saved to" "$H_TMP/agent.log"
 announced10=$(t_count_office 17 10)
 cleared20=$(t_count_office 18 20)
 flapcleared=$(t_count_office 20 30)
+lineup40=$(t_count_office 2 40)
+restored40=$(t_count_office 4 40)
 
 # While it is stopped, office 20 needs only one line: compliant now.
 write_conf 1
+t_listen "$BACK" # office 40's line came back while the agent was stopped
 h_start_agent "$CONF" || { h_fail "agent restarted"; h_done; exit 1; }
 h_check "restart logs the restored alarms" grep -Eq "state restored from .*[1-9][0-9]* active alarms" \
 	"$H_TMP/agent.log"
@@ -90,6 +100,10 @@ h_check "office 10 line 2 keeps its lineDown row" has_row "1 10 2"
 h_check "office 30 keeps its lineFlapping row" has_row "10 30 1"
 h_check "office 20's row is gone" bash -c "! grep -qx '9 20 0' <<<'$(rows)'"
 h_check "redundancyCompliant (clear) sent for office 20" h_wait_for 50 more_traps_for 18 20 "$cleared20"
+h_check "lineUp (clear) sent for office 40, up again" h_wait_for 50 more_traps_for 2 40 "$lineup40"
+h_check "officeRestored (clear) sent for office 40" h_wait_for 50 more_traps_for 4 40 "$restored40"
+h_check "office 40's lineDown and officeIsolated rows gone" bash -c \
+	"! grep -Eqx '(1 40 1|2 40 0)' <<<'$(rows)'"
 h_check "office 10's redundancyNonCompliant announced again" h_wait_for 50 \
 	more_traps_for 17 10 "$announced10"
 h_check "lineFlappingCleared once office 30 is stable for the window" h_wait_for 250 \
