@@ -5,7 +5,7 @@ BUILD    ?= build
 CC       ?= gcc
 SAN      ?=
 OPT      ?= -O2
-CPPFLAGS += -D_GNU_SOURCE -Iagent
+CPPFLAGS += -D_GNU_SOURCE -Iagent -I$(BUILD)/gen
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) -fno-strict-aliasing $(SAN)
 LDFLAGS  += $(SAN)
 LDLIBS   += -lnetsnmpagent -lnetsnmp -lconfuse -lssl -lcrypto -lsqlite3 -lsystemd -lanl -lm -lpthread
@@ -38,6 +38,16 @@ all: $(BUILD)/tslcd-agent $(BUILD)/tslcdctl
 
 $(BUILD)/obj/%.o: agent/%.c $(wildcard agent/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# The MIB is the one description of the served columns: the agent's column
+# arrays are X-macros generated from it (mibs/gen-columns.py, python3 only).
+# The Net-SNMP-free core never includes it.
+MIB_COLUMNS := $(BUILD)/gen/mib_columns.h
+$(MIB_COLUMNS): mibs/TSLCD-MIB.txt mibs/gen-columns.py
+	@mkdir -p $(@D)
+	python3 mibs/gen-columns.py mibs/TSLCD-MIB.txt > $@.tmp && mv $@.tmp $@
+
+$(AGENT_OBJ): $(MIB_COLUMNS)
 
 # The Makefile too: moving a module between the two libraries must rebuild both.
 $(BUILD)/libtslcd-core.a: $(CORE_OBJ) Makefile
