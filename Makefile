@@ -219,10 +219,11 @@ demo: deps
 	@$(MAKE) -s all
 	@bash tests/lib/demo.sh $(BUILD) $(DEMO_SECONDS)
 
-lint:
+# cppcheck reads the generated column header too, so it sees every getter used.
+lint: $(MIB_COLUMNS)
 	clang-format --dry-run -Werror agent/*.c agent/*.h tests/unit/*.c tests/fuzz/*.c
 	cppcheck --enable=warning,performance,portability --error-exitcode=1 --inline-suppr \
-		-q -D_GNU_SOURCE -Iagent --suppress=missingIncludeSystem agent/
+		-q -D_GNU_SOURCE -Iagent -I$(BUILD)/gen --suppress=missingIncludeSystem agent/
 
 # Benchmarks against a baseline subagent and fping, loopback only (tests/bench/README.md).
 BENCH_BIN := $(BUILD)/bench/baseline_subagent $(BUILD)/bench/getloop $(BUILD)/bench/pagecost \
