@@ -76,27 +76,28 @@ bool mib_avail_outages(const struct avail *av, enum avail_window w, struct mib_v
 /*
  * The availability columns offices and lines both have, as one list so the
  * two tables cannot drift apart.  GETTER is the module's row getter macro
- * (mib_table.h MIB_GETTER), AV the row's struct avail, OK a guard (a line
- * that is not probed has no current figures).
+ * (mib_table.h MIB_GETTER), P the table's descriptor prefix (tslcdLine:
+ * the getters are tslcdLineAvail24h...), AV the row's struct avail, OK a
+ * guard (a line that is not probed has no current figures).
  */
-#define MIB_AVAIL_GETTERS(GETTER, AV, OK)                                                          \
-	GETTER(get_av24h, (OK) && mib_avail_raw(AV, AVAIL_24H, v))                                 \
-	GETTER(get_av7d, (OK) && mib_avail_raw(AV, AVAIL_7D, v))                                   \
-	GETTER(get_av30d, (OK) && mib_avail_raw(AV, AVAIL_30D, v))                                 \
-	GETTER(get_avmonth, (OK) && mib_avail_raw(AV, AVAIL_MONTH, v))                             \
-	GETTER(get_avq, (OK) && mib_avail_raw(AV, AVAIL_QUARTER, v))                               \
-	GETTER(get_avq_adj, (OK) && mib_avail_adjusted(AV, AVAIL_QUARTER, v))                      \
-	GETTER(get_monq, (OK) && mib_avail_monitored(AV, AVAIL_QUARTER, v))
+#define MIB_AVAIL_GETTERS(GETTER, P, AV, OK)                                                       \
+	GETTER(P##Avail24h, (OK) && mib_avail_raw(AV, AVAIL_24H, v))                               \
+	GETTER(P##Avail7d, (OK) && mib_avail_raw(AV, AVAIL_7D, v))                                 \
+	GETTER(P##Avail30d, (OK) && mib_avail_raw(AV, AVAIL_30D, v))                               \
+	GETTER(P##AvailMonth, (OK) && mib_avail_raw(AV, AVAIL_MONTH, v))                           \
+	GETTER(P##AvailQuarter, (OK) && mib_avail_raw(AV, AVAIL_QUARTER, v))                       \
+	GETTER(P##AvailQuarterAdj, (OK) && mib_avail_adjusted(AV, AVAIL_QUARTER, v))               \
+	GETTER(P##MonitoredQuarter, (OK) && mib_avail_monitored(AV, AVAIL_QUARTER, v))
 
 /* The previous month and quarter, for the monthly and quarterly reports. */
-#define MIB_PREV_PERIOD_GETTERS(GETTER, AV)                                                        \
-	GETTER(get_av_pm, mib_avail_raw(AV, AVAIL_PREV_MONTH, v))                                  \
-	GETTER(get_av_pm_adj, mib_avail_adjusted(AV, AVAIL_PREV_MONTH, v))                         \
-	GETTER(get_down_pm, mib_avail_downtime(AV, AVAIL_PREV_MONTH, v))                           \
-	GETTER(get_outages_pm, mib_avail_outages(AV, AVAIL_PREV_MONTH, v))                         \
-	GETTER(get_av_pq, mib_avail_raw(AV, AVAIL_PREV_QUARTER, v))                                \
-	GETTER(get_av_pq_adj, mib_avail_adjusted(AV, AVAIL_PREV_QUARTER, v))                       \
-	GETTER(get_down_pq, mib_avail_downtime(AV, AVAIL_PREV_QUARTER, v))                         \
-	GETTER(get_outages_pq, mib_avail_outages(AV, AVAIL_PREV_QUARTER, v))
+#define MIB_PREV_PERIOD_GETTERS(GETTER, P, AV)                                                     \
+	GETTER(P##AvailPrevMonth, mib_avail_raw(AV, AVAIL_PREV_MONTH, v))                          \
+	GETTER(P##AvailPrevMonthAdj, mib_avail_adjusted(AV, AVAIL_PREV_MONTH, v))                  \
+	GETTER(P##DowntimePrevMonth, mib_avail_downtime(AV, AVAIL_PREV_MONTH, v))                  \
+	GETTER(P##OutagesPrevMonth, mib_avail_outages(AV, AVAIL_PREV_MONTH, v))                    \
+	GETTER(P##AvailPrevQuarter, mib_avail_raw(AV, AVAIL_PREV_QUARTER, v))                      \
+	GETTER(P##AvailPrevQuarterAdj, mib_avail_adjusted(AV, AVAIL_PREV_QUARTER, v))              \
+	GETTER(P##DowntimePrevQuarter, mib_avail_downtime(AV, AVAIL_PREV_QUARTER, v))              \
+	GETTER(P##OutagesPrevQuarter, mib_avail_outages(AV, AVAIL_PREV_QUARTER, v))
 
 #endif

@@ -5,6 +5,7 @@
 #include "heightened.h"
 #include "history.h"
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 #include "notify.h"
 
 static bool counts(struct model_counts *c)
@@ -20,19 +21,19 @@ static bool counts(struct model_counts *c)
 #define COUNT_GETTER(fn, expr)                                                                     \
 	MIB_GETTER(fn, struct model_counts c, counts(&c) && mib_set_u32(v, (expr)))
 
-COUNT_GETTER(get_offices_total, c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] +
+COUNT_GETTER(tslcdOfficesTotal, c.offices[1] + c.offices[2] + c.offices[3] + c.offices[4] +
                                     c.offices[5] + c.offices[OFFICE_UNREACHABLE])
-COUNT_GETTER(get_offices_up, c.offices[OFFICE_UP])
-COUNT_GETTER(get_offices_degraded, c.offices[OFFICE_DEGRADED])
-COUNT_GETTER(get_offices_isolated, c.offices[OFFICE_ISOLATED])
-COUNT_GETTER(get_offices_unknown, c.offices[OFFICE_UNKNOWN])
-COUNT_GETTER(get_lines_total, c.lines[1] + c.lines[2] + c.lines[3] + c.lines[4] + c.lines[5] +
+COUNT_GETTER(tslcdOfficesUp, c.offices[OFFICE_UP])
+COUNT_GETTER(tslcdOfficesDegraded, c.offices[OFFICE_DEGRADED])
+COUNT_GETTER(tslcdOfficesIsolated, c.offices[OFFICE_ISOLATED])
+COUNT_GETTER(tslcdOfficesUnknown, c.offices[OFFICE_UNKNOWN])
+COUNT_GETTER(tslcdLinesTotal, c.lines[1] + c.lines[2] + c.lines[3] + c.lines[4] + c.lines[5] +
                                   c.lines[6] + c.lines[LINE_UNREACHABLE])
-COUNT_GETTER(get_lines_up, c.lines[LINE_UP])
-COUNT_GETTER(get_lines_degraded, c.lines[LINE_DEGRADED])
-COUNT_GETTER(get_lines_down, c.lines[LINE_DOWN])
-COUNT_GETTER(get_lines_unknown, c.lines[LINE_UNKNOWN] + c.lines[LINE_UNRESOLVED])
-COUNT_GETTER(get_lines_maint, c.lines[LINE_MAINTENANCE])
+COUNT_GETTER(tslcdLinesUp, c.lines[LINE_UP])
+COUNT_GETTER(tslcdLinesDegraded, c.lines[LINE_DEGRADED])
+COUNT_GETTER(tslcdLinesDown, c.lines[LINE_DOWN])
+COUNT_GETTER(tslcdLinesUnknown, c.lines[LINE_UNKNOWN] + c.lines[LINE_UNRESOLVED])
+COUNT_GETTER(tslcdLinesMaintenance, c.lines[LINE_MAINTENANCE])
 
 /* Upstream nodes: the bound model's array. */
 static bool nodes_total(struct mib_value *v)
@@ -109,25 +110,25 @@ static bool fingerprint(struct mib_value *v)
 	return m && mib_set_bytes(v, m->cfg->fingerprint, sizeof(m->cfg->fingerprint));
 }
 
-STATUS_GETTER(get_version, mib_set_str(v, agent_status_get()->version))
-STATUS_GETTER(get_start, mib_set_datetime(v, agent_status_get()->start_time))
-STATUS_GETTER(get_fingerprint, fingerprint(v))
-STATUS_GETTER(get_load_time, mib_set_datetime(v, agent_status_get()->config_load_time))
-STATUS_GETTER(get_load_result, agent_status_get()->config_load_time &&mib_set_int(
-                                   v, agent_status_get()->config_load_ok ? 1 : 2))
-STATUS_GETTER(get_load_msg, mib_set_str(v, agent_status_get()->config_message))
-STATUS_GETTER(get_load_msg_ascii, mib_set_ascii(v, agent_status_get()->config_message))
-STATUS_GETTER(get_icmp_mode,
+STATUS_GETTER(tslcdAgentVersion, mib_set_str(v, agent_status_get()->version))
+STATUS_GETTER(tslcdAgentStartTime, mib_set_datetime(v, agent_status_get()->start_time))
+STATUS_GETTER(tslcdConfigFingerprint, fingerprint(v))
+STATUS_GETTER(tslcdConfigLoadTime, mib_set_datetime(v, agent_status_get()->config_load_time))
+STATUS_GETTER(tslcdConfigLoadResult, agent_status_get()->config_load_time &&mib_set_int(
+                                         v, agent_status_get()->config_load_ok ? 1 : 2))
+STATUS_GETTER(tslcdConfigLoadMessage, mib_set_str(v, agent_status_get()->config_message))
+STATUS_GETTER(tslcdConfigLoadMessageAscii, mib_set_ascii(v, agent_status_get()->config_message))
+STATUS_GETTER(tslcdIcmpMode,
               agent_status_get()->icmp_mode &&mib_set_int(v, agent_status_get()->icmp_mode))
-STATUS_GETTER(get_save_time, mib_set_datetime(v, agent_status_get()->state_save_time))
-STATUS_GETTER(get_save_result, mib_set_int(v, agent_status_get()->state_save_result))
-STATUS_GETTER(get_notify_seq, mib_set_u32(v, notify_seq()))
-STATUS_GETTER(get_suppressed, mib_set_u32(v, notify_suppressed()))
-STATUS_GETTER(get_alarms_active, mib_set_u32(v, (uint32_t)notify_alarms()->n))
-STATUS_GETTER(get_heightened, mib_set_str(v, heightened_name()))
-STATUS_GETTER(get_heightened_ascii, mib_set_ascii(v, heightened_name()))
-STATUS_GETTER(get_reports_accepted, mib_reports_accepted(v))
-STATUS_GETTER(get_reports_rejected, mib_reports_rejected(v))
+STATUS_GETTER(tslcdStateSaveTime, mib_set_datetime(v, agent_status_get()->state_save_time))
+STATUS_GETTER(tslcdStateSaveResult, mib_set_int(v, agent_status_get()->state_save_result))
+STATUS_GETTER(tslcdNotificationSeq, mib_set_u32(v, notify_seq()))
+STATUS_GETTER(tslcdNotificationsSuppressed, mib_set_u32(v, notify_suppressed()))
+STATUS_GETTER(tslcdAlarmsActive, mib_set_u32(v, (uint32_t)notify_alarms()->n))
+STATUS_GETTER(tslcdHeightenedPeriod, mib_set_str(v, heightened_name()))
+STATUS_GETTER(tslcdHeightenedPeriodAscii, mib_set_ascii(v, heightened_name()))
+STATUS_GETTER(tslcdReportsAccepted, mib_reports_accepted(v))
+STATUS_GETTER(tslcdReportsRejected, mib_reports_rejected(v))
 
 /* The writer thread's figures, read under its lock: one copy per GET. */
 static bool history_figure(struct mib_value *v, int which)
@@ -151,63 +152,21 @@ static bool history_figure(struct mib_value *v, int which)
 	}
 }
 
-STATUS_GETTER(get_hist_last_write, history_figure(v, 0))
-STATUS_GETTER(get_hist_result, history_figure(v, 1))
-STATUS_GETTER(get_hist_pending, history_figure(v, 2))
-STATUS_GETTER(get_hist_written, history_figure(v, 3))
-STATUS_GETTER(get_hist_dropped, history_figure(v, 4))
-STATUS_GETTER(get_hist_failures, history_figure(v, 5))
-STATUS_GETTER(get_mon_state, monitoring_state(v))
-STATUS_GETTER(get_refs_total, references_total(v))
-STATUS_GETTER(get_refs_up, references_up(v))
-STATUS_GETTER(get_mon_last_change, monitoring_last_change(v))
-STATUS_GETTER(get_nodes_total, nodes_total(v))
-STATUS_GETTER(get_nodes_down, nodes_down(v))
-STATUS_GETTER(get_alarms_last_changed, alarms_last_changed(v))
+STATUS_GETTER(tslcdHistoryLastWrite, history_figure(v, 0))
+STATUS_GETTER(tslcdHistoryWriteResult, history_figure(v, 1))
+STATUS_GETTER(tslcdHistoryRowsPending, history_figure(v, 2))
+STATUS_GETTER(tslcdHistoryRowsWritten, history_figure(v, 3))
+STATUS_GETTER(tslcdHistoryRowsDropped, history_figure(v, 4))
+STATUS_GETTER(tslcdHistoryWriteFailures, history_figure(v, 5))
+STATUS_GETTER(tslcdMonitoringState, monitoring_state(v))
+STATUS_GETTER(tslcdReferencesTotal, references_total(v))
+STATUS_GETTER(tslcdReferencesUp, references_up(v))
+STATUS_GETTER(tslcdMonitoringLastChange, monitoring_last_change(v))
+STATUS_GETTER(tslcdNodesTotal, nodes_total(v))
+STATUS_GETTER(tslcdNodesDown, nodes_down(v))
+STATUS_GETTER(tslcdAlarmsLastChanged, alarms_last_changed(v))
 
-static const struct mib_column agent_cols[] = {
-    {1, "tslcdAgentVersion", ASN_OCTET_STR, get_version},
-    {2, "tslcdAgentStartTime", ASN_OCTET_STR, get_start},
-    {3, "tslcdConfigFingerprint", ASN_OCTET_STR, get_fingerprint},
-    {4, "tslcdConfigLoadTime", ASN_OCTET_STR, get_load_time},
-    {5, "tslcdConfigLoadResult", ASN_INTEGER, get_load_result},
-    {6, "tslcdConfigLoadMessage", ASN_OCTET_STR, get_load_msg},
-    {7, "tslcdOfficesTotal", ASN_GAUGE, get_offices_total},
-    {8, "tslcdOfficesUp", ASN_GAUGE, get_offices_up},
-    {9, "tslcdOfficesDegraded", ASN_GAUGE, get_offices_degraded},
-    {10, "tslcdOfficesIsolated", ASN_GAUGE, get_offices_isolated},
-    {11, "tslcdOfficesUnknown", ASN_GAUGE, get_offices_unknown},
-    {12, "tslcdLinesTotal", ASN_GAUGE, get_lines_total},
-    {13, "tslcdLinesUp", ASN_GAUGE, get_lines_up},
-    {14, "tslcdLinesDegraded", ASN_GAUGE, get_lines_degraded},
-    {15, "tslcdLinesDown", ASN_GAUGE, get_lines_down},
-    {16, "tslcdLinesUnknown", ASN_GAUGE, get_lines_unknown},
-    {17, "tslcdLinesMaintenance", ASN_GAUGE, get_lines_maint},
-    {18, "tslcdNotificationSeq", ASN_UNSIGNED, get_notify_seq},
-    {19, "tslcdNotificationsSuppressed", ASN_COUNTER, get_suppressed},
-    {20, "tslcdAlarmsActive", ASN_GAUGE, get_alarms_active},
-    {21, "tslcdReportsAccepted", ASN_COUNTER, get_reports_accepted},
-    {22, "tslcdReportsRejected", ASN_COUNTER, get_reports_rejected},
-    {23, "tslcdHeightenedPeriod", ASN_OCTET_STR, get_heightened},
-    {24, "tslcdIcmpMode", ASN_INTEGER, get_icmp_mode},
-    {25, "tslcdStateSaveTime", ASN_OCTET_STR, get_save_time},
-    {26, "tslcdStateSaveResult", ASN_INTEGER, get_save_result},
-    {27, "tslcdHistoryLastWrite", ASN_OCTET_STR, get_hist_last_write},
-    {28, "tslcdHistoryWriteResult", ASN_INTEGER, get_hist_result},
-    {29, "tslcdHistoryRowsPending", ASN_GAUGE, get_hist_pending},
-    {30, "tslcdHistoryRowsWritten", ASN_COUNTER, get_hist_written},
-    {31, "tslcdHistoryRowsDropped", ASN_COUNTER, get_hist_dropped},
-    {32, "tslcdMonitoringState", ASN_INTEGER, get_mon_state},
-    {33, "tslcdReferencesTotal", ASN_UNSIGNED, get_refs_total},
-    {34, "tslcdReferencesUp", ASN_GAUGE, get_refs_up},
-    {35, "tslcdMonitoringLastChange", ASN_OCTET_STR, get_mon_last_change},
-    {36, "tslcdNodesTotal", ASN_UNSIGNED, get_nodes_total},
-    {37, "tslcdNodesDown", ASN_GAUGE, get_nodes_down},
-    {38, "tslcdAlarmsLastChanged", ASN_OCTET_STR, get_alarms_last_changed},
-    {39, "tslcdConfigLoadMessageAscii", ASN_OCTET_STR, get_load_msg_ascii},
-    {40, "tslcdHeightenedPeriodAscii", ASN_OCTET_STR, get_heightened_ascii},
-    {41, "tslcdHistoryWriteFailures", ASN_COUNTER, get_hist_failures},
-};
+static const struct mib_column agent_cols[] = {TSLCD_COLUMNS_tslcdAgent(MIB_COLUMN)};
 
 static const oid agent_oid[] = {TSLCD_OID_AGENT};
 

@@ -5,6 +5,7 @@
  */
 #include "alarm_shelf.h"
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 #include "notify.h"
 
 /* Absent when not shelved. */
@@ -23,43 +24,25 @@ static const char *note_text(const struct alarm *a)
 
 #define ALARM_GETTER(fn, call) MIB_GETTER(fn, const struct alarm *a = p, call)
 
-ALARM_GETTER(get_type, mib_set_int(v, (long)a->key.type))
-ALARM_GETTER(get_office, mib_set_u32(v, a->key.office))
-ALARM_GETTER(get_line, mib_set_u32(v, a->key.line))
-ALARM_GETTER(get_severity, mib_set_int(v, a->severity))
-ALARM_GETTER(get_raised, mib_set_datetime(v, a->raised))
-ALARM_GETTER(get_value, mib_set_int(v, a->value))
-ALARM_GETTER(get_threshold, mib_set_int(v, a->threshold))
-ALARM_GETTER(get_text, mib_set_str(v, a->text))
-ALARM_GETTER(get_text_ascii, mib_set_ascii(v, a->text))
-ALARM_GETTER(get_seq, mib_set_u32(v, a->seq))
-ALARM_GETTER(get_acked, mib_set_int(v, a->acked ? 1 : 2)) /* TruthValue */
-ALARM_GETTER(get_acked_by, a->acked &&mib_set_str(v, a->acked_by))
-ALARM_GETTER(get_acked_time, a->acked &&mib_set_datetime(v, (time_t)a->acked))
-ALARM_GETTER(get_shelved_until, shelved_until(a, v))
-ALARM_GETTER(get_note, note_text(a)[0] && mib_set_str(v, note_text(a)))
-ALARM_GETTER(get_acked_by_ascii, a->acked &&mib_set_ascii(v, a->acked_by))
-ALARM_GETTER(get_note_ascii, note_text(a)[0] && mib_set_ascii(v, note_text(a)))
+ALARM_GETTER(tslcdAlarmType, mib_set_int(v, (long)a->key.type))
+ALARM_GETTER(tslcdAlarmOfficeId, mib_set_u32(v, a->key.office))
+ALARM_GETTER(tslcdAlarmLineId, mib_set_u32(v, a->key.line))
+ALARM_GETTER(tslcdAlarmSeverity, mib_set_int(v, a->severity))
+ALARM_GETTER(tslcdAlarmRaisedTime, mib_set_datetime(v, a->raised))
+ALARM_GETTER(tslcdAlarmValue, mib_set_int(v, a->value))
+ALARM_GETTER(tslcdAlarmThreshold, mib_set_int(v, a->threshold))
+ALARM_GETTER(tslcdAlarmText, mib_set_str(v, a->text))
+ALARM_GETTER(tslcdAlarmTextAscii, mib_set_ascii(v, a->text))
+ALARM_GETTER(tslcdAlarmSeq, mib_set_u32(v, a->seq))
+ALARM_GETTER(tslcdAlarmAcked, mib_set_int(v, a->acked ? 1 : 2)) /* TruthValue */
+ALARM_GETTER(tslcdAlarmAckedBy, a->acked &&mib_set_str(v, a->acked_by))
+ALARM_GETTER(tslcdAlarmAckedTime, a->acked &&mib_set_datetime(v, (time_t)a->acked))
+ALARM_GETTER(tslcdAlarmShelvedUntil, shelved_until(a, v))
+ALARM_GETTER(tslcdAlarmNote, note_text(a)[0] && mib_set_str(v, note_text(a)))
+ALARM_GETTER(tslcdAlarmAckedByAscii, a->acked &&mib_set_ascii(v, a->acked_by))
+ALARM_GETTER(tslcdAlarmNoteAscii, note_text(a)[0] && mib_set_ascii(v, note_text(a)))
 
-static const struct mib_column alarm_cols[] = {
-    {2, "tslcdAlarmType", ASN_INTEGER, get_type},
-    {3, "tslcdAlarmOfficeId", ASN_UNSIGNED, get_office},
-    {4, "tslcdAlarmLineId", ASN_UNSIGNED, get_line},
-    {5, "tslcdAlarmSeverity", ASN_INTEGER, get_severity},
-    {6, "tslcdAlarmRaisedTime", ASN_OCTET_STR, get_raised},
-    {7, "tslcdAlarmValue", ASN_INTEGER, get_value},
-    {8, "tslcdAlarmThreshold", ASN_INTEGER, get_threshold},
-    {9, "tslcdAlarmText", ASN_OCTET_STR, get_text},
-    {10, "tslcdAlarmSeq", ASN_UNSIGNED, get_seq},
-    {11, "tslcdAlarmAcked", ASN_INTEGER, get_acked},
-    {12, "tslcdAlarmAckedBy", ASN_OCTET_STR, get_acked_by},
-    {13, "tslcdAlarmAckedTime", ASN_OCTET_STR, get_acked_time},
-    {14, "tslcdAlarmShelvedUntil", ASN_OCTET_STR, get_shelved_until},
-    {15, "tslcdAlarmNote", ASN_OCTET_STR, get_note},
-    {20, "tslcdAlarmTextAscii", ASN_OCTET_STR, get_text_ascii},
-    {21, "tslcdAlarmAckedByAscii", ASN_OCTET_STR, get_acked_by_ascii},
-    {22, "tslcdAlarmNoteAscii", ASN_OCTET_STR, get_note_ascii},
-};
+static const struct mib_column alarm_cols[] = {TSLCD_COLUMNS_tslcdAlarmEntry(MIB_COLUMN)};
 
 static const oid alarm_table_oid[] = {TSLCD_OID_ALARM_TABLE};
 

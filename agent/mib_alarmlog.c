@@ -5,6 +5,7 @@
  */
 #include "alarmlog.h"
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 
 #define LOG_GETTER(fn, call)                                                                       \
 	static bool fn(const void *p, struct mib_value *v)                                         \
@@ -13,31 +14,19 @@
 		return call;                                                                       \
 	}
 
-LOG_GETTER(log_time, mib_set_datetime(v, (time_t)e->time))
-LOG_GETTER(log_type, mib_set_int(v, e->type))
-LOG_GETTER(log_clear, mib_set_int(v, e->clear ? 1 : 2)) /* TruthValue */
-LOG_GETTER(log_office, mib_set_u32(v, e->office))
-LOG_GETTER(log_line, mib_set_u32(v, e->line))
-LOG_GETTER(log_severity, mib_set_int(v, e->severity))
-LOG_GETTER(log_value, mib_set_int(v, e->value))
-LOG_GETTER(log_threshold, mib_set_int(v, e->threshold))
-LOG_GETTER(log_text, mib_set_str(v, e->text))
-LOG_GETTER(log_text_ascii, mib_set_ascii(v, e->text))
-LOG_GETTER(log_fate, mib_set_int(v, e->fate))
+LOG_GETTER(tslcdNotifyLogTime, mib_set_datetime(v, (time_t)e->time))
+LOG_GETTER(tslcdNotifyLogType, mib_set_int(v, e->type))
+LOG_GETTER(tslcdNotifyLogClear, mib_set_int(v, e->clear ? 1 : 2)) /* TruthValue */
+LOG_GETTER(tslcdNotifyLogOfficeId, mib_set_u32(v, e->office))
+LOG_GETTER(tslcdNotifyLogLineId, mib_set_u32(v, e->line))
+LOG_GETTER(tslcdNotifyLogSeverity, mib_set_int(v, e->severity))
+LOG_GETTER(tslcdNotifyLogValue, mib_set_int(v, e->value))
+LOG_GETTER(tslcdNotifyLogThreshold, mib_set_int(v, e->threshold))
+LOG_GETTER(tslcdNotifyLogText, mib_set_str(v, e->text))
+LOG_GETTER(tslcdNotifyLogTextAscii, mib_set_ascii(v, e->text))
+LOG_GETTER(tslcdNotifyLogFate, mib_set_int(v, e->fate))
 
-static const struct mib_column log_cols[] = {
-    {2, "tslcdNotifyLogTime", ASN_OCTET_STR, log_time},
-    {3, "tslcdNotifyLogType", ASN_INTEGER, log_type},
-    {4, "tslcdNotifyLogClear", ASN_INTEGER, log_clear},
-    {5, "tslcdNotifyLogOfficeId", ASN_UNSIGNED, log_office},
-    {6, "tslcdNotifyLogLineId", ASN_UNSIGNED, log_line},
-    {7, "tslcdNotifyLogSeverity", ASN_INTEGER, log_severity},
-    {8, "tslcdNotifyLogValue", ASN_INTEGER, log_value},
-    {9, "tslcdNotifyLogThreshold", ASN_INTEGER, log_threshold},
-    {10, "tslcdNotifyLogText", ASN_OCTET_STR, log_text},
-    {11, "tslcdNotifyLogFate", ASN_INTEGER, log_fate},
-    {20, "tslcdNotifyLogTextAscii", ASN_OCTET_STR, log_text_ascii},
-};
+static const struct mib_column log_cols[] = {TSLCD_COLUMNS_tslcdNotifyLogEntry(MIB_COLUMN)};
 
 #define CLEARED_GETTER(fn, call)                                                                   \
 	static bool fn(const void *p, struct mib_value *v)                                         \
@@ -46,37 +35,22 @@ static const struct mib_column log_cols[] = {
 		return call;                                                                       \
 	}
 
-CLEARED_GETTER(cl_id, mib_set_u32(v, e->alarm_id))
-CLEARED_GETTER(cl_type, mib_set_int(v, e->type))
-CLEARED_GETTER(cl_office, mib_set_u32(v, e->office))
-CLEARED_GETTER(cl_line, mib_set_u32(v, e->line))
-CLEARED_GETTER(cl_severity, mib_set_int(v, e->severity))
-CLEARED_GETTER(cl_raised, mib_set_datetime(v, (time_t)e->raised))
-CLEARED_GETTER(cl_cleared, mib_set_datetime(v, (time_t)e->cleared))
-CLEARED_GETTER(cl_raise_seq, mib_set_u32(v, e->raise_seq))
-CLEARED_GETTER(cl_clear_seq, mib_set_u32(v, e->clear_seq))
-CLEARED_GETTER(cl_text, mib_set_str(v, e->text))
-CLEARED_GETTER(cl_text_ascii, mib_set_ascii(v, e->text))
-CLEARED_GETTER(cl_acked_by, e->acked &&mib_set_str(v, e->acked_by))
-CLEARED_GETTER(cl_acked_by_ascii, e->acked &&mib_set_ascii(v, e->acked_by))
-CLEARED_GETTER(cl_acked_time, e->acked &&mib_set_datetime(v, (time_t)e->acked))
+CLEARED_GETTER(tslcdClearedAlarmId, mib_set_u32(v, e->alarm_id))
+CLEARED_GETTER(tslcdClearedType, mib_set_int(v, e->type))
+CLEARED_GETTER(tslcdClearedOfficeId, mib_set_u32(v, e->office))
+CLEARED_GETTER(tslcdClearedLineId, mib_set_u32(v, e->line))
+CLEARED_GETTER(tslcdClearedSeverity, mib_set_int(v, e->severity))
+CLEARED_GETTER(tslcdClearedRaisedTime, mib_set_datetime(v, (time_t)e->raised))
+CLEARED_GETTER(tslcdClearedTime, mib_set_datetime(v, (time_t)e->cleared))
+CLEARED_GETTER(tslcdClearedRaiseSeq, mib_set_u32(v, e->raise_seq))
+CLEARED_GETTER(tslcdClearedClearSeq, mib_set_u32(v, e->clear_seq))
+CLEARED_GETTER(tslcdClearedText, mib_set_str(v, e->text))
+CLEARED_GETTER(tslcdClearedTextAscii, mib_set_ascii(v, e->text))
+CLEARED_GETTER(tslcdClearedAckedBy, e->acked &&mib_set_str(v, e->acked_by))
+CLEARED_GETTER(tslcdClearedAckedByAscii, e->acked &&mib_set_ascii(v, e->acked_by))
+CLEARED_GETTER(tslcdClearedAckedTime, e->acked &&mib_set_datetime(v, (time_t)e->acked))
 
-static const struct mib_column cleared_cols[] = {
-    {2, "tslcdClearedAlarmId", ASN_UNSIGNED, cl_id},
-    {3, "tslcdClearedType", ASN_INTEGER, cl_type},
-    {4, "tslcdClearedOfficeId", ASN_UNSIGNED, cl_office},
-    {5, "tslcdClearedLineId", ASN_UNSIGNED, cl_line},
-    {6, "tslcdClearedSeverity", ASN_INTEGER, cl_severity},
-    {7, "tslcdClearedRaisedTime", ASN_OCTET_STR, cl_raised},
-    {8, "tslcdClearedTime", ASN_OCTET_STR, cl_cleared},
-    {9, "tslcdClearedRaiseSeq", ASN_UNSIGNED, cl_raise_seq},
-    {10, "tslcdClearedClearSeq", ASN_UNSIGNED, cl_clear_seq},
-    {11, "tslcdClearedText", ASN_OCTET_STR, cl_text},
-    {12, "tslcdClearedAckedBy", ASN_OCTET_STR, cl_acked_by},
-    {13, "tslcdClearedAckedTime", ASN_OCTET_STR, cl_acked_time},
-    {20, "tslcdClearedTextAscii", ASN_OCTET_STR, cl_text_ascii},
-    {21, "tslcdClearedAckedByAscii", ASN_OCTET_STR, cl_acked_by_ascii},
-};
+static const struct mib_column cleared_cols[] = {TSLCD_COLUMNS_tslcdClearedAlarmEntry(MIB_COLUMN)};
 
 static const oid log_oid[] = {TSLCD_OID_NOTIFY_LOG_TABLE};
 static const oid cleared_oid[] = {TSLCD_OID_CLEARED_TABLE};

@@ -10,6 +10,7 @@
  * The columns are the same mib_column descriptors the other tables use.
  */
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 
 #include <string.h>
 
@@ -47,49 +48,31 @@ static bool reasons(const struct interval_rec *r, struct mib_value *v)
 	return mib_set_bytes(v, v->buf.bytes, 1);
 }
 
-IV_GETTER(get_start, mib_set_datetime(v, x->start))
-IV_GETTER(get_up, mib_set_u32(v, interval_secs(r, IV_UP)))
-IV_GETTER(get_degraded, mib_set_u32(v, interval_secs(r, IV_DEGRADED)))
-IV_GETTER(get_down, mib_set_u32(v, interval_secs(r, IV_DOWN)))
-IV_GETTER(get_maint, mib_set_u32(v, interval_secs(r, IV_MAINT)))
-IV_GETTER(get_unknown, mib_set_u32(v, interval_unknown_s(&x->line->iv, r)))
-IV_GETTER(get_sent, mib_set_u32(v, r->sent))
-IV_GETTER(get_answered, mib_set_u32(v, r->answered))
-IV_GETTER(get_rtt_min, rtt_us(r, r->rtt_min, v))
-IV_GETTER(get_rtt_avg, rtt_us(r, r->rtt_avg, v))
-IV_GETTER(get_rtt_max, rtt_us(r, r->rtt_max, v))
-IV_GETTER(get_rtt_p95, rtt_us(r, r->rtt_p95, v))
-IV_GETTER(get_loss, loss(r, v))
-IV_GETTER(get_in_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[0])))
-IV_GETTER(get_out_bps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[1])))
-IV_GETTER(get_suspect, mib_set_int(v, r->suspect ? 1 : 2))
-IV_GETTER(get_reasons, reasons(r, v))
+IV_GETTER(tslcdIntervalStart, mib_set_datetime(v, x->start))
+IV_GETTER(tslcdIntervalUpSeconds, mib_set_u32(v, interval_secs(r, IV_UP)))
+IV_GETTER(tslcdIntervalDegradedSeconds, mib_set_u32(v, interval_secs(r, IV_DEGRADED)))
+IV_GETTER(tslcdIntervalDownSeconds, mib_set_u32(v, interval_secs(r, IV_DOWN)))
+IV_GETTER(tslcdIntervalMaintSeconds, mib_set_u32(v, interval_secs(r, IV_MAINT)))
+IV_GETTER(tslcdIntervalUnknownSeconds, mib_set_u32(v, interval_unknown_s(&x->line->iv, r)))
+IV_GETTER(tslcdIntervalProbesSent, mib_set_u32(v, r->sent))
+IV_GETTER(tslcdIntervalProbesAnswered, mib_set_u32(v, r->answered))
+IV_GETTER(tslcdIntervalRttMin, rtt_us(r, r->rtt_min, v))
+IV_GETTER(tslcdIntervalRttAvg, rtt_us(r, r->rtt_avg, v))
+IV_GETTER(tslcdIntervalRttMax, rtt_us(r, r->rtt_max, v))
+IV_GETTER(tslcdIntervalRttP95, rtt_us(r, r->rtt_p95, v))
+IV_GETTER(tslcdIntervalLoss, loss(r, v))
+IV_GETTER(tslcdIntervalInBps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[0])))
+IV_GETTER(tslcdIntervalOutBps, r->has_rate &&mib_set_u64(v, interval_rate_decode(r->rate[1])))
+IV_GETTER(tslcdIntervalSuspect, mib_set_int(v, r->suspect ? 1 : 2))
+IV_GETTER(tslcdIntervalSuspectReasons, reasons(r, v))
 
-static const struct mib_column iv_cols[] = {
-    {2, "tslcdIntervalStart", ASN_OCTET_STR, get_start},
-    {3, "tslcdIntervalUpSeconds", ASN_UNSIGNED, get_up},
-    {4, "tslcdIntervalDegradedSeconds", ASN_UNSIGNED, get_degraded},
-    {5, "tslcdIntervalDownSeconds", ASN_UNSIGNED, get_down},
-    {6, "tslcdIntervalMaintSeconds", ASN_UNSIGNED, get_maint},
-    {7, "tslcdIntervalUnknownSeconds", ASN_UNSIGNED, get_unknown},
-    {8, "tslcdIntervalProbesSent", ASN_UNSIGNED, get_sent},
-    {9, "tslcdIntervalProbesAnswered", ASN_UNSIGNED, get_answered},
-    {10, "tslcdIntervalRttMin", ASN_UNSIGNED, get_rtt_min},
-    {11, "tslcdIntervalRttAvg", ASN_UNSIGNED, get_rtt_avg},
-    {12, "tslcdIntervalRttMax", ASN_UNSIGNED, get_rtt_max},
-    {13, "tslcdIntervalRttP95", ASN_UNSIGNED, get_rtt_p95},
-    {14, "tslcdIntervalLoss", ASN_UNSIGNED, get_loss},
-    {15, "tslcdIntervalInBps", ASN_COUNTER64, get_in_bps},
-    {16, "tslcdIntervalOutBps", ASN_COUNTER64, get_out_bps},
-    {17, "tslcdIntervalSuspect", ASN_INTEGER, get_suspect},
-    {18, "tslcdIntervalSuspectReasons", ASN_OCTET_STR, get_reasons},
-};
+static const struct mib_column iv_cols[] = {TSLCD_COLUMNS_tslcdIntervalEntry(MIB_COLUMN)};
 #define N_COLS (MIB_N_COLS(iv_cols))
 
 /* ---- scalars ---- */
 
 /* Lines added by a reload have fewer: the count is the longest history. */
-static bool get_valid(const void *p, struct mib_value *v)
+static bool tslcdIntervalValid(const void *p, struct mib_value *v)
 {
 	const struct model *m = mib_model();
 	unsigned most = 0;
@@ -102,17 +85,14 @@ static bool get_valid(const void *p, struct mib_value *v)
 	return m && mib_set_u32(v, most);
 }
 
-static bool get_length(const void *p, struct mib_value *v)
+static bool tslcdIntervalLength(const void *p, struct mib_value *v)
 {
 	const struct model *m = mib_model();
 	(void)p;
 	return m && mib_set_u32(v, m->cfg->agent.interval_s);
 }
 
-static const struct mib_column scalar_cols[] = {
-    {1, "tslcdIntervalValid", ASN_UNSIGNED, get_valid},
-    {2, "tslcdIntervalLength", ASN_UNSIGNED, get_length},
-};
+static const struct mib_column scalar_cols[] = {TSLCD_COLUMNS_tslcdIntervalScalars(MIB_COLUMN)};
 
 static const oid branch_oid[] = {TSLCD_OID_INTERVAL_SCALARS};
 static const oid table_oid[] = {TSLCD_OID_INTERVAL_TABLE};
@@ -249,9 +229,13 @@ static void set_name(netsnmp_variable_list *vb, unsigned col, const oid *idx)
 	snmp_set_var_objid(vb, name, TABLE_LEN + 5);
 }
 
+/* By number, not position: the MIB (generated iv_cols) may leave gaps. */
 static const struct mib_column *column(unsigned num)
 {
-	return num >= 2 && num - 2 < N_COLS ? &iv_cols[num - 2] : NULL;
+	for (size_t i = 0; i < N_COLS; i++)
+		if (iv_cols[i].num == num)
+			return &iv_cols[i];
+	return NULL;
 }
 
 /* GET: the exact instance, or noSuchInstance. */
@@ -277,24 +261,25 @@ static void answer_get(const struct model *m, netsnmp_agent_request_info *ri,
 static void answer_next(const struct model *m, netsnmp_agent_request_info *ri,
                         netsnmp_request_info *req, const oid *s, size_t n)
 {
-	unsigned c = n ? (unsigned)s[0] : 0;
-
-	for (c = c < 2 ? 2 : c; column(c); c++, n = 0) {
-		const struct mib_column *col = column(c);
+	for (size_t i = 0; i < N_COLS; i++) {
+		const struct mib_column *col = &iv_cols[i];
 		struct iv_pos p = {.m = m};
 		struct iv_row row;
 		struct mib_value v = {0};
-		bool same = n && s[0] == c;
+		bool same = n && s[0] == col->num;
+		if (n && s[0] > col->num)
+			continue; /* a column before the request's */
 		for (bool ok = first_after(&p, same ? s + 1 : NULL, same ? n - 1 : 0, &row); ok;
 		     pos_next(&p), ok = p.office < m->n_offices) {
 			if (!pos_row(&p, &row) || !col->get(&row, &v))
 				continue;
 			oid idx[3];
 			row_index(&row, p.k, idx);
-			set_name(req->requestvb, c, idx);
+			set_name(req->requestvb, col->num, idx);
 			snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
 			return;
 		}
+		n = 0; /* the next column starts at its first row */
 	}
 	netsnmp_set_request_error(ri, req, SNMP_ENDOFMIBVIEW);
 }

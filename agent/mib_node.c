@@ -5,6 +5,7 @@
  * from the descriptor (mib_node_table()).
  */
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 
 #define NODE_GETTER(fn, call) MIB_GETTER(fn, const struct node *n = p, call)
 
@@ -19,37 +20,22 @@ static uint32_t targets_up(const struct node *n)
 	return up;
 }
 
-NODE_GETTER(get_name, mib_set_str(v, n->cfg->name))
-NODE_GETTER(get_name_ascii, mib_set_ascii(v, n->cfg->name))
-NODE_GETTER(get_carrier, mib_set_int(v, n->cfg->carrier))
-NODE_GETTER(get_parent, mib_set_u32(v, n->cfg->parent))
-NODE_GETTER(get_status, mib_set_int(v, n->status ? n->status : NODE_UNKNOWN))
-NODE_GETTER(get_last_change, mib_set_datetime(v, n->last_change))
-NODE_GETTER(get_targets, mib_set_u32(v, (uint32_t)n->n_targets))
-NODE_GETTER(get_targets_up, mib_set_u32(v, targets_up(n)))
-NODE_GETTER(get_offices_behind, mib_set_u32(v, n->offices_behind))
-NODE_GETTER(get_lines_behind, mib_set_u32(v, n->lines_behind))
-NODE_GETTER(get_offices_affected, mib_set_u32(v, n->offices_affected))
-NODE_GETTER(get_lines_affected, mib_set_u32(v, n->lines_affected))
-NODE_GETTER(get_av24h, mib_avail_raw(&n->av, AVAIL_24H, v))
-NODE_GETTER(get_av30d, mib_avail_raw(&n->av, AVAIL_30D, v))
+NODE_GETTER(tslcdNodeName, mib_set_str(v, n->cfg->name))
+NODE_GETTER(tslcdNodeNameAscii, mib_set_ascii(v, n->cfg->name))
+NODE_GETTER(tslcdNodeCarrier, mib_set_int(v, n->cfg->carrier))
+NODE_GETTER(tslcdNodeParent, mib_set_u32(v, n->cfg->parent))
+NODE_GETTER(tslcdNodeOperStatus, mib_set_int(v, n->status ? n->status : NODE_UNKNOWN))
+NODE_GETTER(tslcdNodeLastChange, mib_set_datetime(v, n->last_change))
+NODE_GETTER(tslcdNodeTargets, mib_set_u32(v, (uint32_t)n->n_targets))
+NODE_GETTER(tslcdNodeTargetsUp, mib_set_u32(v, targets_up(n)))
+NODE_GETTER(tslcdNodeOfficesBehind, mib_set_u32(v, n->offices_behind))
+NODE_GETTER(tslcdNodeLinesBehind, mib_set_u32(v, n->lines_behind))
+NODE_GETTER(tslcdNodeOfficesAffected, mib_set_u32(v, n->offices_affected))
+NODE_GETTER(tslcdNodeLinesAffected, mib_set_u32(v, n->lines_affected))
+NODE_GETTER(tslcdNodeAvail24h, mib_avail_raw(&n->av, AVAIL_24H, v))
+NODE_GETTER(tslcdNodeAvail30d, mib_avail_raw(&n->av, AVAIL_30D, v))
 
-static const struct mib_column node_cols[] = {
-    {2, "tslcdNodeName", ASN_OCTET_STR, get_name},
-    {3, "tslcdNodeCarrier", ASN_INTEGER, get_carrier},
-    {4, "tslcdNodeParent", ASN_UNSIGNED, get_parent},
-    {5, "tslcdNodeOperStatus", ASN_INTEGER, get_status},
-    {6, "tslcdNodeLastChange", ASN_OCTET_STR, get_last_change},
-    {7, "tslcdNodeTargets", ASN_UNSIGNED, get_targets},
-    {8, "tslcdNodeTargetsUp", ASN_GAUGE, get_targets_up},
-    {9, "tslcdNodeOfficesBehind", ASN_UNSIGNED, get_offices_behind},
-    {10, "tslcdNodeLinesBehind", ASN_UNSIGNED, get_lines_behind},
-    {11, "tslcdNodeOfficesAffected", ASN_GAUGE, get_offices_affected},
-    {12, "tslcdNodeLinesAffected", ASN_GAUGE, get_lines_affected},
-    {13, "tslcdNodeAvail24h", ASN_UNSIGNED, get_av24h},
-    {14, "tslcdNodeAvail30d", ASN_UNSIGNED, get_av30d},
-    {20, "tslcdNodeNameAscii", ASN_OCTET_STR, get_name_ascii},
-};
+static const struct mib_column node_cols[] = {TSLCD_COLUMNS_tslcdNodeEntry(MIB_COLUMN)};
 
 MIB_TABLE(node_table, "tslcdNodeTable", TSLCD_OID_NODE_TABLE, 1, node_cols);
 

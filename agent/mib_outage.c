@@ -4,6 +4,7 @@
  * and follow them through the model's outage events.
  */
 #include "mib.h"
+#include "mib_columns.h" /* generated from the MIB (Makefile) */
 
 #define OUTAGE_GETTER(fn, call) MIB_GETTER(fn, const struct outage *o = p, call)
 
@@ -13,27 +14,17 @@ static uint32_t duration_s(const struct outage *o)
 	return end > o->start ? (uint32_t)(end - o->start) : 0;
 }
 
-OUTAGE_GETTER(get_start, mib_set_datetime(v, (time_t)o->start))
-OUTAGE_GETTER(get_end, o->end &&mib_set_datetime(v, (time_t)o->end))
-OUTAGE_GETTER(get_state, mib_set_int(v, o->end ? 2 : 1))
-OUTAGE_GETTER(get_duration, mib_set_u32(v, duration_s(o)))
-OUTAGE_GETTER(get_cause, mib_set_int(v, o->cause))
-OUTAGE_GETTER(get_ticket, mib_set_str(v, o->ticket))
-OUTAGE_GETTER(get_last_rtt, o->last_rtt_us &&mib_set_u32(v, o->last_rtt_us))
-OUTAGE_GETTER(get_loss, mib_set_u32(v, o->loss_ppm))
-OUTAGE_GETTER(get_node_id, mib_set_u32(v, o->node))
+OUTAGE_GETTER(tslcdOutageStart, mib_set_datetime(v, (time_t)o->start))
+OUTAGE_GETTER(tslcdOutageEnd, o->end &&mib_set_datetime(v, (time_t)o->end))
+OUTAGE_GETTER(tslcdOutageState, mib_set_int(v, o->end ? 2 : 1))
+OUTAGE_GETTER(tslcdOutageDuration, mib_set_u32(v, duration_s(o)))
+OUTAGE_GETTER(tslcdOutageCause, mib_set_int(v, o->cause))
+OUTAGE_GETTER(tslcdOutageTicket, mib_set_str(v, o->ticket))
+OUTAGE_GETTER(tslcdOutageLastRtt, o->last_rtt_us &&mib_set_u32(v, o->last_rtt_us))
+OUTAGE_GETTER(tslcdOutageLastLoss, mib_set_u32(v, o->loss_ppm))
+OUTAGE_GETTER(tslcdOutageNode, mib_set_u32(v, o->node))
 
-static const struct mib_column outage_cols[] = {
-    {2, "tslcdOutageStart", ASN_OCTET_STR, get_start},
-    {3, "tslcdOutageEnd", ASN_OCTET_STR, get_end},
-    {4, "tslcdOutageState", ASN_INTEGER, get_state},
-    {5, "tslcdOutageDuration", ASN_UNSIGNED, get_duration},
-    {6, "tslcdOutageCause", ASN_INTEGER, get_cause},
-    {7, "tslcdOutageTicket", ASN_OCTET_STR, get_ticket},
-    {8, "tslcdOutageLastRtt", ASN_UNSIGNED, get_last_rtt},
-    {9, "tslcdOutageLastLoss", ASN_UNSIGNED, get_loss},
-    {10, "tslcdOutageNode", ASN_UNSIGNED, get_node_id},
-};
+static const struct mib_column outage_cols[] = {TSLCD_COLUMNS_tslcdOutageEntry(MIB_COLUMN)};
 
 MIB_TABLE(outage_table, "tslcdOutageTable", TSLCD_OID_OUTAGE_TABLE, 3, outage_cols);
 

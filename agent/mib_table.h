@@ -1,9 +1,10 @@
 /*
  * mib_table: descriptor-driven serving of TSLCD-MIB tables and scalars.
  *
- * Contract: a MIB module describes its columns once (number, name, ASN type,
- * getter); that one description drives registration, GET/GETNEXT answers and
- * `--dump-oids`.  Rows live in a Net-SNMP table_container (sorted, O(log n)
+ * Contract: TSLCD-MIB.txt alone says a column's number, descriptor and ASN
+ * type (MIB_COLUMN below); a MIB module adds one getter per column, named
+ * after the descriptor.  That one description drives registration,
+ * GET/GETNEXT answers and `--dump-oids`.  Rows live in a Net-SNMP table_container (sorted, O(log n)
  * per request).  A getter returns false when the value is not known, and the
  * agent answers noSuchInstance (walks skip it) instead of inventing a 0.
  * Getters only read; they never block, allocate or do I/O.
@@ -55,6 +56,18 @@ struct mib_column {
 	u_char type; /* ASN_INTEGER, ASN_UNSIGNED, ASN_OCTET_STR, ASN_COUNTER64, ... */
 	mib_getter get;
 };
+
+/*
+ * MIB_COLUMN(num, name, type): one element of a column array.  Build the
+ * array from the X-macro the build generates from the MIB (mibs/gen-columns.py
+ * writes $(BUILD)/gen/mib_columns.h), so no module restates the MIB:
+ *
+ *   static const struct mib_column node_cols[] = {TSLCD_COLUMNS_tslcdNodeEntry(MIB_COLUMN)};
+ *
+ * The getter is the static function named like the descriptor (e.g.
+ * tslcdNodeName); a column without one does not compile.
+ */
+#define MIB_COLUMN(num, name, type) {num, #name, type, name},
 
 struct mib_table {
 	const char *name; /* e.g. "tslcdLineTable" */

@@ -37,14 +37,18 @@ for d in /etc/tslcd /var/lib/tslcd /var/spool/tslcd /run/tslcd; do
 done
 
 # ---- build and lint ----
+# The package names of packaging/debian/control's Build-Depends, one a line.
+build_deps() {
+	sed -n '/^Build-Depends:/,/^[A-Z]/p' "$H_TOP/packaging/debian/control" |
+		sed 's/^Build-Depends://; /^[A-Z]/d' | tr ',' '\n' | awk '{ print $1 }'
+}
 # Build-Depends names the -dev package of every library the Makefile links
 # (libc6-dev comes with build-essential), so `make deb` also works where only
 # the Build-Depends are installed, not everything `make deps` brings.
 build_deps_cover_libs() {
 	local ma deps l pkg missing=""
 	ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-	deps=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$H_TOP/packaging/debian/control" |
-		sed 's/^Build-Depends://; /^[A-Z]/d' | tr ',' '\n' | awk '{ print $1 }')
+	deps=$(build_deps)
 	for l in $(sed -n 's/^LDLIBS *+= *//p' "$H_TOP/Makefile" | grep -o -- '-l[a-z0-9_]*'); do
 		l=${l#-l}
 		pkg=$(dpkg -S "/usr/lib/$ma/lib$l.so" "/usr/lib/$ma/lib$l.a" 2>/dev/null | head -1 | cut -d: -f1)
@@ -53,6 +57,16 @@ build_deps_cover_libs() {
 	[ -z "$missing" ] || { echo "  not in Build-Depends:$missing"; return 1; }
 }
 h_check "Build-Depends covers every library the Makefile links" build_deps_cover_libs
+# And every interpreter a build rule runs: mibs/gen-columns.py needs python3.
+build_deps_cover_tools() {
+	local deps tool missing=""
+	deps=$(build_deps)
+	for tool in $(grep -oE '^	(python3|perl)\b' "$H_TOP/Makefile" | sort -u); do
+		grep -qx -- "$tool" <<<"$deps" || missing+=" $tool"
+	done
+	[ -z "$missing" ] || { echo "  not in Build-Depends:$missing"; return 1; }
+}
+h_check "Build-Depends covers every tool the build rules run" build_deps_cover_tools
 make -s deb BUILD="$BUILD" >"$H_TMP/deb.log" 2>&1 || { tail -30 "$H_TMP/deb.log"; h_fail "make deb"; h_done; exit 1; }
 DEB=$(ls "$H_TOP/$BUILD"/deb/tslcd-agent_*.deb)
 h_pass "make deb: $(basename "$DEB")"
