@@ -509,7 +509,10 @@ static void *writer_main(void *arg)
 		unsigned retention = H.retention_days;
 		pthread_mutex_unlock(&H.mu);
 		w->retry_now = false;
+		bool wrote = w->n != 0;
 		failed = w->n && !write_batch(w) && !w->retry_now;
+		if (wrote && !w->n)
+			w->next_prune = 0; /* what just came in may be past the retention already */
 		if (!w->n)
 			prune_some(w, retention);
 		pthread_mutex_lock(&H.mu);
