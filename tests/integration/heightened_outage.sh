@@ -4,6 +4,7 @@
 # configured one (4): tslcdOutageLastLoss reads 1000000, not 500000.
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
+. "$(dirname "$0")/../lib/traps.sh"
 h_setup
 
 R=.1.3.6.1.4.1.8072.9999.9999.84.1
@@ -18,17 +19,8 @@ office { id = 10  code = "HT"  name = "Heightened"  level = province  contact = 
 CONF
 
 # The line's target: accepts until killed, then every connect is refused.
-python3 -c '
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-while True:
-    s.accept()[0].close()
-' "$PORT" &
-TARGET=$!
-H_PIDS+=("$TARGET")
+t_listen "$PORT"
+TARGET=$T_LISTENER
 
 get() { h_get_num "$1"; }
 is() { [ "$(get "$2")" == "$1" ]; }
