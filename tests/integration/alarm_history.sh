@@ -130,6 +130,12 @@ h_check "agent saw the line come up without a master" \
 h_start_master || exit 1
 h_check "agent serves again" h_wait_served 100
 h_expect_eq "log row 8: lineUp, fate noMaster" "8 1 1 10 1 1 3" "$(log_rows | grep '^8 ')"
+# The clear the master never took is owed: it goes again once the master is
+# back (200 ms after the connect).  Waiting for it keeps the snapshot below
+# from racing that resend.
+h_check "the owed clear goes out again once the master is back (seq 9)" \
+	h_wait_for 100 seq_is 9
+h_expect_eq "log row 9: the same lineUp, sent" "9 1 1 10 1 1 1" "$(log_rows | grep '^9 ')"
 
 # ---- a restart keeps both tables (state file records 9 and 10) ----
 before_log=$(log_rows)
