@@ -45,7 +45,7 @@ bool alarm_type_is_line(unsigned type)
 	       type == ALARM_UTILISATION_HIGH || type == ALARM_LINE_FLAPPING;
 }
 
-enum severity severity_raise_one(enum severity s)
+enum severity alarm_severity_raised(enum severity s)
 {
 	return s > SEV_CRITICAL ? (enum severity)(s - 1) : s;
 }

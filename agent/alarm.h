@@ -55,7 +55,7 @@ unsigned alarm_type_from_name(const char *name);
 bool alarm_type_is_line(unsigned type);
 /* One step more severe (info -> warning ... major -> critical); critical,
  * indeterminate and cleared stay as they are. */
-enum severity severity_raise_one(enum severity s);
+enum severity alarm_severity_raised(enum severity s);
 
 struct alarm_key {
 	uint32_t type; /* enum alarm_type */

@@ -54,7 +54,7 @@ uint8_t heightened_severity(unsigned type)
 {
 	enum severity s = H.cfg && type <= ALARM_TYPE_MAX ? (enum severity)H.cfg->severity[type]
 	                                                  : SEV_INDETERMINATE;
-	return (uint8_t)(H.period && H.period->raise_severity ? severity_raise_one(s) : s);
+	return (uint8_t)(H.period && H.period->raise_severity ? alarm_severity_raised(s) : s);
 }
 
 const struct linestate_params *heightened_thresholds(void)

@@ -44,16 +44,7 @@ ALARM_GETTER(tslcdAlarmNoteAscii, note_text(a)[0] && mib_set_ascii(v, note_text(
 
 static const struct mib_column alarm_cols[] = {TSLCD_COLUMNS_tslcdAlarmEntry(MIB_COLUMN)};
 
-static const oid alarm_table_oid[] = {TSLCD_OID_ALARM_TABLE};
-
-static struct mib_table alarm_table = {
-    .name = "tslcdAlarmTable",
-    .table_oid = alarm_table_oid,
-    .table_oid_len = OID_LENGTH(alarm_table_oid),
-    .n_index = 1,
-    .cols = alarm_cols,
-    .n_cols = sizeof(alarm_cols) / sizeof(alarm_cols[0]),
-};
+MIB_TABLE(alarm_table, "tslcdAlarmTable", TSLCD_OID_ALARM_TABLE, 1, alarm_cols);
 
 void mib_alarm_row(const struct alarm *a, bool present)
 {

@@ -7,12 +7,7 @@
 #include "mib.h"
 #include "mib_columns.h" /* generated from the MIB (Makefile) */
 
-#define LOG_GETTER(fn, call)                                                                       \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct notelog_entry *e = p;                                                 \
-		return call;                                                                       \
-	}
+#define LOG_GETTER(fn, call) MIB_GETTER(fn, const struct notelog_entry *e = p, call)
 
 LOG_GETTER(tslcdNotifyLogTime, mib_set_datetime(v, (time_t)e->time))
 LOG_GETTER(tslcdNotifyLogType, mib_set_int(v, e->type))
@@ -28,12 +23,7 @@ LOG_GETTER(tslcdNotifyLogFate, mib_set_int(v, e->fate))
 
 static const struct mib_column log_cols[] = {TSLCD_COLUMNS_tslcdNotifyLogEntry(MIB_COLUMN)};
 
-#define CLEARED_GETTER(fn, call)                                                                   \
-	static bool fn(const void *p, struct mib_value *v)                                         \
-	{                                                                                          \
-		const struct cleared_entry *e = p;                                                 \
-		return call;                                                                       \
-	}
+#define CLEARED_GETTER(fn, call) MIB_GETTER(fn, const struct cleared_entry *e = p, call)
 
 CLEARED_GETTER(tslcdClearedAlarmId, mib_set_u32(v, e->alarm_id))
 CLEARED_GETTER(tslcdClearedType, mib_set_int(v, e->type))
@@ -52,36 +42,25 @@ CLEARED_GETTER(tslcdClearedAckedTime, e->acked &&mib_set_datetime(v, (time_t)e->
 
 static const struct mib_column cleared_cols[] = {TSLCD_COLUMNS_tslcdClearedAlarmEntry(MIB_COLUMN)};
 
-static const oid log_oid[] = {TSLCD_OID_NOTIFY_LOG_TABLE};
-static const oid cleared_oid[] = {TSLCD_OID_CLEARED_TABLE};
+MIB_TABLE(log_table, "tslcdNotifyLogTable", TSLCD_OID_NOTIFY_LOG_TABLE, 1, log_cols);
+MIB_TABLE(cleared_table, "tslcdClearedAlarmTable", TSLCD_OID_CLEARED_TABLE, 1, cleared_cols);
 
-static struct mib_table tables[2] = {
-    [ALARMLOG_NOTIFY] = {.name = "tslcdNotifyLogTable",
-                         .table_oid = log_oid,
-                         .table_oid_len = OID_LENGTH(log_oid),
-                         .n_index = 1,
-                         .cols = log_cols,
-                         .n_cols = sizeof(log_cols) / sizeof(log_cols[0])},
-    [ALARMLOG_CLEARED] = {.name = "tslcdClearedAlarmTable",
-                          .table_oid = cleared_oid,
-                          .table_oid_len = OID_LENGTH(cleared_oid),
-                          .n_index = 1,
-                          .cols = cleared_cols,
-                          .n_cols = sizeof(cleared_cols) / sizeof(cleared_cols[0])},
-};
+/* Indexed by enum alarmlog_ring. */
+static struct mib_table *const tables[2] = {
+    [ALARMLOG_NOTIFY] = &log_table, [ALARMLOG_CLEARED] = &cleared_table};
 
 static void row(enum alarmlog_ring ring, const void *entry, bool present)
 {
 	uint32_t key = ring == ALARMLOG_NOTIFY ? ((const struct notelog_entry *)entry)->seq
 	                                       : ((const struct cleared_entry *)entry)->index;
-	mib_table_set_row(&tables[ring], &key, present ? entry : NULL);
+	mib_table_set_row(tables[ring], &key, present ? entry : NULL);
 }
 
 /* Records kept before registration (restored ones) get their rows now. */
 int mib_alarmlog_register(void)
 {
 	for (unsigned r = 0; r < 2; r++) {
-		if (mib_table_register(&tables[r]))
+		if (mib_table_register(tables[r]))
 			return -1;
 		for (size_t i = 0; i < alarmlog_count(r); i++)
 			row(r, alarmlog_at(r, i), true);
@@ -92,6 +71,6 @@ int mib_alarmlog_register(void)
 
 void mib_alarmlog_dump(FILE *out)
 {
-	mib_dump_table_oids(out, &tables[ALARMLOG_NOTIFY]);
-	mib_dump_table_oids(out, &tables[ALARMLOG_CLEARED]);
+	mib_dump_table_oids(out, &log_table);
+	mib_dump_table_oids(out, &cleared_table);
 }

@@ -82,10 +82,10 @@ START_TEST(names_and_severity)
 	ck_assert_str_eq(alarm_type_name(ALARM_MONITORING_IMPAIRED), "monitoringImpaired");
 	ck_assert_str_eq(alarm_type_name(ALARM_AREA_OUTAGE), "areaOutage");
 	ck_assert_ptr_null(alarm_type_name(ALARM_TYPE_MAX + 1));
-	ck_assert_int_eq(severity_raise_one(SEV_INFO), SEV_WARNING);
-	ck_assert_int_eq(severity_raise_one(SEV_MAJOR), SEV_CRITICAL);
-	ck_assert_int_eq(severity_raise_one(SEV_CRITICAL), SEV_CRITICAL);
-	ck_assert_int_eq(severity_raise_one(SEV_INDETERMINATE), SEV_INDETERMINATE);
+	ck_assert_int_eq(alarm_severity_raised(SEV_INFO), SEV_WARNING);
+	ck_assert_int_eq(alarm_severity_raised(SEV_MAJOR), SEV_CRITICAL);
+	ck_assert_int_eq(alarm_severity_raised(SEV_CRITICAL), SEV_CRITICAL);
+	ck_assert_int_eq(alarm_severity_raised(SEV_INDETERMINATE), SEV_INDETERMINATE);
 }
 END_TEST
 

@@ -248,7 +248,7 @@ START_TEST(heightened_period)
 	ck_assert_str_eq(heightened_name(), "Tet");
 	ck_assert_ptr_nonnull(heightened_thresholds());
 	ck_assert_uint_eq(heightened_severity(ALARM_LINE_DOWN),
-	                  severity_raise_one((enum severity)normal));
+	                  alarm_severity_raised((enum severity)normal));
 	alarm_rules_flapping(model_find_line(m, 7, 2), true, 5, &(struct flap_params){4, 60});
 	ck_assert_uint_eq(got[0].severity, heightened_severity(ALARM_LINE_FLAPPING));
 	ck_assert(!heightened_tick(T0 + 120));
