@@ -98,10 +98,10 @@ static void line_title(char *buf, size_t len, const struct line *l)
 /* The newest round's loss and RTT: the figures that just crossed a band. */
 static void last_round(const struct line *l, uint32_t *loss_ppm, uint32_t *rtt_us)
 {
-	const struct line_stats_round *r =
-	    &l->stats.ring[(l->stats.head + LINE_STATS_ROUNDS - 1) % LINE_STATS_ROUNDS];
-	*loss_ppm = r->sent ? (uint32_t)((r->sent - r->received) * 1000000u / r->sent) : 0;
-	*rtt_us = r->received ? r->rtt_avg_us : 0;
+	const struct line_stats_round *r = line_stats_newest(&l->stats);
+	if (!line_stats_loss_recent(&l->stats, 1, loss_ppm))
+		*loss_ppm = 0;
+	*rtt_us = r && r->received ? r->rtt_avg_us : 0;
 }
 
 static const struct linestate_params *thresholds(void)

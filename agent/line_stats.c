@@ -4,6 +4,8 @@
  */
 #include "line_stats.h"
 
+#include <stddef.h>
+
 #include "rtthist.h"
 
 void line_stats_push(struct line_stats *s, const struct probe_result *r)
@@ -49,6 +51,11 @@ bool line_stats_rtt(const struct line_stats *s, uint32_t *min, uint32_t *avg, ui
 	*avg = (uint32_t)(sum / n);
 	*jitter = (uint32_t)(jsum / rounds);
 	return true;
+}
+
+const struct line_stats_round *line_stats_newest(const struct line_stats *s)
+{
+	return s->count ? &s->ring[(s->head + LINE_STATS_ROUNDS - 1) % LINE_STATS_ROUNDS] : NULL;
 }
 
 bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm)

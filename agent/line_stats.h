@@ -39,6 +39,8 @@ bool line_stats_loss_ppm(const struct line_stats *s, uint32_t *ppm);
 /* The pct-th RTT percentile over the window, from a 16-bin histogram of
  * its rounds (rtthist.h); false when no round answered. */
 bool line_stats_rtt_pct(const struct line_stats *s, unsigned pct, uint32_t *us);
+/* The newest round, or NULL when none is held. */
+const struct line_stats_round *line_stats_newest(const struct line_stats *s);
 /* Loss over the newest `rounds` rounds only. */
 bool line_stats_loss_recent(const struct line_stats *s, unsigned rounds, uint32_t *ppm);
 

@@ -554,6 +554,22 @@ START_TEST(heightened_outage_evidence)
 }
 END_TEST
 
+/* The newest round is the one just pushed, also once the ring wrapped;
+ * none before the first. */
+START_TEST(line_stats_newest_round)
+{
+	struct line_stats st = {0};
+	ck_assert_ptr_null(line_stats_newest(&st));
+	for (uint32_t i = 1; i <= LINE_STATS_ROUNDS + 3; i++) {
+		struct probe_result r = {.sent = 3, .received = i % 2 ? 3 : 1, .rtt_avg_us = i};
+		line_stats_push(&st, &r);
+		const struct line_stats_round *n = line_stats_newest(&st);
+		ck_assert_uint_eq(n->rtt_avg_us, i);
+		ck_assert_uint_eq(n->received, r.received);
+	}
+}
+END_TEST
+
 /* The model marks intervals: agentStart at start, masterUnreachable while
  * the master is away, clockStep when the wall clock steps 10 s or more
  * against the monotonic one (a 9 s skew is not a step); the line's RTT
@@ -747,6 +763,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, reload_prepare_adopt);
 	tcase_add_test(tc, reload_create_with_old);
 	tcase_add_test(tc, heightened_outage_evidence);
+	tcase_add_test(tc, line_stats_newest_round);
 	tcase_add_test(tc, interval_suspect_marks);
 	tcase_add_test(tc, node_counts_behind);
 	tcase_add_test(tc, node_cut_unreachable);
