@@ -10,6 +10,9 @@ PKGS=(
 	sqlite3 chromium
 	# integration tests and demo: real snmpd master, clients, trap receiver
 	snmpd snmp snmptrapd smitools iproute2 nftables openssl tzdata socat python3
+	# bandwidth.sh's 64-bit counters (bc), nms_prometheus.sh's scrape (curl):
+	# on this machine by chance, not on every Debian 12
+	bc curl
 	# history.db (agent) and reading it in the tests
 	libsqlite3-dev sqlite3
 	# lint, sanitizers, fuzzing, leaks, benchmarks

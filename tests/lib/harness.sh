@@ -88,7 +88,15 @@ h_start_trapd() {
 		-p "$H_TMP/trapd.pid" "udp:127.0.0.1:$H_TRAP_PORT" &
 	H_TRAPD_PID=$!
 	H_PIDS+=("$H_TRAPD_PID")
-	sleep 0.3
+	# Bound, not just started: a notification sent before would be lost.
+	h_wait_for 50 h_listening udp "$H_TRAP_PORT" || echo "snmptrapd did not bind its port"
+}
+
+# h_listening udp|tcp PORT: something listens on 127.0.0.1:PORT (or any address).
+h_listening() {
+	local flag=-Hlnu
+	[ "$1" == tcp ] && flag=-Hlnt
+	ss "$flag" "sport = :$2" 2>/dev/null | grep -q .
 }
 
 # h_start_master [extra snmpd.conf lines...]

@@ -95,7 +95,8 @@ while True:
 ' "$1" &
 	T_LISTENER=$!
 	H_PIDS+=("$T_LISTENER")
-	sleep 0.3
+	# Listening, not just started (python3 takes a while on a busy machine).
+	h_wait_for 50 h_listening tcp "$1" || echo "t_listen: nothing listens on port $1"
 }
 
 t_unlisten() {
