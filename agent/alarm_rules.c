@@ -48,7 +48,8 @@ static void decide_ex(bool raise, unsigned type, uint32_t office, uint32_t line,
 	unsigned hold = raise && area_held(type) ? alarm_area_hold(office) : 0;
 
 	d.hold_s = (uint16_t)(hold > UINT16_MAX ? UINT16_MAX : hold);
-	snprintf(d.text, sizeof(d.text), "%s", text ? text : "");
+	if (text) /* d.text is zeroed: most decisions (a clear each second) have none */
+		snprintf(d.text, sizeof(d.text), "%s", text);
 	if (R.sink)
 		R.sink(&d);
 }
@@ -414,11 +415,13 @@ static void availability_judge(const struct office *o, const struct notify_cfg *
 	if (!avail_window(&o->av, (enum avail_window)n->sla_window, now, &f) ||
 	    f.up_s + f.down_s + f.maint_s < n->sla_min_monitored_s || !avail_ppm_raw(&f, &ppm))
 		return;
-	snprintf(text, sizeof(text),
-	         "Office %s %s: availability %u.%04u %% is below the target %u.%04u %%",
-	         o->cfg->code, o->cfg->name, ppm / 10000, ppm % 10000, n->sla_target_ppm / 10000,
-	         n->sla_target_ppm % 10000);
 	bool low = ppm < n->sla_target_ppm;
+	/* Every office every second: the text only when it is wanted. */
+	if (low)
+		snprintf(text, sizeof(text),
+		         "Office %s %s: availability %u.%04u %% is below the target %u.%04u %%",
+		         o->cfg->code, o->cfg->name, ppm / 10000, ppm % 10000,
+		         n->sla_target_ppm / 10000, n->sla_target_ppm % 10000);
 	decide(low, ALARM_AVAILABILITY_LOW, o->cfg->id, 0, ppm, n->sla_target_ppm,
 	       low ? text : NULL);
 }

@@ -172,6 +172,18 @@ static uint8_t tick_suspect(const struct model *m, time_t now, uint64_t mono_ms)
 	return (uint8_t)(m->interval_suspect | (step ? INTERVAL_CLOCK_STEP : 0));
 }
 
+/* The parts of a line the tick writes, a few KB apart: asked for one line
+ * ahead, their cache misses overlap the work on the line before. */
+static void line_prefetch(const struct line *l)
+{
+	__builtin_prefetch(l, 1);
+	__builtin_prefetch(&l->av, 1);
+	__builtin_prefetch(&l->av.month, 1);
+	__builtin_prefetch(&l->av.quarter, 1);
+	__builtin_prefetch(&l->days.cur, 1);
+	__builtin_prefetch(&l->iv.cur, 1);
+}
+
 void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 {
 	time_t from, to;
@@ -182,10 +194,16 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 		struct office *o = &m->offices[i];
 		for (size_t j = 0; j < o->n_lines; j++) {
 			struct line *l = &o->lines[j];
-			interval_mark(&l->iv, suspect); /* the interval before the step */
+			if (j + 1 < o->n_lines)
+				line_prefetch(l + 1);
+			else if (i + 1 < m->n_offices && m->offices[i + 1].n_lines)
+				line_prefetch(m->offices[i + 1].lines);
+			if (suspect) /* the interval before the step */
+				interval_mark(&l->iv, suspect);
 			if (any)
 				line_account(m, l, from, to);
-			interval_mark(&l->iv, suspect); /* and the one after it */
+			if (suspect) /* and the one after it */
+				interval_mark(&l->iv, suspect);
 			l->acct_mark = 0;
 		}
 		if (any)

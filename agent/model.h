@@ -61,6 +61,9 @@ struct line {
 	struct linestate ls;
 	time_t last_change;
 	time_t acct_mark; /* accounted up to here within the current tick */
+	/* probe_run's answer of maint_active(), good for [maint_from, maint_until) */
+	time_t maint_from, maint_until;
+	bool in_maint;
 	struct line_stats stats;
 	struct avail av;
 	struct day_acct days;    /* per local day, for the history */

@@ -14,15 +14,31 @@
 #include "loop.h"
 #include "prober.h"
 
+#define MAINT_RECHECK_S 86400 /* when no window will ever start or end */
+
 static struct model *current;
+
+/* maint_active() takes a localtime_r() and a look at the config per call,
+ * at every round of every line; its answer holds until maint_next_change(),
+ * so the line keeps it until then.  A wall clock set back asks again. */
+static bool line_in_maint(struct line *l, time_t now)
+{
+	if (now < l->maint_from || now >= l->maint_until) {
+		const struct line_cfg *c = l->cfg;
+		time_t next = maint_next_change(c->maint, c->n_maint, now);
+		l->in_maint = maint_active(c->maint, c->n_maint, now);
+		l->maint_from = now;
+		l->maint_until = next == MAINT_NO_CHANGE ? now + MAINT_RECHECK_S : next;
+	}
+	return l->in_maint;
+}
 
 static void on_round(void *ctx, const struct probe_result *r)
 {
 	struct line *l = ctx;
 	time_t now = time(NULL);
-	bool in_maint = maint_active(l->cfg->maint, l->cfg->n_maint, now);
 
-	model_line_round(current, l, r, in_maint, now, loop_now_ms());
+	model_line_round(current, l, r, line_in_maint(l, now), now, loop_now_ms());
 }
 
 static void on_target_round(void *ctx, const struct probe_result *r)

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PROBER_WHEEL_SLOT_MS 10
+#define PROBER_WHEEL_SLOT_MS 20 /* a wakeup costs more than a batch twice the size */
 
 struct prober_wheel_entry {
 	struct prober_wheel_entry *prev, *next; /* NULL when idle */
