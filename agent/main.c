@@ -505,16 +505,70 @@ static void reload_phase(struct reload *r, enum reload_phase phase)
 	}
 }
 
+/* The start phase runs in a later turn of the loop: what was asked
+ * meanwhile (a GET, on the next model already) is answered between the
+ * two blocks. */
+static struct {
+	struct reload r;
+	bool due;                 /* the start phase has not run yet */
+	struct loop_timer *timer; /* armed for it, or NULL */
+	double parse_ms, swap_ms;
+} starting;
+
+static void reload_finish(void)
+{
+	uint64_t t0 = loop_clock_us();
+
+	starting.due = false;
+	const struct tslcd_config *cfg = starting.r.next->cfg;
+
+	reload_phase(&starting.r, RELOAD_START);
+	double start_ms = (double)(loop_clock_us() - t0) / 1e3;
+	log_msg(LOG_INFO,
+	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
+	        "%.1f ms on the loop: %.1f + %.1f ms in two turns)",
+	        cfg->n_offices, cfg->n_lines, starting.parse_ms, starting.swap_ms + start_ms,
+	        starting.swap_ms, start_ms);
+	sd_notify(0, "READY=1"); /* the reload is over */
+}
+
+static void reload_start_turn(void *arg)
+{
+	(void)arg;
+	starting.timer = NULL; /* fired: freed by the loop */
+	reload_finish();
+}
+
+/* Deferred from the reload's turn: a timer added there would run at the
+ * top of the next pass, before the poll; added here (after this pass's
+ * timers), it runs only once the poll has served what waits. */
+static void reload_arm_start(void *arg)
+{
+	(void)arg;
+	if (starting.due && !(starting.timer = loop_timer_add(0, reload_start_turn, NULL)))
+		reload_finish(); /* out of memory: now, then */
+}
+
+/* A start phase still due runs now: before another reload, or the stop. */
+static void reload_flush(void)
+{
+	if (!starting.due)
+		return;
+	loop_timer_cancel(starting.timer);
+	starting.timer = NULL;
+	reload_finish();
+}
+
 /* SIGHUP, back on the loop: a bad file keeps the old config in force; a
  * good one replaces it, keeping the state of every office and line that
- * still exists. */
-static void reload_apply(struct tslcd_config *cfg, struct reload_built *built, double parse_ms)
+ * still exists.  True: the start phase is due (reload_finish). */
+static bool reload_apply(struct tslcd_config *cfg, struct reload_built *built, double parse_ms)
 {
 	agent_status_config_loaded(cfg != NULL, time(NULL));
 	if (!cfg) { /* config_message holds the last problem, handed over just now */
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
 		histfeed_config_loaded(NULL, NULL, agent_status_get()->config_message);
-		return;
+		return false;
 	}
 	agent_status_config_message("");
 	uint64_t t0 = loop_clock_us();
@@ -526,25 +580,29 @@ static void reload_apply(struct tslcd_config *cfg, struct reload_built *built, d
 		log_msg(LOG_ERR, "reload: out of memory, keeping the previous configuration");
 		history_batch_free(r.rows);
 		config_free(cfg);
-		return;
+		return false;
 	}
 	reload_phase(&r, RELOAD_STOP);
 	reload_phase(&r, RELOAD_SWAP);
 	reload_release(r.old, r.rows); /* nothing refers to them any more */
 	rt.model = r.next;
-	reload_phase(&r, RELOAD_START);
-	log_msg(LOG_INFO,
-	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
-	        "%.1f ms on the loop)",
-	        cfg->n_offices, cfg->n_lines, parse_ms, (double)(loop_clock_us() - t0) / 1e3);
+	starting.r = r;
+	starting.parse_ms = parse_ms;
+	starting.swap_ms = (double)(loop_clock_us() - t0) / 1e3;
+	return true;
 }
 
 static void reload_done(void *ctx, struct tslcd_config *cfg, void *prepared, double parse_ms)
 {
 	(void)ctx;
-	reload_apply(cfg, prepared, parse_ms);
-	free(prepared);          /* what it held is the runtime's, or freed */
-	sd_notify(0, "READY=1"); /* the reload is over, whatever its outcome */
+	reload_flush(); /* the previous reload's start comes first */
+	bool due = reload_apply(cfg, prepared, parse_ms);
+	free(prepared); /* what it held is the runtime's, or freed */
+	starting.due = due;
+	if (!due)
+		sd_notify(0, "READY=1"); /* the reload is over, failed */
+	else if (loop_defer(reload_arm_start, NULL) < 0)
+		reload_finish(); /* out of memory: in this turn, then */
 }
 
 static const struct reloader_hooks reload_hooks = {
@@ -744,6 +802,7 @@ static int run(struct tslcd_config *cfg)
 	        cfg->n_offices, cfg->n_lines);
 	sd_notify(0, "READY=1"); /* config loaded, sockets open */
 	loop_run();
+	reload_flush(); /* what a reload stopped runs, so that it stops below */
 	reloader_stop();
 	control_stop();
 	probe_run_stop(rt.model);
