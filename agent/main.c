@@ -332,7 +332,8 @@ enum reload_phase {
 	RELOAD_STOP,  /* stop working on the old model (probes hold its lines) */
 	RELOAD_SWAP,  /* point at the next model while the old one still exists:
 	               * what the reload dropped can still be named (alarm clears) */
-	RELOAD_START, /* the old model is released: resume on the runtime's */
+	RELOAD_START, /* the old model is released: resume on the runtime's, in a later
+	               * turn of the loop (reload_finish) */
 	RELOAD_PHASES
 };
 
