@@ -49,16 +49,12 @@ static void put_meta_number(const char *key, unsigned long value)
 	history_put_meta(key, text);
 }
 
-static void put_config(const struct tslcd_config *cfg, time_t now)
+struct history_batch *histfeed_config_rows(const struct tslcd_config *cfg)
 {
-	history_put_meta("province_code", cfg->agent.province_code);
-	history_put_meta("province_name", cfg->agent.province_name);
-	history_put_meta("timezone", cfg->agent.timezone);
-	/* The report judges freshness and congestion by the rules the agent
-	 * applies, not by their defaults: the province may have changed them. */
-	put_meta_number("readiness_max_age_days", cfg->readiness.max_age_days);
-	put_meta_number("congestion_raise_ppm", cfg->bandwidth.bw.raise_ppm);
-	for (size_t i = 0; i < cfg->n_offices; i++) {
+	struct history_batch *b = history_batch_new();
+	time_t now = time(NULL);
+
+	for (size_t i = 0; b && i < cfg->n_offices; i++) {
 		const struct office_cfg *oc = &cfg->offices[i];
 		struct history_office o = {.id = oc->id,
 		                           .required_lines = oc->required_lines,
@@ -69,7 +65,7 @@ static void put_config(const struct tslcd_config *cfg, time_t now)
 		                           .tier = oc->access_tier == 1 ? "tier1" : "tier2",
 		                           .province = oc->province,
 		                           .commune = oc->commune};
-		history_put_office(&o, now);
+		history_batch_office(b, &o, now);
 		for (size_t j = 0; j < oc->n_lines; j++) {
 			const struct line_cfg *lc = &oc->lines[j];
 			struct history_line l = {.office = oc->id,
@@ -78,12 +74,32 @@ static void put_config(const struct tslcd_config *cfg, time_t now)
 			                         .carrier = kw("carrier", lc->carrier),
 			                         .circuit = lc->circuit,
 			                         .role = kw("role", lc->role)};
-			history_put_line(&l, now);
+			history_batch_line(b, &l, now);
 		}
 	}
+	return b;
 }
 
-void histfeed_config_loaded(const struct tslcd_config *cfg, const char *message)
+static void put_config(const struct tslcd_config *cfg, struct history_batch *rows)
+{
+	history_put_meta("province_code", cfg->agent.province_code);
+	history_put_meta("province_name", cfg->agent.province_name);
+	history_put_meta("timezone", cfg->agent.timezone);
+	/* The report judges freshness and congestion by the rules the agent
+	 * applies, not by their defaults: the province may have changed them. */
+	put_meta_number("readiness_max_age_days", cfg->readiness.max_age_days);
+	put_meta_number("congestion_raise_ppm", cfg->bandwidth.bw.raise_ppm);
+	if (rows) {
+		history_batch_put(rows);
+		return;
+	}
+	rows = histfeed_config_rows(cfg);
+	history_batch_put(rows);
+	history_batch_free(rows);
+}
+
+void histfeed_config_loaded(const struct tslcd_config *cfg, struct history_batch *rows,
+                            const char *message)
 {
 	char hex[65] = "";
 	time_t now = time(NULL);
@@ -91,7 +107,7 @@ void histfeed_config_loaded(const struct tslcd_config *cfg, const char *message)
 	if (cfg) {
 		for (int i = 0; i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", cfg->fingerprint[i]);
-		put_config(cfg, now);
+		put_config(cfg, rows);
 		struct history_params p = {.dir = cfg->agent.state_dir,
 		                           .retention_days = cfg->agent.history_retention_days};
 		history_reconfigure(&p);
@@ -371,7 +387,7 @@ uint32_t histfeed_start(struct model **mp)
 	uint32_t seq = history_start(&p);
 
 	F.mp = mp;
-	histfeed_config_loaded(cfg, NULL);
+	histfeed_config_loaded(cfg, NULL, NULL);
 	put_orphans(*mp);
 	F.timer = loop_timer_add((uint64_t)cfg->agent.history_interval_s * 1000u, on_timer, NULL);
 	return seq;

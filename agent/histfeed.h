@@ -31,13 +31,20 @@
 
 #include "model.h"
 
+struct history_batch;
 struct readiness_report;
 
 /* Start the writer on *mp's state dir and record the config; returns the
  * highest notification seq already recorded (for notify_seq_resume()). */
 uint32_t histfeed_start(struct model **mp);
-/* A config load: cfg NULL when the file was rejected (message says why). */
-void histfeed_config_loaded(const struct tslcd_config *cfg, const char *message);
+/* The office and line rows of cfg, for histfeed_config_loaded(): built
+ * off the loop (a reload's thread), they touch nothing it uses. */
+struct history_batch *histfeed_config_rows(const struct tslcd_config *cfg);
+/* A config load: cfg NULL when the file was rejected (message says why).
+ * rows: histfeed_config_rows(cfg), queued and left to the caller to free
+ * (history_batch_free), or NULL: built and freed here. */
+void histfeed_config_loaded(const struct tslcd_config *cfg, struct history_batch *rows,
+                            const char *message);
 /* Write today's (and a pending yesterday's) totals now, then stop. */
 void histfeed_stop(void);
 

@@ -16,11 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "history_db.h"
 #include "log.h"
 
 #define PRUNE_EVERY_S 3600 /* retention is in days: an hourly look is plenty */
 #define WRITER_NICE   10   /* probing and answering come first */
+#define BATCH_CHUNK   1024 /* rows of a batch queued per hold of the lock */
 
 static struct {
 	pthread_mutex_t mu;
@@ -74,32 +76,44 @@ static void set_text(struct hrow *r, unsigned i, const char *s)
 	r->v[i].type = r->v[i].s ? HVAL_TEXT : HVAL_NULL;
 }
 
-/* Hand a row to the writer; a full queue refuses it and counts it. */
-static void enqueue(struct hrow *r)
+/* With H.mu held: queue r, or refuse it (false) and count it; *first:
+ * the first refusal since the queue last took a row. */
+static bool enqueue_locked(struct hrow *r, bool *first)
 {
-	bool refused = false, first = false;
-
-	pthread_mutex_lock(&H.mu);
 	if (!r || !H.running || H.count >= HISTORY_QUEUE_MAX) {
 		H.st.dropped++;
-		refused = true;
-		first = !H.full_logged && H.running;
+		*first = *first || (!H.full_logged && H.running);
 		H.full_logged = true;
-	} else {
-		H.ring[(H.head + H.count) % HISTORY_QUEUE_MAX] = r;
-		H.count++;
-		H.st.pending++;
-		H.full_logged = false;
-		pthread_cond_signal(&H.wake);
+		return false;
 	}
-	pthread_mutex_unlock(&H.mu);
-	if (refused)
-		row_free(r);
+	H.ring[(H.head + H.count) % HISTORY_QUEUE_MAX] = r;
+	H.count++;
+	H.st.pending++;
+	H.full_logged = false;
+	pthread_cond_signal(&H.wake);
+	return true;
+}
+
+static void log_full(bool first)
+{
 	if (first)
 		log_msg(LOG_ERR,
 		        "history: queue full (%u rows): new rows are dropped and counted "
 		        "(tslcdHistoryRowsDropped) until the writer catches up",
 		        HISTORY_QUEUE_MAX);
+}
+
+/* Hand a row to the writer; a full queue refuses it and counts it. */
+static void enqueue(struct hrow *r)
+{
+	bool first = false;
+
+	pthread_mutex_lock(&H.mu);
+	bool queued = enqueue_locked(r, &first);
+	pthread_mutex_unlock(&H.mu);
+	if (!queued)
+		row_free(r);
+	log_full(first);
 }
 
 void history_put_meta(const char *key, const char *value)
@@ -113,7 +127,7 @@ void history_put_meta(const char *key, const char *value)
 	enqueue(r);
 }
 
-void history_put_office(const struct history_office *o, int64_t now)
+static struct hrow *office_row(const struct history_office *o, int64_t now)
 {
 	struct hrow *r = row_new(HSTMT_OFFICE, 10);
 
@@ -129,10 +143,15 @@ void history_put_office(const struct history_office *o, int64_t now)
 		set_int(r, 8, o->sla_target_ppm);
 		set_int(r, 9, now);
 	}
-	enqueue(r);
+	return r;
 }
 
-void history_put_line(const struct history_line *l, int64_t now)
+void history_put_office(const struct history_office *o, int64_t now)
+{
+	enqueue(office_row(o, now));
+}
+
+static struct hrow *line_row(const struct history_line *l, int64_t now)
 {
 	struct hrow *r = row_new(HSTMT_LINE, 7);
 
@@ -145,7 +164,82 @@ void history_put_line(const struct history_line *l, int64_t now)
 		set_text(r, 5, l->role);
 		set_int(r, 6, now);
 	}
-	enqueue(r);
+	return r;
+}
+
+void history_put_line(const struct history_line *l, int64_t now)
+{
+	enqueue(line_row(l, now));
+}
+
+/* ---- batches ---- */
+
+struct history_batch {
+	struct hrow **v;
+	size_t n, cap;
+	uint64_t lost; /* rows not built or not kept: dropped */
+};
+
+struct history_batch *history_batch_new(void)
+{
+	return calloc(1, sizeof(struct history_batch));
+}
+
+static void batch_add(struct history_batch *b, struct hrow *r)
+{
+	struct hrow **v = r ? grow_array(b->v, &b->cap, b->n + 1, sizeof(*v), 1024) : NULL;
+
+	if (!v) {
+		row_free(r);
+		b->lost++;
+		return;
+	}
+	b->v = v;
+	b->v[b->n++] = r;
+}
+
+void history_batch_office(struct history_batch *b, const struct history_office *o, int64_t now)
+{
+	batch_add(b, office_row(o, now));
+}
+
+void history_batch_line(struct history_batch *b, const struct history_line *l, int64_t now)
+{
+	batch_add(b, line_row(l, now));
+}
+
+/* A chunk at a time: the writer takes rows between chunks, as it does
+ * between rows queued one by one. */
+void history_batch_put(struct history_batch *b)
+{
+	bool first = false;
+	size_t refused = 0;
+
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n;) {
+		size_t end = b->n - i > BATCH_CHUNK ? i + BATCH_CHUNK : b->n;
+		pthread_mutex_lock(&H.mu);
+		for (; i < end; i++)
+			if (!enqueue_locked(b->v[i], &first))
+				b->v[refused++] = b->v[i]; /* kept for history_batch_free */
+		pthread_mutex_unlock(&H.mu);
+	}
+	b->n = refused;
+	pthread_mutex_lock(&H.mu);
+	H.st.dropped += b->lost;
+	pthread_mutex_unlock(&H.mu);
+	b->lost = 0;
+	log_full(first);
+}
+
+void history_batch_free(struct history_batch *b)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		row_free(b->v[i]);
+	if (b)
+		free(b->v);
+	free(b);
 }
 
 void history_put_outage(const struct history_outage *o)

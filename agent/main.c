@@ -34,6 +34,7 @@
 #include "dayacct.h"
 #include "heightened.h"
 #include "histfeed.h"
+#include "history.h"
 #include "log.h"
 #include "log_netsnmp.h"
 #include "loop.h"
@@ -232,34 +233,68 @@ static void apply_timezone(const struct tslcd_config *cfg)
 	avail_zone_changed();
 }
 
-/* SIGHUP, on the reload thread: the new model with fresh state, built
- * while the loop goes on; its time zone must be the one in force (fresh
- * availability buckets are keyed by local periods), else the loop builds it
- * after switching zones. */
+/* What the reload thread built from the new config alone; after the
+ * swap, what the reload replaced, freed on the reloader's thread. */
+struct reload_built {
+	struct model *model;        /* fresh state; NULL: built on the loop */
+	struct history_batch *rows; /* the config's history rows */
+};
+
+/* SIGHUP, on the reload thread: what depends only on the new config, built
+ * while the loop goes on.  The new model's time zone must be the one in
+ * force (fresh availability buckets are keyed by local periods), else the
+ * loop builds it after switching zones. */
 static void *reload_prepare(void *ctx, struct tslcd_config *cfg)
 {
 	const char *tz = getenv("TZ"); /* set only on the loop, never while this runs */
+	struct reload_built *b = calloc(1, sizeof(*b));
 
 	(void)ctx;
-	if (!tz || strcmp(tz, cfg->agent.timezone))
+	if (!b)
 		return NULL;
-	return model_prepare(cfg, time(NULL));
+	b->rows = histfeed_config_rows(cfg);
+	if (tz && !strcmp(tz, cfg->agent.timezone))
+		b->model = model_prepare(cfg, time(NULL));
+	return b;
 }
 
 /* Shutdown during a reload: what it built goes. */
 static void reload_discard(void *ctx, struct tslcd_config *cfg, void *prepared)
 {
+	struct reload_built *b = prepared;
+
 	(void)ctx;
-	if (prepared)
-		model_free(prepared); /* owns cfg */
+	if (b && b->model)
+		model_free(b->model); /* owns cfg */
 	else
 		config_free(cfg);
+	if (b)
+		history_batch_free(b->rows);
+	free(b);
 }
 
 /* On the reloader's thread: only frees. */
-static void model_dispose(void *m)
+static void reload_dispose(void *obj)
 {
-	model_free(m);
+	struct reload_built *gone = obj;
+
+	model_free(gone->model);
+	history_batch_free(gone->rows);
+	free(gone);
+}
+
+/* The old model, and the config rows the history queue had no room for. */
+static void reload_release(struct model *old, struct history_batch *rows)
+{
+	struct reload_built *gone = malloc(sizeof(*gone));
+
+	if (!gone) { /* on the loop, then */
+		model_free(old);
+		history_batch_free(rows);
+		return;
+	}
+	*gone = (struct reload_built){.model = old, .rows = rows};
+	reloader_dispose(reload_dispose, gone);
 }
 
 /* Point heightened periods, the notifier and the rules at a model (before
@@ -289,6 +324,7 @@ static void alarms_period(struct model *m)
 struct reload {
 	struct tslcd_config *cfg;
 	struct model *old, *next;
+	struct history_batch *rows; /* the config's history rows, or NULL */
 };
 
 /* The phases after prepare, in the order they run. */
@@ -296,7 +332,8 @@ enum reload_phase {
 	RELOAD_STOP,  /* stop working on the old model (probes hold its lines) */
 	RELOAD_SWAP,  /* point at the next model while the old one still exists:
 	               * what the reload dropped can still be named (alarm clears) */
-	RELOAD_START, /* the old model is released: resume on the runtime's */
+	RELOAD_START, /* the old model is released: resume on the runtime's, in a later
+	               * turn of the loop (reload_finish) */
 	RELOAD_PHASES
 };
 
@@ -308,6 +345,7 @@ enum reload_phase {
  * the runtime releases the old model and takes the next.
  */
 struct reload_part {
+	const char *name; /* in the debug log's timing of each phase */
 	bool (*prepare)(struct reload *r);
 	void (*abort)(struct reload *r); /* undo a prepare when a later one failed */
 	void (*run[RELOAD_PHASES])(struct reload *r);
@@ -336,9 +374,10 @@ static void listener_swap(struct reload *r)
 	model_set_listener(r->next, &r->old->listener);
 }
 
-static void history_start(struct reload *r)
+/* Last of the swap: the old model is released with the rows left over. */
+static void config_rows_swap(struct reload *r)
 {
-	histfeed_config_loaded(r->next->cfg, NULL);
+	histfeed_config_loaded(r->next->cfg, r->rows, NULL);
 }
 
 static void probes_stop(struct reload *r)
@@ -405,29 +444,46 @@ static void readiness_resume(struct reload *r)
 }
 
 static const struct reload_part reload_parts[] = {
-    {.prepare = zone_prepare},
+    {.name = "zone", .prepare = zone_prepare},
     /* readiness prepares before the model: model_adopt() takes the old
      * model's outages over, so nothing after it may fail */
-    {.prepare = readiness_prepare, .abort = readiness_abort, .run[RELOAD_STOP] = readiness_pause},
-    {.prepare = model_next_prepare, .run[RELOAD_SWAP] = listener_swap},
-    {.run[RELOAD_START] = history_start},
-    {.run = {[RELOAD_STOP] = probes_stop, [RELOAD_START] = probes_start}},
-    {.run = {[RELOAD_STOP] = poller_stop, [RELOAD_START] = poller_start}},
-    {.run[RELOAD_SWAP] = mib_swap},
-    {.run[RELOAD_SWAP] = alarms_swap},
+    {.name = "readiness",
+     .prepare = readiness_prepare,
+     .abort = readiness_abort,
+     .run[RELOAD_STOP] = readiness_pause},
+    {.name = "model", .prepare = model_next_prepare, .run[RELOAD_SWAP] = listener_swap},
+    {.name = "probes", .run = {[RELOAD_STOP] = probes_stop, [RELOAD_START] = probes_start}},
+    {.name = "poller", .run = {[RELOAD_STOP] = poller_stop, [RELOAD_START] = poller_start}},
+    {.name = "mib", .run[RELOAD_SWAP] = mib_swap},
+    {.name = "alarms", .run[RELOAD_SWAP] = alarms_swap},
     /* after the alarms: its first judgement may raise or clear on the
      * next model */
-    {.run = {[RELOAD_SWAP] = readiness_swap, [RELOAD_START] = readiness_resume}},
+    {.name = "readiness",
+     .run = {[RELOAD_SWAP] = readiness_swap, [RELOAD_START] = readiness_resume}},
+    /* the config's rows follow the rows the swap wrote, as they always did */
+    {.name = "history", .run[RELOAD_SWAP] = config_rows_swap},
 };
 
 #define RELOAD_PARTS (sizeof(reload_parts) / sizeof(reload_parts[0]))
+
+/* Where the loop's time goes in a reload (-d): the phases of every part. */
+static void reload_timed(const char *part, const char *phase, uint64_t t0)
+{
+	log_msg(LOG_DEBUG, "reload: %s %s %.1f ms", part, phase,
+	        (double)(loop_clock_us() - t0) / 1e3);
+}
 
 /* Every prepare, in order; when one fails, the ones before it are undone
  * in reverse. */
 static bool reload_prepared(struct reload *r)
 {
 	for (size_t i = 0; i < RELOAD_PARTS; i++) {
-		if (!reload_parts[i].prepare || reload_parts[i].prepare(r))
+		if (!reload_parts[i].prepare)
+			continue;
+		uint64_t t0 = loop_clock_us();
+		bool ok = reload_parts[i].prepare(r);
+		reload_timed(reload_parts[i].name, "prepare", t0);
+		if (ok)
 			continue;
 		while (i-- > 0)
 			if (reload_parts[i].abort)
@@ -439,46 +495,115 @@ static bool reload_prepared(struct reload *r)
 
 static void reload_phase(struct reload *r, enum reload_phase phase)
 {
-	for (size_t i = 0; i < RELOAD_PARTS; i++)
-		if (reload_parts[i].run[phase])
-			reload_parts[i].run[phase](r);
+	static const char *const names[RELOAD_PHASES] = {"stop", "swap", "start"};
+
+	for (size_t i = 0; i < RELOAD_PARTS; i++) {
+		if (!reload_parts[i].run[phase])
+			continue;
+		uint64_t t0 = loop_clock_us();
+		reload_parts[i].run[phase](r);
+		reload_timed(reload_parts[i].name, names[phase], t0);
+	}
+}
+
+/* The start phase runs in a later turn of the loop: what was asked
+ * meanwhile (a GET, on the next model already) is answered between the
+ * two blocks. */
+static struct {
+	struct reload r;
+	bool due;                 /* the start phase has not run yet */
+	struct loop_timer *timer; /* armed for it, or NULL */
+	double parse_ms, swap_ms;
+} starting;
+
+static void reload_finish(void)
+{
+	uint64_t t0 = loop_clock_us();
+
+	starting.due = false;
+	const struct tslcd_config *cfg = starting.r.next->cfg;
+
+	reload_phase(&starting.r, RELOAD_START);
+	double start_ms = (double)(loop_clock_us() - t0) / 1e3;
+	log_msg(LOG_INFO,
+	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
+	        "%.1f ms on the loop: %.1f + %.1f ms in two turns)",
+	        cfg->n_offices, cfg->n_lines, starting.parse_ms, starting.swap_ms + start_ms,
+	        starting.swap_ms, start_ms);
+	sd_notify(0, "READY=1"); /* the reload is over */
+}
+
+static void reload_start_turn(void *arg)
+{
+	(void)arg;
+	starting.timer = NULL; /* fired: freed by the loop */
+	reload_finish();
+}
+
+/* Deferred from the reload's turn: a timer added there would run at the
+ * top of the next pass, before the poll; added here (after this pass's
+ * timers), it runs only once the poll has served what waits. */
+static void reload_arm_start(void *arg)
+{
+	(void)arg;
+	if (starting.due && !(starting.timer = loop_timer_add(0, reload_start_turn, NULL)))
+		reload_finish(); /* out of memory: now, then */
+}
+
+/* A start phase still due runs now: before another reload, or the stop. */
+static void reload_flush(void)
+{
+	if (!starting.due)
+		return;
+	loop_timer_cancel(starting.timer);
+	starting.timer = NULL;
+	reload_finish();
 }
 
 /* SIGHUP, back on the loop: a bad file keeps the old config in force; a
  * good one replaces it, keeping the state of every office and line that
- * still exists. */
-static void reload_apply(struct tslcd_config *cfg, struct model *next, double parse_ms)
+ * still exists.  True: the start phase is due (reload_finish). */
+static bool reload_apply(struct tslcd_config *cfg, struct reload_built *built, double parse_ms)
 {
 	agent_status_config_loaded(cfg != NULL, time(NULL));
 	if (!cfg) { /* config_message holds the last problem, handed over just now */
 		log_msg(LOG_ERR, "reload failed: keeping the previous configuration");
-		histfeed_config_loaded(NULL, agent_status_get()->config_message);
-		return;
+		histfeed_config_loaded(NULL, NULL, agent_status_get()->config_message);
+		return false;
 	}
 	agent_status_config_message("");
 	uint64_t t0 = loop_clock_us();
-	struct reload r = {.cfg = cfg, .old = rt.model, .next = next};
+	struct reload r = {.cfg = cfg,
+	                   .old = rt.model,
+	                   .next = built ? built->model : NULL,
+	                   .rows = built ? built->rows : NULL};
 	if (!reload_prepared(&r)) {
 		log_msg(LOG_ERR, "reload: out of memory, keeping the previous configuration");
+		history_batch_free(r.rows);
 		config_free(cfg);
-		return;
+		return false;
 	}
 	reload_phase(&r, RELOAD_STOP);
 	reload_phase(&r, RELOAD_SWAP);
-	reloader_dispose(model_dispose, r.old); /* released: nothing refers to it any more */
+	reload_release(r.old, r.rows); /* nothing refers to them any more */
 	rt.model = r.next;
-	reload_phase(&r, RELOAD_START);
-	log_msg(LOG_INFO,
-	        "configuration reloaded: %zu offices, %zu lines (parsed in %.1f ms off the loop, "
-	        "%.1f ms on the loop)",
-	        cfg->n_offices, cfg->n_lines, parse_ms, (double)(loop_clock_us() - t0) / 1e3);
+	starting.r = r;
+	starting.parse_ms = parse_ms;
+	starting.swap_ms = (double)(loop_clock_us() - t0) / 1e3;
+	return true;
 }
 
 static void reload_done(void *ctx, struct tslcd_config *cfg, void *prepared, double parse_ms)
 {
 	(void)ctx;
-	reload_apply(cfg, prepared, parse_ms);
-	sd_notify(0, "READY=1"); /* the reload is over, whatever its outcome */
+	reload_flush(); /* the previous reload's start comes first */
+	bool due = reload_apply(cfg, prepared, parse_ms);
+	free(prepared); /* what it held is the runtime's, or freed */
+	starting.due = due;
+	if (!due)
+		sd_notify(0, "READY=1"); /* the reload is over, failed */
+	else if (loop_defer(reload_arm_start, NULL) < 0)
+		reload_finish(); /* out of memory: in this turn, then */
 }
 
 static const struct reloader_hooks reload_hooks = {
@@ -678,6 +803,7 @@ static int run(struct tslcd_config *cfg)
 	        cfg->n_offices, cfg->n_lines);
 	sd_notify(0, "READY=1"); /* config loaded, sockets open */
 	loop_run();
+	reload_flush(); /* what a reload stopped runs, so that it stops below */
 	reloader_stop();
 	control_stop();
 	probe_run_stop(rt.model);

@@ -204,14 +204,21 @@ MIB_TABLE(line_table, "tslcdLineTable", TSLCD_OID_LINE_TABLE, 2, line_cols);
 
 void mib_line_bind(const struct model *m)
 {
-	mib_table_clear(&line_table);
+	size_t n = 0, at = 0;
+
+	for (size_t i = 0; m && i < m->n_offices; i++)
+		n += m->offices[i].n_lines;
+	struct mib_bind_row *rows = mib_bind_rows_alloc(&line_table, n);
+	if (!rows)
+		return;
 	for (size_t i = 0; m && i < m->n_offices; i++) {
 		const struct office *o = &m->offices[i];
-		for (size_t j = 0; j < o->n_lines; j++) {
-			uint32_t idx[2] = {o->cfg->id, o->lines[j].cfg->id};
-			mib_table_set_row(&line_table, idx, &o->lines[j]);
-		}
+		for (size_t j = 0; j < o->n_lines; j++, at++)
+			rows[at] =
+			    (struct mib_bind_row){{o->cfg->id, o->lines[j].cfg->id}, &o->lines[j]};
 	}
+	mib_table_rebind(&line_table, rows, n);
+	free(rows);
 }
 
 struct mib_table *mib_line_table(void)

@@ -211,6 +211,110 @@ int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *ob
 	return 0;
 }
 
+/* Rows a rebind adds or removes one by one; beyond this the table is
+ * refilled: every removal from Net-SNMP's sorted array moves its tail. */
+#define REBIND_PIECEMEAL_MAX 256u
+
+static int index_cmp(const struct mib_row *row, const uint32_t *idx, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (row->idx_buf[i] != idx[i])
+			return row->idx_buf[i] < idx[i] ? -1 : 1;
+	return 0;
+}
+
+/* A merge of the table's rows (in order) with the rows to bind. */
+struct rebind {
+	const struct mib_table *t;
+	const struct mib_bind_row *rows;
+	size_t n, pos;
+	struct mib_row *gone[REBIND_PIECEMEAL_MAX];
+	size_t added[REBIND_PIECEMEAL_MAX]; /* positions in rows */
+	size_t n_gone, n_new;
+};
+
+static void rebind_added(struct rebind *b)
+{
+	if (b->n_new < REBIND_PIECEMEAL_MAX)
+		b->added[b->n_new] = b->pos;
+	b->n_new++;
+	b->pos++;
+}
+
+static void rebind_visit(void *data, void *ctx)
+{
+	struct mib_row *row = data;
+	struct rebind *b = ctx;
+	int c = 1;
+
+	while (b->pos < b->n && (c = index_cmp(row, b->rows[b->pos].idx, b->t->n_index)) > 0)
+		rebind_added(b);
+	if (b->pos < b->n && c == 0) {
+		row->obj = b->rows[b->pos++].obj;
+		return;
+	}
+	if (b->n_gone < REBIND_PIECEMEAL_MAX)
+		b->gone[b->n_gone] = row;
+	b->n_gone++;
+}
+
+static bool rows_ordered(const struct mib_table *t, const struct mib_bind_row *rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct mib_row prev = {
+		    .idx_buf = {rows[i - 1].idx[0], rows[i - 1].idx[1], rows[i - 1].idx[2]}};
+		if (index_cmp(&prev, rows[i].idx, t->n_index) >= 0)
+			return false;
+	}
+	return true;
+}
+
+static int refill(struct mib_table *t, const struct mib_bind_row *rows, size_t n)
+{
+	int rc = 0;
+
+	mib_table_clear(t);
+	for (size_t i = 0; i < n; i++)
+		if (mib_table_set_row(t, rows[i].idx, rows[i].obj) < 0)
+			rc = -1;
+	return rc;
+}
+
+struct mib_bind_row *mib_bind_rows_alloc(const struct mib_table *t, size_t n)
+{
+	struct mib_bind_row *rows = calloc(n ? n : 1, sizeof(*rows));
+
+	if (!rows)
+		log_msg(LOG_ERR,
+		        "out of memory rebinding %s: its rows are stale until the next reload",
+		        t->name);
+	return rows;
+}
+
+int mib_table_rebind(struct mib_table *t, const struct mib_bind_row *rows, size_t n)
+{
+	struct rebind b = {.t = t, .rows = rows, .n = n};
+	int rc = 0;
+
+	if (!t->rows)
+		return -1;
+	if (!rows_ordered(t, rows, n)) /* the merge needs them in order */
+		return refill(t, rows, n);
+	CONTAINER_FOR_EACH(t->rows, rebind_visit, &b);
+	while (b.pos < b.n)
+		rebind_added(&b);
+	if (b.n_gone + b.n_new > REBIND_PIECEMEAL_MAX)
+		return refill(t, rows, n);
+	for (size_t i = 0; i < b.n_gone; i++) {
+		CONTAINER_REMOVE(t->rows, b.gone[i]);
+		free(b.gone[i]);
+	}
+	for (size_t i = 0; i < b.n_new; i++)
+		if (mib_table_set_row(t, rows[b.added[i]].idx, rows[b.added[i]].obj) < 0)
+			rc = -1;
+	return rc;
+}
+
 size_t mib_table_row_count(const struct mib_table *t)
 {
 	return t->rows ? CONTAINER_SIZE(t->rows) : 0;

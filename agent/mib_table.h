@@ -113,6 +113,21 @@ void mib_table_unregister(struct mib_table *t);
 /* Replace or add the row for the given index; obj NULL removes it. */
 int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj);
 void mib_table_clear(struct mib_table *t);
+
+/* A row a table is rebound to: its index (n_index values) and object. */
+struct mib_bind_row {
+	uint32_t idx[3];
+	const void *obj;
+};
+/* Make rows[0..n) (in index order, no index twice) the table's rows: the
+ * rows both have only change their object; the others are added or
+ * removed.  A reload that keeps most rows costs one pass over the table,
+ * not a free, malloc and search per row.  0, or -1 out of memory (the
+ * table may then miss rows). */
+int mib_table_rebind(struct mib_table *t, const struct mib_bind_row *rows, size_t n);
+/* Room for n rows to rebind (never NULL for n 0: rebinding none clears
+ * the table); NULL out of memory, logged with the table's name. */
+struct mib_bind_row *mib_bind_rows_alloc(const struct mib_table *t, size_t n);
 size_t mib_table_row_count(const struct mib_table *t);
 /* Append to vars what a GET of column col of the row (index, obj) answers:
  * the instance OID and the typed value.  A notification must carry every

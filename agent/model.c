@@ -418,7 +418,9 @@ static void line_init(struct line *l, const struct line_cfg *lc, struct office *
 	outage_ring_init(&l->outages, cfg->outage_history);
 }
 
-/* Reload keeps history: the surviving line's state moves to its new home. */
+/* Reload keeps history: the surviving line's state moves to its new home.
+ * The rings are exchanged, not freed and made again: the old model keeps
+ * the fresh, empty one, and is freed off the loop. */
 static void line_adopt(struct line *l, struct line *prev, unsigned history)
 {
 	l->ls = prev->ls;
@@ -431,10 +433,10 @@ static void line_adopt(struct line *l, struct line *prev, unsigned history)
 	l->days = prev->days;
 	if (prev->iv.len_s == l->iv.len_s) /* a new length starts afresh */
 		l->iv = prev->iv;
-	outage_ring_free(&l->outages);
+	struct outage_ring fresh = l->outages;
 	l->outages = prev->outages;
 	outage_ring_set_capacity(&l->outages, history);
-	outage_ring_init(&prev->outages, history); /* prev no longer owns it */
+	prev->outages = fresh; /* prev no longer owns it */
 }
 
 /* A fresh office and its lines: no state from before. */
@@ -457,20 +459,72 @@ static bool office_build(struct model *m, struct office *o, const struct office_
 	return true;
 }
 
-/* Reload: the office takes over the state of its previous self, if any. */
-static void office_adopt(struct model *m, struct office *o, struct model *old)
-{
-	struct office *prev = model_find_office(old, o->cfg->id);
+#define SWAP(a, b)                                                                                 \
+	do {                                                                                       \
+		__typeof__(a) swap_tmp_ = (a);                                                     \
+		(a) = (b);                                                                         \
+		(b) = swap_tmp_;                                                                   \
+	} while (0)
 
-	if (!prev)
-		return;
+/* The line l (moved, state and all, from the old office into the new one)
+ * exchanges with the fresh line built for it (moved the other way) what
+ * the config decides: l now reads the new config, fresh the old one,
+ * so the old model stays whole until it is freed.  The same outcome as
+ * line_adopt() without copying 3.5 KB of state per line. */
+static void line_move(struct line *l, struct line *fresh, unsigned history)
+{
+	SWAP(l->cfg, fresh->cfg);
+	SWAP(l->office, fresh->office);
+	SWAP(l->via, fresh->via);
+	SWAP(l->bw, fresh->bw);
+	SWAP(l->probe_job, fresh->probe_job); /* the old model's probes stop it */
+	if (!l->via)
+		linestate_set_upstream(&l->ls, UPSTREAM_OK);
+	if (l->iv.len_s != fresh->iv.len_s) /* a new length starts afresh */
+		l->iv = fresh->iv;
+	outage_ring_set_capacity(&l->outages, history);
+	model_bw_line_adopt(l, fresh); /* fresh: the old config and bandwidth state */
+}
+
+/* Same line ids in the same order: the office's lines can move whole. */
+static bool same_lines(const struct office *a, const struct office *b)
+{
+	if (a->n_lines != b->n_lines)
+		return false;
+	for (size_t j = 0; j < a->n_lines; j++)
+		if (a->lines[j].cfg->id != b->lines[j].cfg->id)
+			return false;
+	return true;
+}
+
+/* Line by line: both arrays are sorted by id, so one merge pairs them. */
+static void lines_adopt(struct model *m, struct office *o, struct office *prev)
+{
+	size_t k = 0;
+
 	for (size_t j = 0; j < o->n_lines; j++) {
 		struct line *l = &o->lines[j];
-		struct line *pl = model_find_line(old, o->cfg->id, l->cfg->id);
-		if (!pl)
+		while (k < prev->n_lines && prev->lines[k].cfg->id < l->cfg->id)
+			k++;
+		if (k == prev->n_lines)
+			return;
+		if (prev->lines[k].cfg->id != l->cfg->id)
 			continue;
-		line_adopt(l, pl, m->cfg->outage_history);
-		model_bw_line_adopt(l, pl);
+		line_adopt(l, &prev->lines[k], m->cfg->outage_history);
+		model_bw_line_adopt(l, &prev->lines[k]);
+	}
+}
+
+/* Reload: the office takes over the state of its previous self, and its
+ * line array when the lines are the same (the common case). */
+static void office_adopt(struct model *m, struct office *o, struct office *prev)
+{
+	if (same_lines(o, prev)) {
+		SWAP(o->lines, prev->lines);
+		for (size_t j = 0; j < o->n_lines; j++)
+			line_move(&o->lines[j], &prev->lines[j], m->cfg->outage_history);
+	} else {
+		lines_adopt(m, o, prev);
 	}
 	o->status = prev->status;
 	o->last_change = prev->last_change;
@@ -481,6 +535,24 @@ static void office_adopt(struct model *m, struct office *o, struct model *old)
 	enum office_status st = office_status_of(o, &o->lines_up);
 	if (o->status == OFFICE_UNREACHABLE && st != OFFICE_UNREACHABLE)
 		o->status = st; /* its node left the config (line_adopt) */
+}
+
+/* Every office that both models have adopts its previous self: offices
+ * are sorted by id in both, so one merge pairs them (not a search each).
+ * Every line's running interval is marked (reload) in the same pass. */
+static void offices_adopt(struct model *m, struct model *old)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
+		while (k < old->n_offices && old->offices[k].cfg->id < o->cfg->id)
+			k++;
+		if (k < old->n_offices && old->offices[k].cfg->id == o->cfg->id)
+			office_adopt(m, o, &old->offices[k]);
+		for (size_t j = 0; j < o->n_lines; j++)
+			interval_mark(&o->lines[j].iv, INTERVAL_CONFIG_RELOAD);
+	}
 }
 
 struct model *model_prepare(struct tslcd_config *cfg, time_t now)
@@ -525,12 +597,10 @@ void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_m
 		return;
 	}
 	model_tick(old, now, mono_ms); /* settle its books before taking them over */
-	for (size_t i = 0; i < m->n_offices; i++)
-		office_adopt(m, &m->offices[i], old);
+	offices_adopt(m, old);
 	model_node_adopt(m, old);
 	m->clock = old->clock;
 	m->interval_suspect = old->interval_suspect;
-	mark_intervals(m, INTERVAL_CONFIG_RELOAD);
 }
 
 void model_set_master_reachable(struct model *m, bool reachable)

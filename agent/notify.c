@@ -326,6 +326,12 @@ static void told_update(const struct notice *n, bool delivered)
 		t->extra = *n->extra;
 }
 
+/* The watches' order: the model's, by office then line. */
+static bool watch_before(const struct line_watch *a, const struct line_watch *b)
+{
+	return a->office < b->office || (a->office == b->office && a->line < b->line);
+}
+
 /* Flap dampening holds a flapping line's edges, and its office's. */
 static const struct line_watch *watch_find(uint32_t office, uint32_t line)
 {
@@ -335,7 +341,7 @@ static const struct line_watch *watch_find(uint32_t office, uint32_t line)
 		const struct line_watch *w = &N.watch[mid];
 		if (w->office == office && w->line == line)
 			return w;
-		if (w->office < office || (w->office == office && w->line < line))
+		if (watch_before(w, &(struct line_watch){.office = office, .line = line}))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -870,9 +876,11 @@ static void clear_removed(const struct model *m)
 	}
 }
 
+/* Both arrays are in (office, line) order, the model's: one merge carries
+ * the flap history over, not a search per line. */
 static bool watches_build(const struct model *m)
 {
-	size_t n = 0, at = 0;
+	size_t n = 0, at = 0, k = 0;
 	for (size_t i = 0; i < m->n_offices; i++)
 		n += m->offices[i].n_lines;
 	struct line_watch *w = calloc(n ? n : 1, sizeof(*w));
@@ -882,9 +890,10 @@ static bool watches_build(const struct model *m)
 		for (size_t j = 0; j < m->offices[i].n_lines; j++, at++) {
 			w[at].office = m->offices[i].cfg->id;
 			w[at].line = m->offices[i].lines[j].cfg->id;
-			const struct line_watch *old = watch_find(w[at].office, w[at].line);
-			if (old)
-				w[at].flap = old->flap; /* a reload keeps a line's history */
+			while (k < N.n_watch && watch_before(&N.watch[k], &w[at]))
+				k++;
+			if (k < N.n_watch && !watch_before(&w[at], &N.watch[k]))
+				w[at].flap = N.watch[k].flap; /* a reload keeps a line's history */
 		}
 	}
 	free(N.watch);

@@ -53,7 +53,7 @@ bool outage_ring_set_capacity(struct outage_ring *r, unsigned capacity)
 	unsigned keep = r->count < cap ? r->count : cap;
 	struct outage *slot;
 
-	if (!r->slot) {
+	if (!r->slot || cap == r->capacity) { /* nothing to move */
 		r->capacity = cap;
 		return true;
 	}

@@ -228,9 +228,14 @@ struct readiness *readiness_create(const struct tslcd_config *cfg, struct readin
 	}
 	rd->cfg = cfg;
 	rd->n = cfg->n_offices;
-	for (size_t i = 0; i < rd->n; i++) {
+	/* Both are sorted by office id: one merge pairs the entries (100k
+	 * offices: no search each, on the loop). */
+	for (size_t i = 0, k = 0; i < rd->n; i++) {
 		const struct office_cfg *o = &cfg->offices[i];
-		struct office_readiness *prev = readiness_find(old, o->id);
+		while (old && k < old->n && old->v[k].office_id < o->id)
+			k++;
+		struct office_readiness *prev =
+		    old && k < old->n && old->v[k].office_id == o->id ? &old->v[k] : NULL;
 		entry_init(&rd->v[i], o);
 		if (prev) {
 			rd->v[i] = *prev; /* state survives a reload */

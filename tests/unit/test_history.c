@@ -323,6 +323,61 @@ START_TEST(test_queue_full_counts)
 }
 END_TEST
 
+/* A batch built ahead (a reload's config rows) is written like rows put
+ * one by one; a full queue refuses the rest, which are counted and stay
+ * in the batch for its owner to free. */
+START_TEST(test_batch_rows_written)
+{
+	struct history_batch *b = history_batch_new();
+	struct history_status st;
+	int64_t now = (int64_t)time(NULL);
+
+	ck_assert_ptr_nonnull(b);
+	for (uint32_t id = 1; id <= 3; id++) {
+		struct history_office o = {.id = id, .code = "HN", .name = "Ha Noi"};
+		history_batch_office(b, &o, now);
+		struct history_line l = {.office = id, .id = 1, .kbps = 2000, .circuit = "C1"};
+		history_batch_line(b, &l, now);
+	}
+	start();
+	history_batch_put(b);
+	history_batch_free(b);
+	history_stop(5000);
+	history_status(&st);
+	ck_assert_uint_eq(st.written, 6);
+	ck_assert_uint_eq(st.dropped, 0);
+	sqlite3 *db = open_db();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM offices"), 3);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM lines WHERE kbps = 2000"), 3);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_batch_queue_full_counts)
+{
+	char target[300];
+	struct history_status st;
+	const unsigned total = HISTORY_QUEUE_MAX + HISTORY_BATCH + 100;
+	struct history_batch *b = history_batch_new();
+
+	ck_assert_ptr_nonnull(b);
+	for (unsigned i = 0; i < total; i++)
+		history_batch_office(b, &(struct history_office){.id = i + 1, .code = "x"}, 0);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	start();
+	usleep(100 * 1000); /* the writer has taken its (empty) first look */
+	history_batch_put(b);
+	history_status(&st);
+	ck_assert_uint_ge(st.dropped, 100);
+	ck_assert_uint_eq(st.dropped + st.pending, total);
+	history_batch_free(b); /* the refused rows */
+	history_stop(1000);
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, total);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
@@ -338,6 +393,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_corrupt_set_aside);
 	tcase_add_test(tc, test_symlink_refused);
 	tcase_add_test(tc, test_queue_full_counts);
+	tcase_add_test(tc, test_batch_rows_written);
+	tcase_add_test(tc, test_batch_queue_full_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -532,6 +532,46 @@ START_TEST(reload_create_with_old)
 }
 END_TEST
 
+/* An office whose lines are the same moves its line array to the new
+ * model whole: the state comes along, the config is the new one, and the
+ * old model keeps lines that read the old config, freed on their own. */
+START_TEST(reload_moves_unchanged_lines)
+{
+	struct model *old = model_before_reload();
+	time_t down_at = clk.wall;
+	const struct line *prev = model_find_line(old, 1, 1);
+	const struct line_cfg *old_cfg = prev->cfg;
+
+	clock_step(5);
+	struct tslcd_config *cfg = load_config(" down-after = 1\n up-after = 1\n",
+	                                       OFFICE(1, 1, LINE(1, 1)) OFFICE(2, 1, LINE(1, 1)));
+	struct model *m = model_create(cfg, old, clk.wall, clk.mono_ms);
+	ck_assert_ptr_nonnull(m);
+	const struct line *l = model_find_line(m, 1, 1);
+	ck_assert_ptr_eq(l, prev); /* moved, not copied */
+	ck_assert_ptr_eq(l->cfg, &cfg->offices[0].lines[0]);
+	ck_assert_ptr_eq(l->office, model_find_office(m, 1));
+	ck_assert(l->iv.cur.suspect & INTERVAL_CONFIG_RELOAD);
+	const struct line *fresh = &model_find_office(old, 1)->lines[0];
+	ck_assert_ptr_eq(fresh->cfg, old_cfg);
+	ck_assert_ptr_eq(fresh->office, model_find_office(old, 1));
+	ck_assert_uint_eq(fresh->outages.count, 0);
+	model_free(old);
+	ck_assert_int_eq(linestate_reported(&l->ls), LINE_DOWN);
+	ck_assert_int_eq(l->last_change, down_at);
+	ck_assert_uint_eq(l->outages.last_index, 2);
+	ck_assert_int_eq(model_find_office(m, 1)->status, OFFICE_ISOLATED);
+
+	model_set_listener(m, &recorder);
+	round_of(m, 1, 1, GOOD);
+	const struct event *e = find_event(EV_CLOSED, 1);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->index, 2);
+	ck_assert_int_eq(e->start, down_at);
+	model_free(m);
+}
+END_TEST
+
 /* The evidence filed with an outage is the loss of the rounds that
  * declared the line down, with the threshold in force (a heightened
  * period's, when one tightens down-after), not the configured one. */
@@ -762,6 +802,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, redundancy);
 	tcase_add_test(tc, reload_prepare_adopt);
 	tcase_add_test(tc, reload_create_with_old);
+	tcase_add_test(tc, reload_moves_unchanged_lines);
 	tcase_add_test(tc, heightened_outage_evidence);
 	tcase_add_test(tc, line_stats_newest_round);
 	tcase_add_test(tc, interval_suspect_marks);
