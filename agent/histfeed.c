@@ -105,6 +105,8 @@ void histfeed_config_loaded(const struct tslcd_config *cfg, struct history_batch
 	time_t now = time(NULL);
 
 	if (cfg) {
+		/* before its rows: a big config's burst must not be refused */
+		history_queue_bound(cfg->n_offices, cfg->n_lines);
 		for (int i = 0; i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", cfg->fingerprint[i]);
 		put_config(cfg, rows);

@@ -9,7 +9,9 @@
  *    province_name, timezone, and the settings the report's figures
  *    follow: readiness_max_age_days, congestion_raise_ppm), every office
  *    (with the SLA target in force) and line (upsert, MIB enum names), and
- *    a config_loads row (also for a rejected file).
+ *    a config_loads row (also for a rejected file).  First the history
+ *    queue's bound is set from the config's offices and lines, so that
+ *    this burst, the start's orphan rows and the day rows fit.
  *  - Outages: at open, close and annotation (tslcdctl outage-cause); at
  *    start, the open ones the restored state does not know are removed.
  *    Office outages (line_id 0), the time an office is isolated, at its

@@ -29,9 +29,10 @@ static struct {
 	pthread_cond_t wake;
 	bool running, stop;
 	pthread_t thread;
-	/* ring of rows, guarded by mu */
+	/* ring of rows, guarded by mu: cap slots allocated as rows come,
+	 * count of them queued from head on (wrapping), at most bound */
 	struct hrow **ring;
-	uint32_t head, count;
+	size_t cap, head, count, bound;
 	bool full_logged;
 	/* settings, guarded by mu */
 	char path[PATH_MAX];
@@ -39,7 +40,8 @@ static struct {
 	bool reopen; /* path changed */
 	struct history_status st;
 	uint32_t in_flight;
-} H = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+} H = {
+    .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .bound = HISTORY_QUEUE_MIN};
 
 /* ---- rows ---- */
 
@@ -76,17 +78,36 @@ static void set_text(struct hrow *r, unsigned i, const char *s)
 	r->v[i].type = r->v[i].s ? HVAL_TEXT : HVAL_NULL;
 }
 
+/* With H.mu held: room for one more row in the ring, which grows on
+ * demand (doubling) so that a small config never pays for the bound.
+ * The rows that had wrapped to the front follow the old end, so the
+ * queue stays in order from head on. */
+static bool ring_room_locked(void)
+{
+	if (H.count < H.cap)
+		return true;
+	/* full: rows [head, old) then the head rows wrapped to [0, head) */
+	size_t old = H.cap, wrap = H.head;
+	struct hrow **v = grow_array(H.ring, &H.cap, old + (wrap ? wrap : 1), sizeof(*v), 1024);
+
+	if (!v)
+		return false;
+	memcpy(v + old, v, wrap * sizeof(*v));
+	H.ring = v;
+	return true;
+}
+
 /* With H.mu held: queue r, or refuse it (false) and count it; *first:
  * the first refusal since the queue last took a row. */
 static bool enqueue_locked(struct hrow *r, bool *first)
 {
-	if (!r || !H.running || H.count >= HISTORY_QUEUE_MAX) {
+	if (!r || !H.running || H.count >= H.bound || !ring_room_locked()) {
 		H.st.dropped++;
 		*first = *first || (!H.full_logged && H.running);
 		H.full_logged = true;
 		return false;
 	}
-	H.ring[(H.head + H.count) % HISTORY_QUEUE_MAX] = r;
+	H.ring[(H.head + H.count) % H.cap] = r;
 	H.count++;
 	H.st.pending++;
 	H.full_logged = false;
@@ -96,11 +117,15 @@ static bool enqueue_locked(struct hrow *r, bool *first)
 
 static void log_full(bool first)
 {
-	if (first)
-		log_msg(LOG_ERR,
-		        "history: queue full (%u rows): new rows are dropped and counted "
-		        "(tslcdHistoryRowsDropped) until the writer catches up",
-		        HISTORY_QUEUE_MAX);
+	if (!first)
+		return;
+	pthread_mutex_lock(&H.mu);
+	size_t count = H.count, bound = H.bound;
+	pthread_mutex_unlock(&H.mu);
+	log_msg(LOG_ERR,
+	        "history: queue full (%zu rows queued, bound %zu): new rows are dropped and "
+	        "counted (tslcdHistoryRowsDropped) until the writer catches up",
+	        count, bound);
 }
 
 /* Hand a row to the writer; a full queue refuses it and counts it. */
@@ -520,8 +545,13 @@ static void take_batch(struct writer *w)
 {
 	while (w->n < HISTORY_BATCH && H.count) {
 		w->batch[w->n++] = H.ring[H.head];
-		H.head = (H.head + 1) % HISTORY_QUEUE_MAX;
+		H.head = (H.head + 1) % H.cap;
 		H.count--;
+	}
+	if (!H.count && H.cap > H.bound) { /* a reload lowered the bound: give back the slots */
+		free(H.ring);
+		H.ring = NULL;
+		H.cap = H.head = 0;
 	}
 }
 
@@ -645,8 +675,7 @@ uint32_t history_start(const struct history_params *p)
 {
 	struct writer *w = calloc(1, sizeof(*w));
 
-	H.ring = calloc(HISTORY_QUEUE_MAX, sizeof(*H.ring));
-	if (!w || !H.ring) {
+	if (!w) {
 		free(w);
 		log_msg(LOG_ERR, "history: out of memory: no history is recorded");
 		return 0;
@@ -705,18 +734,38 @@ void history_stop(unsigned timeout_ms)
 	H.st.pending = 0;
 	while (H.count) {
 		row_free(H.ring[H.head]);
-		H.head = (H.head + 1) % HISTORY_QUEUE_MAX;
+		H.head = (H.head + 1) % H.cap;
 		H.count--;
 	}
-	pthread_mutex_unlock(&H.mu);
 	free(H.ring);
 	H.ring = NULL;
+	H.cap = H.head = 0;
+	pthread_mutex_unlock(&H.mu);
+}
+
+/* The bound only caps what a failing database can make the queue hold:
+ * it never takes back a row already queued (a lower bound refuses new
+ * rows until the writer is under it). */
+void history_queue_bound(size_t offices, size_t lines)
+{
+	size_t n = offices + lines, bound = HISTORY_QUEUE_MIN;
+
+	if (n <= (SIZE_MAX - HISTORY_QUEUE_MIN) / HISTORY_QUEUE_PER_ITEM)
+		bound += n * HISTORY_QUEUE_PER_ITEM;
+	else
+		bound = SIZE_MAX;
+	pthread_mutex_lock(&H.mu);
+	if (bound > H.bound)
+		H.full_logged = false; /* a refusal under the new bound is news */
+	H.bound = bound;
+	pthread_mutex_unlock(&H.mu);
 }
 
 void history_status(struct history_status *out)
 {
 	pthread_mutex_lock(&H.mu);
 	*out = H.st;
+	out->bound = H.bound > UINT32_MAX ? UINT32_MAX : (uint32_t)H.bound;
 	pthread_mutex_unlock(&H.mu);
 }
 

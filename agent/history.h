@@ -16,9 +16,20 @@
  *  - Faults (disk full, database locked, corrupt, read-only, a symlink or
  *    anything else) are logged with the file name once per episode, shown
  *    by history_status() and retried every HISTORY_RETRY_S seconds with
- *    the same batch, so nothing is lost while the queue has room.  A full
- *    queue refuses the new row and counts it in `dropped` (logged once per
- *    episode); a row already queued is never dropped.
+ *    the same batch, so nothing is lost while the queue has room.
+ *  - The queue's bound is there to cap memory while the database fails,
+ *    not to drop a normal burst: the config rows of a start or reload (one
+ *    per office and line, the orphan rows of a start as many again) and
+ *    the day rows after midnight (two per office and line) come at once,
+ *    faster than the writer takes them.  history_queue_bound() sets it
+ *    from the config at start and at every load: HISTORY_QUEUE_PER_ITEM
+ *    rows per office and line (two days of day rows and the config rows;
+ *    a start's config and orphan rows) plus HISTORY_QUEUE_MIN headroom (outages, notifications,
+ * reports); before that call it is HISTORY_QUEUE_MIN.  The ring of row pointers grows on demand
+ * (doubling, under the mutex) up to the bound and is given back when it drains above a lowered
+ * bound, so a small config never pays for a big one's bound.  A full queue refuses the new row and
+ * counts it in `dropped` (logged once per episode); a row already queued is never dropped, not even
+ * when a reload lowers the bound.
  *  - A database that is not SQLite or is malformed when opened is renamed
  *    to history.db.corrupt-YYYYMMDDTHHMMSS (kept, never deleted) and a new
  *    one is created.  A symlink is refused (O_NOFOLLOW), never followed.
@@ -35,12 +46,13 @@
 #include <stdint.h>
 #include <time.h>
 
-#define HISTORY_FILE       "history.db"
-#define HISTORY_QUEUE_MAX  65536u /* rows waiting; 2 days of 30,000 lines */
-#define HISTORY_BATCH      2000u  /* rows per transaction */
-#define HISTORY_PRUNE_STEP 500    /* rows per pruning transaction */
-#define HISTORY_RETRY_S    2u     /* after a failed batch */
-#define HISTORY_BUSY_MS    200    /* SQLite busy timeout: retry, never block */
+#define HISTORY_FILE           "history.db"
+#define HISTORY_QUEUE_MIN      65536u /* the queue's bound, at least; headroom */
+#define HISTORY_QUEUE_PER_ITEM 3u     /* rows of bound per office and per line */
+#define HISTORY_BATCH          2000u  /* rows per transaction */
+#define HISTORY_PRUNE_STEP     500    /* rows per pruning transaction */
+#define HISTORY_RETRY_S        2u     /* after a failed batch */
+#define HISTORY_BUSY_MS        200    /* SQLite busy timeout: retry, never block */
 
 /* MIB TslcdHistoryResult: do not renumber. */
 enum history_result {
@@ -58,6 +70,7 @@ struct history_status {
 	uint32_t pending;  /* rows queued or in the batch being written */
 	uint64_t written;  /* rows committed */
 	uint64_t dropped;  /* rows refused because the queue was full */
+	uint32_t bound;    /* the queue's bound (history_queue_bound) */
 	uint64_t failures; /* attempts to open or write that failed */
 	char message[160]; /* the last error, "" when fine */
 };
@@ -164,6 +177,9 @@ void history_put_config_load(int64_t time, const char *fingerprint, bool ok, con
  * as downtime to the end of any report. */
 void history_put_orphans(uint32_t office, uint32_t line, int64_t open_start);
 
+/* The queue's bound for a config of offices and lines (see the contract);
+ * call it before queueing that config's rows. */
+void history_queue_bound(size_t offices, size_t lines);
 void history_status(struct history_status *out);
 const char *history_result_name(unsigned r);
 

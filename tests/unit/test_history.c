@@ -305,7 +305,7 @@ START_TEST(test_queue_full_counts)
 {
 	char target[300];
 	struct history_status st;
-	const unsigned total = HISTORY_QUEUE_MAX + HISTORY_BATCH + 100;
+	const unsigned total = HISTORY_QUEUE_MIN + HISTORY_BATCH + 100;
 
 	snprintf(target, sizeof(target), "%s/elsewhere", dir);
 	ck_assert_int_eq(symlink(target, path), 0);
@@ -357,7 +357,7 @@ START_TEST(test_batch_queue_full_counts)
 {
 	char target[300];
 	struct history_status st;
-	const unsigned total = HISTORY_QUEUE_MAX + HISTORY_BATCH + 100;
+	const unsigned total = HISTORY_QUEUE_MIN + HISTORY_BATCH + 100;
 	struct history_batch *b = history_batch_new();
 
 	ck_assert_ptr_nonnull(b);
@@ -378,13 +378,162 @@ START_TEST(test_batch_queue_full_counts)
 }
 END_TEST
 
+/* Another connection holds the write lock: the writer's batches fail
+ * (locked) and wait, as with a database another process has locked. */
+static sqlite3 *lock_db(void)
+{
+	sqlite3 *db = open_db();
+
+	ck_assert_int_eq(
+	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; BEGIN EXCLUSIVE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	return db;
+}
+
+static void unlock_db(sqlite3 *db)
+{
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void wait_drained(void)
+{
+	struct history_status st;
+
+	for (int i = 0; i < 6000; i++) { /* a failed batch is retried after 2 s */
+		history_status(&st);
+		if (!st.pending)
+			return;
+		usleep(10 * 1000);
+	}
+	ck_abort_msg("the writer did not drain the queue");
+}
+
+/* The writer has tried and failed (the lock): it holds its batch. */
+static void wait_failed(void)
+{
+	struct history_status st;
+
+	for (int i = 0; i < 3000; i++) {
+		history_status(&st);
+		if (st.failures)
+			return;
+		usleep(10 * 1000);
+	}
+	ck_abort_msg("the writer has not failed: result %u", st.result);
+}
+
+/* The reload bench's config (100,001 offices, 133,334 lines): its config
+ * rows come in one burst while the database is locked.  The bound follows
+ * the config: none is dropped, and every office is in the database once
+ * the lock goes. */
+START_TEST(test_bound_follows_config)
+{
+	const uint32_t offices = 100001, lines = 133334;
+	struct history_batch *b = history_batch_new();
+	struct history_status st;
+	int64_t now = (int64_t)time(NULL);
+
+	ck_assert_ptr_nonnull(b);
+	for (uint32_t id = 1, line = 0; id <= offices; id++) {
+		history_batch_office(b, &(struct history_office){.id = id, .code = "x"}, now);
+		for (uint32_t j = 1; j <= (id % 3 ? 1u : 2u) && line < lines; j++, line++)
+			history_batch_line(b, &(struct history_line){.office = id, .id = j}, now);
+	}
+	sqlite3 *lock = lock_db();
+	start();
+	history_queue_bound(offices, lines);
+	history_batch_put(b);
+	history_batch_free(b);
+	wait_failed();
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.pending, offices + lines);
+	ck_assert_uint_eq(st.bound, HISTORY_QUEUE_MIN + 3u * (offices + lines));
+	unlock_db(lock);
+	wait_drained();
+	history_stop(5000);
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.written, offices + lines);
+	sqlite3 *db = open_db();
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM offices"), offices);
+	ck_assert_int_eq(query_int(db, "SELECT count(*) FROM lines"), lines);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* The ring grows while it has wrapped (the writer took rows from its
+ * front): the rows still come out once each and in the order put, so the
+ * last value of a key is the last one put. */
+START_TEST(test_ring_grows_in_order)
+{
+	const unsigned first = 1500, burst = 100000;
+	struct history_status st;
+	char v[16];
+
+	start();
+	history_queue_bound(burst, 0);
+	for (unsigned i = 0; i < first; i++)
+		history_put_meta("k", "first");
+	wait_drained(); /* the ring's head is past its start now */
+	sqlite3 *lock = lock_db();
+	for (unsigned i = 0; i < burst; i++) {
+		snprintf(v, sizeof(v), "%u", i);
+		history_put_meta("k", v);
+		history_put_meta(i % 2 ? "odd" : "even", v);
+	}
+	wait_failed();
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, 0);
+	unlock_db(lock);
+	wait_drained();
+	history_stop(5000);
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.written, first + 2 * burst);
+	sqlite3 *db = open_db();
+	ck_assert_int_eq(query_int(db, "SELECT value FROM meta WHERE key = 'k'"), burst - 1);
+	ck_assert_int_eq(query_int(db, "SELECT value FROM meta WHERE key = 'odd'"), burst - 1);
+	ck_assert_int_eq(query_int(db, "SELECT value FROM meta WHERE key = 'even'"), burst - 2);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A reload to a smaller config lowers the bound below what is queued:
+ * the queued rows stay, new ones are refused until the writer catches up. */
+START_TEST(test_lower_bound_keeps_queued)
+{
+	char target[300];
+	struct history_status st;
+	const unsigned total = HISTORY_QUEUE_MIN + 10000;
+
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(symlink(target, path), 0);
+	start();
+	history_queue_bound(10000, 0);
+	for (unsigned i = 0; i < total; i++)
+		history_put_meta("k", "v");
+	history_status(&st);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.pending, total);
+	history_queue_bound(1, 1);
+	history_put_meta("k", "refused");
+	history_status(&st);
+	ck_assert_uint_eq(st.bound, HISTORY_QUEUE_MIN + 6);
+	ck_assert_uint_eq(st.dropped, 1);
+	ck_assert_uint_eq(st.pending, total); /* none of the queued rows went */
+	history_stop(1000);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("history");
 	TCase *tc = tcase_create("history");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
+	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_rows_round_trip);
 	tcase_add_test(tc, test_migrate_version_0);
 	tcase_add_test(tc, test_migrate_refuses_unknown_layout);
@@ -395,6 +544,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_queue_full_counts);
 	tcase_add_test(tc, test_batch_rows_written);
 	tcase_add_test(tc, test_batch_queue_full_counts);
+	tcase_add_test(tc, test_bound_follows_config);
+	tcase_add_test(tc, test_ring_grows_in_order);
+	tcase_add_test(tc, test_lower_bound_keeps_queued);
 	suite_add_tcase(s, tc);
 	return s;
 }
