@@ -24,17 +24,17 @@ is() { [ "$(q "$1")" == "$2" ]; }
 drained() { [ "$(get $A.29.0)" == 0 ] && [ "$(get $A.30.0)" -ge "$1" ]; }
 
 h_start_master || exit 1
-H_SERVED_WAIT=300 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
+H_SERVED_WAIT=600 h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served"; h_done; exit 1; }
 # config rows + orphan rows (one per office and per line) + meta, config_loads
 START_ROWS=$((2 * (OFFICES + LINES)))
-h_check "the start's $START_ROWS rows are written" h_wait_for 400 drained $START_ROWS
+h_check "the start's $START_ROWS rows are written" h_wait_for 1200 drained $START_ROWS
 h_expect_eq "tslcdHistoryRowsDropped 0 after the start" 0 "$(get $A.31.0)"
 h_expect_eq "every office ($OFFICES) in history.db" "$OFFICES" "$(q "SELECT count(*) FROM offices")"
 h_expect_eq "every line ($LINES) in history.db" "$LINES" "$(q "SELECT count(*) FROM lines")"
 
 written=$(get $A.30.0)
 kill -HUP "$H_AGENT_PID"
-h_check "the reload's config rows are written" h_wait_for 400 drained $((written + OFFICES + LINES))
+h_check "the reload's config rows are written" h_wait_for 1200 drained $((written + OFFICES + LINES))
 h_check "a second config load recorded" h_wait_for 100 is "SELECT count(*) FROM config_loads" 2
 h_expect_eq "tslcdHistoryRowsDropped 0 after a reload" 0 "$(get $A.31.0)"
 h_stop_agent
