@@ -852,7 +852,16 @@ sc_reload() {
 	t1=$(now)
 	wait "$gl"
 	out=$(cat "$H_TMP/reload.getloop")
+	# The start's and the reload's config rows, all of them in history.db.
+	local dropped offices
+	for ((i = 0; i < 600; i++)); do
+		[ "$(h_get_num "$ROOT.1.29.0")" = 0 ] && break
+		sleep 0.1
+	done
+	dropped=$(h_get_num "$ROOT.1.31.0")
 	stop_pid "$H_AGENT_PID"
+	offices=$(sqlite3 -batch -noheader "file:$H_TMP/state/history.db?mode=ro" \
+		"SELECT count(*) FROM offices" 2>/dev/null)
 	h_log "reload: $(grep -m1 'configuration reloaded\|reload failed' "$H_TMP/agent.log")"
 	h_log "reload: getloop $out (no reload: $nout)"
 	local amax nmax
@@ -863,6 +872,10 @@ sc_reload() {
 		"< 500 ms" "$(verdict "$amax < 500")"
 	row "reload $k lines" "GETs failed during the reload" "$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$out")" \
 		"-" "-" "0" "-"
+	row "reload $k lines" "history rows dropped (start and reload)" "${dropped:-?}" "-" "-" "0" \
+		"$(verdict "${dropped:--1} == 0")"
+	row "reload $k lines" "offices in history.db" "${offices:-?}" "-" "-" \
+		"$(grep -c '^office {' "$H_TMP/reload.conf")" "-"
 }
 
 # History (agent/history.c): every 5 s the day rows of every line and
