@@ -548,7 +548,9 @@ static void take_batch(struct writer *w)
 		H.head = (H.head + 1) % H.cap;
 		H.count--;
 	}
-	if (!H.count && H.cap > H.bound) { /* a reload lowered the bound: give back the slots */
+	/* The ring grows only while under the bound: one twice the bound's
+	 * size is left from a higher bound (a smaller config): give it back. */
+	if (!H.count && H.cap / 2 >= H.bound) {
 		free(H.ring);
 		H.ring = NULL;
 		H.cap = H.head = 0;
