@@ -64,15 +64,15 @@ struct line {
 	/* probe_run's answer of maint_active(), good for [maint_from, maint_until) */
 	time_t maint_from, maint_until;
 	bool in_maint;
+	uint8_t upstream_grace; /* rounds left to report unreachable after the node recovered */
 	struct line_stats stats;
 	struct avail av;
 	struct day_acct days;    /* per local day, for the history */
 	struct interval_line iv; /* clock-aligned intervals (interval.h) */
 	struct outage_ring outages;
-	struct node *via;       /* upstream node, NULL: none */
-	uint8_t upstream_grace; /* rounds left to report unreachable after the node recovered */
-	void *probe_job;        /* owned by main's wiring */
-	struct bw_line *bw;     /* bandwidth state; NULL: no counters source */
+	struct node *via;   /* upstream node, NULL: none */
+	void *probe_job;    /* owned by main's wiring */
+	struct bw_line *bw; /* bandwidth state; NULL: no counters source */
 };
 
 struct office {

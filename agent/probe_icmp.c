@@ -578,9 +578,10 @@ static int tx_queue(struct icmp_sock *s, struct icmp_echo *e, unsigned payload)
  * send path at thousands of echoes a second; with IP_PMTUDISC_PROBE the
  * packets are the same (DF set) and the ID is 0.  They differ only for a
  * packet longer than a learned path MTU, which WANT fragments locally:
- * learned MTUs are at least 552 bytes (route/min_pmtu), so PROBE is kept
- * only while every request fits in that, and the socket goes back to WANT
- * for good at the first longer one. */
+ * learned MTUs are at least 552 bytes (net.ipv4.route.min_pmtu's default;
+ * a smaller one is locked, and only then would WANT drop DF on a request
+ * that fits in 552), so PROBE is kept only while every request fits in
+ * that, and the socket goes back to WANT for good at the first longer one. */
 #define DF_SMALL_MAX 552 /* IP packet bytes */
 
 static void df_small(struct icmp_sock *s, bool on)
