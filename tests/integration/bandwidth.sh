@@ -8,6 +8,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
+# The month's and quarter's figures: not across a midnight (a month's end).
+h_clear_of_midnight 300
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84
 L=$ROOT.1.3.1

@@ -10,6 +10,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
+# The day's rows are read as "today": not across a midnight.
+h_clear_of_midnight 300
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 L=$ROOT.3.1

@@ -7,6 +7,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
+# Outages and downtime "this quarter": not across a midnight (a quarter's end).
+h_clear_of_midnight 300
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 L=$ROOT.3.1

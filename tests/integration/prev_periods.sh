@@ -10,6 +10,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
+# "Last month" is written, then read: not across a midnight (a month's end).
+h_clear_of_midnight 120
 
 ROOT=.1.3.6.1.4.1.8072.9999.9999.84.1
 O=$ROOT.2.1 # tslcdOfficeEntry

@@ -20,6 +20,8 @@
 set -uo pipefail
 . "$(dirname "$0")/../lib/harness.sh"
 h_setup
+# The report is of "this month": not across a midnight (a month's end).
+h_clear_of_midnight 300
 
 L=.1.3.6.1.4.1.8072.9999.9999.84.1.3.1 # tslcdLineEntry
 STATE=$H_TMP/state

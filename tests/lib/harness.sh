@@ -460,5 +460,18 @@ h_tally() { h_column "$1" | h_tally_in; }
 # Does every one of ROWS rows of COLUMN hold VALUE?  (h_wait_for-able)
 h_all_are() { [ "$(h_tally "$1")" == "$2 x$3" ]; } # COLUMN VALUE ROWS
 
+# h_clear_of_midnight SECONDS [ZONE]: a test that reads "today" or "this
+# month" (in the agent's time zone, Asia/Ho_Chi_Minh by default) must not
+# run across a midnight: when the next one is less than SECONDS away, wait
+# until it has passed.  CI may start at any time of day.
+h_clear_of_midnight() {
+	local need=$1 zone=${2:-Asia/Ho_Chi_Minh} now left
+	now=$(date +%s)
+	left=$(($(TZ=$zone date -d 'tomorrow 00:00' +%s) - now))
+	[ "$left" -ge "$need" ] && return 0
+	h_log "midnight ($zone) in $left s: waiting for it, the test takes up to $need s"
+	sleep $((left + 2))
+}
+
 # Milliseconds since T0 (a `date +%s%N`).
 h_ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
