@@ -7,14 +7,18 @@ Serves the OIDs listed in a values file the test rewrites at will:
     <OID> <type> <base> [<rate>]    value = base + rate * elapsed_cs
 
 types: timeticks counter64 counter gauge integer string.  elapsed_cs is the
-whole centiseconds since T0, computed once per burst of requests (200 ms),
-so every varbind of one GET sees the same instant and rates come out exact.
+whole centiseconds since T0, taken afresh when sysUpTime.0 is asked for
+(the poller puts it first in every GET) or after a pause of 200 ms between
+requests, and held otherwise.  So every varbind of one GET sees the same
+instant, however slowly a loaded machine answers a big GET one varbind at
+a time, and rates come out exact.
 Counters wrap modulo 2^64 / 2^32.  Numeric OIDs only.
 """
 import os
 import sys
 import time
 
+SYSUPTIME = ".1.3.6.1.2.1.1.3.0"
 MOD = {"counter64": 1 << 64, "counter": 1 << 32, "timeticks": 1 << 32, "gauge": 1 << 32}
 
 
@@ -26,6 +30,7 @@ class Values:
         self.table = {}
         self.order = []
         self.stamp = (0.0, 0)
+        self.last = 0.0
 
     def load(self):
         try:
@@ -49,12 +54,16 @@ class Values:
                 table[p[0]] = (p[1], base, rate)
         self.table, self.t0 = table, t0
         self.order = sorted(table, key=lambda o: [int(x) for x in o.strip(".").split(".")])
-        self.stamp = (0.0, 0)
+        self.last = 0.0  # new values, new clock: the next request takes a stamp
+
+    def request(self, oid):
+        """Called once per request, before any value is read."""
+        now = time.time()
+        if oid == SYSUPTIME or now - self.last > 0.2:
+            self.stamp = (now, int((now - self.t0) * 100))
+        self.last = now
 
     def elapsed_cs(self):
-        now = time.time()
-        if now - self.stamp[0] > 0.2:
-            self.stamp = (now, int((now - self.t0) * 100))
         return self.stamp[1]
 
     def value(self, oid):
@@ -94,6 +103,7 @@ def main():
             continue
         oid = sys.stdin.readline().strip()
         vals.load()
+        vals.request(oid)
         if cmd == "get":
             answer(vals, oid)
         elif cmd == "getnext":
