@@ -50,6 +50,7 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	echo "demo: stopped (logs in $DIR)"
+	find "$H_PORTS" -maxdepth 1 -type l -lname "$H_TMP" -delete 2>/dev/null
 	# the agent wrote its last day rows as it stopped (defined further down)
 	if declare -F demo_report >/dev/null; then demo_report; fi
 }

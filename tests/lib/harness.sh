@@ -36,6 +36,8 @@ h_cleanup() {
 		h_wait_gone "${H_PIDS[i]}" 50
 	done
 	trap - EXIT
+	# Our port claims (h_free_port) go with us.
+	find "$H_PORTS" -maxdepth 1 -type l -lname "$H_TMP" -delete 2>/dev/null
 	# Under `make check-asan` a sanitizer report (also a leak found at exit)
 	# fails the test even when every assertion passed.
 	if grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$H_TMP"/*.log 2>/dev/null; then
@@ -65,13 +67,33 @@ h_wait_gone() {
 	kill -9 "$pid" 2>/dev/null || true
 }
 
-# A UDP port on 127.0.0.1 that nothing listens on right now.
+# A port for a test's listener: below the kernel's ephemeral range (a
+# client's source port, snmpget's say, could take it between our pick and
+# our bind), free now, and claimed in $H_PORTS for this test's lifetime so
+# a test running beside it cannot pick it too.  A claim whose test
+# directory is gone is stale and taken over.
+H_PORTS=/tmp/tslcd-test-ports
+h_claim_port() {
+	local claim=$H_PORTS/$1 owner=${H_TMP:-/proc/$$}
+	[ -d "$H_PORTS" ] && [ -w "$H_PORTS" ] || return 0 # another user's: no claims
+	ln -s "$owner" "$claim" 2>/dev/null && return 0
+	[ -e "$claim" ] && return 1 # claimed by a live test
+	rm -f "$claim"              # stale: its test is gone
+	ln -s "$owner" "$claim" 2>/dev/null
+}
 h_free_port() {
-	local p
+	local p lo span
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	span=$((${lo:-32768} - 20000))
+	[ "$span" -ge 4000 ] || span=40000 # an odd range: as before
+	mkdir -p "$H_PORTS" 2>/dev/null
 	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . && continue
-		ss -Hlnt "sport = :$p" 2>/dev/null | grep -q . && continue
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % span))
+		h_claim_port "$p" || continue
+		if ss -Hlnu "sport = :$p" 2>/dev/null | grep -q . ||
+			ss -Hlnt "sport = :$p" 2>/dev/null | grep -q .; then
+			continue # in use by something else: keep the claim, pick again
+		fi
 		echo "$p"
 		return
 	done
