@@ -208,14 +208,14 @@ int history_db_migrate(sqlite3 *db, char *err, size_t errlen)
 
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "reading user_version: %s", sqlite3_errmsg(db));
-		return -1;
+		return rc;
 	}
 	if (v == HISTORY_SCHEMA_VERSION)
-		return 0;
+		return SQLITE_OK;
 	if (v > HISTORY_SCHEMA_VERSION || v < 0) {
 		snprintf(err, errlen, "schema version %d is newer than this agent's (%d)", v,
 		         HISTORY_SCHEMA_VERSION);
-		return -1;
+		return SQLITE_ERROR;
 	}
 	/* Version 0: before versioning, some tables or columns may be missing.
 	 * Later versions add their steps here, each from the one before. */
@@ -227,9 +227,12 @@ int history_db_migrate(sqlite3 *db, char *err, size_t errlen)
 		rc = exec(db, sql, err, errlen);
 	if (rc == SQLITE_OK)
 		rc = exec(db, "COMMIT", err, errlen);
+	/* The failing step's code is returned, not the ROLLBACK's ("no
+	 * transaction" after a BEGIN that was busy): a database locked by
+	 * another process reads locked(3), not error(6). */
 	if (rc != SQLITE_OK)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : -1;
+	return rc;
 }
 
 /* ---- open and close ---- */
@@ -281,8 +284,8 @@ int history_db_open(struct history_db *h, const char *path, char *err, size_t er
 		rc = sqlite3_file_control(h->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	if (rc == SQLITE_OK)
 		rc = exec(h->db, "PRAGMA journal_size_limit = 4194304", why, sizeof(why));
-	if (rc == SQLITE_OK && history_db_migrate(h->db, why, sizeof(why)) < 0)
-		rc = sqlite3_errcode(h->db) != SQLITE_OK ? sqlite3_errcode(h->db) : SQLITE_ERROR;
+	if (rc == SQLITE_OK)
+		rc = history_db_migrate(h->db, why, sizeof(why));
 	if (rc == SQLITE_OK)
 		rc = prepare_all(h);
 	if (rc == SQLITE_OK)

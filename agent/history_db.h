@@ -58,7 +58,9 @@ struct history_db {
  * (enum history_result) in *result. */
 int history_db_open(struct history_db *h, const char *path, char *err, size_t errlen, int *result);
 void history_db_close(struct history_db *h);
-/* Bring the schema to HISTORY_SCHEMA_VERSION; 0 or -1 with err. */
+/* Bring the schema to HISTORY_SCHEMA_VERSION: SQLITE_OK, or the SQLite
+ * result code of the step that failed (SQLITE_BUSY: another process holds
+ * the write lock), with the reason in err. */
 int history_db_migrate(sqlite3 *db, char *err, size_t errlen);
 /* rows[0..n) in one transaction: 0, or -1 with err/result (rolled back). */
 int history_db_write(struct history_db *h, struct hrow *const *rows, size_t n, char *err,

@@ -192,6 +192,31 @@ START_TEST(test_migrate_refuses_unknown_layout)
 }
 END_TEST
 
+/* Another process holds the write lock while the schema must be made:
+ * the open fails as locked(3), the state the MIB and the retry expect,
+ * not error(6). */
+START_TEST(test_open_locked_reads_locked)
+{
+	sqlite3 *db = open_db();
+	char err[512] = "";
+	struct history_db h;
+	int result = 0;
+
+	ck_assert_int_eq(sqlite3_exec(db,
+	                              "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE;"
+	                              " CREATE TABLE other (x INTEGER)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(history_db_open(&h, path, err, sizeof(err), &result), -1);
+	ck_assert_int_eq(result, HISTORY_LOCKED);
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_msg(history_db_open(&h, path, err, sizeof(err), &result) == 0, "%s", err);
+	history_db_close(&h);
+}
+END_TEST
+
 START_TEST(test_prune_in_steps)
 {
 	char err[256] = "";
@@ -537,6 +562,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_rows_round_trip);
 	tcase_add_test(tc, test_migrate_version_0);
 	tcase_add_test(tc, test_migrate_refuses_unknown_layout);
+	tcase_add_test(tc, test_open_locked_reads_locked);
 	tcase_add_test(tc, test_prune_in_steps);
 	tcase_add_test(tc, test_thread_prunes_by_retention);
 	tcase_add_test(tc, test_corrupt_set_aside);
