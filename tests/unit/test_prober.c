@@ -718,9 +718,17 @@ START_TEST(first_rounds_spread)
 }
 END_TEST
 
+/* Rounds keep the phase of their anchor: round i starts at anchor +
+ * i x interval (+ the wheel's slot and at most interval/50 of jitter), not
+ * one interval after the last round ended.  A loaded machine (ASan, CI)
+ * may deliver a result late now and then, and that must not fail the test:
+ * the phase is read from the earliest rounds, a late one is allowed if the
+ * rounds after it are back on phase, and what fails is drift (every round a
+ * little later than the one before) or a round that comes early. */
 START_TEST(rounds_keep_phase)
 {
-	struct collect c = {.want = 6};
+	enum { ROUNDS = 8, LATE_ALLOWED = 2 };
+	struct collect c = {.want = ROUNDS};
 	struct prober_params p = quick_params();
 
 	ck_assert_int_eq(prober_init(0, 0), 0);
@@ -728,19 +736,22 @@ START_TEST(rounds_keep_phase)
 	p.count = 1;
 	p.timeout_ms = 100;
 	add_job("127.0.0.1", PROBE_METHOD_TCP, closed_port(AF_INET), p, &c);
-	ck_assert(run_for(3000));
-	/* Each start is anchor + jitter (at most interval/50 = 5 ms); results
-	 * come a connect later, which valgrind can stretch. */
-	unsigned tol = RUNNING_ON_VALGRIND ? 80 : 25;
-	for (unsigned i = 1; i < c.want; i++) {
-		uint64_t d = c.at_ms[i] - c.at_ms[i - 1];
-		ck_assert_msg(d + tol >= 250 && d <= 250 + tol,
-		              "round %u came %llu ms after the last", i, (unsigned long long)d);
+	ck_assert(run_for(4000));
+	unsigned tol = RUNNING_ON_VALGRIND ? 80 : 30;
+	/* The phase: the earliest start among the rounds, each moved back by
+	 * its multiple of the interval (a delay only ever makes one later). */
+	uint64_t phase = UINT64_MAX;
+	for (unsigned i = 0; i < ROUNDS; i++)
+		if (c.at_ms[i] - (uint64_t)i * 250 < phase)
+			phase = c.at_ms[i] - (uint64_t)i * 250;
+	unsigned late = 0;
+	for (unsigned i = 0; i < ROUNDS; i++) {
+		uint64_t off = c.at_ms[i] - (uint64_t)i * 250 - phase;
+		if (off > tol)
+			late++;
 	}
-	/* No drift: the phase is kept, not the distance to the last round. */
-	uint64_t span = c.at_ms[c.want - 1] - c.at_ms[0];
-	ck_assert_uint_le(span, 5 * 250 + tol);
-	ck_assert_uint_ge(span, 5 * 250 - tol);
+	ck_assert_msg(late <= LATE_ALLOWED, "%u of %u rounds off their phase by more than %u ms",
+	              late, (unsigned)ROUNDS, tol);
 }
 END_TEST
 
