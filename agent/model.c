@@ -479,6 +479,7 @@ static void line_init(struct line *l, const struct line_cfg *lc, struct office *
 	memset(l, 0, sizeof(*l));
 	l->cfg = lc;
 	l->office = o;
+	l->acct_mark = now; /* model_adopt() sets it again, to the clock it takes */
 	linestate_init(&l->ls);
 	avail_init(&l->av, now);
 	interval_init(&l->iv, cfg->agent.interval_s, now, 0);
