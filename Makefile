@@ -25,7 +25,7 @@ CORE_TEST := test_model test_linestate test_availability test_outage test_mainte
 	test_bandwidth test_dayacct test_readiness test_alarm test_config test_config_text \
 	test_numarg test_secrets test_textcheck test_log test_readiness_report test_alarm_rules \
 	test_translit test_interval test_alarmlog test_alarm_shelf test_agent_status test_history test_grow \
-	test_flap test_token_bucket test_probe_addr
+	test_flap test_token_bucket test_probe_addr test_lazyacct
 CORE_TEST_BIN := $(CORE_TEST:%=$(BUILD)/tests/%)
 AGENT_SRC := $(filter-out agent/main.c agent/tslcdctl.c $(CORE_MOD:%=agent/%.c),$(wildcard agent/*.c))
 AGENT_OBJ := $(AGENT_SRC:agent/%.c=$(BUILD)/obj/%.o)

@@ -298,8 +298,10 @@ static bool days_step(size_t max_lines)
 		const struct office *o = &m->offices[F.office];
 		if (F.line == 0)
 			put_days(&o->days, o, NULL);
-		for (; F.line < o->n_lines && n < max_lines; F.line++, n++)
+		for (; F.line < o->n_lines && n < max_lines; F.line++, n++) {
+			model_line_settle(m, &o->lines[F.line]);
 			put_days(&o->lines[F.line].days, o, &o->lines[F.line]);
+		}
 		if (F.line < o->n_lines)
 			break;
 		F.office++;

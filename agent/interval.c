@@ -144,11 +144,16 @@ static void roll_to(struct interval_line *v, int32_t n, uint8_t gap_reason)
 	cur_open(v, n, 0);
 }
 
+unsigned interval_len_of(unsigned len_s)
+{
+	/* A config made by hand (tests) may leave it 0: the default then. */
+	return len_s == 60 || len_s == 300 ? len_s : 900;
+}
+
 void interval_init(struct interval_line *v, unsigned len_s, time_t now, uint8_t suspect)
 {
 	memset(v, 0, sizeof(*v));
-	/* A config made by hand (tests) may leave it 0: the default then. */
-	v->len_s = (uint16_t)(len_s == 60 || len_s == 300 ? len_s : 900);
+	v->len_s = (uint16_t)interval_len_of(len_s);
 	cur_open(v, num_of(v, now), suspect);
 	v->head = v->cur.num - 1;
 }

@@ -88,6 +88,8 @@ struct interval_line {
 	struct interval_rec rec[INTERVAL_KEEP]; /* slot: number % INTERVAL_KEEP */
 };
 
+/* The length an interval_line of len_s seconds takes (60, 300, else 900). */
+unsigned interval_len_of(unsigned len_s);
 /* Start empty, the running interval holding now, with suspect bits. */
 void interval_init(struct interval_line *v, unsigned len_s, time_t now, uint8_t suspect);
 /* Close every interval that ended at or before now. */

@@ -45,10 +45,19 @@ static bool rtt_pct(const struct line *l, unsigned pct, struct mib_value *v)
 	return line_stats_rtt_pct(&l->stats, pct, &us) && mib_set_u32(v, us);
 }
 
+/* The line's availability, booked up to the last tick (model.h). */
+static const struct avail *line_avail(const struct line *l)
+{
+	const struct model *m = mib_model();
+	if (m)
+		model_line_settle(m, l);
+	return &l->av;
+}
+
 static bool quarter_value(const struct line *l, bool downtime, struct mib_value *v)
 {
 	struct avail_figures f;
-	if (!avail_window(&l->av, AVAIL_QUARTER, time(NULL), &f))
+	if (!avail_window(line_avail(l), AVAIL_QUARTER, time(NULL), &f))
 		return false;
 	return mib_set_u32(v, downtime ? f.down_s : f.outages);
 }
@@ -81,7 +90,7 @@ LINE_GETTER(tslcdLineRttP50, rtt_pct(l, 50, v))
 LINE_GETTER(tslcdLineRttP95, rtt_pct(l, 95, v))
 LINE_GETTER(tslcdLineRttP99, rtt_pct(l, 99, v))
 /* The availability columns offices have too (mib.h); none while unprobed. */
-MIB_AVAIL_GETTERS(LINE_GETTER, tslcdLine, &l->av, probed(l))
+MIB_AVAIL_GETTERS(LINE_GETTER, tslcdLine, line_avail(l), probed(l))
 LINE_GETTER(tslcdLineOutagesQuarter, probed(l) && quarter_value(l, false, v))
 LINE_GETTER(tslcdLineDowntimeQuarter, probed(l) && quarter_value(l, true, v))
 
@@ -169,7 +178,7 @@ LINE_GETTER(tslcdLineCounterWidth,
             mib_set_int(v, l->bw && l->bw->have_prev ? l->bw->width : BW_WIDTH_UNKNOWN))
 
 /* The previous month and quarter (mib.h), as for offices. */
-MIB_PREV_PERIOD_GETTERS(LINE_GETTER, tslcdLine, &l->av)
+MIB_PREV_PERIOD_GETTERS(LINE_GETTER, tslcdLine, line_avail(l))
 /* ---- twins for generic tools (60 and up): names of the office, text for
  * enumerations and addresses, percentages in hundredths ---- */
 

@@ -142,9 +142,34 @@ static void office_account(const struct model *m, struct office *o, time_t from,
 	              blind(m) ? DAY_UNKNOWN : office_day_state(o->status), from, to);
 }
 
+/* Lines are booked lazily: from acct_mark, where the books end, to
+ * `until`, in the state the line has been in since (every state change
+ * books it first, and a tick that would book it differently from one
+ * piece books every line, see model_tick). */
+static void line_book(const struct model *m, struct line *l, time_t until)
+{
+	line_account(m, l, l->acct_mark, until);
+}
+
 static void line_account_now(struct model *m, struct line *l, uint64_t mono_ms)
 {
-	line_account(m, l, m->clock.last_wall, model_tick_time(m, mono_ms));
+	time_t t = model_tick_time(m, mono_ms);
+
+	if (t > m->acct_ahead)
+		m->acct_ahead = t;
+	line_book(m, l, t);
+}
+
+void model_line_settle(const struct model *m, const struct line *l)
+{
+	line_book(m, (struct line *)l, m->clock.last_wall);
+}
+
+void model_settle_all(struct model *m)
+{
+	for (size_t i = 0; i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++)
+			line_book(m, &m->offices[i].lines[j], m->clock.last_wall);
 }
 
 static void office_account_now(struct model *m, struct office *o, uint64_t mono_ms)
@@ -172,7 +197,7 @@ static uint8_t tick_suspect(const struct model *m, time_t now, uint64_t mono_ms)
 	return (uint8_t)(m->interval_suspect | (step ? INTERVAL_CLOCK_STEP : 0));
 }
 
-/* The parts of a line the tick writes, a few KB apart: asked for one line
+/* The parts of a line a booking writes, a few KB apart: asked for one line
  * ahead, their cache misses overlap the work on the line before. */
 static void line_prefetch(const struct line *l)
 {
@@ -184,12 +209,40 @@ static void line_prefetch(const struct line *l)
 	__builtin_prefetch(&l->iv.cur, 1);
 }
 
-void model_tick(struct model *m, time_t now, uint64_t mono_ms)
+/* The measurement interval and local day the second before t is in: the
+ * running interval and day once the books reach t. */
+static void acct_period(const struct model *m, time_t t, int32_t *day, int32_t *iv)
 {
-	time_t from, to;
-	uint8_t suspect = tick_suspect(m, now, mono_ms);
-	bool any = avail_clock_advance(&m->clock, mono_ms, now, &from, &to);
+	unsigned len = interval_len_of(m->cfg->agent.interval_s);
 
+	*day = dayacct_local_day(t - 1);
+	*iv = (int32_t)((t - 1) / (time_t)len);
+}
+
+/* Lazy booking is only exact while the ticks since a line's mark join up
+ * in one piece that neither closes an interval or a day (that would move
+ * where rounds, octets and suspect marks go) nor needs marking suspect:
+ * otherwise the tick books every line as a tick every second did. */
+static bool tick_books_all(struct model *m, time_t prev, time_t from, time_t to, uint8_t suspect)
+{
+	int32_t day, iv;
+
+	acct_period(m, to, &day, &iv);
+	bool all =
+	    suspect || from != prev || m->acct_ahead > to || day != m->acct_day || iv != m->acct_iv;
+	m->acct_day = day;
+	m->acct_iv = iv;
+	m->acct_ahead = to;
+	return all;
+}
+
+/* Every line: the pieces [mark, prev) of earlier ticks, then this tick's
+ * [from, to), marked suspect before and after as the tick asks; a booking
+ * ahead of `to` (the wall clock ran slower than the monotonic) is
+ * forgotten, as each tick forgets it. */
+static void lines_book_tick(struct model *m, time_t prev, time_t from, time_t to, bool any,
+                            uint8_t suspect)
+{
 	for (size_t i = 0; i < m->n_offices; i++) {
 		struct office *o = &m->offices[i];
 		for (size_t j = 0; j < o->n_lines; j++) {
@@ -198,14 +251,28 @@ void model_tick(struct model *m, time_t now, uint64_t mono_ms)
 				line_prefetch(l + 1);
 			else if (i + 1 < m->n_offices && m->offices[i + 1].n_lines)
 				line_prefetch(m->offices[i + 1].lines);
+			line_book(m, l, prev);
 			if (suspect) /* the interval before the step */
 				interval_mark(&l->iv, suspect);
 			if (any)
 				line_account(m, l, from, to);
 			if (suspect) /* and the one after it */
 				interval_mark(&l->iv, suspect);
-			l->acct_mark = 0;
+			l->acct_mark = to;
 		}
+	}
+}
+
+void model_tick(struct model *m, time_t now, uint64_t mono_ms)
+{
+	time_t from, to, prev = m->clock.last_wall;
+	uint8_t suspect = tick_suspect(m, now, mono_ms);
+	bool any = avail_clock_advance(&m->clock, mono_ms, now, &from, &to);
+
+	if (tick_books_all(m, prev, from, to, suspect))
+		lines_book_tick(m, prev, from, to, any, suspect);
+	for (size_t i = 0; i < m->n_offices; i++) {
+		struct office *o = &m->offices[i];
 		if (any)
 			office_account(m, o, from, to);
 		o->acct_mark = 0;
@@ -412,6 +479,7 @@ static void line_init(struct line *l, const struct line_cfg *lc, struct office *
 	memset(l, 0, sizeof(*l));
 	l->cfg = lc;
 	l->office = o;
+	l->acct_mark = now; /* model_adopt() sets it again, to the clock it takes */
 	linestate_init(&l->ls);
 	avail_init(&l->av, now);
 	interval_init(&l->iv, cfg->agent.interval_s, now, 0);
@@ -454,6 +522,7 @@ static bool office_build(struct model *m, struct office *o, const struct office_
 		line_init(&o->lines[j], &oc->lines[j], o, m->cfg, now);
 		if (!model_bw_line_init(m, &o->lines[j]))
 			return false;
+		o->has_bw |= o->lines[j].bw != NULL;
 	}
 	office_status_of(o, &o->lines_up);
 	return true;
@@ -582,25 +651,43 @@ struct model *model_prepare(struct tslcd_config *cfg, time_t now)
 	return NULL;
 }
 
+/* The running interval of every line, booked first so that it is the one
+ * a tick every second would have running. */
 static void mark_intervals(struct model *m, uint8_t reasons)
 {
 	for (size_t i = 0; i < m->n_offices; i++)
+		for (size_t j = 0; j < m->offices[i].n_lines; j++) {
+			struct line *l = &m->offices[i].lines[j];
+			line_book(m, l, m->clock.last_wall);
+			interval_mark(&l->iv, reasons);
+		}
+}
+
+/* Every line's books end where the clock is (lazy booking starts there). */
+static void books_start(struct model *m)
+{
+	for (size_t i = 0; i < m->n_offices; i++)
 		for (size_t j = 0; j < m->offices[i].n_lines; j++)
-			interval_mark(&m->offices[i].lines[j].iv, reasons);
+			m->offices[i].lines[j].acct_mark = m->clock.last_wall;
+	m->acct_ahead = m->clock.last_wall;
+	acct_period(m, m->clock.last_wall, &m->acct_day, &m->acct_iv);
 }
 
 void model_adopt(struct model *m, struct model *old, time_t now, uint64_t mono_ms)
 {
 	if (!old) {
 		avail_clock_start(&m->clock, mono_ms, now);
+		books_start(m);
 		mark_intervals(m, INTERVAL_AGENT_START);
 		return;
 	}
 	model_tick(old, now, mono_ms); /* settle its books before taking them over */
+	model_settle_all(old);
 	offices_adopt(m, old);
 	model_node_adopt(m, old);
 	m->clock = old->clock;
 	m->interval_suspect = old->interval_suspect;
+	books_start(m);
 }
 
 void model_set_master_reachable(struct model *m, bool reachable)

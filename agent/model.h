@@ -60,7 +60,9 @@ struct line {
 	struct office *office;
 	struct linestate ls;
 	time_t last_change;
-	time_t acct_mark; /* accounted up to here within the current tick */
+	/* Its books (av, days, iv's running interval) hold every second up to
+	 * here: a line is accounted lazily (model_line_settle). */
+	time_t acct_mark;
 	/* probe_run's answer of maint_active(), good for [maint_from, maint_until) */
 	time_t maint_from, maint_until;
 	bool in_maint;
@@ -84,6 +86,7 @@ struct office {
 	uint8_t redundancy;    /* TslcdCompliance: 1 unknown, 2 compliant, 3 nonCompliant */
 	uint8_t paths_up;      /* distinct path groups among lines up or degraded */
 	bool redundancy_alarm; /* nonCompliant reported and not yet cleared */
+	bool has_bw;           /* a line has counters: the tick need not visit the others */
 	struct line *lines;
 	size_t n_lines;
 	struct avail av;
@@ -170,6 +173,11 @@ struct model {
 	size_t n_nodes;
 	struct monitoring mon;
 	bool nodes_dirty; /* affected counts to recount (model_node_counts) */
+	/* Lazy line accounting (model_tick): the furthest any line was booked
+	 * since the last tick, and the local day and measurement interval of
+	 * the last tick's end, whose change makes a tick book every line. */
+	time_t acct_ahead;
+	int32_t acct_day, acct_iv;
 };
 
 /* Build the model for cfg (takes ownership).  `old`, if given, donates the
@@ -210,8 +218,21 @@ void model_line_maintenance(struct model *m, struct line *l, bool in_maintenance
  * done, else why not (no such line or outage, or outage_annotate()'s). */
 const char *model_outage_annotate(struct model *m, uint32_t office_id, uint32_t line_id,
                                   uint32_t index, int cause, const char *ticket);
-/* Account elapsed time for every entity; call every few seconds. */
+/* Account elapsed time for every entity; call every few seconds.
+ * Lines are booked lazily: a tick books every line only when it ends a
+ * measurement interval or a local day, steps the clock (or finds it not
+ * contiguous with the last tick), or runs while intervals are being marked
+ * suspect; otherwise a line is booked when its state is about to change,
+ * when it takes a round or counter octets, and when a reader settles it.
+ * Offices and nodes are booked every tick. */
 void model_tick(struct model *m, time_t now, uint64_t mono_ms);
+/* Book l up to the last tick, as a tick every second would have: call it
+ * before reading l->av, l->days or l->iv's running interval (the closed
+ * intervals need not: every tick that closes one books every line).  The
+ * books are a cache of the line's state, so a const line may be settled. */
+void model_line_settle(const struct model *m, const struct line *l);
+/* The same for every line (a reload takes the books over). */
+void model_settle_all(struct model *m);
 
 void model_count(const struct model *m, struct model_counts *out);
 

@@ -63,6 +63,7 @@ void model_line_counters(struct model *m, struct line *l, const struct bw_readin
 		uint64_t octets[2] = {after->octets[BW_IN] - (same ? before.octets[BW_IN] : 0),
 		                      after->octets[BW_OUT] - (same ? before.octets[BW_OUT] : 0)};
 		uint64_t cs = after->cs - (same ? before.cs : 0);
+		model_line_settle(m, l); /* the books written in time order */
 		dayacct_traffic(&l->days, now, octets, cs, l->bw->bps);
 		interval_traffic(&l->iv, now, octets, cs);
 	}
@@ -82,7 +83,7 @@ void model_bw_tick(struct model *m, time_t now)
 {
 	for (size_t i = 0; i < m->n_offices; i++) {
 		struct office *o = &m->offices[i];
-		for (size_t j = 0; j < o->n_lines; j++)
+		for (size_t j = 0; o->has_bw && j < o->n_lines; j++)
 			if (o->lines[j].bw)
 				utilisation_report(
 				    m, &o->lines[j],

@@ -426,6 +426,7 @@ bool store_enc_step(struct store_encoder *e, const struct model *m, size_t max_l
 		}
 		for (; e->line < o->n_lines && n < max_lines; e->line++, n++, e->lines++) {
 			const struct line *l = &o->lines[e->line];
+			model_line_settle(m, l);
 			put_line(&e->b, l);
 			if (l->bw)
 				put_bandwidth(&e->b, l);

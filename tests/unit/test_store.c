@@ -350,6 +350,35 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* Lines are booked lazily (model.h): the save holds every line's books
+ * up to the last tick, as a model settled after the tick has them. */
+START_TEST(save_books_lazy_lines)
+{
+	time_t end, end2;
+	struct model *a = busy_model(&end);
+	struct model *settled = busy_model(&end2);
+	struct store_load_info info;
+
+	ck_assert_int_eq(end, end2);
+	model_settle_all(settled);
+	save(a, end);
+	struct model *b = model_from(conf_a, end + 100);
+	ck_assert_int_eq(store_load(b, dir, &info), STORE_LOADED);
+	for (size_t i = 0; i < b->n_offices; i++)
+		for (size_t j = 0; j < b->offices[i].n_lines; j++) {
+			const struct line *want = &settled->offices[i].lines[j];
+			const struct line *got = &b->offices[i].lines[j];
+			same_avail(&want->av, &got->av);
+			ck_assert_mem_eq(&want->days, &got->days, sizeof(got->days));
+			ck_assert_mem_eq(&want->iv.cur.secs, &got->iv.cur.secs,
+			                 sizeof(got->iv.cur.secs));
+		}
+	model_free(a);
+	model_free(settled);
+	model_free(b);
+}
+END_TEST
+
 /* Intervals come back record for record; the one running at the save is
  * marked, since the agent stopped and started within it. */
 START_TEST(intervals_round_trip)
@@ -1544,6 +1573,7 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, save_books_lazy_lines);
 	tcase_add_test(tc, intervals_round_trip);
 	tcase_add_test(tc, intervals_range_checked);
 	tcase_add_test(tc, reused_buffer_is_clean);
