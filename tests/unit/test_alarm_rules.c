@@ -4,6 +4,7 @@
  * sink is a recorder here.
  */
 #include "unit.h"
+#include "unit_config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +34,6 @@ static const struct alarm_decision *decision(unsigned type)
 	return NULL;
 }
 
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "config: %s\n", msg);
-}
-
 static const struct model_listener rules = {
     .line_changed = alarm_rules_line_changed,
     .office_changed = alarm_rules_office_changed,
@@ -61,25 +56,13 @@ static struct model *model_one_line(const char *notify)
 /* The same settings with other offices (and sections after them). */
 static struct model *model_of(const char *notify, const char *offices)
 {
-	char dir[] = "/tmp/tslcd-rules-XXXXXX", path[64];
-
 	setenv("TZ", "UTC", 1);
 	tzset();
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-	        "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
-	        "probe {\n down-after = 3\n up-after = 2\n}\n"
-	        "notify {\n %s\n heightened \"Tet\" { from = \"2026-01-01T00:00\""
-	        " to = \"2026-01-02T00:00\" }\n}\n%s",
-	        dir, notify, offices);
-	fclose(f);
-	struct tslcd_config *cfg = config_load(path, collect, NULL);
-	unlink(path);
-	rmdir(dir);
-	ck_assert_ptr_nonnull(cfg);
+	struct tslcd_config *cfg =
+	    unit_config("probe {\n down-after = 3\n up-after = 2\n}\n"
+	                "notify {\n %s\n heightened \"Tet\" { from = \"2026-01-01T00:00\""
+	                " to = \"2026-01-02T00:00\" }\n}\n%s",
+	                notify, offices);
 	struct model *m = model_create(cfg, NULL, T0, 1000u);
 	ck_assert_ptr_nonnull(m);
 	model_set_listener(m, &rules);

@@ -15,6 +15,7 @@
  * Links against the core library alone (Makefile, CORE_TEST).
  */
 #include "unit.h"
+#include "unit_config.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,38 +40,18 @@ struct clock2 {
 
 static struct clock2 clk;
 
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "config: %s\n", msg);
-}
-
 static struct tslcd_config *load_config(void)
 {
-	char dir[] = "/tmp/tslcd-lazy-XXXXXX", path[64];
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-	        "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\n"
-	        "probe {\n down-after = 2\n up-after = 1\n}\n"
-	        "self-check { targets = {\"127.0.0.8\"} }\n"
-	        "office {\n id = 1 code = \"O1\" name = \"O1\" level = province\n"
-	        " line { id = 1 carrier = vnpt bandwidth = 100 path = 1 target = \"127.0.0.1\" }\n"
-	        " line { id = 2 carrier = vnpt bandwidth = 100 path = 2 target = \"127.0.0.2\" }\n"
-	        "}\n"
-	        "office {\n id = 2 code = \"O2\" name = \"O2\" level = province\n"
-	        " line { id = 1 carrier = vnpt bandwidth = 100 path = 1 target = \"127.0.0.3\" }\n"
-	        "}\n",
-	        dir);
-	fclose(f);
-	struct tslcd_config *cfg = config_load(path, collect, NULL);
-	unlink(path);
-	rmdir(dir);
-	ck_assert_ptr_nonnull(cfg);
-	return cfg;
+	return unit_config(
+	    "probe {\n down-after = 2\n up-after = 1\n}\n"
+	    "self-check { targets = {\"127.0.0.8\"} }\n"
+	    "office {\n id = 1 code = \"O1\" name = \"O1\" level = province\n"
+	    " line { id = 1 carrier = vnpt bandwidth = 100 path = 1 target = \"127.0.0.1\" }\n"
+	    " line { id = 2 carrier = vnpt bandwidth = 100 path = 2 target = \"127.0.0.2\" }\n"
+	    "}\n"
+	    "office {\n id = 2 code = \"O2\" name = \"O2\" level = province\n"
+	    " line { id = 1 carrier = vnpt bandwidth = 100 path = 1 target = \"127.0.0.3\" }\n"
+	    "}\n");
 }
 
 /* ---- what a reader sees ---- */

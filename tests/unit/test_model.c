@@ -6,6 +6,7 @@
  * listener.  Links against the core library alone (Makefile, CORE_TEST).
  */
 #include "unit.h"
+#include "unit_config.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,29 +180,10 @@ static size_t count_events(enum ev_kind kind)
 
 /* ---- configs and rounds ---- */
 
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	fprintf(stderr, "config: %s\n", msg);
-}
-
 /* probe: the probe section's body; offices: every office section. */
 static struct tslcd_config *load_config(const char *probe, const char *offices)
 {
-	char dir[] = "/tmp/tslcd-model-XXXXXX", path[64];
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/tslcd.conf", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "agent {\n state-dir = \"%s\"\n control-socket = \"\"\n}\nprobe {\n%s}\n%s", dir,
-	        probe, offices);
-	fclose(f);
-	struct tslcd_config *cfg = config_load(path, collect, NULL);
-	unlink(path);
-	rmdir(dir);
-	ck_assert_ptr_nonnull(cfg);
-	return cfg;
+	return unit_config("probe {\n%s}\n%s", probe, offices);
 }
 
 /* A fresh model at the fake clock's time, the recorder listening. */
