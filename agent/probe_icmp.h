@@ -10,10 +10,10 @@
  * reply is accepted only with the right sequence number (and identifier on
  * raw sockets; the kernel rewrites it on datagram ones), the request's
  * random cookie in the payload, and the target as sender; the first reply
- * wins, so duplicates are dropped.  Requests are queued and go out in one
- * sendmmsg() per socket before the loop next sleeps (loop_defer), so a
- * slot's echoes cost one system call; each request's send time is taken
- * just before its batch goes out, and the RTT (`rtt_us`, set before the
+ * wins, so duplicates are dropped.  Requests are queued and go out in a
+ * few sendmmsg() calls per socket before the loop next sleeps (loop_defer),
+ * with the replies already there read in between; each request's send
+ * time is taken just before its batch goes out, and the RTT (`rtt_us`, set before the
  * callback) comes from the kernel's receive timestamp (SO_TIMESTAMPNS) when
  * it has one, so it does not include the time the reply waited to be read.
  * A send error found when the batch goes out is reported through the

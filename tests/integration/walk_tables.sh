@@ -45,13 +45,18 @@ h_start_agent "$H_TMP/tslcd.conf" || { h_fail "agent served within 10 s"; h_done
 h_pass "agent registered with the master"
 
 walk=$(h_snmp snmpbulkwalk -Cr25 $ROOT 2>&1)
-h_check "bulkwalk completes without OID-order errors" \
-	bash -c "! grep -qi 'not increasing' <<<\"\$1\"" _ "$walk"
+# The walk reaches the interval tables, whose rows grow through the day:
+# by the afternoon it no longer fits in one argument (128 KiB), so it is
+# read from a here-string, never passed to a command.
+no_order_errors() { ! grep -qi 'not increasing' <<<"$walk"; }
+h_check "bulkwalk completes without OID-order errors" no_order_errors
 
 # Our own check too: numeric OIDs strictly increase across the whole walk
 # (continuation lines of long hex strings do not start with a dot).
 walk_oids() { grep -oE '^\.[0-9.]+' <<<"$walk" | h_oids_increasing; }
 h_check "OIDs strictly increase (own check)" walk_oids
+h_log "the walk: $(wc -c <<<"$walk") bytes, $(grep -c '^\.' <<<"$walk") varbinds"
+
 
 # The value of OID $1 in the walk, without "= TYPE: " (strings keep their quotes).
 val() { grep -m1 -F "$1 = " <<<"$walk" | sed -E 's/^[^=]*= //; s/^[A-Za-z0-9-]+: //; s/ +$//'; }
