@@ -551,7 +551,7 @@ static void tx_chunk(struct icmp_sock *s, size_t *pos)
  * reply is queued while its batch is still going out, so a batch of 128
  * (one call per slot at 10k lines) had the kernel hold 256 buffers at once,
  * ours and its own cold by the time they were read: small chunks with
- * reads between took about 10 % less CPU per probe (bench "probe").  A
+ * reads between took about 7 % less CPU per probe (bench "probe").  A
  * reply's callback may queue or forget requests: tx_n is read afresh and
  * tx_build() checks every entry. */
 static void tx_flush(void *arg)

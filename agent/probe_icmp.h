@@ -13,9 +13,10 @@
  * wins, so duplicates are dropped.  Requests are queued and go out in a
  * few sendmmsg() calls per socket before the loop next sleeps (loop_defer),
  * with the replies already there read in between; each request's send
- * time is taken just before its batch goes out, and the RTT (`rtt_us`, set before the
- * callback) comes from the kernel's receive timestamp (SO_TIMESTAMPNS) when
- * it has one, so it does not include the time the reply waited to be read.
+ * time is taken just before its batch goes out, and the RTT (`rtt_us`, set
+ * before the callback) comes from the kernel's receive timestamp
+ * (SO_TIMESTAMPNS) when it has one, so it does not include the time the
+ * reply waited to be read.
  * A send error found when the batch goes out is reported through the
  * callback with its errno.  Callback `err`: 0 answered,
  * ECONNREFUSED for a port/protocol/administratively prohibited unreachable,

@@ -57,7 +57,6 @@ walk_oids() { grep -oE '^\.[0-9.]+' <<<"$walk" | h_oids_increasing; }
 h_check "OIDs strictly increase (own check)" walk_oids
 h_log "the walk: $(wc -c <<<"$walk") bytes, $(grep -c '^\.' <<<"$walk") varbinds"
 
-
 # The value of OID $1 in the walk, without "= TYPE: " (strings keep their quotes).
 val() { grep -m1 -F "$1 = " <<<"$walk" | sed -E 's/^[^=]*= //; s/^[A-Za-z0-9-]+: //; s/ +$//'; }
 O=$ROOT.2.1
