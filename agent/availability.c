@@ -435,6 +435,7 @@ void avail_clock_start(struct avail_clock *c, uint64_t mono_ms, time_t wall)
 {
 	c->last_mono_ms = mono_ms;
 	c->last_wall = wall;
+	c->skipped = 0;
 }
 
 bool avail_clock_advance(struct avail_clock *c, uint64_t mono_ms, time_t wall, time_t *from,
@@ -451,9 +452,10 @@ bool avail_clock_advance(struct avail_clock *c, uint64_t mono_ms, time_t wall, t
 		c->last_wall = *to;
 		return *to > *from;
 	}
-	if (wall - c->last_wall > elapsed + AVAIL_CLOCK_SLACK_S)
+	if (wall - c->last_wall > elapsed + AVAIL_CLOCK_SLACK_S) {
 		*from = wall - elapsed; /* jumped forward: the skipped part stays unknown */
-	else
+		c->skipped += *from - c->last_wall;
+	} else
 		*from = c->last_wall;
 	*to = wall;
 	c->last_mono_ms = mono_ms;

@@ -136,6 +136,7 @@ bool avail_ppm_monitored(const struct avail_figures *f, uint32_t *ppm);
 struct avail_clock {
 	uint64_t last_mono_ms;
 	time_t last_wall;
+	time_t skipped; /* seconds forward steps left unknown, summed until its reader clears it */
 };
 
 void avail_clock_start(struct avail_clock *c, uint64_t mono_ms, time_t wall);

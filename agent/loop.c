@@ -293,6 +293,7 @@ static void timers_run_due(void)
 		loop_timer_cb cb = t->cb;
 		void *arg = t->arg;
 		free(t);
+		loop_now_ms_fresh(); /* a slow callback before must not age this one's clock */
 		cb(arg);
 	}
 }
@@ -310,8 +311,10 @@ int loop_defer(loop_timer_cb cb, void *arg)
 /* In order; calls deferred by these calls run too, before the loop sleeps. */
 static void deferred_run(void)
 {
-	for (size_t i = 0; i < L.defer_n; i++)
+	for (size_t i = 0; i < L.defer_n; i++) {
+		loop_now_ms_fresh();
 		L.defer[i].cb(L.defer[i].arg);
+	}
 	L.defer_n = 0;
 }
 
@@ -392,6 +395,7 @@ static void watches_dispatch(size_t count)
 		if (!rev || L.pfd[i].fd < 0)
 			continue;
 		L.pfd[i].revents = 0;
+		loop_now_ms_fresh();
 		L.watch[i].cb(L.pfd[i].fd, rev, L.watch[i].arg);
 	}
 }

@@ -40,7 +40,10 @@ void loop_timer_cancel(struct loop_timer *t);
  * memory. */
 int loop_defer(loop_timer_cb cb, void *arg);
 
-/* Monotonic milliseconds, cached per loop iteration (loop_now_ms_fresh reads the clock). */
+/* Monotonic milliseconds, read as the running callback began (loop_now_ms_fresh
+ * reads the clock again).  Fresh for each callback, so a callback that pairs it
+ * with the wall clock (the per-second tick) never sees the time a slow callback
+ * before it took: that would read as a forward wall-clock step. */
 uint64_t loop_now_ms(void);
 uint64_t loop_now_ms_fresh(void);
 /* Monotonic microseconds, read now; for durations.  Safe from any thread. */

@@ -738,10 +738,24 @@ static const struct model_listener listener = {
     .monitoring_changed = alarm_rules_monitoring_changed,
 };
 
+/* Seconds a forward wall-clock step left unknown (by this tick or a save's):
+ * said once, as it explains unknown seconds in every line's books. */
+static void log_clock_step(struct avail_clock *c)
+{
+	if (c->skipped <= 0)
+		return;
+	log_msg(LOG_WARNING,
+	        "the wall clock stepped %lld s ahead of the monotonic clock: those seconds stay "
+	        "unknown in the availability, day and interval books",
+	        (long long)c->skipped);
+	c->skipped = 0;
+}
+
 static void on_tick(void *arg)
 {
 	(void)arg;
 	model_tick(rt.model, time(NULL), loop_now_ms());
+	log_clock_step(&rt.model->clock);
 	alarms_period(rt.model);
 	alarm_rules_tick(time(NULL));
 	notify_tick();

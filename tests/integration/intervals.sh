@@ -60,14 +60,20 @@ h_expect_eq "row 1 of line 1.1: down seconds near 30" ok \
 	"$(d=$(get $E.5.1.1.1); [ "$d" -ge 25 ] && [ "$d" -le 35 ] && echo ok || echo "$d")"
 up=$(get $E.3.1.1.1) down=$(get $E.5.1.1.1) deg=$(get $E.4.1.1.1) mt=$(get $E.6.1.1.1) unk=$(get $E.7.1.1.1)
 h_expect_eq "up + degraded + down + maint + unknown = 60" 60 $((up + deg + down + mt + unk))
-h_expect_eq "no unknown seconds in a watched minute" 0 "$unk"
+# A wall-clock step of the host (seen once on a loaded VM) leaves seconds
+# unknown, rightly; the agent then logs it, and only then may they be.
+stepped=$(grep -o 'wall clock stepped [0-9]* s' "$H_TMP/agent.log" | awk '{ s += $4 } END { print s + 0 }')
+[ "$stepped" -gt 0 ] && h_log "the agent logged wall-clock steps of $stepped s in all"
+h_expect_eq "no unknown seconds in a watched minute (but for a logged clock step)" ok \
+	"$([ "$unk" -eq 0 ] || [ "$unk" -le "$stepped" ] && echo ok || echo "$unk unknown, $stepped s of logged steps")"
 h_expect_eq "the outage minute is not suspect" 2 "$(get $E.17.1.1.1)"
 h_check "the outage minute lost probes" bash -c "[ \"\$1\" -gt 0 ] && [ \"\$1\" -lt 1000000 ]" _ \
 	"$(get $E.14.1.1.1)"
 h_check "row 1 starts on a whole minute (DateAndTime seconds 0)" bash -c \
 	"h_snmp() { :; }; [ \"\$(echo \"\$1\" | awk '{print \$7}')\" == 00 ]" _ \
 	"$(h_snmp snmpget -Ov -Ox $E.2.1.1.1 | sed 's/^Hex-STRING: //')"
-h_expect_eq "line 1.2 (closed port) down the whole minute" 60 "$(get $E.5.1.2.1)"
+h_expect_eq "line 1.2 (closed port) down the whole minute (less unknown seconds, as above)" 60 \
+	"$(($(get $E.5.1.2.1) + $(get $E.7.1.2.1)))"
 h_check "the first minute is suspect (agentStart)" bash -c \
 	"snmpwalk -v2c -c public -Ov -Ox udp:127.0.0.1:$H_PORT $E.18.1.1 | tail -1 | grep -q '80'"
 h_check "tslcdIntervalValid counts the rows" bash -c "[ \"\$1\" -ge 2 ]" _ "$(get $IV.1.0)"

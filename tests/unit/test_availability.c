@@ -447,11 +447,14 @@ START_TEST(test_clock_forward_jump)
 	ck_assert(avail_clock_advance(&c, 10000, w + 12, &from, &to));
 	ck_assert_int_eq(from, w);
 	ck_assert_int_eq(to, w + 12);
+	ck_assert_int_eq(c.skipped, 0);
 	avail_account(&a, AVAIL_UP, from, to);
 	/* Jump of an hour in 10 s of monotonic time: only 10 s are known. */
 	ck_assert(avail_clock_advance(&c, 20000, w + 12 + H, &from, &to));
 	ck_assert_int_eq(from, w + 2 + H);
 	ck_assert_int_eq(to, w + 12 + H);
+	ck_assert_int_eq(c.skipped, H - 10); /* what the log reports */
+	c.skipped = 0;                       /* as the log clears it */
 	avail_account(&a, AVAIL_UP, from, to);
 	f = win(&a, AVAIL_24H, to);
 	ck_assert_uint_eq(f.up_s, 22);
@@ -463,6 +466,7 @@ START_TEST(test_clock_forward_jump)
 	ck_assert(avail_clock_advance(&c, 5100, w + 25 + H, &from, &to));
 	ck_assert_int_eq(from, w + 20 + H);
 	ck_assert_int_eq(to, w + 25 + H);
+	ck_assert_int_eq(c.skipped, 8); /* the step back of monotonic time, kept until read */
 }
 END_TEST
 

@@ -2,6 +2,7 @@
 #include "unit.h"
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "loop.h"
 
@@ -100,6 +101,43 @@ START_TEST(deferred_after_due_timers)
 }
 END_TEST
 
+/* ---- the clock a callback sees ---- */
+
+static uint64_t seen_ms, true_ms;
+
+static void on_slow(void *arg)
+{
+	(void)arg;
+	struct timespec ts = {0, 300 * 1000000L};
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static void on_read_clock(void *arg)
+{
+	(void)arg;
+	seen_ms = loop_now_ms();
+	true_ms = loop_clock_us() / 1000u;
+	loop_stop();
+}
+
+/* Two timers due together, the first slow (300 ms): the second's
+ * loop_now_ms() is the time it began, not the pass's start.  The per-second
+ * tick pairs it with time(NULL); 300 ms stale would book as a wall-clock
+ * step (seconds left unknown in every line's interval). */
+START_TEST(callback_sees_fresh_clock)
+{
+	ck_assert_int_eq(loop_init(), 0);
+	ck_assert_ptr_nonnull(loop_timer_add(5, on_slow, NULL));
+	ck_assert_ptr_nonnull(loop_timer_add(5, on_read_clock, NULL));
+	ck_assert_int_eq(loop_run(), 0);
+	ck_assert_uint_le(seen_ms, true_ms);
+	ck_assert_msg(true_ms - seen_ms < 100, "the callback's clock was %llu ms stale",
+	              (unsigned long long)(true_ms - seen_ms));
+	loop_shutdown();
+}
+END_TEST
+
 static Suite *loop_suite(void)
 {
 	Suite *s = suite_create("loop");
@@ -107,6 +145,7 @@ static Suite *loop_suite(void)
 
 	tcase_add_test(tc, timers_fire_in_order);
 	tcase_add_test(tc, deferred_after_due_timers);
+	tcase_add_test(tc, callback_sees_fresh_clock);
 	suite_add_tcase(s, tc);
 	return s;
 }
