@@ -359,20 +359,53 @@ static int snmp_pass_prepare(struct snmp_pass *sp)
 	return 0;
 }
 
-static void snmp_pass_finish(struct snmp_pass *sp)
+/* Net-SNMP's fds that polled ready into sp->fds; true if any. */
+static bool snmp_ready_set(struct snmp_pass *sp, const struct pollfd *p, size_t n)
 {
 	bool readable = false;
 
 	NETSNMP_LARGE_FD_ZERO(&sp->fds);
-	for (size_t i = sp->first; i < L.n; i++) {
-		if (L.pfd[i].revents) {
-			NETSNMP_LARGE_FD_SET(L.pfd[i].fd, &sp->fds);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+			NETSNMP_LARGE_FD_SET(p[i].fd, &sp->fds);
 			readable = true;
 		}
 	}
+	return readable;
+}
+
+/* A subagent hands each AgentX request to Net-SNMP's internal callback
+ * session and takes the answer back the same way: two hops through pipes,
+ * each ready the moment the read before it returns.  They are served here,
+ * polling only Net-SNMP's fds without waiting, not by two more full passes
+ * of the loop (timers, deferred calls, every fd): that cut a table read's
+ * agent CPU per varbind (tests/bench, "snmptable").  Bounded, so a busy
+ * master cannot starve our timers; whatever is left waits for the next pass. */
+#define SNMP_HOPS    2
+#define SNMP_HOP_FDS 8
+
+static void snmp_read_hops(struct snmp_pass *sp, struct pollfd *hop, size_t n)
+{
+	for (int k = 0;; k++) {
+		snmp_read2(&sp->fds);
+		if (k == SNMP_HOPS || n == 0 || poll(hop, n, 0) <= 0 || !snmp_ready_set(sp, hop, n))
+			return;
+	}
+}
+
+static void snmp_pass_finish(struct snmp_pass *sp)
+{
+	struct pollfd hop[SNMP_HOP_FDS];
+	size_t n = L.n - sp->first;
+	bool readable = snmp_ready_set(sp, &L.pfd[sp->first], n);
+
+	if (n <= SNMP_HOP_FDS) /* more (never seen): the plain pass serves them */
+		memcpy(hop, &L.pfd[sp->first], n * sizeof(*hop));
+	else
+		n = 0;
 	L.n = sp->first; /* drop Net-SNMP's fds again; they are re-read each pass */
 	if (readable)
-		snmp_read2(&sp->fds);
+		snmp_read_hops(sp, hop, n);
 	if (sp->timeout_ms >= 0 && loop_now_ms() >= sp->deadline)
 		snmp_timeout();
 	run_alarms();
