@@ -345,6 +345,7 @@ static int snmp_pass_prepare(struct snmp_pass *sp)
 	int block = 1;
 
 	sp->numfds = 0;
+	NETSNMP_LARGE_FD_ZERO(&sp->fds); /* Net-SNMP only adds to it */
 	snmp_select_info2(&sp->numfds, &sp->fds, &tv, &block);
 	sp->timeout_ms = block ? -1 : (int)(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
 	sp->deadline = loop_now_ms_fresh() + (uint64_t)(sp->timeout_ms < 0 ? 0 : sp->timeout_ms);
@@ -397,12 +398,12 @@ static void snmp_pass_finish(struct snmp_pass *sp)
 {
 	struct pollfd hop[SNMP_HOP_FDS];
 	size_t n = L.n - sp->first;
-	bool readable = snmp_ready_set(sp, &L.pfd[sp->first], n);
+	bool readable = n && snmp_ready_set(sp, L.pfd + sp->first, n);
 
-	if (n <= SNMP_HOP_FDS) /* more (never seen): the plain pass serves them */
-		memcpy(hop, &L.pfd[sp->first], n * sizeof(*hop));
-	else
+	if (n > SNMP_HOP_FDS) /* more (never seen): the plain pass serves them */
 		n = 0;
+	else if (n) /* none: L.pfd may still be NULL, not a memcpy() source */
+		memcpy(hop, L.pfd + sp->first, n * sizeof(*hop));
 	L.n = sp->first; /* drop Net-SNMP's fds again; they are re-read each pass */
 	if (readable)
 		snmp_read_hops(sp, hop, n);
