@@ -29,10 +29,9 @@ for b in "${BINS[@]}"; do
 	[ -x "$b" ] || { echo "ab.sh: $b is not an executable" >&2; exit 2; }
 done
 . "$(dirname "$0")/../lib/harness.sh"
+. "$(dirname "$0")/lib.sh" # now, calc, cpu_s, cpu_model, wait_served
 h_setup
 LINE=.1.3.6.1.4.1.8072.9999.9999.84.1.3.1
-cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", ($1) }"; }
 
 declare -A PORT PID RATE
 TOP=$H_TMP
@@ -49,18 +48,16 @@ start_variant() { # K: its master, then the agent on a config of its own (own st
 	H_PIDS+=("${PID[$k]}")
 	H_TMP=$TOP
 }
-served() { # K: the last line's row answers
-	local last
-	last=$(tail -n 1 "$TOP/lines.idx" | tr ' ' '.')
-	snmpget -v2c -c public -On -t 0.3 -r 0 "udp:127.0.0.1:${PORT[$1]}" "$LINE.2.$last" 2>/dev/null |
-		grep -qv 'No Such\|^Timeout'
-}
 for k in "${!BINS[@]}"; do
 	start_variant "$k" || { echo "ab.sh: variant $k: no master"; exit 1; }
 done
-for k in "${!BINS[@]}"; do
-	for ((i = 0; i < 600; i++)); do served "$k" && break; sleep 0.2; done
-	served "$k" || { echo "ab.sh: variant $k (${BINS[$k]}) does not serve; see $TOP/$k/agent.log"; H_FAIL=1; exit 1; }
+LAST=$(tail -n 1 "$TOP/lines.idx" | tr ' ' '.')
+for k in "${!BINS[@]}"; do # the last line's row answers (2 min at most)
+	H_PORT=${PORT[$k]} wait_served "$LINE.2.$LAST" 1200 "${PID[$k]}" || {
+		echo "ab.sh: variant $k (${BINS[$k]}) does not serve; see $TOP/$k/agent.log"
+		H_FAIL=1
+		exit 1
+	}
 done
 sleep "$SETTLE_S" # every line judged: the walk sees every column
 for k in "${!BINS[@]}"; do
@@ -68,21 +65,21 @@ for k in "${!BINS[@]}"; do
 	sleep 5
 	RATE[$k]=$(calc "($(cpu_s "${PID[$k]}") - $c0) / 5" 4)
 done
-echo "ab.sh: $MODE, $N lines, $(nproc) cores ($(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo))"
+echo "ab.sh: $MODE, $N lines, $(nproc) cores ($(cpu_model))"
 for k in "${!BINS[@]}"; do
 	echo "  $k: ${BINS[$k]}, probes ${PROBES[$k]:-icmp}, CPU s/s before the rounds ${RATE[$k]}"
 done
 
 walk_us() { # K: agent CPU us per varbind of one walk of COLS, probing taken off
 	local k=$1 c0 c1 t0 t1 n=0 x c
-	c0=$(cpu_s "${PID[$k]}") t0=$(date +%s.%N)
+	c0=$(cpu_s "${PID[$k]}") t0=$(now)
 	for c in $COLS; do
 		x=$(snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$REPS" "udp:127.0.0.1:${PORT[$k]}" \
 			"$LINE.$c" | grep -c '^\.')
 		n=$((n + x))
 	done
-	t1=$(date +%s.%N) c1=$(cpu_s "${PID[$k]}")
-	calc "(($c1 - $c0) - ${RATE[$k]} * ($t1 - $t0)) * 1e6 / ($n + (($n == 0) ? 1 : 0))"
+	t1=$(now) c1=$(cpu_s "${PID[$k]}")
+	calc "(($c1 - $c0) - ${RATE[$k]} * ($t1 - $t0)) * 1e6 / ($n + (($n == 0) ? 1 : 0))" 2
 }
 
 : >"$TOP/results"
@@ -93,7 +90,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		for k in "${!BINS[@]}"; do C0[$k]=$(cpu_s "${PID[$k]}"); done
 		sleep "$IDLE_S"
 		for k in "${!BINS[@]}"; do
-			v=$(calc "($(cpu_s "${PID[$k]}") - ${C0[$k]}) * 1000 / $IDLE_S")
+			v=$(calc "($(cpu_s "${PID[$k]}") - ${C0[$k]}) * 1000 / $IDLE_S" 2)
 			line="$line  $k: $v"
 			echo "$k $v" >>"$TOP/results"
 		done

@@ -10,6 +10,7 @@ BUILD=$(cd "$BUILD" && pwd)
 H_BUILD=$BUILD
 . "$(dirname "$0")/../lib/harness.sh"
 . "$(dirname "$0")/../lib/traps.sh" # t_count, t_count_exact (powercut)
+. "$(dirname "$0")/lib.sh"          # now, calc, median_of, cpu_s, cpu_model, served, wait_served
 BENCH_DIR=$H_TOP/tests/bench
 BASE_BIN=$BUILD/bench/baseline_subagent
 GETLOOP=$BUILD/bench/getloop
@@ -65,14 +66,6 @@ h_setup
 ROWS=()
 
 # ---- helpers ----
-now() { date +%s.%N; }
-calc() { awk "BEGIN { printf \"%.${2:-3}f\", ($1) }"; }
-# Median (the lower one of an even count) of the numbers on stdin, one per line.
-median_of() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-cpu_s() { # utime+stime of PID in seconds
-	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' \
-		"/proc/$1/stat" 2>/dev/null || echo 0
-}
 icmp_out_echos() {
 	awk '/^Icmp:/ { if (!c) { for (i = 1; i <= NF; i++) if ($i == "OutEchos") c = i } else print $c }' /proc/net/snmp
 }
@@ -88,28 +81,12 @@ syscalls_per_s() {
 	h_log "strace -c over $2 s: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s %s, ", $NF, $4 }' "$f" 2>/dev/null | head -c 300)" >&2
 	awk -v s="$2" '$NF == "total" { printf "%.0f", $4 / s; f = 1 } END { if (!f) print "n/a" }' "$f" 2>/dev/null
 }
-cpu_model() { awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo; }
 verdict() { [ "$(awk "BEGIN { print ($1) ? 1 : 0 }")" = 1 ] && echo met || echo MISSED; }
 # row SCENARIO FIGURE VALUE BASELINE RATIO GOAL VERDICT
 row() { ROWS+=("$(printf '%s|%s|%s|%s|%s|%s|%s' "$@")"); printf '  %s\n' "$(tr '|' ' ' <<<"${ROWS[-1]}")"; }
 
 # Last index of an index file, as an OID suffix.
 last_idx() { tail -n 1 "$1" | tr ' ' '.'; }
-
-served() { # OID: true when the master answers it with a value
-	snmpget -v2c -c public -On -t 0.3 -r 0 "udp:127.0.0.1:$H_PORT" "$1" 2>/dev/null |
-		grep -qv 'No Such\|^Timeout'
-}
-wait_served() { # OID TENTHS [PID]: fails early when PID is gone
-	local n=$2
-	while [ "$n" -gt 0 ]; do
-		served "$1" && return 0
-		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 
 gen() { # N PROBE NAME [gen-config options]: writes NAME.conf, NAME.idx, NAME.targets
 	local n=$1 p=$2 name=$3
@@ -258,7 +235,6 @@ walk_rows() {
 	[ "$n" = "${WALK_LINES##* }" ] && goal="<= 1.0" ver=$(verdict "$cratio <= 1.0")
 	row "bulkwalk -Cr$WALK_REPS $k" "agent CPU us/varbind" "$(calc "$acpu * 1e6 / $avb" 1)" \
 		"$(calc "$bcpu * 1e6 / $bvb" 1)" "$cratio" "$goal" "$ver"
-	W_WALL_A=$aw W_WALL_B=$bw
 	[ -z "$t1k" ] && return
 	row "bulkwalk $k vs ${WALK_LINES%% *}" "time ratio" "$(calc "$aw / $t1k" 2)" \
 		"$(calc "$bw / $b1k" 2)" "$(calc "($aw / $t1k) / ($bw / $b1k)" 2)" \
@@ -290,7 +266,7 @@ sc_walk() {
 	for n in $WALK_LINES; do
 		use_size "$n"
 		walk_rows "$n" "$((n / 1000))k" "$t1k" "$b1k"
-		[ -z "$t1k" ] && t1k=$W_WALL_A b1k=$W_WALL_B
+		[ -z "$t1k" ] && t1k=$A_WALL b1k=$B_WALL # walk_rows left its medians there
 	done
 	n=${WALK_LINES##* }
 	use_size "$n"
