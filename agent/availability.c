@@ -52,9 +52,9 @@ static void secs16_add(struct avail_secs16 *b, enum avail_state s, uint32_t secs
 		b->maint += add;
 }
 
-static void secs32_add(struct avail_secs32 *b, enum avail_state s, uint32_t secs)
+static void day_secs_add(struct avail_day *b, enum avail_state s, uint32_t secs)
 {
-	uint32_t add = fitting(b->up + b->down + b->maint, DAY_S, secs);
+	uint32_t add = fitting((uint32_t)(b->up + b->down + b->maint), DAY_S, secs);
 
 	if (s == AVAIL_UP)
 		b->up += add;
@@ -92,7 +92,7 @@ static void day_add(struct avail *a, enum avail_state s, int64_t d, uint32_t sec
 	}
 	if (d <= a->day_head - AVAIL_DAYS)
 		return;
-	secs32_add(&a->day[ring_slot(d, AVAIL_DAYS)], s, secs);
+	day_secs_add(&a->day[ring_slot(d, AVAIL_DAYS)], s, secs);
 }
 
 typedef void (*bucket_add_fn)(struct avail *a, enum avail_state s, int64_t n, uint32_t secs);
@@ -131,7 +131,11 @@ static void day_bucket(const struct avail *a, int64_t d, struct avail_secs32 *ou
 	memset(out, 0, sizeof(*out));
 	if (d > a->day_head || d <= a->day_head - AVAIL_DAYS)
 		return;
-	*out = a->day[ring_slot(d, AVAIL_DAYS)];
+	const struct avail_day *b = &a->day[ring_slot(d, AVAIL_DAYS)];
+
+	out->up = b->up;
+	out->down = b->down;
+	out->maint = b->maint;
 }
 
 typedef void (*bucket_get_fn)(const struct avail *a, int64_t n, struct avail_secs32 *out);

@@ -76,18 +76,9 @@ static void rtt_close(struct interval_rec *r, const struct interval_cur *c)
 
 uint16_t interval_secs(const struct interval_rec *r, enum interval_secs s)
 {
-	switch (s) {
-	case IV_UP:
-		return (uint16_t)r->up_s;
-	case IV_DEGRADED:
-		return (uint16_t)r->degraded_s;
-	case IV_DOWN:
-		return (uint16_t)r->down_s;
-	case IV_MAINT:
-		return (uint16_t)r->maint_s;
-	default:
+	if ((unsigned)s >= IV_N_SECS)
 		return 0;
-	}
+	return (uint16_t)(r->secs_lo[s] | ((r->secs_hi >> (2 * s)) & 3u) << 8);
 }
 
 /* Saturating: a value over the field's reach stays over any length. */
@@ -98,10 +89,13 @@ static unsigned secs10(uint16_t x)
 
 static void set_secs(struct interval_rec *r, const uint16_t secs[IV_N_SECS])
 {
-	r->up_s = secs10(secs[IV_UP]) & INTERVAL_SECS_MAX;
-	r->degraded_s = secs10(secs[IV_DEGRADED]) & INTERVAL_SECS_MAX;
-	r->down_s = secs10(secs[IV_DOWN]) & INTERVAL_SECS_MAX;
-	r->maint_s = secs10(secs[IV_MAINT]) & INTERVAL_SECS_MAX;
+	r->secs_hi = 0;
+	for (unsigned s = 0; s < IV_N_SECS; s++) {
+		unsigned x = secs10(secs[s]);
+
+		r->secs_lo[s] = (uint8_t)x;
+		r->secs_hi |= (uint8_t)((x >> 8) << (2 * s));
+	}
 }
 
 static void push(struct interval_line *v, int32_t num, const struct interval_rec *r)
@@ -307,7 +301,7 @@ void interval_unpack(const uint8_t in[INTERVAL_REC_BYTES], struct interval_rec *
 
 	for (unsigned i = 0; i < 12; i++)
 		f[i] = (uint16_t)(in[2 * i] | in[2 * i + 1] << 8);
-	memset(r, 0, sizeof(*r)); /* the zero_ bits too */
+	memset(r, 0, sizeof(*r)); /* the zero bits too */
 	set_secs(r, f);           /* f[0..3] in enum interval_secs order */
 	r->sent = f[4];
 	r->answered = f[5];

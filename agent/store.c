@@ -636,12 +636,14 @@ static const char *get_avail(struct rbuf *r, struct avail *a)
 			err = "hourly bucket holds more than an hour";
 	}
 	for (unsigned i = 0; i < AVAIL_DAYS; i++) {
-		struct avail_secs32 *d = &a->day[i];
-		d->up = get_u32(r);
-		d->down = get_u32(r);
-		d->maint = get_u32(r);
-		if ((uint64_t)d->up + d->down + d->maint > 86400u)
+		/* checked before the 17-bit fields could cut a crafted value */
+		uint32_t up = get_u32(r), down = get_u32(r), maint = get_u32(r);
+
+		if ((uint64_t)up + down + maint > 86400u) {
 			err = "daily bucket holds more than a day";
+			up = down = maint = 0;
+		}
+		a->day[i] = (struct avail_day){.up = up, .down = down, .maint = maint};
 	}
 	const char *e1 = get_period(r, &a->month, month_s);
 	const char *e2 = get_period(r, &a->prev_month, month_s);

@@ -194,7 +194,7 @@ START_TEST(test_rtthist_percentiles)
 }
 END_TEST
 
-/* Field by field: the seconds are bit-fields, so padding bits may differ. */
+/* Field by field, so a failure names the field. */
 static void rec_eq(const struct interval_rec *a, const struct interval_rec *b)
 {
 	for (int i = 0; i < IV_N_SECS; i++)
@@ -214,13 +214,12 @@ static void rec_eq(const struct interval_rec *a, const struct interval_rec *b)
 
 /* The 26 bytes on disk carry every field; stray suspect bits are dropped;
  * seconds beyond the 10-bit fields stay beyond any length.  In memory a
- * record is 24 bytes. */
+ * record is 22 bytes: each second count's low byte, and its two high bits
+ * in secs_hi. */
 START_TEST(test_pack_round_trip)
 {
-	const struct interval_rec r = {.up_s = 1,
-	                               .degraded_s = 2,
-	                               .down_s = 3,
-	                               .maint_s = 894,
+	const struct interval_rec r = {.secs_lo = {1, 2, 3, 894 & 0xff},
+	                               .secs_hi = (894 >> 8) << (2 * IV_MAINT),
 	                               .sent = 60,
 	                               .answered = 57,
 	                               .rtt_min = 10,
@@ -233,7 +232,7 @@ START_TEST(test_pack_round_trip)
 	struct interval_rec back;
 	uint8_t b[INTERVAL_REC_BYTES];
 
-	ck_assert_uint_eq(sizeof(struct interval_rec), 24);
+	ck_assert_uint_eq(sizeof(struct interval_rec), 22);
 	interval_pack(&r, b);
 	ck_assert_uint_eq(b[0], 1);
 	ck_assert_uint_eq(b[6] | b[7] << 8, 894);
@@ -254,9 +253,31 @@ START_TEST(test_pack_round_trip)
 }
 END_TEST
 
+/* Every count a 10-bit field holds, in every state's slot, reads back as
+ * written, and setting one state leaves the others alone. */
+START_TEST(test_secs_fields)
+{
+	for (int s = 0; s < IV_N_SECS; s++)
+		for (unsigned x = 0; x <= INTERVAL_SECS_MAX; x++) {
+			uint8_t b[INTERVAL_REC_BYTES] = {0};
+			struct interval_rec r;
+
+			b[2 * s] = (uint8_t)x;
+			b[2 * s + 1] = (uint8_t)(x >> 8);
+			interval_unpack(b, &r);
+			for (int t = 0; t < IV_N_SECS; t++)
+				ck_assert_uint_eq(interval_secs(&r, (enum interval_secs)t),
+				                  t == s ? x : 0);
+		}
+}
+END_TEST
+
 static bool restore_up(struct interval_line *v, int32_t num, uint16_t up_s)
 {
-	const struct interval_rec r = {.up_s = up_s & INTERVAL_SECS_MAX};
+	uint8_t b[INTERVAL_REC_BYTES] = {(uint8_t)up_s, (uint8_t)(up_s >> 8)};
+	struct interval_rec r;
+
+	interval_unpack(b, &r);
 	return interval_restore(v, num, &r);
 }
 
@@ -313,6 +334,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_rtt_loss_and_rates);
 	tcase_add_test(tc, test_rtthist_percentiles);
 	tcase_add_test(tc, test_pack_round_trip);
+	tcase_add_test(tc, test_secs_fields);
 	tcase_add_test(tc, test_restore_and_join);
 	suite_add_tcase(s, tc);
 	return s;

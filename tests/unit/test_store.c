@@ -1087,9 +1087,17 @@ START_TEST(legacy_closed_intervals_load)
 {
 	const int32_t head = (int32_t)(T0 / 900) + 2;
 	const struct interval_rec recs[3] = {
-	    {.up_s = 900, .sent = 10, .answered = 9, .rtt_min = 100, .rtt_avg = 150},
-	    {.down_s = 900, .sent = 10},
-	    {.maint_s = 900, .suspect = INTERVAL_AGENT_START},
+	    /* 900 s: low byte 0x84, high bits 3 in the state's pair of secs_hi */
+	    {.secs_lo = {[IV_UP] = 0x84},
+	     .secs_hi = 3u << (2 * IV_UP),
+	     .sent = 10,
+	     .answered = 9,
+	     .rtt_min = 100,
+	     .rtt_avg = 150},
+	    {.secs_lo = {[IV_DOWN] = 0x84}, .secs_hi = 3u << (2 * IV_DOWN), .sent = 10},
+	    {.secs_lo = {[IV_MAINT] = 0x84},
+	     .secs_hi = 3u << (2 * IV_MAINT),
+	     .suspect = INTERVAL_AGENT_START},
 	};
 	struct store_load_info info;
 	struct craft c;
@@ -1391,6 +1399,33 @@ START_TEST(times_range_checked)
 }
 END_TEST
 
+/* A day holds 17-bit counts in memory: a crafted count of 2^17 + 100 s
+ * would wrap to 100 s there, so the file's 32-bit value is checked first. */
+START_TEST(day_bucket_checked_before_packing)
+{
+	struct model *m = model_from(conf_a, T0);
+	struct craft c;
+
+	c_header(&c);
+	c_le(&c, STORE_REC_OFFICE, 4);
+	c_le(&c, 0, 4);
+	size_t start = c.n;
+	c_le(&c, 1, 4);
+	c_le(&c, 2, 1); /* up */
+	c_le(&c, (uint64_t)T0, 8);
+	c_le(&c, (uint64_t)(T0 / 3600), 4);
+	c_le(&c, (uint64_t)(T0 / 86400), 4);
+	c_le(&c, 0, 25 * 6);
+	c_le(&c, (1u << 17) + 100, 4); /* day 0: up */
+	c_le(&c, 0, 30 * 12 + 8 + 4 * 20);
+	for (unsigned i = 0; i < 4; i++)
+		c.b[start - 4 + i] = (uint8_t)((c.n - start) >> (8 * i));
+	c_seal(&c);
+	expect_rejected(m, c.b, c.n, "office 1.0: daily bucket holds more than a day");
+	model_free(m);
+}
+END_TEST
+
 /* A FIFO named like the state file blocked start-up: now refused at once. */
 START_TEST(fifo_rejected)
 {
@@ -1599,6 +1634,7 @@ static Suite *store_suite(void)
 	tcase_set_timeout(hostile, 10); /* the old code spun or blocked for ever */
 	tcase_add_test(hostile, bandwidth_periods_range_checked);
 	tcase_add_test(hostile, times_range_checked);
+	tcase_add_test(hostile, day_bucket_checked_before_packing);
 	tcase_add_test(hostile, acks_and_shelves_checked);
 	tcase_add_test(hostile, logs_checked);
 	tcase_add_test(hostile, bandwidth_state_accepted);
