@@ -52,6 +52,8 @@ static void secs16_add(struct avail_secs16 *b, enum avail_state s, uint32_t secs
 		b->maint += add;
 }
 
+_Static_assert(DAY_S <= AVAIL_DAY_SECS_MAX, "a day's seconds fit a day bucket's fields");
+
 static void day_secs_add(struct avail_day *b, enum avail_state s, uint32_t secs)
 {
 	uint32_t add = fitting((uint32_t)(b->up + b->down + b->maint), DAY_S, secs);

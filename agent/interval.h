@@ -53,7 +53,7 @@ enum interval_secs { IV_UP, IV_DEGRADED, IV_DOWN, IV_MAINT, IV_N_SECS };
 /* A closed interval.  RTT fields are valid only when answered > 0.  The
  * seconds in each state are read with interval_secs(): 10 bits each, held
  * as a low byte and two high bits, so a record is 22 bytes with no padding
- * (2.1 MB at 10,000 lines of 96 records).  Every bit is named, so every
+ * (96 a line: 21 MB at 10,000 lines).  Every bit is named, so every
  * initializer zeroes it and records compare equal byte for byte. */
 #define INTERVAL_SECS_MAX 1023u
 struct interval_rec {
