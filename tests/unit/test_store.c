@@ -1038,6 +1038,26 @@ static void c_rec_end(struct craft *c, size_t start)
 		c->b[start - 4 + i] = (uint8_t)((c->n - start) >> (8 * i));
 }
 
+/* One STORE_REC_OFFICE record for office 1, up since last_change, its
+ * availability empty but for day bucket 0's up seconds. */
+static void c_office(struct craft *c, int64_t last_change, uint32_t day0_up)
+{
+	c_le(c, STORE_REC_OFFICE, 4);
+	c_le(c, 0, 4);
+	size_t start = c->n;
+	c_le(c, 1, 4);
+	c_le(c, 2, 1); /* up */
+	c_le(c, (uint64_t)last_change, 8);
+	c_le(c, (uint64_t)(T0 / 3600), 4);
+	c_le(c, (uint64_t)(T0 / 86400), 4);
+	c_le(c, 0, 25 * 6);  /* hours */
+	c_le(c, day0_up, 4); /* day 0: up */
+	c_le(c, 0, 8);       /* day 0: down, maint */
+	c_le(c, 0, 30 * 12); /* days 1..30 */
+	c_le(c, 0, 4 * 20);  /* months and quarters */
+	c_rec_end(c, start);
+}
+
 /* One STORE_REC_BANDWIDTH record for line 1.1, the window holding n samples. */
 static void c_bandwidth(struct craft *c, int64_t last_period, int64_t acc_period, uint32_t n)
 {
@@ -1372,21 +1392,10 @@ START_TEST(times_range_checked)
 {
 	struct model *m = model_from(conf_a, T0);
 	struct craft c;
-	size_t start;
 
 	/* An office record whose last change is in the year 292277026596. */
 	c_header(&c);
-	c_le(&c, STORE_REC_OFFICE, 4);
-	c_le(&c, 0, 4);
-	start = c.n;
-	c_le(&c, 1, 4);
-	c_le(&c, 2, 1); /* up */
-	c_le(&c, (uint64_t)INT64_MAX, 8);
-	c_le(&c, (uint64_t)(T0 / 3600), 4);
-	c_le(&c, (uint64_t)(T0 / 86400), 4);
-	c_le(&c, 0, 25 * 6 + 31 * 12 + 4 * 20);
-	for (unsigned i = 0; i < 4; i++)
-		c.b[start - 4 + i] = (uint8_t)((c.n - start) >> (8 * i));
+	c_office(&c, INT64_MAX, 0);
 	c_seal(&c);
 	expect_rejected(m, c.b, c.n, "office 1.0: office last change out of range");
 	/* The file's own time. */
@@ -1407,19 +1416,7 @@ START_TEST(day_bucket_checked_before_packing)
 	struct craft c;
 
 	c_header(&c);
-	c_le(&c, STORE_REC_OFFICE, 4);
-	c_le(&c, 0, 4);
-	size_t start = c.n;
-	c_le(&c, 1, 4);
-	c_le(&c, 2, 1); /* up */
-	c_le(&c, (uint64_t)T0, 8);
-	c_le(&c, (uint64_t)(T0 / 3600), 4);
-	c_le(&c, (uint64_t)(T0 / 86400), 4);
-	c_le(&c, 0, 25 * 6);
-	c_le(&c, (1u << 17) + 100, 4); /* day 0: up */
-	c_le(&c, 0, 30 * 12 + 8 + 4 * 20);
-	for (unsigned i = 0; i < 4; i++)
-		c.b[start - 4 + i] = (uint8_t)((c.n - start) >> (8 * i));
+	c_office(&c, T0, (1u << 17) + 100);
 	c_seal(&c);
 	expect_rejected(m, c.b, c.n, "office 1.0: daily bucket holds more than a day");
 	model_free(m);
