@@ -284,21 +284,6 @@ static void answer_next(const struct model *m, netsnmp_agent_request_info *ri,
 	netsnmp_set_request_error(ri, req, SNMP_ENDOFMIBVIEW);
 }
 
-/* The suffix after table.1; a request before the entry starts at the top. */
-static size_t suffix(const netsnmp_variable_list *vb, oid *s)
-{
-	size_t n = 0;
-
-	if (snmp_oid_compare(vb->name, vb->name_length, table_oid, TABLE_LEN) <= 0 ||
-	    vb->name_length <= TABLE_LEN || vb->name[TABLE_LEN] < 1)
-		return 0;
-	if (vb->name[TABLE_LEN] > 1)
-		return (size_t)-1; /* past the entry: nothing here */
-	for (size_t i = TABLE_LEN + 1; i < vb->name_length && n < 8; i++)
-		s[n++] = vb->name[i] & 0xffffffffUL; /* see mib_table.c: oid32_handler */
-	return n;
-}
-
 static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
                          netsnmp_agent_request_info *ri, netsnmp_request_info *requests)
 {
@@ -308,17 +293,17 @@ static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registrat
 	if (ri->mode != MODE_GET && ri->mode != MODE_GETNEXT)
 		return SNMP_ERR_NOERROR;
 	for (netsnmp_request_info *req = requests; req; req = req->next) {
-		oid s[8];
-		size_t n = suffix(req->requestvb, s);
+		oid s[MIB_SUFFIX_MAX];
 		if (req->processed)
 			continue;
-		if (!m || n == (size_t)-1)
+		long n = mib_table_suffix(req->requestvb, table_oid, TABLE_LEN, s);
+		if (!m || n < 0)
 			netsnmp_set_request_error(
 			    ri, req, ri->mode == MODE_GET ? SNMP_NOSUCHOBJECT : SNMP_ENDOFMIBVIEW);
 		else if (ri->mode == MODE_GET)
-			answer_get(m, ri, req, s, n);
+			answer_get(m, ri, req, s, (size_t)n);
 		else
-			answer_next(m, ri, req, s, n);
+			answer_next(m, ri, req, s, (size_t)n);
 	}
 	return SNMP_ERR_NOERROR;
 }

@@ -217,17 +217,16 @@ void mib_line_bind(const struct model *m)
 
 	for (size_t i = 0; m && i < m->n_offices; i++)
 		n += m->offices[i].n_lines;
-	struct mib_bind_row *rows = mib_bind_rows_alloc(&line_table, n);
+	struct mib_row *rows = mib_rows_alloc(&line_table, n);
 	if (!rows)
 		return;
 	for (size_t i = 0; m && i < m->n_offices; i++) {
 		const struct office *o = &m->offices[i];
 		for (size_t j = 0; j < o->n_lines; j++, at++)
 			rows[at] =
-			    (struct mib_bind_row){{o->cfg->id, o->lines[j].cfg->id}, &o->lines[j]};
+			    (struct mib_row){{o->cfg->id, o->lines[j].cfg->id}, &o->lines[j]};
 	}
 	mib_table_rebind(&line_table, rows, n);
-	free(rows);
 }
 
 struct mib_table *mib_line_table(void)

@@ -42,14 +42,13 @@ MIB_TABLE(node_table, "tslcdNodeTable", TSLCD_OID_NODE_TABLE, 1, node_cols);
 void mib_node_bind(const struct model *m)
 {
 	size_t n = m ? m->n_nodes : 0;
-	struct mib_bind_row *rows = mib_bind_rows_alloc(&node_table, n);
+	struct mib_row *rows = mib_rows_alloc(&node_table, n);
 
 	if (!rows)
 		return;
 	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct mib_bind_row){{m->nodes[i].cfg->id}, &m->nodes[i]};
+		rows[i] = (struct mib_row){{m->nodes[i].cfg->id}, &m->nodes[i]};
 	mib_table_rebind(&node_table, rows, n);
-	free(rows);
 }
 
 struct mib_table *mib_node_table(void)

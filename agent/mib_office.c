@@ -77,14 +77,13 @@ MIB_TABLE(office_table, "tslcdOfficeTable", TSLCD_OID_OFFICE_TABLE, 1, office_co
 void mib_office_bind(const struct model *m)
 {
 	size_t n = m ? m->n_offices : 0;
-	struct mib_bind_row *rows = mib_bind_rows_alloc(&office_table, n);
+	struct mib_row *rows = mib_rows_alloc(&office_table, n);
 
 	if (!rows)
 		return;
 	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct mib_bind_row){{m->offices[i].cfg->id}, &m->offices[i]};
+		rows[i] = (struct mib_row){{m->offices[i].cfg->id}, &m->offices[i]};
 	mib_table_rebind(&office_table, rows, n);
-	free(rows);
 }
 
 struct mib_table *mib_office_table(void)

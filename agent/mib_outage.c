@@ -42,11 +42,11 @@ void mib_outage_added(const struct line *l, const struct outage *o, uint32_t evi
 }
 
 /* The line's outages in index order, from rows[at]; the next free slot. */
-static size_t line_outages_rows(const struct line *l, struct mib_bind_row *rows, size_t at)
+static size_t line_outages_rows(const struct line *l, struct mib_row *rows, size_t at)
 {
 	for (const struct outage *o = outage_next(&l->outages, 0); o;
 	     o = outage_next(&l->outages, o->index))
-		rows[at++] = (struct mib_bind_row){{l->office->cfg->id, l->cfg->id, o->index}, o};
+		rows[at++] = (struct mib_row){{l->office->cfg->id, l->cfg->id, o->index}, o};
 	return at;
 }
 
@@ -57,14 +57,13 @@ void mib_outage_bind(const struct model *m)
 	for (size_t i = 0; m && i < m->n_offices; i++)
 		for (size_t j = 0; j < m->offices[i].n_lines; j++)
 			n += m->offices[i].lines[j].outages.count;
-	struct mib_bind_row *rows = mib_bind_rows_alloc(&outage_table, n);
+	struct mib_row *rows = mib_rows_alloc(&outage_table, n);
 	if (!rows)
 		return;
 	for (size_t i = 0; m && i < m->n_offices; i++)
 		for (size_t j = 0; j < m->offices[i].n_lines; j++)
 			at = line_outages_rows(&m->offices[i].lines[j], rows, at);
 	mib_table_rebind(&outage_table, rows, at);
-	free(rows);
 }
 
 struct mib_table *mib_outage_table(void)

@@ -79,14 +79,13 @@ MIB_TABLE(readiness_table, "tslcdReadinessTable", TSLCD_OID_READY_TABLE, 1, read
 static void rows_rebuild(void)
 {
 	size_t n = engine ? engine->n : 0;
-	struct mib_bind_row *rows = mib_bind_rows_alloc(&readiness_table, n);
+	struct mib_row *rows = mib_rows_alloc(&readiness_table, n);
 
 	if (!rows)
 		return;
 	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct mib_bind_row){{engine->v[i].office_id}, &engine->v[i]};
+		rows[i] = (struct mib_row){{engine->v[i].office_id}, &engine->v[i]};
 	mib_table_rebind(&readiness_table, rows, n);
-	free(rows);
 }
 
 int mib_readiness_register(void)

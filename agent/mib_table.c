@@ -8,19 +8,9 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "grow.h"
 #include "log.h"
 #include "translit.h"
-
-static const struct mib_column *column_find(const struct mib_column *cols, size_t n, unsigned num)
-{
-	/* Columns are listed in order and nearly dense: try the direct slot. */
-	if (num >= 1 && num <= n && cols[num - 1].num == num)
-		return &cols[num - 1];
-	for (size_t i = 0; i < n; i++)
-		if (cols[i].num == num)
-			return &cols[i];
-	return NULL;
-}
 
 static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
                    const struct mib_column *col, const void *obj)
@@ -34,72 +24,366 @@ static void answer(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *re
 	snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
 }
 
-/* GETNEXT landed on a row with no value in this column: look further down
- * the column here.  Left to Net-SNMP's sparse-table logic, every such row
- * is one more pass through the whole agent (a few us each), so crossing an
- * empty column of 10,000 lines took tens of milliseconds per request.  An
- * exhausted column answers noSuchObject: the table helper then moves to
- * the next column in one step. */
-static void answer_next(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
-                        const struct mib_table *t, const struct mib_column *col,
-                        const struct mib_row *row)
-{
-	struct mib_value v = {0};
-	oid name[MAX_OID_LEN];
-	size_t len = t->table_oid_len;
-
-	while (row && !(col && col->get && col->get(row->obj, &v)))
-		row = CONTAINER_NEXT(t->rows, row);
-	if (!row || len + 2 + row->idx.len > MAX_OID_LEN) {
-		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
-		return;
-	}
-	memcpy(name, t->table_oid, len * sizeof(oid));
-	name[len++] = 1; /* the entry */
-	name[len++] = col->num;
-	memcpy(name + len, row->idx.oids, row->idx.len * sizeof(oid));
-	snmp_set_var_objid(req->requestvb, name, len + row->idx.len);
-	snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
-}
-
-static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-                         netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	const struct mib_table *t = handler->myvoid;
-
-	(void)reginfo;
-	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
-		return SNMP_ERR_NOERROR; /* registered read-only: SETs never get here */
-	for (netsnmp_request_info *req = requests; req; req = req->next) {
-		if (req->processed)
-			continue;
-		const struct mib_row *row = netsnmp_container_table_row_extract(req);
-		netsnmp_table_request_info *ti = netsnmp_extract_table_info(req);
-		if (!row || !ti) {
-			netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		const struct mib_column *col = column_find(t->cols, t->n_cols, ti->colnum);
-		if (reqinfo->mode == MODE_GETNEXT)
-			answer_next(reqinfo, req, t, col, row);
-		else
-			answer(reqinfo, req, col, row->obj);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
 /* Net-SNMP 5.9's AgentX subagent sign-extends request sub-identifiers of
  * 2^31 and above (0x80000000 arrives as 0xffffffff80000000), so a GET of
  * an index >= 2^31 would never match its row and a GETNEXT from one would
  * skip to the next column.  Sub-identifiers are 32-bit on the wire: undo
- * the extension before the table helper parses the index. */
+ * the extension before anything compares them. */
+static oid oid32(oid x)
+{
+	return x & 0xffffffffUL;
+}
+
+long mib_table_suffix(const netsnmp_variable_list *vb, const oid *table_oid, size_t len, oid *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		oid x = i < vb->name_length ? oid32(vb->name[i]) : 0;
+		if (i >= vb->name_length || x < table_oid[i])
+			return 0; /* before the table */
+		if (x > table_oid[i])
+			return -1;
+	}
+	if (vb->name_length == len || oid32(vb->name[len]) < 1)
+		return 0; /* the table itself, or before its entry */
+	if (oid32(vb->name[len]) > 1)
+		return -1;
+	for (size_t i = len + 1; i < vb->name_length && n < MIB_SUFFIX_MAX; i++)
+		s[n++] = oid32(vb->name[i]);
+	return (long)n;
+}
+
+/* ---- rows: one sorted array per table ---- */
+
+/* A row's index against sub-identifiers s[0..k), as snmp_oid_compare()
+ * orders OIDs: a prefix comes first. */
+static int row_cmp(const struct mib_row *r, unsigned n_index, const oid *s, size_t k)
+{
+	for (size_t i = 0; i < n_index && i < k; i++)
+		if (r->idx[i] != s[i])
+			return r->idx[i] < s[i] ? -1 : 1;
+	return n_index < k ? -1 : n_index > k;
+}
+
+/* The first row at or past (after: past) s[0..k): a binary search over
+ * 24-byte rows side by side, a few cache lines per request. */
+static size_t row_search(const struct mib_table *t, const oid *s, size_t k, bool after)
+{
+	size_t lo = 0, hi = t->n_rows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = row_cmp(&t->rows[mid], t->n_index, s, k);
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void index_oids(const struct mib_table *t, const uint32_t *index, oid *s)
+{
+	for (unsigned i = 0; i < t->n_index; i++)
+		s[i] = index[i];
+}
+
+/* The row of the sorted array with index key[0..n_index), removed or
+ * not; NULL if none. */
+static struct mib_row *row_at(const struct mib_table *t, const oid *key)
+{
+	size_t at = row_search(t, key, t->n_index, false);
+
+	if (at < t->n_rows && row_cmp(&t->rows[at], t->n_index, key, t->n_index) == 0)
+		return &t->rows[at];
+	return NULL;
+}
+
+/* Two rows in index order. */
+static int rows_cmp(const struct mib_table *t, const struct mib_row *a, const struct mib_row *b)
+{
+	oid key[3];
+
+	index_oids(t, b->idx, key);
+	return row_cmp(a, t->n_index, key, t->n_index);
+}
+
+static const struct mib_table *sorting; /* qsort() passes no context */
+
+static int row_order(const void *a, const void *b)
+{
+	return rows_cmp(sorting, a, b);
+}
+
+/* Rows removed (obj NULL) leave the array; an index given twice stays
+ * once (the callers build rows from a model whose ids are unique: say so
+ * if one did not). */
+static void rows_compact(struct mib_table *t)
+{
+	size_t kept = 0, twice = 0;
+
+	for (size_t i = 0; i < t->n_rows; i++) {
+		if (!t->rows[i].obj)
+			continue;
+		if (kept > 0 && rows_cmp(t, &t->rows[kept - 1], &t->rows[i]) == 0) {
+			twice++;
+			continue;
+		}
+		t->rows[kept++] = t->rows[i];
+	}
+	if (twice)
+		log_msg(LOG_ERR, "%s: %zu rows with an index given twice are not served", t->name,
+		        twice);
+	t->n_rows = kept;
+	t->n_dead = 0;
+}
+
+/* The rows added since the last settle go into the sorted array: sorted
+ * among themselves, then merged from the back, in place. */
+static int rows_merge(struct mib_table *t)
+{
+	struct mib_row *rows =
+	    grow_array(t->rows, &t->cap_rows, t->n_rows + t->n_pend, sizeof(*t->rows), 16);
+
+	if (!rows) {
+		log_msg(LOG_ERR, "out of memory adding %zu rows to %s: not served yet", t->n_pend,
+		        t->name);
+		return -1;
+	}
+	t->rows = rows;
+	sorting = t;
+	qsort(t->pend, t->n_pend, sizeof(*t->pend), row_order);
+	for (size_t i = t->n_rows, j = t->n_pend, k = t->n_rows + t->n_pend; j > 0;)
+		rows[--k] = i > 0 && rows_cmp(t, &rows[i - 1], &t->pend[j - 1]) > 0 ? rows[--i]
+		                                                                    : t->pend[--j];
+	t->n_rows += t->n_pend;
+	t->n_pend = 0;
+	return 0;
+}
+
+/* Changes settle before the rows are read, in one pass over the table: a
+ * storm that opens an outage on 10,000 lines must not move the whole
+ * outage table once per line. */
+static void rows_settle(struct mib_table *t)
+{
+	if (t->n_pend && rows_merge(t) < 0)
+		return;
+	if (t->n_dead)
+		rows_compact(t);
+}
+
+const struct mib_row *mib_table_rows(struct mib_table *t, size_t *n)
+{
+	rows_settle(t);
+	*n = t->n_rows;
+	return t->rows;
+}
+
+/* A row added since the last settle with this index; NULL if none. */
+static struct mib_row *pend_find(const struct mib_table *t, const uint32_t *index)
+{
+	for (size_t i = 0; i < t->n_pend; i++)
+		if (!memcmp(t->pend[i].idx, index, t->n_index * sizeof(*index)))
+			return &t->pend[i];
+	return NULL;
+}
+
+static int pend_add(struct mib_table *t, const uint32_t *index, const void *obj)
+{
+	struct mib_row *pend =
+	    grow_array(t->pend, &t->cap_pend, t->n_pend + 1, sizeof(*t->pend), 16);
+
+	if (!pend)
+		return -1;
+	t->pend = pend;
+	pend[t->n_pend] = (struct mib_row){.obj = obj};
+	memcpy(pend[t->n_pend].idx, index, t->n_index * sizeof(*index));
+	if (++t->n_pend >= MIB_PEND_MAX)
+		rows_settle(t); /* pend_find() stays short */
+	return 0;
+}
+
+int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj)
+{
+	oid key[3];
+
+	index_oids(t, index, key);
+	struct mib_row *r = row_at(t, key);
+
+	if (r) { /* in place: obj NULL marks it removed until the next settle */
+		if (r->obj && !obj)
+			t->n_dead++;
+		else if (!r->obj && obj)
+			t->n_dead--;
+		r->obj = obj;
+		return 0;
+	}
+	r = pend_find(t, index);
+	if (r && obj)
+		r->obj = obj;
+	else if (r)
+		*r = t->pend[--t->n_pend];
+	else if (obj)
+		return pend_add(t, index, obj);
+	return 0;
+}
+
+void mib_table_clear(struct mib_table *t)
+{
+	free(t->rows);
+	free(t->pend);
+	t->rows = t->pend = NULL;
+	t->n_rows = t->cap_rows = t->n_pend = t->cap_pend = t->n_dead = 0;
+}
+
+struct mib_row *mib_rows_alloc(const struct mib_table *t, size_t n)
+{
+	struct mib_row *rows = calloc(n ? n : 1, sizeof(*rows));
+
+	if (!rows)
+		log_msg(LOG_ERR,
+		        "out of memory rebinding %s: its rows are stale until the next reload",
+		        t->name);
+	return rows;
+}
+
+static bool rows_ordered(const struct mib_table *t, const struct mib_row *rows, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (rows_cmp(t, &rows[i - 1], &rows[i]) >= 0)
+			return false;
+	return true;
+}
+
+void mib_table_rebind(struct mib_table *t, struct mib_row *rows, size_t n)
+{
+	mib_table_clear(t);
+	t->rows = rows;
+	t->n_rows = t->cap_rows = n;
+	if (!rows_ordered(t, rows, n)) {
+		sorting = t;
+		qsort(rows, n, sizeof(*rows), row_order);
+		t->n_dead = 1; /* a compaction finds any index given twice */
+	}
+	for (size_t i = 0; i < n && !t->n_dead; i++)
+		t->n_dead = !rows[i].obj;
+	rows_settle(t);
+}
+
+size_t mib_table_row_count(const struct mib_table *t)
+{
+	return t->n_rows - t->n_dead + t->n_pend;
+}
+
+/* ---- the handler ---- */
+
+static const struct mib_column *column_find(const struct mib_column *cols, size_t n, unsigned num)
+{
+	/* Columns are listed in order and nearly dense: try the direct slot. */
+	if (num >= 1 && num <= n && cols[num - 1].num == num)
+		return &cols[num - 1];
+	for (size_t i = 0; i < n; i++)
+		if (cols[i].num == num)
+			return &cols[i];
+	return NULL;
+}
+
+/* GET: the exact instance.  A column the table does not have is
+ * noSuchObject; a row it does not have, or a value not known, is
+ * noSuchInstance. */
+static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                       const struct mib_table *t, const oid *s, long n)
+{
+	const struct mib_column *col =
+	    n > 0 ? column_find(t->cols, t->n_cols, (unsigned)s[0]) : NULL;
+	const struct mib_row *r = n == 1 + (long)t->n_index ? row_at(t, s + 1) : NULL;
+
+	if (!col)
+		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
+	else if (!r || !r->obj)
+		netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHINSTANCE);
+	else
+		answer(reqinfo, req, col, r->obj);
+}
+
+static void set_instance(netsnmp_variable_list *vb, const struct mib_table *t, unsigned col,
+                         const struct mib_row *r)
+{
+	oid name[MAX_OID_LEN];
+	size_t len = t->table_oid_len;
+
+	memcpy(name, t->table_oid, len * sizeof(oid));
+	name[len++] = 1; /* the entry */
+	name[len++] = col;
+	index_oids(t, r->idx, name + len);
+	snmp_set_var_objid(vb, name, len + t->n_index);
+}
+
+/* GETNEXT: the next instance with a value, column by column, rows absent
+ * from a column skipped here in one pass (left to Net-SNMP, each would be
+ * one more trip through the whole agent); past the last column the
+ * request goes on to the next registration. */
+static void answer_next(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *req,
+                        const struct mib_table *t, const oid *s, long n)
+{
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct mib_column *col = &t->cols[c];
+		struct mib_value v = {0};
+		size_t r = 0;
+		if (n > 0 && s[0] > col->num)
+			continue; /* a column before the request's */
+		if (n > 0 && s[0] == col->num)
+			r = row_search(t, s + 1, (size_t)n - 1, true);
+		for (; r < t->n_rows; r++) {
+			if (!t->rows[r].obj || !col->get(t->rows[r].obj, &v))
+				continue;
+			set_instance(req->requestvb, t, col->num, &t->rows[r]);
+			snmp_set_var_typed_value(req->requestvb, col->type, v.ptr, v.len);
+			return;
+		}
+	}
+	netsnmp_set_request_error(reqinfo, req, SNMP_ENDOFMIBVIEW);
+}
+
+/* Our own handler, not Net-SNMP's table and table_container helpers:
+ * they parse every request into index varbinds and data lists (a dozen
+ * allocations per varbind) and turn a GETNEXT into a GET, so an absent
+ * cell cost a retry through the whole agent. */
+static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                         netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	struct mib_table *t = handler->myvoid;
+
+	(void)reginfo;
+	if (reqinfo->mode != MODE_GET && reqinfo->mode != MODE_GETNEXT)
+		return SNMP_ERR_NOERROR; /* registered read-only: SETs never get here */
+	rows_settle(t);
+	for (netsnmp_request_info *req = requests; req; req = req->next) {
+		oid s[MIB_SUFFIX_MAX];
+		if (req->processed)
+			continue;
+		long n = mib_table_suffix(req->requestvb, t->table_oid, t->table_oid_len, s);
+		if (n < 0)
+			netsnmp_set_request_error(reqinfo, req,
+			                          reqinfo->mode == MODE_GET ? SNMP_NOSUCHOBJECT
+			                                                    : SNMP_ENDOFMIBVIEW);
+		else if (reqinfo->mode == MODE_GET)
+			answer_get(reqinfo, req, t, s, n);
+		else
+			answer_next(reqinfo, req, t, s, n);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+/* Scalars keep Net-SNMP's scalar_group helper; this masks their OIDs. */
 static int oid32_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
                          netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
 {
 	for (netsnmp_request_info *req = requests; req; req = req->next) {
 		netsnmp_variable_list *vb = req->requestvb;
 		for (size_t i = 0; vb && i < vb->name_length; i++)
-			vb->name[i] &= 0xffffffffUL;
+			vb->name[i] = oid32(vb->name[i]);
 	}
 	return netsnmp_call_next_handler(handler, reginfo, reqinfo, requests);
 }
@@ -122,202 +406,42 @@ static unsigned min_column(const struct mib_column *cols, size_t n)
 	return m;
 }
 
+/* GETNEXT goes through the columns in array order: it must be the MIB's. */
+static bool columns_ascending(const struct mib_column *cols, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (cols[i].num <= cols[i - 1].num)
+			return false;
+	return n > 0;
+}
+
 int mib_table_register(struct mib_table *t)
 {
-	netsnmp_table_registration_info *ti = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-	netsnmp_mib_handler *h = netsnmp_create_handler(t->name, table_handler);
-
-	t->rows = netsnmp_container_find("table_container");
-	if (!ti || !h || !t->rows)
+	if (!columns_ascending(t->cols, t->n_cols) || t->n_index < 1 || t->n_index > 3) {
+		log_msg(LOG_ERR, "cannot register %s: columns out of order or a bad index count",
+		        t->name);
 		return -1;
-	t->rows->container_name = strdup(t->name);
+	}
+	netsnmp_mib_handler *h = netsnmp_create_handler(t->name, table_handler);
+	if (!h)
+		return -1;
 	h->myvoid = t;
 	t->reg = netsnmp_handler_registration_create(t->name, h, t->table_oid, t->table_oid_len,
 	                                             HANDLER_CAN_RONLY);
-	if (!t->reg)
-		return -1;
-	for (unsigned i = 0; i < t->n_index; i++)
-		netsnmp_table_helper_add_index(ti, ASN_UNSIGNED);
-	ti->min_column = min_column(t->cols, t->n_cols);
-	ti->max_column = max_column(t->cols, t->n_cols);
-	if (netsnmp_container_table_register(
-	        t->reg, ti, t->rows, TABLE_CONTAINER_KEY_NETSNMP_INDEX) != SNMPERR_SUCCESS) {
+	if (!t->reg || netsnmp_register_handler(t->reg) != SNMPERR_SUCCESS) {
 		log_msg(LOG_ERR, "cannot register %s", t->name);
+		t->reg = NULL; /* netsnmp_register_handler() frees it on failure */
 		return -1;
 	}
-	netsnmp_inject_handler(t->reg, netsnmp_create_handler("tslcd-oid32", oid32_handler));
 	return 0;
-}
-
-static void row_free(void *data, void *ctx)
-{
-	(void)ctx;
-	free(data);
-}
-
-void mib_table_clear(struct mib_table *t)
-{
-	if (!t->rows)
-		return;
-	CONTAINER_CLEAR(t->rows, row_free, NULL);
 }
 
 void mib_table_unregister(struct mib_table *t)
 {
 	mib_table_clear(t);
 	if (t->reg)
-		netsnmp_unregister_handler(t->reg); /* also frees the container */
+		netsnmp_unregister_handler(t->reg);
 	t->reg = NULL;
-	t->rows = NULL;
-}
-
-static void row_key(struct mib_row *key, const struct mib_table *t, const uint32_t *index)
-{
-	for (unsigned i = 0; i < t->n_index; i++)
-		key->idx_buf[i] = index[i];
-	key->idx.oids = key->idx_buf;
-	key->idx.len = t->n_index;
-}
-
-int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj)
-{
-	struct mib_row key;
-	struct mib_row *row;
-
-	if (!t->rows)
-		return -1; /* not registered yet: mib_register_all() binds later */
-	row_key(&key, t, index);
-	row = CONTAINER_FIND(t->rows, &key);
-	if (row && obj) {
-		row->obj = obj;
-		return 0;
-	}
-	if (row) {
-		CONTAINER_REMOVE(t->rows, row);
-		free(row);
-		return 0;
-	}
-	if (!obj)
-		return 0;
-	row = malloc(sizeof(*row));
-	if (!row)
-		return -1;
-	row_key(row, t, index);
-	row->obj = obj;
-	if (CONTAINER_INSERT(t->rows, row) != 0) {
-		free(row);
-		return -1;
-	}
-	return 0;
-}
-
-/* Rows a rebind adds or removes one by one; beyond this the table is
- * refilled: every removal from Net-SNMP's sorted array moves its tail. */
-#define REBIND_PIECEMEAL_MAX 256u
-
-static int index_cmp(const struct mib_row *row, const uint32_t *idx, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (row->idx_buf[i] != idx[i])
-			return row->idx_buf[i] < idx[i] ? -1 : 1;
-	return 0;
-}
-
-/* A merge of the table's rows (in order) with the rows to bind. */
-struct rebind {
-	const struct mib_table *t;
-	const struct mib_bind_row *rows;
-	size_t n, pos;
-	struct mib_row *gone[REBIND_PIECEMEAL_MAX];
-	size_t added[REBIND_PIECEMEAL_MAX]; /* positions in rows */
-	size_t n_gone, n_new;
-};
-
-static void rebind_added(struct rebind *b)
-{
-	if (b->n_new < REBIND_PIECEMEAL_MAX)
-		b->added[b->n_new] = b->pos;
-	b->n_new++;
-	b->pos++;
-}
-
-static void rebind_visit(void *data, void *ctx)
-{
-	struct mib_row *row = data;
-	struct rebind *b = ctx;
-	int c = 1;
-
-	while (b->pos < b->n && (c = index_cmp(row, b->rows[b->pos].idx, b->t->n_index)) > 0)
-		rebind_added(b);
-	if (b->pos < b->n && c == 0) {
-		row->obj = b->rows[b->pos++].obj;
-		return;
-	}
-	if (b->n_gone < REBIND_PIECEMEAL_MAX)
-		b->gone[b->n_gone] = row;
-	b->n_gone++;
-}
-
-static bool rows_ordered(const struct mib_table *t, const struct mib_bind_row *rows, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		struct mib_row prev = {
-		    .idx_buf = {rows[i - 1].idx[0], rows[i - 1].idx[1], rows[i - 1].idx[2]}};
-		if (index_cmp(&prev, rows[i].idx, t->n_index) >= 0)
-			return false;
-	}
-	return true;
-}
-
-static int refill(struct mib_table *t, const struct mib_bind_row *rows, size_t n)
-{
-	int rc = 0;
-
-	mib_table_clear(t);
-	for (size_t i = 0; i < n; i++)
-		if (mib_table_set_row(t, rows[i].idx, rows[i].obj) < 0)
-			rc = -1;
-	return rc;
-}
-
-struct mib_bind_row *mib_bind_rows_alloc(const struct mib_table *t, size_t n)
-{
-	struct mib_bind_row *rows = calloc(n ? n : 1, sizeof(*rows));
-
-	if (!rows)
-		log_msg(LOG_ERR,
-		        "out of memory rebinding %s: its rows are stale until the next reload",
-		        t->name);
-	return rows;
-}
-
-int mib_table_rebind(struct mib_table *t, const struct mib_bind_row *rows, size_t n)
-{
-	struct rebind b = {.t = t, .rows = rows, .n = n};
-	int rc = 0;
-
-	if (!t->rows)
-		return -1;
-	if (!rows_ordered(t, rows, n)) /* the merge needs them in order */
-		return refill(t, rows, n);
-	CONTAINER_FOR_EACH(t->rows, rebind_visit, &b);
-	while (b.pos < b.n)
-		rebind_added(&b);
-	if (b.n_gone + b.n_new > REBIND_PIECEMEAL_MAX)
-		return refill(t, rows, n);
-	for (size_t i = 0; i < b.n_gone; i++) {
-		CONTAINER_REMOVE(t->rows, b.gone[i]);
-		free(b.gone[i]);
-	}
-	for (size_t i = 0; i < b.n_new; i++)
-		if (mib_table_set_row(t, rows[b.added[i]].idx, rows[b.added[i]].obj) < 0)
-			rc = -1;
-	return rc;
-}
-
-size_t mib_table_row_count(const struct mib_table *t)
-{
-	return t->rows ? CONTAINER_SIZE(t->rows) : 0;
 }
 
 /* "" or 0, typed as the column is. */

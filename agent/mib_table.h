@@ -4,10 +4,11 @@
  * Contract: TSLCD-MIB.txt alone says a column's number, descriptor and ASN
  * type (MIB_COLUMN below); a MIB module adds one getter per column, named
  * after the descriptor.  That one description drives registration,
- * GET/GETNEXT answers and `--dump-oids`.  Rows live in a Net-SNMP table_container (sorted, O(log n)
- * per request).  A getter returns false when the value is not known, and the
- * agent answers noSuchInstance (walks skip it) instead of inventing a 0.
- * Getters only read; they never block, allocate or do I/O.
+ * GET/GETNEXT answers and `--dump-oids`.  A table's rows are one array sorted
+ * by index (a binary search per request, 24 bytes a row), served by our own
+ * handler; a GETNEXT skips absent cells itself.  A getter returns false when the value is not
+ * known, and the agent answers noSuchInstance (walks skip it) instead of inventing a 0. Getters
+ * only read; they never block, allocate or do I/O.
  */
 #ifndef TSLCD_MIB_TABLE_H
 #define TSLCD_MIB_TABLE_H
@@ -50,6 +51,12 @@ typedef bool (*mib_getter)(const void *obj, struct mib_value *v);
 		return expr;                                                                       \
 	}
 
+/* A row: its index (n_index values) and the model object the getters read. */
+struct mib_row {
+	uint32_t idx[3];
+	const void *obj;
+};
+
 struct mib_column {
 	unsigned num;
 	const char *name;
@@ -77,7 +84,10 @@ struct mib_table {
 	const struct mib_column *cols;
 	size_t n_cols;
 	/* runtime */
-	netsnmp_container *rows;
+	struct mib_row *rows; /* sorted by index; obj NULL: removed, until settled */
+	size_t n_rows, cap_rows, n_dead;
+	struct mib_row *pend; /* added since the last settle, in no order */
+	size_t n_pend, cap_pend;
 	netsnmp_handler_registration *reg;
 };
 
@@ -101,40 +111,42 @@ struct mib_table {
 	    .n_cols = MIB_N_COLS(columns),                                                         \
 	}
 
-/* A row: the container key plus the model object the getters read. */
-struct mib_row {
-	netsnmp_index idx;
-	oid idx_buf[3];
-	const void *obj;
-};
-
 int mib_table_register(struct mib_table *t);
 void mib_table_unregister(struct mib_table *t);
-/* Replace or add the row for the given index; obj NULL removes it. */
+/* Replace or add the row for the given index; obj NULL removes it.  Rows
+ * may be set before the table is registered.  Changes settle into the
+ * sorted array before the next request reads it (or after MIB_PEND_MAX
+ * additions), in one pass however many there were.  0, or -1 out of
+ * memory. */
+#define MIB_PEND_MAX 256
 int mib_table_set_row(struct mib_table *t, const uint32_t *index, const void *obj);
 void mib_table_clear(struct mib_table *t);
 
-/* A row a table is rebound to: its index (n_index values) and object. */
-struct mib_bind_row {
-	uint32_t idx[3];
-	const void *obj;
-};
-/* Make rows[0..n) (in index order, no index twice) the table's rows: the
- * rows both have only change their object; the others are added or
- * removed.  A reload that keeps most rows costs one pass over the table,
- * not a free, malloc and search per row.  0, or -1 out of memory (the
- * table may then miss rows). */
-int mib_table_rebind(struct mib_table *t, const struct mib_bind_row *rows, size_t n);
 /* Room for n rows to rebind (never NULL for n 0: rebinding none clears
  * the table); NULL out of memory, logged with the table's name. */
-struct mib_bind_row *mib_bind_rows_alloc(const struct mib_table *t, size_t n);
+struct mib_row *mib_rows_alloc(const struct mib_table *t, size_t n);
+/* Make rows[0..n) (from mib_rows_alloc) the table's rows; the table takes
+ * the array.  In index order it is taken as it is (a reload of 133k lines
+ * costs one pass); otherwise it is sorted, and an index given twice is
+ * served once and logged. */
+void mib_table_rebind(struct mib_table *t, struct mib_row *rows, size_t n);
 size_t mib_table_row_count(const struct mib_table *t);
+/* The rows in index order, changes settled; *n of them. */
+const struct mib_row *mib_table_rows(struct mib_table *t, size_t *n);
 /* Append to vars what a GET of column col of the row (index, obj) answers:
  * the instance OID and the typed value.  A notification must carry every
  * object it names, so a value not known (or obj NULL) goes out as the
  * empty value of the column's type; false only for an unknown column. */
 bool mib_table_column_vb(netsnmp_variable_list **vars, const struct mib_table *t,
                          const uint32_t *index, const void *obj, unsigned col);
+
+/* The sub-identifiers of a request after table.1 (the column, then the
+ * index and whatever follows, at most MIB_SUFFIX_MAX of them, each cut to
+ * 32 bits as the wire has them): 0 when the request lies before the entry
+ * (a GETNEXT starts at the top), -1 past it.  Shared by every table
+ * handler, the interval table's included. */
+#define MIB_SUFFIX_MAX 8
+long mib_table_suffix(const netsnmp_variable_list *vb, const oid *table_oid, size_t len, oid *s);
 
 /* Scalars under one branch: column number = sub-identifier, instance .0 */
 int mib_scalars_register(const char *name, const oid *branch, size_t len,
