@@ -442,6 +442,11 @@ static bool handle_entry(const char *name, time_t now)
 			return false; /* goes with its report, whatever either is */
 	}
 	if (!S_ISREG(st.st_mode)) {
+		/* A lone .sig that is no file waits like any lone .sig: its report
+		 * may be renamed in a moment after it, and is then refused with it
+		 * and counted for its office, whichever of the two came first. */
+		if (role == READINESS_SPOOL_SIG && now - st.st_ctime < (time_t)S.sig_wait_s)
+			return false;
 		struct readiness_spool_item it = {.name = shown};
 		refuse(name, &it, kind_of(st.st_mode));
 		return true;

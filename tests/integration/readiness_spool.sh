@@ -71,10 +71,13 @@ h_check "symlinked report logged" logged "r-link.conf rejected: a symbolic link"
 h_check "symlinked report in rejected/ with its reason" \
 	bash -c "grep -q 'symbolic link' '$SPOOL'/rejected/*-r-link.conf.reason"
 # ... a genuine report whose .sig is a symbolic link counts for its office,
+# even when the .sig comes first and the agent sees it alone for a while
+# (it waits for its report as a lone .sig does),
 report "$H_TMP/r13-s.conf" 13 20 4
 sign r13-s.conf office-13
-cp "$H_TMP/r13-s.conf" "$SPOOL/.r13.tmp" && ln -s "$H_TMP/r13-s.conf.sig" "$SPOOL/r13-s.conf.sig"
-mv "$SPOOL/.r13.tmp" "$SPOOL/r13-s.conf"
+ln -s "$H_TMP/r13-s.conf.sig" "$SPOOL/r13-s.conf.sig"
+sleep 0.4 # past the scan its creation wakes
+cp "$H_TMP/r13-s.conf" "$SPOOL/.r13.tmp" && mv "$SPOOL/.r13.tmp" "$SPOOL/r13-s.conf"
 h_check "report with a symlinked .sig counted" h_wait_for 50 is $REJECTED 2
 h_expect_eq "... and counted for office 13" 1 "$(get $R.21.13)"
 # ... a FIFO and a directory.
