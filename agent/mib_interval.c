@@ -229,22 +229,14 @@ static void set_name(netsnmp_variable_list *vb, unsigned col, const oid *idx)
 	snmp_set_var_objid(vb, name, TABLE_LEN + 5);
 }
 
-/* By number, not position: the MIB (generated iv_cols) may leave gaps. */
-static const struct mib_column *column(unsigned num)
-{
-	for (size_t i = 0; i < N_COLS; i++)
-		if (iv_cols[i].num == num)
-			return &iv_cols[i];
-	return NULL;
-}
-
 /* GET: the exact instance, or noSuchInstance. */
 static void answer_get(const struct model *m, netsnmp_agent_request_info *ri,
                        netsnmp_request_info *req, const oid *s, size_t n)
 {
 	struct iv_row row;
 	struct mib_value v = {0};
-	const struct mib_column *col = n == 4 ? column((unsigned)s[0]) : NULL;
+	const struct mib_column *col =
+	    n == 4 ? mib_column_find(iv_cols, N_COLS, (unsigned)s[0]) : NULL;
 	const struct line *l = col ? model_find_line(m, (uint32_t)s[1], (uint32_t)s[2]) : NULL;
 
 	row.line = l;
@@ -269,14 +261,12 @@ static struct {
 /* Into p: the position after the row s[0..n) when it is the last answered. */
 static bool resume(struct iv_pos *p, const struct model *m, const oid *s, size_t n)
 {
-	const struct iv_pos *q = &last.p;
+	const struct line *l = last.p.m == m ? pos_line(&last.p) : NULL;
 
-	if (n != 3 || q->m != m || memcmp(last.idx, s, sizeof(last.idx)) != 0 ||
-	    q->office >= m->n_offices || m->offices[q->office].cfg->id != s[0] ||
-	    q->line >= m->offices[q->office].n_lines ||
-	    m->offices[q->office].lines[q->line].cfg->id != s[1] || q->k != s[2])
+	if (n != 3 || !l || memcmp(last.idx, s, sizeof(last.idx)) != 0 ||
+	    l->office->cfg->id != s[0] || l->cfg->id != s[1] || last.p.k != s[2])
 		return false;
-	*p = *q;
+	*p = last.p;
 	pos_next(p);
 	return true;
 }

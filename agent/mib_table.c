@@ -248,10 +248,11 @@ struct mib_row *mib_rows_alloc(const struct mib_table *t, size_t n)
 	return rows;
 }
 
-static bool rows_ordered(const struct mib_table *t, const struct mib_row *rows, size_t n)
+/* In index order, each index once, none removed: taken as it is. */
+static bool rows_clean(const struct mib_table *t, const struct mib_row *rows, size_t n)
 {
-	for (size_t i = 1; i < n; i++)
-		if (rows_cmp(t, &rows[i - 1], &rows[i]) >= 0)
+	for (size_t i = 0; i < n; i++)
+		if (!rows[i].obj || (i > 0 && rows_cmp(t, &rows[i - 1], &rows[i]) >= 0))
 			return false;
 	return true;
 }
@@ -261,14 +262,11 @@ void mib_table_rebind(struct mib_table *t, struct mib_row *rows, size_t n)
 	mib_table_clear(t);
 	t->rows = rows;
 	t->n_rows = t->cap_rows = n;
-	if (!rows_ordered(t, rows, n)) {
-		sorting = t;
-		qsort(rows, n, sizeof(*rows), row_order);
-		t->n_dead = 1; /* a compaction finds any index given twice */
-	}
-	for (size_t i = 0; i < n && !t->n_dead; i++)
-		t->n_dead = !rows[i].obj;
-	rows_settle(t);
+	if (rows_clean(t, rows, n))
+		return;
+	sorting = t;
+	qsort(rows, n, sizeof(*rows), row_order);
+	rows_compact(t);
 }
 
 size_t mib_table_row_count(const struct mib_table *t)
@@ -278,7 +276,7 @@ size_t mib_table_row_count(const struct mib_table *t)
 
 /* ---- the handler ---- */
 
-static const struct mib_column *column_find(const struct mib_column *cols, size_t n, unsigned num)
+const struct mib_column *mib_column_find(const struct mib_column *cols, size_t n, unsigned num)
 {
 	/* Columns are listed in order and nearly dense: try the direct slot. */
 	if (num >= 1 && num <= n && cols[num - 1].num == num)
@@ -296,7 +294,7 @@ static void answer_get(netsnmp_agent_request_info *reqinfo, netsnmp_request_info
                        const struct mib_table *t, const oid *s, long n)
 {
 	const struct mib_column *col =
-	    n > 0 ? column_find(t->cols, t->n_cols, (unsigned)s[0]) : NULL;
+	    n > 0 ? mib_column_find(t->cols, t->n_cols, (unsigned)s[0]) : NULL;
 	const struct mib_row *r = n == 1 + (long)t->n_index ? row_at(t, s + 1) : NULL;
 
 	if (!col)
@@ -459,7 +457,7 @@ static void empty_value(u_char type, struct mib_value *v)
 bool mib_table_column_vb(netsnmp_variable_list **vars, const struct mib_table *t,
                          const uint32_t *index, const void *obj, unsigned col)
 {
-	const struct mib_column *c = column_find(t->cols, t->n_cols, col);
+	const struct mib_column *c = mib_column_find(t->cols, t->n_cols, col);
 	struct mib_value v = {0};
 	oid name[MAX_OID_LEN];
 	size_t len = t->table_oid_len;
@@ -498,7 +496,7 @@ static int scalar_handler(netsnmp_mib_handler *handler, netsnmp_handler_registra
 		const netsnmp_variable_list *vb = req->requestvb;
 		unsigned num =
 		    vb->name_length > g->branch_len ? (unsigned)vb->name[g->branch_len] : 0;
-		answer(reqinfo, req, column_find(g->cols, g->n_cols, num), NULL);
+		answer(reqinfo, req, mib_column_find(g->cols, g->n_cols, num), NULL);
 	}
 	return SNMP_ERR_NOERROR;
 }

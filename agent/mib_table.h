@@ -91,6 +91,9 @@ struct mib_table {
 	netsnmp_handler_registration *reg;
 };
 
+/* The column numbered num of cols[0..n) (listed in MIB order), or NULL. */
+const struct mib_column *mib_column_find(const struct mib_column *cols, size_t n, unsigned num);
+
 /* The number of entries of a column array. */
 #define MIB_N_COLS(cols) (sizeof(cols) / sizeof((cols)[0]))
 

@@ -377,12 +377,18 @@ static void handle_pair(const char *name, const char *shown)
 
 /* Unsigned or orphaned for too long: reject so the office hears of it.
  * ctime, not mtime: an uploader cannot set it to the future. */
+/* A lone file's grace: its twin (.sig or report) may still be renamed in. */
+static bool still_waiting(const struct stat *st, time_t now)
+{
+	return now - st->st_ctime < (time_t)S.sig_wait_s;
+}
+
 static bool handle_waiting(const char *name, const char *shown, const struct stat *st, time_t now)
 {
 	char reason[REASON_MAX], why[64], *body = NULL;
 	struct readiness_spool_item it = {.name = shown};
 
-	if (now - st->st_ctime < (time_t)S.sig_wait_s)
+	if (still_waiting(st, now))
 		return false;
 	if (readiness_spool_role(name) == READINESS_SPOOL_SIG) {
 		snprintf(reason, sizeof(reason), "a signature with no report beside it for %u s",
@@ -445,7 +451,7 @@ static bool handle_entry(const char *name, time_t now)
 		/* A lone .sig that is no file waits like any lone .sig: its report
 		 * may be renamed in a moment after it, and is then refused with it
 		 * and counted for its office, whichever of the two came first. */
-		if (role == READINESS_SPOOL_SIG && now - st.st_ctime < (time_t)S.sig_wait_s)
+		if (role == READINESS_SPOOL_SIG && still_waiting(&st, now))
 			return false;
 		struct readiness_spool_item it = {.name = shown};
 		refuse(name, &it, kind_of(st.st_mode));
