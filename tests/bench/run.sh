@@ -20,7 +20,9 @@ RESULTS=$BUILD/bench-results.txt
 # ---- parameters (environment) ----
 WALK_LINES=${BENCH_WALK_LINES:-"1000 10000"}     # bulkwalk sizes; the last one is "10k"
 WALK_REPS=${BENCH_WALK_REPS:-50}                 # snmpbulkwalk -Cr
-WALK_RUNS=${BENCH_WALK_RUNS:-3}                  # median of (walk and table)
+WALK_RUNS=${BENCH_WALK_RUNS:-5}                  # median of (walk and intervals)
+TABLE_RUNS=${BENCH_TABLE_RUNS:-3}                # median of (table)
+WALK_PIN=${BENCH_WALK_PIN-0}                     # CPU that walk, table and intervals share ("": unpinned; README)
 SETTLE_SECONDS=${BENCH_SETTLE_SECONDS:-120}      # walk/table agent: wait this long at most for every line judged
 TABLE_LINES=${BENCH_TABLE_LINES:-10000}
 TABLE_REPS=${BENCH_TABLE_REPS:-10}               # snmptable -Cr
@@ -127,7 +129,7 @@ median_run() {
 walk_once() {
 	local c0 m0 t0 t1
 	c0=$(cpu_s "$2") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
-	snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
+	${WALK_PIN:+taskset -c "$WALK_PIN"} snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
 		"udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/walk.out" 2>&1
 	t1=$(now)
 	echo "$(calc "$t1 - $t0") $(grep -c '^\.' "$H_TMP/walk.out") $(calc "$(cpu_s "$2") - $c0" 2)" \
@@ -208,6 +210,22 @@ walk_serve() { # N: a master (the main one, in H_*, for the largest size), the a
 	W_BPID[$n]=$BASE_PID
 }
 
+# walk_pin PID...: the servers of a walk onto WALK_PIN, with its client
+# (walk_once, table_once).  A request passes client -> master -> subagent
+# -> master -> client, one process running at a time: on two vCPUs each
+# hop was a cross-CPU wakeup or not as the scheduler placed them, and the
+# same walk's wall time moved by 15 % from run to run (2 % pinned).
+walk_pin() {
+	[ -n "$WALK_PIN" ] || return 0
+	local p
+	for p in "$@"; do taskset -pc "$WALK_PIN" "$p" >/dev/null 2>&1 || h_log "cannot pin $p to CPU $WALK_PIN"; done
+}
+walk_unpin() { # PID...: back onto every CPU (the main master serves later scenarios)
+	[ -n "$WALK_PIN" ] || return 0
+	local p
+	for p in "$@"; do taskset -pc "0-$(($(nproc) - 1))" "$p" >/dev/null 2>&1; done
+}
+
 # walk_rows N K T1 B1: the rows of size N from its runs (runs.a.N, runs.b.N);
 # T1 and B1, the smallest size's wall times (empty for the smallest itself).
 walk_rows() {
@@ -251,6 +269,7 @@ sc_walk() {
 		use_size "$n"
 		settle "$n"
 		W_SET[$n]=$SETTLED W_RATE[$n]=$PROBE_CPU_RATE
+		walk_pin "$H_MASTER_PID" "$H_AGENT_PID" "$BASE_PID"
 	done
 	for n in $WALK_LINES; do
 		: >"$H_TMP/runs.a.$n"
@@ -274,6 +293,7 @@ sc_walk() {
 	if [ "$n" = "$TABLE_LINES" ] && [[ " $SCENARIOS " == *" table "* ]]; then
 		sc_table "$n"
 	fi
+	walk_unpin "$main_mpid"
 	for n in $WALK_LINES; do
 		stop_pid "${W_APID[$n]}"
 		stop_pid "${W_BPID[$n]}"
@@ -322,7 +342,7 @@ baseline_mib() {
 table_once() {
 	local c0 m0 t0 t1 TIMEFORMAT='%U %S'
 	c0=$(cpu_s "$2") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
-	{ time snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
+	{ time ${WALK_PIN:+taskset -c "$WALK_PIN"} snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
 		-Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"; } \
 		2>"$H_TMP/table.time"
 	t1=$(now)
@@ -335,13 +355,13 @@ table_once() {
 }
 
 # table_pair -> TA_WALL TA_CELLS TA_CPU TA_CCPU TA_MCPU (agent), TB_... (the
-# baseline): medians of WALK_RUNS, the two alternating, so the machine's drift (5-7 %
+# baseline): medians of TABLE_RUNS, the two alternating, so the machine's drift (5-7 %
 # within minutes on a shared VM) falls on both sides of each ratio alike.
 table_pair() {
 	local i
 	: >"$H_TMP/runs.a"
 	: >"$H_TMP/runs.b"
-	for ((i = 0; i < WALK_RUNS; i++)); do
+	for ((i = 0; i < TABLE_RUNS; i++)); do
 		table_once TSLCD-MIB::tslcdLineTable "$H_AGENT_PID" TSLCD-MIB "$H_TMP/runs.a"
 		table_once BENCH-BASELINE-MIB::benchTable "$BASE_PID" BENCH-BASELINE-MIB "$H_TMP/runs.b"
 	done
@@ -361,7 +381,7 @@ sc_table() {
 	local ar br
 	ar=$(calc "$ac / $aw" 0) br=$(calc "$bc / $bw" 0)
 	row "snmptable -Cr$TABLE_REPS $k" "wall s" "$aw" "$bw" "$(calc "$aw / $bw" 2)" "-" "-"
-	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds, median of $WALK_RUNS)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
+	row "snmptable -Cr$TABLE_REPS $k" "cells (varbinds, median of $TABLE_RUNS)" "$ac" "$bc" "$(calc "$ac / ($bc + 1)" 2)" "-" "-"
 	row "snmptable -Cr$TABLE_REPS $k" "present cells per row" "$(calc "$ac / $n" 1)" "$(calc "$bc / $n" 1)" \
 		"$(calc "$ac / ($bc + 1)" 2)" "-" "-"
 	row "snmptable -Cr$TABLE_REPS $k" "varbinds/s" "$ar" "$br" "$(calc "$ar / ($br + 1)" 2)" ">= 0.9" \
@@ -503,12 +523,14 @@ sc_intervals() {
 	local i arate brate
 	: >"$H_TMP/runs.a"
 	: >"$H_TMP/runs.b"
+	walk_pin "$H_MASTER_PID" "$H_AGENT_PID" "$BASE_PID"
 	for ((i = 0; i < WALK_RUNS; i++)); do
 		walk_once "$ROOT.8.2.1.5" "$H_AGENT_PID" "$H_TMP/runs.a"
 		walk_once "$BASE_TABLE" "$BASE_PID" "$H_TMP/runs.b"
 	done
 	median_run "$H_TMP/runs.a" A_WALL A_VB A_CPU A_MCPU
 	median_run "$H_TMP/runs.b" B_WALL B_VB B_CPU B_MCPU
+	walk_unpin "$H_MASTER_PID"
 	stop_pid "$H_AGENT_PID"
 	stop_pid "$BASE_PID"
 	arate=$(calc "$A_VB / $A_WALL" 0) brate=$(calc "$B_VB / $B_WALL" 0)
@@ -1080,7 +1102,7 @@ done
 {
 	echo "tslcd-agent benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores ($(cpu_model)), $(uname -r)," \
 		"took $(calc "$(now) - $T_START" 0) s, load average $T_LOAD0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end;" \
-		"ratio = agent / baseline"
+		"${WALK_PIN:+walks and tables pinned to CPU $WALK_PIN; }ratio = agent / baseline"
 	printf '%s\n' "scenario|figure|agent|baseline|ratio|goal|verdict" "${ROWS[@]}" |
 		column -t -s '|'
 } >"$RESULTS"
