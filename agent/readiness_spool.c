@@ -378,12 +378,19 @@ static void handle_pair(const char *name, const char *shown)
 /* Unsigned or orphaned for too long: reject so the office hears of it.
  * ctime, not mtime: an uploader cannot set it to the future. */
 /* A lone file's grace: its twin (.sig or report) may still be renamed in. */
-static bool still_waiting(const struct stat *st, time_t now)
+/* Measured to the millisecond: in whole seconds a file made at x.95 s was
+ * a second old at x+1 and waited 0.05 s, not sig-wait (CI saw a symlinked
+ * .sig refused alone that way, its report renamed in 0.4 s after it). */
+static bool still_waiting(const struct stat *st, const struct timespec *now)
 {
-	return now - st->st_ctime < (time_t)S.sig_wait_s;
+	int64_t age_ms = (int64_t)(now->tv_sec - st->st_ctim.tv_sec) * 1000 +
+	                 (now->tv_nsec - st->st_ctim.tv_nsec) / 1000000;
+
+	return age_ms < (int64_t)S.sig_wait_s * 1000;
 }
 
-static bool handle_waiting(const char *name, const char *shown, const struct stat *st, time_t now)
+static bool handle_waiting(const char *name, const char *shown, const struct stat *st,
+                           const struct timespec *now)
 {
 	char reason[REASON_MAX], why[64], *body = NULL;
 	struct readiness_spool_item it = {.name = shown};
@@ -432,7 +439,7 @@ static bool is_pair(const char *name)
 
 /* Anything but a pair: true when it was judged or refused (work a flood
  * multiplies). */
-static bool handle_entry(const char *name, time_t now)
+static bool handle_entry(const char *name, const struct timespec *now)
 {
 	struct stat st;
 	char shown[SHOWN_MAX], base[256];
@@ -508,12 +515,13 @@ static void one_pass(void)
 {
 	char **names = calloc(SPOOL_BATCH, sizeof(*names)), shown[SHOWN_MAX];
 	uint64_t until = loop_clock_us() + SPOOL_PASS_US;
-	time_t now = time(NULL);
+	struct timespec now;
 	unsigned budget = SPOOL_WORK;
 	bool more;
 
 	if (!names)
 		return;
+	clock_gettime(CLOCK_REALTIME, &now); /* the clock of st_ctim */
 	size_t n = collect_names(names, SPOOL_BATCH, &more);
 	for (size_t i = 0; i < n && budget; i++) {
 		if (is_pair(names[i])) {
@@ -526,7 +534,7 @@ static void one_pass(void)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (names[i] && budget) {
-			budget -= handle_entry(names[i], now);
+			budget -= handle_entry(names[i], &now);
 			if (loop_clock_us() >= until)
 				budget = 0; /* out of time: the rest soon after */
 		}
