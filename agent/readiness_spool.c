@@ -375,12 +375,11 @@ static void handle_pair(const char *name, const char *shown)
 	free(sig);
 }
 
-/* Unsigned or orphaned for too long: reject so the office hears of it.
- * ctime, not mtime: an uploader cannot set it to the future. */
-/* A lone file's grace: its twin (.sig or report) may still be renamed in. */
-/* Measured to the millisecond: in whole seconds a file made at x.95 s was
- * a second old at x+1 and waited 0.05 s, not sig-wait (CI saw a symlinked
- * .sig refused alone that way, its report renamed in 0.4 s after it). */
+/* A lone file's grace: its twin (.sig or report) may still be renamed in.
+ * ctime, not mtime: an uploader cannot set it to the future.  Measured to
+ * the millisecond: in whole seconds a file made at x.95 s was a second old
+ * at x+1 and waited 0.05 s, not sig-wait (CI saw a symlinked .sig refused
+ * alone that way, its report renamed in 0.4 s after it). */
 static bool still_waiting(const struct stat *st, const struct timespec *now)
 {
 	int64_t age_ms = (int64_t)(now->tv_sec - st->st_ctim.tv_sec) * 1000 +
@@ -389,6 +388,7 @@ static bool still_waiting(const struct stat *st, const struct timespec *now)
 	return age_ms < (int64_t)S.sig_wait_s * 1000;
 }
 
+/* Unsigned or orphaned for too long: reject so the office hears of it. */
 static bool handle_waiting(const char *name, const char *shown, const struct stat *st,
                            const struct timespec *now)
 {

@@ -215,15 +215,15 @@ walk_serve() { # N: a master (the main one, in H_*, for the largest size), the a
 # -> master -> client, one process running at a time: on two vCPUs each
 # hop was a cross-CPU wakeup or not as the scheduler placed them, and the
 # same walk's wall time moved by 15 % from run to run (2 % pinned).
-walk_pin() {
-	[ -n "$WALK_PIN" ] || return 0
-	local p
-	for p in "$@"; do taskset -pc "$WALK_PIN" "$p" >/dev/null 2>&1 || h_log "cannot pin $p to CPU $WALK_PIN"; done
-}
+walk_pin() { pin_to "$WALK_PIN" "$@"; }
 walk_unpin() { # PID...: back onto every CPU (the main master serves later scenarios)
-	[ -n "$WALK_PIN" ] || return 0
-	local p
-	for p in "$@"; do taskset -pc "0-$(($(nproc) - 1))" "$p" >/dev/null 2>&1; done
+	pin_to "${WALK_PIN:+0-$(($(nproc) - 1))}" "$@"
+}
+pin_to() { # CPUS PID...: nothing when CPUS is empty
+	local cpus=$1 p
+	shift
+	[ -n "$cpus" ] || return 0
+	for p in "$@"; do taskset -pc "$cpus" "$p" >/dev/null 2>&1 || h_log "cannot pin $p to CPU $cpus"; done
 }
 
 # walk_rows N K T1 B1: the rows of size N from its runs (runs.a.N, runs.b.N);
