@@ -24,6 +24,7 @@ WALK_RUNS=${BENCH_WALK_RUNS:-5}                  # median of (walk and intervals
 TABLE_RUNS=${BENCH_TABLE_RUNS:-3}                # median of (table)
 WALK_PIN=${BENCH_WALK_PIN-0}                     # CPU that walk, table and intervals share ("": unpinned; README)
 SETTLE_SECONDS=${BENCH_SETTLE_SECONDS:-120}      # walk/table agent: wait this long at most for every line judged
+RATE_SECONDS=${BENCH_RATE_SECONDS:-10}           # then its probing-only CPU rate over this long
 TABLE_LINES=${BENCH_TABLE_LINES:-10000}
 TABLE_REPS=${BENCH_TABLE_REPS:-10}               # snmptable -Cr
 PROBE_LINES=${BENCH_PROBE_LINES:-10000}
@@ -168,10 +169,12 @@ settle() {
 	h_log "settle: $j of $1 lines judged after $(calc "$(now) - $t0" 0) s"
 	# The settled agent goes on probing: its CPU per second without requests,
 	# taken off the walk's CPU so that per-varbind figures compare serving.
+	# CPU is read in 10 ms ticks, 5 % of the 0.2 s that probing 10k lines
+	# takes in 10 s: under 0.2 % of a 10k walk's CPU (over 5 s, twice that).
 	local c0
 	c0=$(cpu_s "$H_AGENT_PID")
-	sleep 5
-	PROBE_CPU_RATE=$(calc "($(cpu_s "$H_AGENT_PID") - $c0) / 5" 4)
+	sleep "$RATE_SECONDS"
+	PROBE_CPU_RATE=$(calc "($(cpu_s "$H_AGENT_PID") - $c0) / $RATE_SECONDS" 4)
 	h_log "settle: probing alone uses $PROBE_CPU_RATE s of CPU per s"
 }
 
@@ -410,21 +413,10 @@ sc_probe() {
 	sps=$(syscalls_per_s "$H_AGENT_PID" "$PROBE_STRACE_SECONDS")
 	stop_pid "$H_AGENT_PID"
 	rounds=$((n * PROBE_SECONDS / PROBE_INTERVAL))
-	local acpu=$(calc "$c1 - $c0" 2)
-	# fping over the same targets: COUNT echoes per target, like one round.
-	# One run is under a second of CPU, read at 10 ms resolution: take the
-	# median of FPING_RUNS, as the agent's figure is already a 2-minute mean.
-	local ft fcpus=() i
-	for ((i = 0; i < FPING_RUNS; i++)); do
-		/usr/bin/time -o "$H_TMP/fping.time" -f '%U %S %e' fping -C "$PROBE_COUNT" -q -p 200 \
-			-t 1000 -i 0 -f "$H_TMP/probe.targets" >/dev/null 2>&1
-		ft=$(tail -n 1 "$H_TMP/fping.time")
-		fcpus+=("$(awk '{ print $1 + $2 }' <<<"$ft")")
-	done
-	h_log "fping over $n targets, $FPING_RUNS runs: user+sys s: ${fcpus[*]}"
-	local fcpu
-	fcpu=$(printf '%s\n' "${fcpus[@]}" | median_of)
-	local aper fper
+	local acpu
+	acpu=$(calc "$c1 - $c0" 2)
+	fping_costs "$n"
+	local fcpu=$FPING_CPU aper fper
 	aper=$(calc "$acpu * 1000 / $rounds * 1000" 2) # ms per 1000 line-rounds
 	fper=$(calc "$fcpu * 1000 / $n * 1000" 2)     # ms per 1000 targets
 	h_log "probe: $rounds rounds expected, ICMP echo requests sent system-wide: $((e1 - e0)) (expected $((rounds * PROBE_COUNT))), lines up at the end: $up"
@@ -439,6 +431,40 @@ sc_probe() {
 		"$wps" "-" "-" "<= 200" "$(verdict "$wps <= 200")"
 	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" \
 		"agent syscalls/s (strace -c, ${PROBE_STRACE_SECONDS}s after)" "$sps" "-" "-" "-" "-"
+	# Counts that any machine shows the same; the CPU ratio follows from
+	# what each costs there (a system call, a wakeup, an echo's kernel work,
+	# which both pay alike).
+	local per=$((n / PROBE_INTERVAL)) asc=n/a fsc ratio=-
+	fsc=$(calc "$FPING_CALLS * 1000 / $n" 0)
+	if [ "$sps" != n/a ]; then
+		asc=$(calc "$sps * 1000 / $per" 0) ratio=$(calc "$asc / ($fsc + 0.001)" 3)
+	fi
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "system calls per 1000 probes" \
+		"$asc" "$fsc" "$ratio" "-" "-"
+	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "wakeups per 1000 probes" \
+		"$(calc "($w1 - $w0) / $PROBE_SECONDS * 1000 / $per" 1)" "$(calc "$FPING_WAKE * 1000 / $n" 1)" "-" "-" "-"
+}
+
+# fping_costs N: fping over the same N targets, COUNT echoes per target like
+# one round -> FPING_CPU (user+sys s, the median of FPING_RUNS: one run is
+# under a second of CPU, read at 10 ms resolution, while the agent's figure
+# is a 2-minute mean), FPING_WAKE (its voluntary context switches, median),
+# FPING_CALLS (system calls of one more run, under strace -c).
+fping_costs() {
+	local args=(-C "$PROBE_COUNT" -q -p 200 -t 1000 -i 0 -f "$H_TMP/probe.targets")
+	local ft cpus=() wakes=() i
+	for ((i = 0; i < FPING_RUNS; i++)); do
+		/usr/bin/time -o "$H_TMP/fping.time" -f '%U %S %e %w' fping "${args[@]}" >/dev/null 2>&1
+		ft=$(tail -n 1 "$H_TMP/fping.time")
+		cpus+=("$(awk '{ print $1 + $2 }' <<<"$ft")")
+		wakes+=("$(awk '{ print $4 }' <<<"$ft")")
+	done
+	h_log "fping over $1 targets, $FPING_RUNS runs: user+sys s: ${cpus[*]}; voluntary context switches: ${wakes[*]}"
+	FPING_CPU=$(printf '%s\n' "${cpus[@]}" | median_of)
+	FPING_WAKE=$(printf '%s\n' "${wakes[@]}" | median_of)
+	strace -c -f -o "$H_TMP/fping.strace" fping "${args[@]}" >/dev/null 2>&1
+	h_log "fping strace -c: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ && $4 > 100 { printf "%s %s, ", $NF, $4 }' "$H_TMP/fping.strace")"
+	FPING_CALLS=$(awk '$NF == "total" { print $4; f = 1 } END { if (!f) print 0 }' "$H_TMP/fping.strace")
 }
 
 sc_start() {
