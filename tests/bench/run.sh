@@ -79,10 +79,16 @@ wakeups() { awk '/^voluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status" 2>/
 # second and logs the busiest calls.  strace slows the agent, so this runs
 # after the CPU window; the counts, not the times, are what it is for.
 syscalls_per_s() {
-	local f=$H_TMP/strace.$1
+	local f=$H_TMP/strace.$1 total
 	timeout -s INT "$2" strace -c -f -p "$1" -o "$f" >/dev/null 2>&1
-	h_log "strace -c over $2 s: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s %s, ", $NF, $4 }' "$f" 2>/dev/null | head -c 300)" >&2
-	awk -v s="$2" '$NF == "total" { printf "%.0f", $4 / s; f = 1 } END { if (!f) print "n/a" }' "$f" 2>/dev/null
+	total=$(strace_total "$f" "over $2 s")
+	if [ "$total" = n/a ]; then echo n/a; else calc "$total / $2" 0; fi
+}
+# strace_total FILE WHAT: the calls counted in strace -c's FILE ("n/a" if
+# none); logs them by name.
+strace_total() {
+	h_log "strace -c $2: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ { printf "%s %s, ", $NF, $4 }' "$1" 2>/dev/null | head -c 300)" >&2
+	awk '$NF == "total" { print $4; f = 1 } END { if (!f) print "n/a" }' "$1" 2>/dev/null
 }
 verdict() { [ "$(awk "BEGIN { print ($1) ? 1 : 0 }")" = 1 ] && echo met || echo MISSED; }
 # row SCENARIO FIGURE VALUE BASELINE RATIO GOAL VERDICT
@@ -130,7 +136,7 @@ median_run() {
 walk_once() {
 	local c0 m0 t0 t1
 	c0=$(cpu_s "$2") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
-	${WALK_PIN:+taskset -c "$WALK_PIN"} snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
+	pinned snmpbulkwalk -v2c -c public -On -t 30 -r 0 -Cr"$WALK_REPS" \
 		"udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/walk.out" 2>&1
 	t1=$(now)
 	echo "$(calc "$t1 - $t0") $(grep -c '^\.' "$H_TMP/walk.out") $(calc "$(cpu_s "$2") - $c0" 2)" \
@@ -221,6 +227,9 @@ walk_serve() { # N: a master (the main one, in H_*, for the largest size), the a
 walk_pin() { pin_to "$WALK_PIN" "$@"; }
 walk_unpin() { # PID...: back onto every CPU (the main master serves later scenarios)
 	pin_to "${WALK_PIN:+0-$(($(nproc) - 1))}" "$@"
+}
+pinned() { # COMMAND...: run on WALK_PIN (anywhere when it is empty)
+	if [ -n "$WALK_PIN" ]; then taskset -c "$WALK_PIN" "$@"; else "$@"; fi
 }
 pin_to() { # CPUS PID...: nothing when CPUS is empty
 	local cpus=$1 p
@@ -345,7 +354,7 @@ baseline_mib() {
 table_once() {
 	local c0 m0 t0 t1 TIMEFORMAT='%U %S'
 	c0=$(cpu_s "$2") m0=$(cpu_s "$H_MASTER_PID") t0=$(now)
-	{ time ${WALK_PIN:+taskset -c "$WALK_PIN"} snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
+	{ time pinned snmptable -v2c -c public -t 30 -r 0 -M "$TSLCD_MIB_PATH:$H_TMP/mibs" -m "$3" -Cr "$TABLE_REPS" \
 		-Cf '|' -CH -Ci "udp:127.0.0.1:$H_PORT" "$1" >"$H_TMP/table.out" 2>"$H_TMP/table.err"; } \
 		2>"$H_TMP/table.time"
 	t1=$(now)
@@ -434,11 +443,10 @@ sc_probe() {
 	# Counts that any machine shows the same; the CPU ratio follows from
 	# what each costs there (a system call, a wakeup, an echo's kernel work,
 	# which both pay alike).
-	local per=$((n / PROBE_INTERVAL)) asc=n/a fsc ratio=-
-	fsc=$(calc "$FPING_CALLS * 1000 / $n" 0)
-	if [ "$sps" != n/a ]; then
-		asc=$(calc "$sps * 1000 / $per" 0) ratio=$(calc "$asc / ($fsc + 0.001)" 3)
-	fi
+	local per=$((n / PROBE_INTERVAL)) asc=n/a fsc=n/a ratio=-
+	[ "$sps" = n/a ] || asc=$(calc "$sps * 1000 / $per" 0)
+	[ "$FPING_CALLS" = n/a ] || fsc=$(calc "$FPING_CALLS * 1000 / $n" 0)
+	[ "$asc" = n/a ] || [ "$fsc" = n/a ] || ratio=$(calc "$asc / ($fsc + 0.001)" 3)
 	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "system calls per 1000 probes" \
 		"$asc" "$fsc" "$ratio" "-" "-"
 	row "probe $k every ${PROBE_INTERVAL}s, ${PROBE_SECONDS}s" "wakeups per 1000 probes" \
@@ -452,19 +460,18 @@ sc_probe() {
 # FPING_CALLS (system calls of one more run, under strace -c).
 fping_costs() {
 	local args=(-C "$PROBE_COUNT" -q -p 200 -t 1000 -i 0 -f "$H_TMP/probe.targets")
-	local ft cpus=() wakes=() i
+	local user sys wake cpus=() wakes=() i
 	for ((i = 0; i < FPING_RUNS; i++)); do
-		/usr/bin/time -o "$H_TMP/fping.time" -f '%U %S %e %w' fping "${args[@]}" >/dev/null 2>&1
-		ft=$(tail -n 1 "$H_TMP/fping.time")
-		cpus+=("$(awk '{ print $1 + $2 }' <<<"$ft")")
-		wakes+=("$(awk '{ print $4 }' <<<"$ft")")
+		/usr/bin/time -o "$H_TMP/fping.time" -f '%U %S %w' fping "${args[@]}" >/dev/null 2>&1
+		read -r user sys wake < <(tail -n 1 "$H_TMP/fping.time")
+		cpus+=("$(calc "$user + $sys" 2)")
+		wakes+=("$wake")
 	done
 	h_log "fping over $1 targets, $FPING_RUNS runs: user+sys s: ${cpus[*]}; voluntary context switches: ${wakes[*]}"
 	FPING_CPU=$(printf '%s\n' "${cpus[@]}" | median_of)
 	FPING_WAKE=$(printf '%s\n' "${wakes[@]}" | median_of)
 	strace -c -f -o "$H_TMP/fping.strace" fping "${args[@]}" >/dev/null 2>&1
-	h_log "fping strace -c: $(awk '$NF != "total" && $4 ~ /^[0-9]+$/ && $4 > 100 { printf "%s %s, ", $NF, $4 }' "$H_TMP/fping.strace")"
-	FPING_CALLS=$(awk '$NF == "total" { print $4; f = 1 } END { if (!f) print 0 }' "$H_TMP/fping.strace")
+	FPING_CALLS=$(strace_total "$H_TMP/fping.strace" "of fping")
 }
 
 sc_start() {
